@@ -1,0 +1,1 @@
+"""Citybridge server: HTTP API, services and database."""

@@ -1,0 +1,177 @@
+"""A small declarative layer over Starlette routes.
+
+Each endpoint declares its method, path, who may call it, and the pydantic
+models of its query, body and answer. From that one declaration come input
+validation (always in the error shape of DESIGN.md), authentication, CSRF,
+the database transaction, and the OpenAPI document, which therefore cannot
+drift from what the code does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.api.auth import Caller, authenticate_request
+from server.errors import ApiError, BadRequest, Invalid, PayloadTooLarge, Unauthorized
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class Context:
+    request: Request
+    db: AsyncSession
+    caller: Caller
+    body: Any = None
+    query: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[dict] = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.caller.user
+
+    @property
+    def settings(self):
+        return self.request.app.state.settings
+
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    auth: str  # "user": signed in; "optional"; "none"
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    errors: tuple[int, ...]
+    raw_body: bool = False
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def endpoint(
+    method: str, path: str, *, summary: str, tag: str, auth: str = "user",
+    body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+    response: Any = None, status: int = 200, errors: tuple[int, ...] = (), raw_body: bool = False,
+):
+    def register(handler: Handler) -> Handler:
+        ENDPOINTS.append(Endpoint(method, path, handler, summary, tag, auth, body, query, response,
+                                  status, errors, raw_body))
+        return handler
+
+    return register
+
+
+def _fields(error: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        fields.setdefault(name, message)
+    return fields
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
+    if not raw.strip():
+        raise BadRequest("The request body is empty; send a JSON object.", code="empty_body")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        if any(e["type"] == "json_invalid" for e in error.errors()):
+            raise BadRequest("The request body is not valid JSON.", code="malformed_json") from None
+        raise Invalid("Some fields are not valid.", fields=_fields(error)) from None
+
+
+def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
+    params = request.query_params
+    repeated = [k for k in params.keys() if len(params.getlist(k)) > 1]
+    if repeated:
+        raise Invalid("Give each query parameter once.", fields={k: "given more than once" for k in repeated})
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as error:
+        raise Invalid("Some query parameters are not valid.", fields=_fields(error)) from None
+
+
+def _make_route(ep: Endpoint) -> Route:
+    async def run(request: Request) -> Response:
+        settings = request.app.state.settings
+        async with request.app.state.sessions() as db:
+            caller = await authenticate_request(request, db, settings)
+            if ep.auth == "user" and caller.user is None:
+                raise Unauthorized("Sign in first.", code="not_signed_in")
+            if ep.method in UNSAFE and caller.via == "cookie" and ep.auth != "none":
+                caller.check_csrf(request, settings)
+            ctx = Context(request=request, db=db, caller=caller, status=ep.status)
+            if ep.query is not None:
+                ctx.query = parse_query(ep.query, request)
+            elif request.query_params:
+                raise Invalid("This route takes no query parameters.",
+                              fields={k: "unknown parameter" for k in request.query_params.keys()})
+            if ep.body is not None:
+                ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
+            result = await ep.handler(ctx, **request.path_params)
+            await db.commit()
+        if isinstance(result, Response):
+            return result
+        if result is None and ctx.status == 204:
+            response: Response = Response(status_code=204, headers=ctx.headers)
+        else:
+            response = JSONResponse(result, status_code=ctx.status, headers=ctx.headers)
+        for cookie in ctx.cookies:
+            response.set_cookie(**cookie)
+        return response
+
+    run.__name__ = ep.handler.__name__
+    return Route(ep.path, run, methods=[ep.method], name=f"{ep.method} {ep.path}")
+
+
+def routes() -> list[Route]:
+    return [_make_route(ep) for ep in ENDPOINTS]
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+def changes(body: BaseModel) -> dict:
+    """The fields a PATCH sent. An explicit null is refused rather than silently ignored."""
+    sent = body.model_dump(exclude_unset=True)
+    nulls = sorted(k for k, v in sent.items() if v is None)
+    if nulls:
+        raise Invalid("These fields cannot be null.", fields={k: "must not be null" for k in nulls})
+    if not sent:
+        raise Invalid("Send at least one field to change.", code="nothing_to_change")
+    return sent

@@ -1,0 +1,28 @@
+"""Inviting officials into a space, and accepting an invitation."""
+
+from __future__ import annotations
+
+from server.api import schemas as s
+from server.api.auth import session_cookie
+from server.api.framework import Context, endpoint
+from server.auth.tokens import csrf_token
+from server.services import accounts, invitations
+from server.services.views import user_view
+
+
+@endpoint("POST", "/api/invitations", summary="Invite an official to a space by email", tag="invitations",
+          body=s.InvitationCreate, response=s.InvitationOut, status=201, errors=(403, 404, 422))
+async def invite(ctx: Context):
+    return await invitations.invite(ctx.db, ctx.user, ctx.body.model_dump(), days=ctx.settings.invitation_days)
+
+
+@endpoint("POST", "/api/invitations/{token}/accept", summary="Accept an invitation (new officials set name and password)",
+          tag="invitations", auth="optional", body=s.InvitationAccept, response=s.SessionOut, errors=(401, 404, 409, 422))
+async def accept(ctx: Context, token: str):
+    user = await invitations.accept(ctx.db, token, name=ctx.body.name, password=ctx.body.password,
+                                    signed_in=ctx.user)
+    session = ctx.caller.session_token
+    if session is None:
+        session = await accounts.start_session(ctx.db, user, ctx.settings.session_days)
+        ctx.cookies.append(session_cookie(ctx.settings, session, ctx.settings.session_days * 86400))
+    return {"user": user_view(user), "csrf_token": csrf_token(ctx.settings.secret_key, session)}

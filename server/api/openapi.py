@@ -1,0 +1,90 @@
+"""The OpenAPI document, generated from the endpoint declarations."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from server.api import schemas as s
+from server.api.framework import ENDPOINTS, Endpoint
+
+REF = "#/components/schemas/{model}"
+STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Not signed in",
+               403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input",
+               429: "Too many requests", 503: "Unavailable"}
+
+
+def _schema(model: type[BaseModel], components: dict) -> dict:
+    schema = model.model_json_schema(ref_template=REF, mode="serialization")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _operation(ep: Endpoint, components: dict) -> dict:
+    params = [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string", "minLength": 1}}
+        for name, conv in re.findall(r"{(\w+)(?::(\w+))?}", ep.path)
+    ]
+    if ep.query is not None:
+        params += _query_parameters(ep.query)
+    op: dict = {"summary": ep.summary, "operationId": ep.handler.__module__.rsplit(".", 1)[-1] + "_" + ep.handler.__name__,
+                "tags": [ep.tag], "parameters": params, "responses": {}}
+    if ep.body is not None:
+        op["requestBody"] = {"required": True,
+                             "content": {"application/json": {"schema": _schema(ep.body, components)}}}
+    if ep.response is not None:
+        content = {"application/json": {"schema": _schema(ep.response, components)}}
+        op["responses"][str(ep.status)] = {"description": STATUS_TEXT[ep.status], "content": content}
+        if ep.status == 201 and ep.path.endswith("/messages"):
+            op["responses"]["200"] = {"description": "Already posted with this client_id", "content": content}
+    else:
+        op["responses"][str(ep.status)] = {"description": STATUS_TEXT[ep.status]}
+    error = {"application/json": {"schema": _schema(s.ErrorOut, components)}}
+    statuses = set(ep.errors) | {400, 413, 422} if ep.body is not None else set(ep.errors)
+    if ep.query is not None:
+        statuses |= {422}
+    if ep.auth == "user":
+        statuses |= {401}
+    if ep.auth != "none" and ep.method != "GET":
+        statuses |= {403}
+    for status in sorted(statuses):
+        op["responses"][str(status)] = {"description": STATUS_TEXT[status], "content": error}
+    if ep.auth != "none":
+        op["security"] = [{"bearer": []}, {"cookie": []}] if ep.auth == "user" else [{}, {"bearer": []}, {"cookie": []}]
+    return op
+
+
+def document() -> dict:
+    components: dict = {}
+    paths: dict = {}
+    for ep in ENDPOINTS:
+        path = re.sub(r"{(\w+):\w+}", r"{\1}", ep.path)
+        paths.setdefault(path, {})[ep.method.lower()] = _operation(ep, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Citybridge API", "version": "1",
+                 "description": "The one API used by the browser app, outside clients and the tests. "
+                                "Errors always have the shape {error: {code, message, fields}}."},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "cb_session",
+                           "description": "Browser session; state-changing requests also need X-CSRF-Token"},
+            },
+        },
+    }

@@ -1,0 +1,75 @@
+"""Settings read from the environment, with defaults that need nothing installed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    secret_key: str
+    public_origin: str | None
+    meilisearch_url: str | None
+    meilisearch_api_key: str | None
+    frontend_dir: Path = PROJECT_ROOT / "frontend"
+    message_max_chars: int = 20_000
+    request_max_bytes: int = 1_000_000
+    argon2_memory_kib: int = 65_536
+    argon2_time_cost: int = 3
+    session_days: int = 30
+    invitation_days: int = 14
+    login_window_seconds: int = 900
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 30
+
+    @property
+    def secure_cookies(self) -> bool:
+        return bool(self.public_origin and self.public_origin.startswith("https://"))
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Use CITYBRIDGE_SECRET_KEY, else a key generated once and kept in the data directory."""
+    explicit = os.environ.get("CITYBRIDGE_SECRET_KEY")
+    if explicit:
+        return explicit
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not each write their own key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("CITYBRIDGE_DATA", "citybridge-data")).resolve()
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL") or None,
+        secret_key=_secret_key(data_dir),
+        public_origin=(os.environ.get("CITYBRIDGE_PUBLIC_ORIGIN") or "").rstrip("/") or None,
+        meilisearch_url=os.environ.get("MEILISEARCH_URL") or None,
+        meilisearch_api_key=os.environ.get("MEILISEARCH_API_KEY") or None,
+        message_max_chars=_int("CITYBRIDGE_MESSAGE_MAX_CHARS", 20_000),
+        request_max_bytes=_int("CITYBRIDGE_REQUEST_MAX_BYTES", 1_000_000),
+        argon2_memory_kib=_int("CITYBRIDGE_ARGON2_MEMORY_KIB", 65_536),
+        argon2_time_cost=_int("CITYBRIDGE_ARGON2_TIME_COST", 3),
+    )

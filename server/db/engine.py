@@ -1,0 +1,23 @@
+"""The async engine and session factory."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def create_engine(url: str, **kwargs) -> AsyncEngine:
+    options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+    options.update(kwargs)
+    return create_async_engine(url, **options)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def to_asyncpg_url(url: str) -> str:
+    """Accept postgres://, postgresql:// or postgresql+asyncpg:// URLs."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")

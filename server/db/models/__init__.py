@@ -1,0 +1,14 @@
+"""All tables, by family. Import from here so every table is registered on Base.metadata."""
+
+from .auth import ApiToken, LoginAttempt, Session
+from .base import Base
+from .changelog import Event
+from .people import PROFILES, City, User
+from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membership, Space, SpaceCity
+from .threads import Mention, Message, MessageEdit, Reaction, Thread
+
+__all__ = [
+    "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
+    "Membership", "Mention", "Message", "MessageEdit", "PROFILES", "ROLES", "Reaction",
+    "Session", "Space", "SpaceCity", "Thread", "User", "VISIBILITIES",
+]

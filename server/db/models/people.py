@@ -1,0 +1,46 @@
+"""Cities and the officials who work in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ARRAY, Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, created_at_column
+
+PROFILES = ("traditional", "newer")
+
+
+class City(Base):
+    __tablename__ = "cities"
+    __table_args__ = (
+        UniqueConstraint("name", "country", name="name_country"),
+        CheckConstraint("profile IN ('traditional', 'newer')", name="profile"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(120))
+    region: Mapped[str] = mapped_column(String(120), default="")
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
+    profile: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="SET NULL"))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = created_at_column()
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,87 @@
+"""Who may see and do what in a space.
+
+A space a user may not read does not exist for them: every lookup here answers
+NotFound, never Forbidden, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import Membership, Space, User
+from server.errors import Forbidden, NotFound
+
+
+@dataclass(frozen=True)
+class SpaceAccess:
+    space: Space
+    membership: Membership | None
+    user: User
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None and self.membership.state == "active"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.user.is_admin or (self.is_member and self.membership.role == "moderator")
+
+    @property
+    def can_post(self) -> bool:
+        return self.user.is_admin or self.is_member
+
+    def require_post(self) -> None:
+        if not self.can_post:
+            raise Forbidden("Only members of this space can do this.", code="not_a_member")
+
+    def require_moderator(self) -> None:
+        if not self.is_moderator:
+            raise Forbidden("Only moderators of this space can do this.", code="not_a_moderator")
+
+
+def can_read(user: User, space: Space, membership: Membership | None) -> bool:
+    if user.is_admin:
+        return True
+    if membership is not None and membership.state == "suspended":
+        return False
+    if space.visibility == "network":
+        return True
+    return membership is not None and membership.state == "active"
+
+
+async def space_access(db: AsyncSession, user: User, space_id: int, *, for_update: bool = False) -> SpaceAccess:
+    """The space and the user's standing in it, or NotFound if they may not read it."""
+    query = (
+        select(Space, Membership)
+        .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == user.id))
+        .where(Space.id == space_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=Space)
+    row = (await db.execute(query)).first()
+    if row is None or not can_read(user, row.Space, row.Membership):
+        raise NotFound("No such space.")
+    return SpaceAccess(row.Space, row.Membership, user)
+
+
+def readable_spaces_clause(user: User) -> ColumnElement[bool]:
+    """A SQL condition on Space that holds for exactly the spaces the user may read."""
+    if user.is_admin:
+        return true()
+    active = select(Membership.space_id).where(
+        Membership.user_id == user.id, Membership.state == "active"
+    )
+    suspended = select(Membership.space_id).where(
+        Membership.user_id == user.id, Membership.state == "suspended"
+    )
+    return or_(
+        Space.id.in_(active),
+        (Space.visibility == "network") & Space.id.not_in(suspended),
+    ) if user.id is not None else false()
+
+
+async def readable_space_ids(db: AsyncSession, user: User) -> list[int]:
+    return list((await db.scalars(select(Space.id).where(readable_spaces_clause(user)))).all())

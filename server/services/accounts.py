@@ -1,0 +1,180 @@
+"""Users, sign-in, browser sessions and personal API tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.passwords import hash_password, verify_password, waste_time
+from server.auth.tokens import new_token, token_hash
+from server.db.models import ApiToken, LoginAttempt, Session, User
+from server.errors import Conflict, TooManyRequests, Unauthorized
+
+MIN_PASSWORD = 8
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _handle_base(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
+    return base[:48] or "user"
+
+
+async def _unique_handle(db: AsyncSession, name: str) -> str:
+    base = _handle_base(name)
+    taken = set(
+        (await db.scalars(select(User.handle).where(User.handle.like(f"{base}%")))).all()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+async def create_user(
+    db: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    is_admin: bool = False,
+    city_id: int | None = None,
+    position: str = "",
+    languages: list[str] | None = None,
+    locale: str = "en",
+) -> User:
+    """Create an account; Conflict if the email is already registered."""
+    email = normalise_email(email)
+    if await db.scalar(select(User.id).where(User.email == email)):
+        raise Conflict("An account with this email already exists.", code="email_taken",
+                       fields={"email": "already registered"})
+    user = User(
+        email=email,
+        name=name.strip(),
+        handle=await _unique_handle(db, name),
+        password_hash=await hash_password(password),
+        is_admin=is_admin,
+        city_id=city_id,
+        position=position,
+        languages=languages or [],
+        locale=locale,
+    )
+    db.add(user)
+    await db.flush()
+    return user
+
+
+async def authenticate(
+    db: AsyncSession, *, email: str, password: str, address: str, window_seconds: int,
+    max_per_account: int, max_per_address: int,
+) -> User:
+    """Check a password, refusing with 429 once an account or an address has
+    failed too often within the window. Failed attempts are committed here,
+    because the caller's transaction ends in an error."""
+    email = normalise_email(email)
+    since = now() - timedelta(seconds=window_seconds)
+    for column, value, limit in (
+        (LoginAttempt.email, email, max_per_account),
+        (LoginAttempt.address, address, max_per_address),
+    ):
+        count, oldest = (
+            await db.execute(
+                select(func.count(), func.min(LoginAttempt.at)).where(
+                    column == value, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
+                )
+            )
+        ).one()
+        if count >= limit:
+            retry = int((oldest + timedelta(seconds=window_seconds) - now()).total_seconds()) + 1
+            raise TooManyRequests("Too many failed sign-in attempts; try again later.", retry_after=retry)
+
+    user = await db.scalar(select(User).where(User.email == email))
+    if user is None:
+        await waste_time(password)
+        ok = False
+    else:
+        ok = user.deactivated_at is None and await verify_password(user.password_hash, password)
+    db.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if not ok:
+        await db.commit()
+        raise Unauthorized("Wrong email or password.", code="bad_credentials")
+    return user
+
+
+async def set_password(db: AsyncSession, user: User, password: str) -> None:
+    user.password_hash = await hash_password(password)
+    await db.execute(delete(Session).where(Session.user_id == user.id))
+
+
+async def start_session(db: AsyncSession, user: User, days: int) -> str:
+    token = new_token()
+    db.add(Session(token_hash=token_hash(token), user_id=user.id, expires_at=now() + timedelta(days=days)))
+    await db.flush()
+    return token
+
+
+async def user_for_session(db: AsyncSession, token: str) -> User | None:
+    return await db.scalar(
+        select(User)
+        .join(Session, Session.user_id == User.id)
+        .where(Session.token_hash == token_hash(token), Session.expires_at > now(),
+               User.deactivated_at.is_(None))
+    )
+
+
+async def end_session(db: AsyncSession, token: str) -> None:
+    await db.execute(delete(Session).where(Session.token_hash == token_hash(token)))
+
+
+async def create_api_token(db: AsyncSession, user: User, name: str) -> tuple[ApiToken, str]:
+    """A personal token; the secret is returned once and only its hash is kept."""
+    secret = new_token("cbt_")
+    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret))
+    db.add(token)
+    await db.flush()
+    return token, secret
+
+
+async def list_api_tokens(db: AsyncSession, user: User) -> list[ApiToken]:
+    return list((await db.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+    )).all())
+
+
+async def revoke_api_token(db: AsyncSession, user: User, token_id: int) -> bool:
+    result = await db.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    return result.rowcount > 0
+
+
+async def user_for_api_token(db: AsyncSession, secret: str) -> User | None:
+    return await db.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None),
+               User.deactivated_at.is_(None))
+    )
+
+
+async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
+    for key in ("name", "position", "languages", "locale", "city_id"):
+        if key in changes:
+            setattr(user, key, changes[key])
+    await db.flush()
+    return user

@@ -1,0 +1,59 @@
+"""Cities and their immigration profile. Only admins register and edit them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import City, User
+from server.errors import Conflict, Forbidden, NotFound
+
+FIELDS = ("name", "country", "region", "languages", "profile", "description")
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise Forbidden("Only platform admins can do this.", code="not_an_admin")
+
+
+async def _ensure_unique(db: AsyncSession, name: str, country: str, except_id: int | None = None) -> None:
+    query = select(City.id).where(City.name == name, City.country == country)
+    if except_id is not None:
+        query = query.where(City.id != except_id)
+    if await db.scalar(query):
+        raise Conflict(f"{name}, {country} is already registered.", code="city_exists",
+                       fields={"name": "already registered in this country"})
+
+
+async def create_city(db: AsyncSession, actor: User, fields: dict) -> City:
+    """Register a city (admins only)."""
+    require_admin(actor)
+    await _ensure_unique(db, fields["name"], fields["country"])
+    city = City(**{k: fields[k] for k in FIELDS if k in fields})
+    db.add(city)
+    await db.flush()
+    return city
+
+
+async def list_cities(db: AsyncSession) -> list[City]:
+    return list((await db.scalars(select(City).order_by(City.country, City.name))).all())
+
+
+async def get_city(db: AsyncSession, city_id: int) -> City:
+    city = await db.get(City, city_id)
+    if city is None:
+        raise NotFound("No such city.")
+    return city
+
+
+async def update_city(db: AsyncSession, actor: User, city_id: int, changes: dict) -> City:
+    """Edit a city (admins only)."""
+    require_admin(actor)
+    city = await get_city(db, city_id)
+    name, country = changes.get("name", city.name), changes.get("country", city.country)
+    await _ensure_unique(db, name, country, except_id=city.id)
+    for key in FIELDS:
+        if key in changes:
+            setattr(city, key, changes[key])
+    await db.flush()
+    return city

@@ -1,0 +1,89 @@
+"""Invitations into a space, by email. Mail comes later: the link is returned and logged."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth.tokens import new_token, token_hash
+from server.db.models import City, Invitation, User
+from server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from server.services import accounts, spaces
+from server.services.access import space_access
+from server.services.views import iso
+
+log = logging.getLogger(__name__)
+
+
+def invitation_view(invitation: Invitation, token: str | None = None) -> dict:
+    data = {
+        "id": invitation.id,
+        "email": invitation.email,
+        "space_id": invitation.space_id,
+        "role": invitation.role,
+        "city_id": invitation.city_id,
+        "expires_at": iso(invitation.expires_at),
+        "accepted_at": iso(invitation.accepted_at),
+    }
+    if token is not None:
+        data["token"] = token
+        data["link"] = f"/invitations/{token}"
+    return data
+
+
+async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> dict:
+    """Moderators invite members; admins invite members and moderators."""
+    access = await space_access(db, actor, fields["space_id"])
+    access.require_moderator()
+    if fields["role"] == "moderator" and not actor.is_admin:
+        raise Forbidden("Only platform admins invite moderators.", code="not_an_admin")
+    city_id = fields.get("city_id")
+    if city_id is not None and await db.get(City, city_id) is None:
+        raise Invalid("Unknown city.", fields={"city_id": "no such city"})
+    token = new_token()
+    invitation = Invitation(
+        token_hash=token_hash(token), email=accounts.normalise_email(fields["email"]),
+        space_id=access.space.id, role=fields["role"], city_id=city_id, invited_by=actor.id,
+        expires_at=accounts.now() + timedelta(days=days),
+    )
+    db.add(invitation)
+    await db.flush()
+    data = invitation_view(invitation, token)
+    log.info("invitation for %s to space %s: %s", invitation.email, invitation.space_id, data["link"])
+    return data
+
+
+async def pending_invitation(db: AsyncSession, token: str) -> Invitation:
+    invitation = await db.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update()
+    )
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < accounts.now():
+        raise NotFound("This invitation does not exist, was used, or has expired.", code="invitation_invalid")
+    return invitation
+
+
+async def accept(db: AsyncSession, token: str, *, name: str | None, password: str | None,
+                 signed_in: User | None) -> User:
+    """Join the space. A new official sets name and password; someone who already
+    has an account must be signed in as the invited email."""
+    invitation = await pending_invitation(db, token)
+    existing = await db.scalar(select(User).where(User.email == invitation.email))
+    if existing is not None:
+        if signed_in is None or signed_in.id != existing.id:
+            raise Unauthorized("Sign in as the invited account to accept.", code="sign_in_to_accept")
+        user = existing
+    else:
+        if signed_in is not None:
+            raise Conflict("This invitation is for another email address.", code="wrong_account")
+        missing = {k: "required" for k, v in (("name", name), ("password", password)) if not v}
+        if missing:
+            raise Invalid("Choose a name and a password.", fields=missing)
+        user = await accounts.create_user(db, email=invitation.email, name=name, password=password,
+                                          city_id=invitation.city_id)
+    invitation.accepted_at = accounts.now()
+    invitation.accepted_by = user.id
+    await spaces.add_member(db, invitation.space_id, user, invitation.role)
+    return user

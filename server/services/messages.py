@@ -1,0 +1,221 @@
+"""Messages: posting (idempotent by client_id), editing with history, deleting, reactions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server import markdown
+from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
+from server.errors import Conflict, Forbidden, NotFound
+from server.services import changelog
+from server.services.access import SpaceAccess, space_access
+from server.services.accounts import now
+from server.services.views import message_view
+
+
+async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[int]]:
+    """Render markdown, resolving @handles among the people who can read the space."""
+    parsed = markdown.parse(body)
+    mentions: dict[str, int] = {}
+    if parsed.handles:
+        query = select(User.handle, User.id).where(User.handle.in_(parsed.handles), User.deactivated_at.is_(None))
+        if space.visibility == "members":
+            members = select(Membership.user_id).where(
+                Membership.space_id == space.id, Membership.state == "active"
+            )
+            query = query.where((User.id.in_(members)) | User.is_admin)
+        mentions = dict((await db.execute(query)).all())
+    return markdown.render(parsed, mentions), sorted(set(mentions.values()))
+
+
+async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, SpaceAccess]:
+    """The thread and the actor's standing in its space; NotFound if they may not read it."""
+    query = select(Thread).where(Thread.id == thread_id)
+    if for_update:
+        query = query.with_for_update()
+    thread = await db.scalar(query)
+    if thread is None:
+        raise NotFound("No such thread.")
+    try:
+        access = await space_access(db, actor, thread.space_id)
+    except NotFound:
+        raise NotFound("No such thread.") from None
+    return thread, access
+
+
+async def message_access(db: AsyncSession, actor: User, message_id: int) -> tuple[Message, Thread, SpaceAccess]:
+    message = await db.scalar(select(Message).where(Message.id == message_id).with_for_update())
+    if message is None or message.deleted_at is not None:
+        raise NotFound("No such message.")
+    try:
+        thread, access = await thread_access(db, actor, message.thread_id)
+    except NotFound:
+        raise NotFound("No such message.") from None
+    if message.hidden_at is not None and not access.is_moderator and message.author_id != actor.id:
+        raise NotFound("No such message.")
+    return message, thread, access
+
+
+async def reactions_of(db: AsyncSession, message_ids: list[int]) -> dict[int, list[dict]]:
+    rows = await db.execute(
+        select(Reaction.message_id, Reaction.emoji, func.array_agg(Reaction.user_id), func.min(Reaction.created_at))
+        .where(Reaction.message_id.in_(message_ids))
+        .group_by(Reaction.message_id, Reaction.emoji)
+        .order_by(func.min(Reaction.created_at))
+    )
+    result: dict[int, list[dict]] = {}
+    for message_id, emoji, user_ids, _ in rows:
+        result.setdefault(message_id, []).append({"emoji": emoji, "count": len(user_ids), "user_ids": sorted(user_ids)})
+    return result
+
+
+async def mentions_of(db: AsyncSession, message_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    for message_id, user_id in await db.execute(
+        select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(message_ids))
+    ):
+        result.setdefault(message_id, []).append(user_id)
+    return result
+
+
+async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool = True) -> dict:
+    author = await db.get(User, message.author_id) if message.author_id else None
+    return message_view(
+        message, author, (await reactions_of(db, [message.id])).get(message.id, []),
+        sorted((await mentions_of(db, [message.id])).get(message.id, [])), reveal_hidden=reveal_hidden,
+    )
+
+
+async def _existing(db: AsyncSession, author_id: int, client_id: str) -> Message | None:
+    return await db.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
+
+
+async def post(db: AsyncSession, actor: User, thread: Thread, access: SpaceAccess, body: str,
+               client_id: str | None) -> tuple[dict, bool]:
+    """Add a message to a thread. Returns (message, created); a retry with the same
+    client_id returns the first message with created=False."""
+    if client_id is not None:
+        existing = await _existing(db, actor.id, client_id)
+        if existing is not None:
+            if existing.thread_id != thread.id:
+                raise Conflict("This client_id was already used in another thread.", code="client_id_reused",
+                               fields={"client_id": "already used"})
+            return await full_view(db, existing), False
+    access.require_post()
+    if thread.locked and not access.is_moderator:
+        raise Conflict("This thread is locked: it takes no new messages.", code="thread_locked")
+    html, mentioned = await _render(db, access.space, body)
+    message = Message(thread_id=thread.id, space_id=thread.space_id, author_id=actor.id,
+                      client_id=client_id, body=body, html=html)
+    try:
+        async with db.begin_nested():
+            db.add(message)
+            await db.flush()
+    except IntegrityError:
+        # A concurrent retry with the same client_id won the race.
+        existing = await _existing(db, actor.id, client_id)
+        if existing is None:
+            raise
+        return await full_view(db, existing), False
+    db.add_all([Mention(message_id=message.id, user_id=uid) for uid in mentioned])
+    thread.last_activity_at = func.now()
+    await db.flush()
+    await db.refresh(message)
+    data = message_view(message, actor, [], mentioned)
+    await changelog.record(db, "message.created", data, space_id=thread.space_id)
+    for user_id in mentioned:
+        if user_id != actor.id:
+            await changelog.record(
+                db, "notification.mention",
+                {"message_id": message.id, "thread_id": thread.id, "space_id": thread.space_id,
+                 "thread_title": thread.title, "author": data["author"]},
+                user_id=user_id,
+            )
+    return data, True
+
+
+async def list_messages(db: AsyncSession, actor: User, thread_id: int, *, after: int | None,
+                        before: int | None, limit: int) -> tuple[list[dict], Thread]:
+    """Messages of a thread in id order; `before` pages backwards from the newest."""
+    thread, access = await thread_access(db, actor, thread_id)
+    query = select(Message, User).outerjoin(User, User.id == Message.author_id).where(
+        Message.thread_id == thread_id, Message.deleted_at.is_(None)
+    )
+    if after is not None:
+        query = query.where(Message.id > after).order_by(Message.id)
+    elif before is not None:
+        query = query.where(Message.id < before).order_by(Message.id.desc())
+    else:
+        query = query.order_by(Message.id)
+    rows = (await db.execute(query.limit(limit))).all()
+    if before is not None:
+        rows.reverse()
+    ids = [m.id for m, _ in rows]
+    reactions, mentions = await reactions_of(db, ids), await mentions_of(db, ids)
+    views = [
+        message_view(m, u, reactions.get(m.id, []), sorted(mentions.get(m.id, [])),
+                     reveal_hidden=access.is_moderator or m.author_id == actor.id)
+        for m, u in rows
+    ]
+    return views, thread
+
+
+async def edit(db: AsyncSession, actor: User, message_id: int, body: str) -> dict:
+    """Authors edit their own messages; the previous version is kept."""
+    message, thread, access = await message_access(db, actor, message_id)
+    if message.author_id != actor.id:
+        raise Forbidden("Only the author can edit a message.", code="not_the_author")
+    if thread.locked and not access.is_moderator:
+        raise Conflict("This thread is locked.", code="thread_locked")
+    if body == message.body:
+        return await full_view(db, message)
+    db.add(MessageEdit(message_id=message.id, body=message.body, html=message.html, edited_by=actor.id))
+    message.html, mentioned = await _render(db, access.space, body)
+    message.body = body
+    message.edited_at = now()
+    await db.execute(Mention.__table__.delete().where(Mention.message_id == message.id))
+    db.add_all([Mention(message_id=message.id, user_id=uid) for uid in mentioned])
+    await db.flush()
+    data = await full_view(db, message)
+    await changelog.record(db, "message.edited", data, space_id=message.space_id)
+    return data
+
+
+async def history(db: AsyncSession, actor: User, message_id: int) -> list[dict]:
+    message, _, access = await message_access(db, actor, message_id)
+    edits = (await db.scalars(
+        select(MessageEdit).where(MessageEdit.message_id == message.id).order_by(MessageEdit.id)
+    )).all()
+    return [{"body": e.body, "html": e.html, "replaced_at": e.replaced_at.isoformat()} for e in edits]
+
+
+async def delete(db: AsyncSession, actor: User, message_id: int) -> None:
+    """Authors delete their messages, moderators anyone's. The body and its history are erased."""
+    message, _, access = await message_access(db, actor, message_id)
+    if message.author_id != actor.id and not access.is_moderator:
+        raise Forbidden("Only the author or a moderator can delete a message.", code="not_the_author")
+    message.deleted_at = now()
+    message.body = message.html = ""
+    await db.execute(MessageEdit.__table__.delete().where(MessageEdit.message_id == message.id))
+    await db.flush()
+    await changelog.record(db, "message.deleted", {"id": message.id, "thread_id": message.thread_id},
+                           space_id=message.space_id)
+
+
+async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, add: bool) -> dict:
+    message, _, access = await message_access(db, actor, message_id)
+    access.require_post()
+    existing = await db.get(Reaction, (message.id, actor.id, emoji))
+    if add and existing is None:
+        db.add(Reaction(message_id=message.id, user_id=actor.id, emoji=emoji))
+        await db.flush()
+        await changelog.record(db, "reaction.added", {"message_id": message.id, "thread_id": message.thread_id,
+                                                      "user_id": actor.id, "emoji": emoji}, space_id=message.space_id)
+    elif not add and existing is not None:
+        await db.delete(existing)
+        await db.flush()
+        await changelog.record(db, "reaction.removed", {"message_id": message.id, "thread_id": message.thread_id,
+                                                        "user_id": actor.id, "emoji": emoji}, space_id=message.space_id)
+    return {"message_id": message.id, "reactions": (await reactions_of(db, [message.id])).get(message.id, [])}

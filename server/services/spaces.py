@@ -1,0 +1,152 @@
+"""Spaces pairing cities, and who belongs to them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import City, Membership, Space, SpaceCity, User
+from server.errors import Forbidden, Invalid, NotFound
+from server.services import changelog
+from server.services.access import SpaceAccess, readable_spaces_clause, space_access
+from server.services.cities import require_admin
+from server.services.views import member_view, space_view
+
+
+async def _cities(db: AsyncSession, city_ids: list[int]) -> list[City]:
+    if len(set(city_ids)) < 2:
+        raise Invalid("A space pairs at least two cities.", fields={"city_ids": "give at least two different cities"})
+    cities = list((await db.scalars(select(City).where(City.id.in_(city_ids)))).all())
+    missing = set(city_ids) - {c.id for c in cities}
+    if missing:
+        raise Invalid("Unknown cities.", fields={"city_ids": f"no such city: {sorted(missing)}"})
+    return sorted(cities, key=lambda c: city_ids.index(c.id))
+
+
+async def cities_of(db: AsyncSession, space_ids: list[int]) -> dict[int, list[City]]:
+    rows = await db.execute(
+        select(SpaceCity.space_id, City).join(City, City.id == SpaceCity.city_id)
+        .where(SpaceCity.space_id.in_(space_ids)).order_by(City.profile.desc(), City.name)
+    )
+    result: dict[int, list[City]] = {sid: [] for sid in space_ids}
+    for space_id, city in rows:
+        result[space_id].append(city)
+    return result
+
+
+async def view(db: AsyncSession, access: SpaceAccess) -> dict:
+    cities = (await cities_of(db, [access.space.id]))[access.space.id]
+    return space_view(access.space, cities, access.membership)
+
+
+async def create_space(db: AsyncSession, actor: User, fields: dict) -> dict:
+    """Pair two or more cities into a new space (admins only)."""
+    require_admin(actor)
+    cities = await _cities(db, fields["city_ids"])
+    space = Space(
+        name=fields["name"], description=fields.get("description", ""),
+        themes=fields.get("themes", []), visibility=fields.get("visibility", "members"),
+        created_by=actor.id,
+    )
+    db.add(space)
+    await db.flush()
+    db.add_all([SpaceCity(space_id=space.id, city_id=c.id) for c in cities])
+    data = space_view(space, cities)
+    await changelog.record(db, "space.created", data, space_id=space.id)
+    return data
+
+
+async def list_spaces(db: AsyncSession, actor: User) -> list[dict]:
+    rows = (await db.execute(
+        select(Space, Membership)
+        .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == actor.id))
+        .where(readable_spaces_clause(actor))
+        .order_by(Space.name, Space.id)
+    )).all()
+    cities = await cities_of(db, [r.Space.id for r in rows])
+    return [space_view(r.Space, cities[r.Space.id], r.Membership) for r in rows]
+
+
+async def update_space(db: AsyncSession, actor: User, space_id: int, changes: dict) -> dict:
+    """Moderators edit name, description and themes; admins also visibility and cities."""
+    access = await space_access(db, actor, space_id, for_update=True)
+    access.require_moderator()
+    if ("visibility" in changes or "city_ids" in changes) and not actor.is_admin:
+        raise Forbidden("Only platform admins change a space's cities or visibility.", code="not_an_admin")
+    space = access.space
+    for key in ("name", "description", "themes", "visibility"):
+        if key in changes:
+            setattr(space, key, changes[key])
+    if "city_ids" in changes:
+        cities = await _cities(db, changes["city_ids"])
+        await db.execute(SpaceCity.__table__.delete().where(SpaceCity.space_id == space.id))
+        db.add_all([SpaceCity(space_id=space.id, city_id=c.id) for c in cities])
+    await db.flush()
+    data = await view(db, access)
+    data["my_role"] = None
+    await changelog.record(db, "space.updated", data, space_id=space.id)
+    return data
+
+
+async def list_members(db: AsyncSession, actor: User, space_id: int) -> list[dict]:
+    """Active members; moderators also see pending and suspended ones."""
+    access = await space_access(db, actor, space_id)
+    query = (
+        select(Membership, User).join(User, User.id == Membership.user_id)
+        .where(Membership.space_id == space_id).order_by(User.name, User.id)
+    )
+    if not access.is_moderator:
+        query = query.where(Membership.state == "active")
+    return [member_view(m, u) for m, u in (await db.execute(query)).all()]
+
+
+async def set_member(db: AsyncSession, actor: User, space_id: int, user_id: int, role: str, state: str = "active") -> dict:
+    """Add a user to a space or change their role. Moderators add members; only admins name moderators."""
+    access = await space_access(db, actor, space_id, for_update=True)
+    access.require_moderator()
+    if role == "moderator" and not actor.is_admin:
+        raise Forbidden("Only platform admins name moderators.", code="not_an_admin")
+    user = await db.get(User, user_id)
+    if user is None or user.deactivated_at is not None:
+        raise NotFound("No such user.")
+    return await add_member(db, space_id, user, role, state)
+
+
+async def add_member(db: AsyncSession, space_id: int, user: User, role: str, state: str = "active") -> dict:
+    """Write the membership and its event; callers have checked permission."""
+    membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
+    kind = "member.updated"
+    if membership is None:
+        membership = Membership(space_id=space_id, user_id=user.id, role=role, state=state)
+        db.add(membership)
+        kind = "member.added"
+    else:
+        if membership.role == role and membership.state == state:
+            return member_view(membership, user)
+        membership.role, membership.state = role, state
+    await db.flush()
+    await db.refresh(membership)
+    data = member_view(membership, user)
+    await changelog.record(db, kind, data, space_id=space_id)
+    return data
+
+
+async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: int) -> None:
+    """Moderators remove anyone; every member may leave."""
+    access = await space_access(db, actor, space_id, for_update=True)
+    if user_id != actor.id:
+        access.require_moderator()
+    membership = await db.get(Membership, (space_id, user_id))
+    if membership is None:
+        raise NotFound("This user is not a member of the space.")
+    target = await db.get(User, user_id)
+    if membership.role == "moderator" and user_id != actor.id and not actor.is_admin:
+        raise Forbidden("Only platform admins remove moderators.", code="not_an_admin")
+    await db.delete(membership)
+    await db.flush()
+    await changelog.record(db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}},
+                           space_id=space_id)
+
+
+async def member_count(db: AsyncSession, space_id: int) -> int:
+    return await db.scalar(select(func.count()).where(Membership.space_id == space_id, Membership.state == "active"))
