@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
@@ -52,6 +52,27 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
                         status_code=500)
 
 
+class SinglePageApp(StaticFiles):
+    """The browser app's files; any other non-API path (/spaces/3, /invitations/<token>) gets
+    index.html so the app's router can show it. The policy forbids inline script."""
+
+    POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+              "form-action 'self'")
+
+    async def get_response(self, path: str, scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or path.split("/")[0] in ("api", "ws") or "." in path.rsplit("/", 1)[-1]:
+                raise
+            response = await super().get_response("index.html", scope)
+        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "no-cache")  # no build step: files carry no hash
+        return response
+
+
 def create_app(settings: Settings, database_url: str) -> Starlette:
     passwords.configure(settings.argon2_memory_kib, settings.argon2_time_cost)
 
@@ -67,7 +88,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
 
     app_routes = routes()
     if settings.frontend_dir.is_dir():
-        app_routes.append(Mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend"))
+        app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
     app = Starlette(
         routes=app_routes,
         lifespan=lifespan,
