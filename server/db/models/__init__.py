@@ -6,9 +6,15 @@ from .changelog import Event
 from .people import PROFILES, City, User
 from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membership, Space, SpaceCity
 from .threads import Mention, Message, MessageEdit, Reaction, Thread
+from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
+from .moderation import FLAG_STATES, AuditEntry, Flag
 
 __all__ = [
     "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
     "Membership", "Mention", "Message", "MessageEdit", "PROFILES", "ROLES", "Reaction",
     "Session", "Space", "SpaceCity", "Thread", "User", "VISIBILITIES",
+]
+__all__ += [
+    "AuditEntry", "Collection", "CollectionItem", "FLAG_STATES", "Flag", "PracticeAdaptation",
+    "RESOURCE_KINDS", "Resource", "ResourceVersion",
 ]
