@@ -8,6 +8,7 @@ from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membersh
 from .threads import Mention, Message, MessageEdit, Reaction, Thread
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
+from .reads import ChangelogHorizon, ReadPosition
 
 __all__ = [
     "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
@@ -18,3 +19,4 @@ __all__ += [
     "AuditEntry", "Collection", "CollectionItem", "FLAG_STATES", "Flag", "PracticeAdaptation",
     "RESOURCE_KINDS", "Resource", "ResourceVersion",
 ]
+__all__ += ["ChangelogHorizon", "ReadPosition"]
