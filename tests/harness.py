@@ -77,7 +77,10 @@ def test_settings(data_dir: Path):
     os.environ["CITYBRIDGE_DATA"] = str(data_dir)
     settings = load_settings()
     # Cheap hashing keeps tests fast; production uses argon2id's recommended cost.
-    return replace(settings, argon2_memory_kib=1024, argon2_time_cost=1)
+    # Rate limits are tested on a server of their own (tests/test_security_limits.py); here they
+    # would only trip tests that post quickly.
+    return replace(settings, argon2_memory_kib=1024, argon2_time_cost=1, rate_posts_per_minute=100_000,
+                   rate_uploads_per_minute=100_000, rate_searches_per_minute=100_000)
 
 
 class Client:
