@@ -8,7 +8,7 @@ from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, changes, endpoint
 from server.errors import Invalid
-from server.services import messages, threads
+from server.services import messages, ratelimit, threads
 
 
 def _check_length(ctx: Context, body: str) -> None:
@@ -32,10 +32,12 @@ async def list_threads(ctx: Context, space_id: int):
 
 
 @endpoint("POST", "/api/spaces/{space_id:int}/threads", summary="Start a thread with its first message",
-          tag="threads", body=s.ThreadCreate, response=s.ThreadCreated, status=201, errors=(403, 404, 422))
+          tag="threads", body=s.ThreadCreate, response=s.ThreadCreated, status=201, errors=(403, 404, 422, 429))
 async def start_thread(ctx: Context, space_id: int):
     _check_length(ctx, ctx.body.body)
-    return await threads.start(ctx.db, ctx.user, space_id, ctx.body.model_dump())
+    created = await threads.start(ctx.db, ctx.user, space_id, ctx.body.model_dump())
+    await ratelimit.hit(ctx.db, ctx.user.id, "post", ctx.settings.rate_posts_per_minute)
+    return created
 
 
 @endpoint("GET", "/api/threads/{thread_id:int}", summary="One thread", tag="threads", response=s.ThreadOut,
@@ -74,11 +76,13 @@ async def list_messages(ctx: Context, thread_id: int):
 
 @endpoint("POST", "/api/threads/{thread_id:int}/messages",
           summary="Post a message; the same client_id twice creates one message", tag="messages",
-          body=s.MessageCreate, response=s.MessageOut, status=201, errors=(403, 404, 409, 422))
+          body=s.MessageCreate, response=s.MessageOut, status=201, errors=(403, 404, 409, 422, 429))
 async def post_message(ctx: Context, thread_id: int):
     _check_length(ctx, ctx.body.body)
     thread, access = await messages.thread_access(ctx.db, ctx.user, thread_id, for_update=True)
     message, created = await messages.post(ctx.db, ctx.user, thread, access, ctx.body.body, ctx.body.client_id)
+    if created:  # a replay of an acknowledged post is not new work
+        await ratelimit.hit(ctx.db, ctx.user.id, "post", ctx.settings.rate_posts_per_minute)
     ctx.status = 201 if created else 200
     return message
 
