@@ -86,7 +86,7 @@ def parse(body: str) -> Parsed:
 
 def render(parsed: Parsed, mentions: dict[str, int]) -> str:
     html = _md.renderer.render(parsed.tokens, _md.options, {"mentions": mentions})
-    return sanitise(html)
+    return sanitise(html).strip()
 
 
 def sanitise(html: str) -> str:

@@ -1,0 +1,176 @@
+"""Threads and messages through the API: posting, idempotency, edits, deletes, reactions, mentions."""
+
+import asyncio
+import json
+
+import asyncpg
+
+from tests.harness import asyncpg_dsn, expect
+
+
+async def start_thread(client, space_id, title="Housing for newcomers", body="How do you find *first* homes?", **extra):
+    return expect(await client.post(f"/api/spaces/{space_id}/threads", json={"title": title, "body": body, **extra}), 201)
+
+
+async def events(database_url, space_id=None):
+    conn = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        rows = await conn.fetch("SELECT id, space_id, user_id, kind, data FROM events ORDER BY id")
+    finally:
+        await conn.close()
+    return [{**r, "data": json.loads(r["data"])} for r in rows if space_id is None or r["space_id"] == space_id]
+
+
+async def test_thread_starts_with_its_first_message_and_logs_events(world, database_url):
+    space = world.space_a["id"]
+    thread = await start_thread(world.member, space, themes=["housing"])
+    assert thread["title"] == "Housing for newcomers" and thread["themes"] == ["housing"]
+    assert thread["first_message"]["html"] == "<p>How do you find <em>first</em> homes?</p>"
+    kinds = [e["kind"] for e in await events(database_url, space)]
+    assert kinds[-2:] == ["thread.created", "message.created"]
+    listed = expect(await world.moderator.get(f"/api/spaces/{space}/threads"), 200)
+    assert [t["id"] for t in listed["items"]] == [thread["id"]]
+
+
+async def test_messages_render_sanitised_markdown(world):
+    thread = await start_thread(world.member, world.space_a["id"])
+    body = "**Plan** <script>alert(1)</script> [site](https://antwerpen.be) [x](javascript:alert(1))"
+    message = expect(await world.member.post(f"/api/threads/{thread['id']}/messages", json={"body": body}), 201)
+    assert "<strong>Plan</strong>" in message["html"]
+    assert "<script>" not in message["html"] and 'href="javascript' not in message["html"]
+    assert '<a href="https://antwerpen.be" rel="noopener nofollow">site</a>' in message["html"]
+    assert message["body"] == body
+
+
+async def test_client_id_makes_a_retry_idempotent(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"])
+    path = f"/api/threads/{thread['id']}/messages"
+    first = await world.member.post(path, json={"body": "Once only", "client_id": "c-123"})
+    again = await world.member.post(path, json={"body": "Once only", "client_id": "c-123"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    # Concurrent retries also create one message.
+    answers = await asyncio.gather(*[
+        world.member.post(path, json={"body": "Racing", "client_id": "c-race"}) for _ in range(5)
+    ])
+    assert len({a.json()["id"] for a in answers}) == 1 and {a.status_code for a in answers} <= {200, 201}
+    listed = expect(await world.member.get(path), 200)["items"]
+    assert [m["body"] for m in listed].count("Racing") == 1
+    created = [e for e in await events(database_url) if e["kind"] == "message.created"]
+    assert len(created) == 3  # first message, "Once only", "Racing"
+    # Another user may use the same client_id.
+    expect(await world.moderator.post(path, json={"body": "Mine", "client_id": "c-123"}), 201)
+
+
+async def test_edit_keeps_history_and_only_the_author_edits(world):
+    thread = await start_thread(world.member, world.space_a["id"])
+    message = thread["first_message"]
+    edited = expect(await world.member.patch(f"/api/messages/{message['id']}", json={"body": "Better *words*"}), 200)
+    assert edited["html"] == "<p>Better <em>words</em></p>" and edited["edited_at"]
+    history = expect(await world.member.get(f"/api/messages/{message['id']}/history"), 200)["items"]
+    assert [h["body"] for h in history] == ["How do you find *first* homes?"]
+    refused = await world.moderator.patch(f"/api/messages/{message['id']}", json={"body": "not mine"})
+    assert expect(refused, 403)["error"]["code"] == "not_the_author"
+
+
+async def test_delete_by_author_or_moderator(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"])
+    path = f"/api/threads/{thread['id']}/messages"
+    mine = expect(await world.member.post(path, json={"body": "oops"}), 201)
+    theirs = expect(await world.moderator.post(path, json={"body": "moderator's"}), 201)
+    expect(await world.member.delete(f"/api/messages/{theirs['id']}"), 403)
+    expect(await world.member.delete(f"/api/messages/{mine['id']}"), 204)
+    expect(await world.moderator.delete(f"/api/messages/{thread['first_message']['id']}"), 204)
+    expect(await world.member.delete(f"/api/messages/{mine['id']}"), 404)
+    remaining = expect(await world.member.get(path), 200)["items"]
+    assert [m["id"] for m in remaining] == [theirs["id"]]
+    assert [e["kind"] for e in await events(database_url)].count("message.deleted") == 2
+
+
+async def test_reactions(world):
+    thread = await start_thread(world.member, world.space_a["id"])
+    message_id = thread["first_message"]["id"]
+    path = f"/api/messages/{message_id}/reactions/%F0%9F%91%8D"  # 👍
+    expect(await world.member.put(path), 200)
+    again = expect(await world.moderator.put(path), 200)
+    assert again["reactions"] == [{"emoji": "👍", "count": 2, "user_ids": sorted([world.member.user["id"],
+                                                                              world.moderator.user["id"]])}]
+    expect(await world.member.put(path), 200)  # idempotent
+    gone = expect(await world.member.delete(path), 200)
+    assert gone["reactions"][0]["count"] == 1
+    expect(await world.member.put(f"/api/messages/{message_id}/reactions/hello"), 422)
+    expect(await world.other.put(path), 404)
+
+
+async def test_mentions_are_resolved_among_readers_and_notify(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"])
+    moderator, other = world.moderator.user, world.other.user
+    body = f"Ask @{moderator['handle']} and @{other['handle']} and @nobody"
+    message = expect(await world.member.post(f"/api/threads/{thread['id']}/messages", json={"body": body}), 201)
+    assert message["mentions"] == [moderator["id"]]  # other cannot read space A
+    assert f'data-user-id="{moderator["id"]}"' in message["html"]
+    notes = [e for e in await events(database_url) if e["kind"] == "notification.mention"]
+    assert [n["user_id"] for n in notes] == [moderator["id"]] and notes[0]["space_id"] is None
+
+
+async def test_locked_thread_refuses_messages_but_not_moderators(world):
+    thread = await start_thread(world.member, world.space_a["id"])
+    path = f"/api/threads/{thread['id']}/messages"
+    expect(await world.member.patch(f"/api/threads/{thread['id']}", json={"locked": True}), 403)
+    locked = expect(await world.moderator.patch(f"/api/threads/{thread['id']}", json={"locked": True}), 200)
+    assert locked["locked"] is True
+    refused = await world.member.post(path, json={"body": "still there?"})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "thread_locked"
+    expect(await world.moderator.post(path, json={"body": "Closing this thread."}), 201)
+
+
+async def test_pinned_threads_come_first_and_paging_is_stable(world):
+    space = world.space_a["id"]
+    made = [await start_thread(world.member, space, title=f"Thread {n}") for n in range(5)]
+    expect(await world.moderator.patch(f"/api/threads/{made[0]['id']}", json={"pinned": True}), 200)
+    seen, cursor = [], None
+    while True:
+        query = f"?limit=2&cursor={cursor}" if cursor else "?limit=2"
+        page = expect(await world.member.get(f"/api/spaces/{space}/threads{query}"), 200)
+        seen += [t["id"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [made[0]["id"]] + [t["id"] for t in reversed(made[1:])]
+
+
+async def test_message_paging_both_directions(world):
+    thread = await start_thread(world.member, world.space_a["id"], body="m0")
+    path = f"/api/threads/{thread['id']}/messages"
+    for n in range(1, 7):
+        expect(await world.member.post(path, json={"body": f"m{n}"}), 201)
+    forward, cursor = [], None
+    while True:
+        page = expect(await world.member.get(path + (f"?limit=3&cursor={cursor}" if cursor else "?limit=3")), 200)
+        forward += [m["body"] for m in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert forward == [f"m{n}" for n in range(7)]
+    newest = expect(await world.member.get(path + "?limit=3&direction=backward"), 200)
+    assert [m["body"] for m in newest["items"]] == ["m4", "m5", "m6"]
+    older = expect(await world.member.get(path + f"?limit=3&direction=backward&cursor={newest['next_cursor']}"), 200)
+    assert [m["body"] for m in older["items"]] == ["m1", "m2", "m3"]
+
+
+async def test_thread_rename_by_author_or_moderator(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"])
+    renamed = expect(await world.member.patch(f"/api/threads/{thread['id']}", json={"title": "New title"}), 200)
+    assert renamed["title"] == "New title"
+    other_member = world.moderator  # a moderator may rename too
+    expect(await other_member.patch(f"/api/threads/{thread['id']}", json={"themes": ["health"]}), 200)
+    updates = [e for e in await events(database_url) if e["kind"] == "thread.updated"]
+    assert [u["data"] for u in updates][0]["changed"] == ["title"]
+
+
+async def test_network_space_readable_by_all_but_only_members_post(world):
+    space = world.network["id"]
+    thread = await start_thread(world.admin, space, title="Open question")
+    expect(await world.outsider.get(f"/api/threads/{thread['id']}"), 200)
+    expect(await world.outsider.get(f"/api/threads/{thread['id']}/messages"), 200)
+    refused = await world.outsider.post(f"/api/threads/{thread['id']}/messages", json={"body": "me too"})
+    assert expect(refused, 403)["error"]["code"] == "not_a_member"
