@@ -34,6 +34,7 @@ class Settings:
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 30
     body_max_bytes: int = 256 * 1024 * 1024
+    upload_max_bytes: int = 25 * 1024 * 1024
     rate_posts_per_minute: int = 30
     rate_uploads_per_minute: int = 10
     rate_searches_per_minute: int = 120
@@ -79,6 +80,7 @@ def load_settings() -> Settings:
         argon2_memory_kib=_int("CITYBRIDGE_ARGON2_MEMORY_KIB", 65_536),
         argon2_time_cost=_int("CITYBRIDGE_ARGON2_TIME_COST", 3),
         body_max_bytes=_int("CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024),
+        upload_max_bytes=_int("CITYBRIDGE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
         rate_posts_per_minute=_int("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30),
         rate_uploads_per_minute=_int("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10),
         rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
