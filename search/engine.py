@@ -1,0 +1,124 @@
+"""The one small interface every search engine implements, and the shapes it speaks in.
+
+Everything a query filters, sorts or counts on lives in the index (the permission field
+`space_id` included), so an engine answers a complete page: nothing is thinned afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from search.text import ParsedQuery
+
+# Bump when the documents or the index settings change: every index built with an
+# older version is rebuilt from the tables on start.
+SCHEMA_VERSION = 1
+
+KINDS = ("thread", "message", "practice", "file", "link")
+FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id")
+
+
+@dataclass
+class Document:
+    """What one thread, message or library resource looks like to an engine."""
+
+    key: str                 # "message:12": the kind of row and its id, unique in the index
+    kind: str                # one of KINDS
+    id: int
+    space_id: int
+    city_ids: list[int]
+    profiles: list[str]
+    themes: list[str]
+    lang: str                # "" when unknown
+    author_id: int           # 0 when unknown
+    author_name: str
+    date: int                # unix seconds
+    title: str               # what the hit is called; searched and ranked above the body
+    body: str                # the text searched
+    thread_id: int = 0
+    context: str = ""        # shown, not searched: the thread title of a message
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Filters:
+    space_ids: list[int] | None = None   # the caller's choice, already within `readable`
+    city_ids: list[int] | None = None
+    profiles: list[str] | None = None
+    themes: list[str] | None = None
+    langs: list[str] | None = None
+    kinds: list[str] | None = None
+    date_from: int | None = None
+    date_to: int | None = None
+
+
+@dataclass
+class Request:
+    """A search. `readable` is the set of spaces the asker may read, or None for all of them
+    (platform admins); engines must apply it inside the query."""
+
+    query: ParsedQuery
+    readable: list[int] | None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"               # or "date" (newest first)
+    offset: int = 0
+    limit: int = 20
+    facets: tuple[str, ...] = FACETS
+
+
+@dataclass
+class Hit:
+    document: dict
+    score: float
+
+
+@dataclass
+class Result:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class Engine(Protocol):
+    name: str
+
+    async def open(self) -> None:
+        """Create or open the index and apply its settings."""
+
+    async def close(self) -> None: ...
+
+    async def generation(self) -> str:
+        """An identity of the index's contents, that changes when the index is created anew, so an
+        indexer can tell its stored cursor belongs to another index (a wiped directory, say)."""
+
+    async def upsert(self, documents: list[Document]) -> None: ...
+
+    async def delete(self, keys: list[str]) -> None: ...
+
+    async def clear(self) -> None:
+        """Remove every document; the index gets a new generation."""
+
+    async def search(self, request: Request) -> Result: ...
+
+    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
+                      limit: int) -> list[str]:
+        """Whole words of readable documents that begin with `prefix` (folded), most frequent first;
+        `words` (the complete words typed before it) narrow the documents they come from."""
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be reached or refused the work; the indexer retries."""
+
+
+def create_engine(settings) -> Engine:
+    """Meilisearch when MEILISEARCH_URL is set, else the embedded engine in the data directory."""
+    if settings.meilisearch_url:
+        from search.engines.meilisearch import MeilisearchEngine
+
+        return MeilisearchEngine(settings.meilisearch_url, settings.meilisearch_api_key)
+    from search.engines.tantivy import TantivyEngine
+
+    return TantivyEngine(settings.data_dir / "search")

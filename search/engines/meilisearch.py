@@ -1,0 +1,161 @@
+"""Meilisearch, for production: typo tolerance, prefix search and segmentation of every script
+are its own. Index settings are applied at start and every task is awaited and checked."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchError
+from meilisearch_python_sdk.models.settings import MeilisearchSettings, MinWordSizeForTypos, TypoTolerance
+
+from search import text
+from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
+from search.text import ParsedQuery
+
+FILTERABLE = ["space_id", "city_ids", "profiles", "themes", "lang", "kind", "date", "author_id"]
+TASK_TIMEOUT_MS = 120_000
+
+
+def _settings() -> MeilisearchSettings:
+    return MeilisearchSettings(
+        searchable_attributes=["title", "body"],          # a title match ranks above a body match
+        filterable_attributes=FILTERABLE,
+        sortable_attributes=["date"],
+        displayed_attributes=["*"],
+        # "sort" first: with sort=date:desc the order is by date; without a sort it is a no-op.
+        ranking_rules=["sort", "words", "typo", "proximity", "attribute", "exactness"],
+        typo_tolerance=TypoTolerance(enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=5, two_typos=9)),
+    )
+
+
+def _value(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]:
+    """Meilisearch filter clauses, ANDed; the readable spaces always come first."""
+    clauses = []
+    if readable is not None:
+        clauses.append(f"space_id IN [{', '.join(str(int(s)) for s in readable)}]")
+    for field, values in (("space_id", filters.space_ids), ("city_ids", filters.city_ids),
+                          ("profiles", filters.profiles), ("themes", filters.themes),
+                          ("lang", filters.langs), ("kind", filters.kinds)):
+        if values is not None:
+            clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")
+    if filters.date_from is not None:
+        clauses.append(f"date >= {int(filters.date_from)}")
+    if filters.date_to is not None:
+        clauses.append(f"date <= {int(filters.date_to)}")
+    return clauses
+
+
+def query_string(parsed: ParsedQuery) -> str:
+    words = [t.text for t in parsed.terms]
+    words += ['"' + " ".join(p.words) + '"' for p in parsed.phrases]
+    return " ".join(words)
+
+
+def _pk(key: str) -> str:
+    return key.replace(":", "-")
+
+
+class MeilisearchEngine:
+    name = "meilisearch"
+
+    def __init__(self, url: str, api_key: str | None, *, uid: str | None = None) -> None:
+        self.url = url
+        self.client = AsyncClient(url, api_key, timeout=30)
+        self.uid = uid or f"citybridge_v{SCHEMA_VERSION}"
+        self.index = self.client.index(self.uid)
+
+    async def _wait(self, task) -> None:
+        result = await self.client.wait_for_task(task.task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        if result.status != "succeeded":
+            raise EngineUnavailable(f"Meilisearch task {task.task_uid} {result.status}: {result.error}")
+
+    async def _call(self, coroutine):
+        try:
+            return await coroutine
+        except EngineUnavailable:
+            raise
+        except (MeilisearchError, OSError, Exception) as error:  # the client wraps httpx errors variously
+            raise EngineUnavailable(f"Meilisearch: {error}") from error
+
+    async def open(self) -> None:
+        async def setup():
+            try:
+                self.index = await self.client.get_index(self.uid)
+            except MeilisearchApiError:
+                self.index = await self.client.create_index(self.uid, primary_key="pk")
+            await self._wait(await self.index.update_settings(_settings()))
+        await self._call(setup())
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def generation(self) -> str:
+        info = await self._call(self.index.fetch_info())
+        return f"meilisearch:{SCHEMA_VERSION}:{self.uid}:{info.created_at.isoformat()}"
+
+    async def upsert(self, documents: list[Document]) -> None:
+        if documents:
+            rows = [{**d.as_dict(), "pk": _pk(d.key)} for d in documents]
+            await self._call(self._wait(await self.index.add_documents(rows, primary_key="pk")))
+
+    async def delete(self, keys: list[str]) -> None:
+        if keys:
+            await self._call(self._wait(await self.index.delete_documents([_pk(k) for k in keys])))
+
+    async def clear(self) -> None:
+        async def recreate():
+            await self.client.delete_index_if_exists(self.uid)
+            self.index = await self.client.create_index(self.uid, primary_key="pk")
+            await self._wait(await self.index.update_settings(_settings()))
+        await self._call(recreate())
+
+    async def search(self, request: Request) -> Result:
+        if request.readable is not None and not request.readable:
+            return Result([], 0, {name: {} for name in request.facets})
+        options = dict(
+            filter=filter_expression(request.readable, request.filters) or None,
+            facets=list(request.facets) or None,
+            sort=["date:desc"] if request.sort == "date" else None,
+            matching_strategy="all",
+            show_ranking_score=True,
+        )
+        if request.offset % request.limit == 0:  # pages give an exact total
+            found = await self._call(self.index.search(
+                query_string(request.query), hits_per_page=request.limit,
+                page=request.offset // request.limit + 1, **options))
+            total = found.total_hits or 0
+        else:
+            found = await self._call(self.index.search(
+                query_string(request.query), offset=request.offset, limit=request.limit, **options))
+            total = found.estimated_total_hits or 0
+        hits = []
+        for raw in found.hits:
+            score = raw.pop("_rankingScore", 0.0)
+            raw.pop("pk", None)
+            hits.append(Hit(raw, float(score)))
+        facets = {name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
+                  for name in request.facets}
+        return Result(hits, total, facets)
+
+    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
+                      limit: int) -> list[str]:
+        if readable is not None and not readable or not prefix:
+            return []
+        found = await self._call(self.index.search(
+            f"{query_string(words)} {prefix}".strip(), limit=50, matching_strategy="all",
+            filter=filter_expression(readable, Filters()) or None,
+            attributes_to_retrieve=["title", "body"]))
+        counts: Counter[str] = Counter()
+        for hit in found.hits:
+            for field in ("title", "body"):
+                for match in text.tokens(hit.get(field) or ""):
+                    word = text.fold(match.group(0))
+                    if word.startswith(prefix) and len(word) > 1:
+                        counts[word] += 1
+        return [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]

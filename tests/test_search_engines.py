@@ -1,0 +1,203 @@
+"""The engine contract: every search engine passes these, the embedded one always and
+Meilisearch whenever MEILISEARCH_URL points at a server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from search import text
+from search.engine import Document, EngineUnavailable, Filters, Request
+
+MEILI_URL = os.environ.get("MEILISEARCH_URL")
+
+
+@pytest.fixture(params=["tantivy", "meilisearch"])
+async def engine(request, tmp_path):
+    if request.param == "tantivy":
+        from search.engines.tantivy import TantivyEngine
+
+        made = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
+    else:
+        if not MEILI_URL:
+            pytest.skip("MEILISEARCH_URL is not set: no Meilisearch server to test against")
+        from search.engines.meilisearch import MeilisearchEngine
+
+        made = MeilisearchEngine(MEILI_URL, os.environ.get("MEILISEARCH_API_KEY"),
+                                 uid=f"citybridge_test_{uuid.uuid4().hex[:8]}")
+    await made.open()
+    yield made
+    if request.param == "meilisearch":
+        await made.client.delete_index_if_exists(made.uid)
+    await made.close()
+
+
+def doc(key: str, body: str = "", *, title: str = "", space: int = 1, lang: str = "en", kind: str | None = None,
+        cities=(1, 2), profiles=("traditional", "newer"), themes=(), date: int = 1_700_000_000) -> Document:
+    kind = kind or key.split(":")[0]
+    return Document(key=key, kind=kind, id=int(key.split(":")[1]), space_id=space, city_ids=list(cities),
+                    profiles=list(profiles), themes=list(themes), lang=lang, author_id=1, author_name="Ana",
+                    date=date, title=title, body=body)
+
+
+async def find(engine, q: str, readable=None, **options):
+    request = Request(text.parse(q), readable, **options)
+    return await engine.search(request)
+
+
+async def keys(engine, q: str, readable=None, **options) -> list[str]:
+    return [hit.document["key"] for hit in (await find(engine, q, readable, **options)).hits]
+
+
+async def test_upsert_replace_delete(engine):
+    await engine.upsert([doc("message:1", "The shelter opens on Monday"), doc("message:2", "Language classes")])
+    assert await keys(engine, "shelter") == ["message:1"]
+    await engine.upsert([doc("message:1", "The library opens on Tuesday")])
+    assert await keys(engine, "shelter") == []
+    assert await keys(engine, "tuesday") == ["message:1"]
+    await engine.delete(["message:1"])
+    assert await keys(engine, "tuesday") == []
+    assert await keys(engine, "classes") == ["message:2"]
+
+
+async def test_stored_fields_come_back(engine):
+    await engine.upsert([doc("message:7", "Mentoring programme", themes=["employment"], space=3, cities=[4, 5])])
+    hit = (await find(engine, "mentoring")).hits[0].document
+    assert hit["key"] == "message:7" and hit["id"] == 7 and hit["space_id"] == 3
+    assert hit["city_ids"] == [4, 5] and hit["themes"] == ["employment"] and hit["body"] == "Mentoring programme"
+
+
+async def test_only_readable_spaces_in_hits_facets_and_total(engine):
+    await engine.upsert([
+        doc("message:1", "housing plan alpha", space=1, themes=["housing"]),
+        doc("message:2", "housing plan beta", space=2, themes=["health"], cities=[7], lang="fr"),
+        doc("message:3", "housing plan gamma", space=2, themes=["health"], cities=[7]),
+    ])
+    result = await find(engine, "housing", readable=[1])
+    assert [h.document["key"] for h in result.hits] == ["message:1"]
+    assert result.total == 1
+    assert result.facets["themes"] == {"housing": 1}
+    assert result.facets["space_id"] == {"1": 1}
+    assert "7" not in result.facets["city_ids"] and result.facets["lang"] == {"en": 1}
+    empty = await find(engine, "housing", readable=[])
+    assert empty.hits == [] and empty.total == 0
+    assert (await find(engine, "housing", readable=None)).total == 3
+
+
+async def test_typos(engine):
+    await engine.upsert([doc("message:1", "integration of newcomers"), doc("message:2", "the job fair")])
+    assert await keys(engine, "integraton") == ["message:1"]       # one typo, 10 letters
+    assert await keys(engine, "intgraton") == ["message:1"]        # two typos from 9 letters
+    assert await keys(engine, "newcomres") == ["message:1"]        # a transposition is one typo
+    assert await keys(engine, "fiar jbo") == []                    # no typo under 5 letters
+
+
+@pytest.mark.parametrize("lang, stored, query", [
+    ("fr", "Les logements sociaux de la ville", "logement"),
+    ("es", "Las viviendas para familias", "vivienda"),
+    ("de", "Die Wohnungen der Stadt", "Wohnung"),
+    ("nl", "De woningen in de stad", "woning"),
+    ("en", "Housing policies of the city", "policy"),
+])
+async def test_stemming(engine, lang, stored, query):
+    await engine.upsert([doc("message:1", stored, lang=lang), doc("message:2", "something else", lang=lang)])
+    assert await keys(engine, query) == ["message:1"]
+
+
+async def test_accents_do_not_matter(engine):
+    await engine.upsert([doc("message:1", "Chính sách nhà ở tại Đà Nẵng", lang="vi"),
+                         doc("message:2", "programa de integracion", lang="es")])
+    assert await keys(engine, "da nang") == ["message:1"]
+    assert await keys(engine, "chinh sach") == ["message:1"]
+    assert await keys(engine, "integración") == ["message:2"]
+
+
+async def test_title_ranks_above_body(engine):
+    await engine.upsert([
+        doc("message:1", "We talked about the employment fair and other things at length"),
+        doc("thread:2", title="Employment fair"),
+    ])
+    assert await keys(engine, "employment") == ["thread:2", "message:1"]
+
+
+@pytest.mark.parametrize("stored, query", [
+    ("我们讨论了住房政策的问题", "住房"),
+    ("移民の住宅政策について話しました", "住宅"),
+    ("เรากำลังพูดถึงนโยบายที่อยู่อาศัยสำหรับผู้อพยพ", "นโยบาย"),
+    ("យើងកំពុងនិយាយអំពីគោលនយោបាយលំនៅដ្ឋាន", "លំនៅដ្ឋាន"),
+])
+async def test_word_inside_unspaced_sentence(engine, stored, query):
+    await engine.upsert([doc("message:1", stored, lang=""), doc("message:2", "unrelated words", lang="")])
+    assert await keys(engine, query) == ["message:1"]
+
+
+async def test_filters_and_facets(engine):
+    await engine.upsert([
+        doc("thread:1", title="Skills training", themes=["employment"], date=100, cities=[1], profiles=["traditional"]),
+        doc("message:2", "skills for newcomers", themes=["employment", "education"], date=200, lang="fr"),
+        doc("practice:3", "skills passport", kind="practice", themes=["education"], date=300, cities=[3],
+            profiles=["newer"]),
+    ])
+    assert set(await keys(engine, "skills", filters=Filters(kinds=["practice", "thread"]))) == {"practice:3", "thread:1"}
+    assert await keys(engine, "skills", filters=Filters(themes=["education"]), sort="date") == ["practice:3", "message:2"]
+    assert await keys(engine, "skills", filters=Filters(city_ids=[3])) == ["practice:3"]
+    assert await keys(engine, "skills", filters=Filters(profiles=["newer"]), sort="date") == ["practice:3", "message:2"]
+    assert await keys(engine, "skills", filters=Filters(langs=["fr"])) == ["message:2"]
+    assert await keys(engine, "skills", filters=Filters(date_from=150, date_to=250)) == ["message:2"]
+    assert await keys(engine, "skills", filters=Filters(kinds=["link"])) == []
+    result = await find(engine, "skills")
+    assert result.total == 3
+    assert result.facets["kind"] == {"thread": 1, "message": 1, "practice": 1}
+    assert result.facets["themes"] == {"employment": 2, "education": 2}
+    assert result.facets["profiles"] == {"traditional": 2, "newer": 2}
+
+
+async def test_sort_by_date_and_paging(engine):
+    await engine.upsert([doc(f"message:{i}", f"meeting notes number {i}", date=1000 + i) for i in range(1, 8)])
+    first = await find(engine, "meeting", sort="date", limit=3)
+    assert [h.document["id"] for h in first.hits] == [7, 6, 5] and first.total == 7
+    second = await find(engine, "meeting", sort="date", limit=3, offset=3)
+    assert [h.document["id"] for h in second.hits] == [4, 3, 2]
+
+
+async def test_browse_without_words(engine):
+    await engine.upsert([doc("message:1", "a", space=1, date=5), doc("message:2", "b", space=2, date=6)])
+    result = await find(engine, "", readable=[2], sort="date")
+    assert [h.document["key"] for h in result.hits] == ["message:2"] and result.total == 1
+
+
+async def test_phrases_and_odd_input(engine):
+    await engine.upsert([doc("message:1", "social housing for families"), doc("message:2", "housing is social")])
+    assert await keys(engine, '"social housing"') == ["message:1"]
+    assert set(await keys(engine, '"social housing')) == {"message:1", "message:2"}  # unbalanced quote
+    assert (await find(engine, "!!! ??? ...")).hits is not None
+    assert await keys(engine, "x" * 400) == []
+
+
+async def test_suggest_completes_the_last_word(engine):
+    await engine.upsert([doc("message:1", "integration integration interpreters", space=1),
+                         doc("message:2", "intercultural", space=2)])
+    words, prefix = text.prefix_query("inte")
+    assert await engine.suggest(text.parse(""), prefix, [1], 5) == ["integration", "interpreters"]
+    assert "intercultural" not in await engine.suggest(text.parse(""), prefix, [1], 5)
+    assert await engine.suggest(text.parse(""), prefix, [], 5) == []
+
+
+async def test_clear_gives_a_new_generation(engine):
+    await engine.upsert([doc("message:1", "before clearing")])
+    before = await engine.generation()
+    await engine.clear()
+    assert await engine.generation() != before
+    assert await keys(engine, "clearing") == []
+
+
+async def test_unreachable_engine_raises_engine_unavailable(tmp_path):
+    if not MEILI_URL:
+        from search.engines.meilisearch import MeilisearchEngine
+
+        engine = MeilisearchEngine("http://127.0.0.1:9", None)
+        with pytest.raises(EngineUnavailable):
+            await engine.open()
+        await engine.close()
