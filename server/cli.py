@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 import click
@@ -48,12 +49,18 @@ def serve(host: str, port: int) -> None:
 
     from server.app import create_app
 
+    from server.observability.logging import configure as configure_logging
+
     settings = load_settings()
+    configure_logging(settings.log_format)
     url = prepared_database(settings)
     app = create_app(settings, url)
     config = uvicorn.Config(app, host=host, port=port, ws="websockets", lifespan="on",
-                            proxy_headers=True, timeout_graceful_shutdown=10, log_config=None)
+                            proxy_headers=True, timeout_graceful_shutdown=10, log_config=None, access_log=False)
     server = uvicorn.Server(config)
+    # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so
+    # atexit handlers run and the embedded PostgreSQL is stopped cleanly.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     click.echo(f"Citybridge is serving on http://{host}:{port}  (data: {settings.data_dir})")
     server.run()
     if not server.started:
@@ -120,3 +127,91 @@ def demo() -> None:
     click.echo("Demo network loaded. Sign in with any of these accounts:")
     for email, password, role in accounts_created:
         click.echo(f"  {email:<40} {password:<20} {role}")
+
+
+def _files_dir(settings: Settings):
+    """Where uploaded files live (the library's blob store)."""
+    try:
+        from server import storage
+    except ImportError:
+        return settings.data_dir / "files"
+    return getattr(storage.from_settings(settings), "root", settings.data_dir / "files")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Archive to write. Default: citybridge-backup-<time>.tar in the current directory.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def backup(output: str | None, quiet: bool) -> None:
+    """Back up the database and the uploaded files into one archive, consistently, while serving."""
+    import time
+    from pathlib import Path
+
+    from server import backup as backups
+
+    settings = load_settings()
+    url = database_url(settings)
+    target = Path(output or f"citybridge-backup-{time.strftime('%Y%m%d-%H%M%S')}.tar").resolve()
+    try:
+        result = backups.backup(url, _files_dir(settings), target, progress=not quiet)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {result.path}: database {result.database_bytes:,} bytes, "
+               f"{result.files:,} files ({result.files_bytes:,} bytes).")
+    if result.missing:
+        click.echo(f"{len(result.missing)} file(s) were deleted while the backup ran and are not in it.")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Disconnect other clients of the database instead of refusing.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def restore(archive: str, yes: bool, force: bool, quiet: bool) -> None:
+    """Replace the database and the uploaded files with those of a backup archive. Stop the servers first."""
+    from pathlib import Path
+
+    from server import backup as backups
+
+    settings = load_settings()
+    try:
+        manifest = backups.read_manifest(Path(archive))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if not yes:
+        click.confirm(f"Replace ALL data in this Citybridge with the backup of {manifest['created_at']}?",
+                      abort=True)
+    url = database_url(settings)
+    try:
+        result = backups.restore(url, _files_dir(settings), Path(archive), progress=not quiet, force=force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    migrations.upgrade(url)
+    click.echo(f"Restored the backup of {result['created_at']} ({result['files']:,} files).")
+    if result.get("previous_files"):
+        click.echo(f"The files that were here before are kept in {result['previous_files']}.")
+
+
+@main.command()
+@click.option("--space", "space_id", required=True, type=int, help="The id of the space to export.")
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
+              help="Directory to write. Default: citybridge-space-<id>-export.")
+def export(space_id: int, output: str | None) -> None:
+    """Write a space's threads, messages and library as JSON and CSV files (with the uploaded files)."""
+    from pathlib import Path
+
+    from server.export import ExportError, export_space
+
+    settings = load_settings()
+    url = prepared_database(settings)
+    target = Path(output or f"citybridge-space-{space_id}-export").resolve()
+
+    async def work(db):
+        return await export_space(db, space_id, target, _files_dir(settings))
+
+    try:
+        counts = asyncio.run(_with_session(settings, url, work))
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Exported space {space_id} to {target}: {counts['threads']} threads, "
+               f"{counts['messages']} messages, {counts['resources']} library entries.")
