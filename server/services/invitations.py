@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import new_token, token_hash
-from server.db.models import City, Invitation, User
+from server.db.models import City, Invitation, Membership, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.services import accounts, spaces
 from server.services.access import space_access
@@ -85,5 +85,7 @@ async def accept(db: AsyncSession, token: str, *, name: str | None, password: st
                                           city_id=invitation.city_id)
     invitation.accepted_at = accounts.now()
     invitation.accepted_by = user.id
-    await spaces.add_member(db, invitation.space_id, user, invitation.role)
+    current = await db.get(Membership, (invitation.space_id, user.id))
+    keeps_moderator = current is not None and current.state == "active" and current.role == "moderator"
+    await spaces.add_member(db, invitation.space_id, user, "moderator" if keeps_moderator else invitation.role)
     return user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import City, Membership, Space, SpaceCity, User
@@ -147,6 +147,3 @@ async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: i
     await changelog.record(db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}},
                            space_id=space_id)
 
-
-async def member_count(db: AsyncSession, space_id: int) -> int:
-    return await db.scalar(select(func.count()).where(Membership.space_id == space_id, Membership.state == "active"))
