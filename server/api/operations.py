@@ -8,6 +8,12 @@ from server.api import schemas as s
 from server.api.framework import Context, endpoint
 from server.api.openapi import document
 from server.errors import Unavailable
+from server.observability import readiness
+
+
+class Readiness(s.Answer):
+    status: str
+    checks: dict[str, str]
 
 
 @endpoint("GET", "/healthz", summary="The process is up", tag="operations", auth="none", response=s.Health)
@@ -15,14 +21,18 @@ async def healthz(ctx: Context):
     return {"status": "ok"}
 
 
-@endpoint("GET", "/readyz", summary="The database answers", tag="operations", auth="none", response=s.Health,
-          errors=(503,))
+@endpoint("GET", "/readyz", summary="The database and every registered part (search engine, indexer) answer",
+          tag="operations", auth="none", response=Readiness, errors=(503,))
 async def readyz(ctx: Context):
-    try:
+    async def database() -> None:
         await ctx.db.execute(text("SELECT 1"))
-    except Exception as error:  # any failure to reach the database means "not ready"
-        raise Unavailable(f"The database is not reachable: {type(error).__name__}") from None
-    return {"status": "ok"}
+
+    parts = {"database": database, **readiness.checks(ctx.request.app)}
+    failures = {name: why for name, check in parts.items() if (why := await readiness.run(name, check))}
+    if failures:
+        raise Unavailable("Not ready: " + ", ".join(sorted(failures)) + ".", code="not_ready", fields=failures,
+                          headers={"Retry-After": "5"})
+    return {"status": "ok", "checks": {name: "ok" for name in parts}}
 
 
 @endpoint("GET", "/api/openapi.json", summary="This document", tag="operations", auth="none")
