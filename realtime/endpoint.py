@@ -1,0 +1,120 @@
+"""GET /ws: authenticate, then turn client frames into hub calls until the socket closes."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.requests import HTTPConnection
+from starlette.types import Receive, Scope, Send
+
+from realtime import protocol
+from realtime.hub import Hub
+from realtime.protocol import BadFrame, dumps, error
+from server.api.auth import authenticate_request
+from server.db.models import User
+from server.errors import ApiError
+
+
+def origin_allowed(conn: HTTPConnection, public_origin: str | None) -> bool:
+    """Browsers send Origin on websockets; a cookie must only work from our own pages."""
+    origin = conn.headers.get("origin")
+    if not origin:
+        return False
+    if public_origin:
+        return origin.rstrip("/") == public_origin
+    return urlsplit(origin).netloc == conn.headers.get("host")
+
+
+async def _authenticate(scope: Scope) -> tuple[User | None, int, str]:
+    app = scope["app"]
+    conn = HTTPConnection(scope)
+    async with app.state.sessions() as db:
+        try:
+            caller = await authenticate_request(conn, db, app.state.settings)
+        except ApiError as failure:
+            return None, protocol.UNAUTHORIZED, failure.message
+    if caller.user is None:
+        return None, protocol.UNAUTHORIZED, "Sign in first."
+    if caller.via == "cookie" and not origin_allowed(conn, app.state.settings.public_origin):
+        return None, protocol.FORBIDDEN_ORIGIN, "This origin may not use the session cookie."
+    return caller.user, 0, ""
+
+
+def _notifications_since(scope: Scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("notifications_since")
+    if not values:
+        return None
+    if len(values) > 1 or not values[0].isdigit() or int(values[0]) > protocol.MAX_ID:
+        raise ValueError("notifications_since must be one non-negative integer")
+    return int(values[0])
+
+
+class RealtimeEndpoint:
+    """A raw ASGI websocket app, so every outgoing frame is one plain `send` call."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (await receive())["type"] != "websocket.connect":
+            return
+        hub: Hub = scope["app"].state.realtime
+        settings = hub.settings
+        await send({"type": "websocket.accept"})
+        user, code, reason = await _authenticate(scope)
+        if user is None:
+            await send({"type": "websocket.close", "code": code, "reason": reason})
+            return
+        try:
+            since = _notifications_since(scope)
+        except ValueError as failure:
+            await send({"type": "websocket.close", "code": protocol.POLICY, "reason": str(failure)})
+            return
+        conn = hub.connect(send, user, since)
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if conn.closed:
+                    continue
+                text = message.get("text")
+                if text is None:
+                    conn.enqueue(error("bad_frame", "Send JSON text frames, not binary ones."))
+                    continue
+                if len(text) > settings.max_frame_bytes:
+                    hub.close(conn, protocol.TOO_BIG, "frame too large")
+                    continue
+                if not conn.allow():
+                    if conn.refused >= settings.flood_limit:
+                        hub.close(conn, protocol.POLICY, "flooding")
+                    elif conn.refused == 1:
+                        conn.enqueue(error("rate_limited", "Too many frames; slow down.",
+                                           limit_per_second=settings.rate_per_second))
+                    continue
+                await self._handle(hub, conn, text)
+        finally:
+            if not conn.closed:
+                hub.detach(conn)
+
+    async def _handle(self, hub: Hub, conn, text: str) -> None:
+        try:
+            frame = protocol.parse(text)
+        except BadFrame as bad:
+            conn.enqueue(error(bad.code, bad.message, **bad.extra))
+            return
+        if isinstance(frame, protocol.Ping):
+            conn.enqueue('{"type":"pong"}')
+        elif isinstance(frame, protocol.Subscribe):
+            key = ("space", frame.space_id)
+            if key in conn.subs:
+                conn.enqueue(error("already_subscribed", "Already subscribed to this space.", space_id=frame.space_id))
+            elif len(conn.subs) > hub.settings.max_subscriptions:
+                conn.enqueue(error("too_many_subscriptions", "Unsubscribe from a space first.",
+                                   space_id=frame.space_id))
+            else:
+                hub.subscribe(conn, key, frame.since)
+        elif isinstance(frame, protocol.Unsubscribe):
+            if hub.unsubscribe(conn, frame.space_id):
+                conn.enqueue(dumps({"type": "unsubscribed", "space_id": frame.space_id, "reason": "requested"}))
+            else:
+                conn.enqueue(error("not_subscribed", "Not subscribed to this space.", space_id=frame.space_id))
+        elif isinstance(frame, protocol.Typing):
+            await hub.typing(conn, frame.thread_id)

@@ -1,0 +1,516 @@
+"""The per-node hub: which socket follows which stream, and delivery from the change log.
+
+A stream is a space's events, or one user's own events (notifications). The hub
+keeps, per stream with at least one subscriber on this node, a cursor: the
+newest event id it has fetched. A NOTIFY from any node marks the stream dirty;
+one fetcher task reads every dirty stream's new rows in one query and hands
+each event, encoded once, to the stream's sockets.
+
+A new subscription registers first and holds live events in a buffer while it
+replays the table from its `since`; then it flushes the buffer (skipping ids it
+already sent) and turns live. Because registration happens before the replay's
+query, an event is either in that query's result or dispatched after
+registration: no gap, and the position filter leaves no duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from realtime import log as changelog
+from realtime.bus import EVENTS_CHANNEL, SIGNALS_CHANNEL, Listener
+from realtime.config import RealtimeSettings
+from realtime.connection import Connection, Send, Sub
+from realtime.log import Event, StreamKey
+from realtime.protocol import SERVICE_RESTART, dumps, error
+from server.db.models import User
+from server.errors import NotFound
+from server.services.access import space_access
+
+log = logging.getLogger("citybridge.realtime")
+
+
+class Stream:
+    __slots__ = ("key", "cursor", "subs", "ready")
+
+    def __init__(self, key: StreamKey) -> None:
+        self.key = key
+        self.cursor: int | None = None
+        self.subs: dict[Connection, Sub] = {}
+        self.ready = asyncio.Event()
+
+
+class Hub:
+    def __init__(self, dsn: str, sessions: async_sessionmaker[AsyncSession], settings: RealtimeSettings) -> None:
+        self.dsn = dsn
+        self.sessions = sessions
+        self.settings = settings
+        self.node = secrets.token_hex(4)
+        self.pool: asyncpg.Pool | None = None
+        self.conns: set[Connection] = set()
+        self.streams: dict[StreamKey, Stream] = {}
+        self._dirty: set[StreamKey] = set()
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._loops: list[asyncio.Task] = []
+        self.listener = Listener(dsn, self._on_payload, self._on_connect)
+        # Presence: users with a live subscription here (space -> user -> sockets), and
+        # what every node announced (space -> user -> node -> expiry).
+        self._present: dict[int, dict[int, int]] = defaultdict(dict)
+        self._seen: dict[int, dict[int, dict[str, float]]] = defaultdict(dict)
+        self._names: dict[int, str] = {}
+        self._thread_spaces: dict[int, int] = {}
+        self.max_loop_lag = 0.0
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=6)
+        for work in (self.listener.run(), self._fetch_loop(), self._presence_loop()):
+            self._loops.append(asyncio.create_task(work))
+        if self.settings.loop_monitor:
+            self._loops.append(asyncio.create_task(self._monitor_loop()))
+        try:
+            await asyncio.wait_for(self.listener.connected.wait(), 10)
+        except TimeoutError:
+            log.warning("realtime listener not connected yet; it keeps trying")
+
+    async def stop(self) -> None:
+        for conn in list(self.conns):
+            self.close(conn, SERVICE_RESTART, "server restarting: reconnect and resume")
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=3)
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        if self.pool is not None:
+            await self.pool.close()
+
+    def _spawn(self, work) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- sockets --------------------------------------------------------------------------------
+
+    def connect(self, send: Send, user: User, notifications_since: int | None) -> Connection:
+        conn = Connection(self, send, user.id, user.name)
+        self.conns.add(conn)
+        conn.enqueue(dumps({"type": "hello", "user": {"id": user.id, "name": user.name}, "node": self.node,
+                            "limits": {"max_frame_bytes": self.settings.max_frame_bytes,
+                                       "frames_per_second": self.settings.rate_per_second,
+                                       "queue_frames": self.settings.queue_frames}}))
+        self.subscribe(conn, ("user", user.id), notifications_since)
+        return conn
+
+    def close(self, conn: Connection, code: int, reason: str) -> None:
+        """Detach the socket at once and close it in the background."""
+        if conn.closed:
+            return
+        self.detach(conn)
+        if code:
+            self._spawn(self._send_close(conn, code, reason))
+
+    def detach(self, conn: Connection) -> None:
+        conn.closed = True
+        self.conns.discard(conn)
+        for sub in list(conn.subs.values()):
+            self._remove(sub)
+        conn.queue.clear()
+        if conn.writer is not None:
+            conn.writer.cancel()
+
+    async def _send_close(self, conn: Connection, code: int, reason: str) -> None:
+        try:
+            await asyncio.wait_for(conn.send({"type": "websocket.close", "code": code, "reason": reason}), 10)
+        except Exception:
+            pass
+
+    # --- subscriptions --------------------------------------------------------------------------
+
+    def subscribe(self, conn: Connection, key: StreamKey, since: int | None) -> Sub:
+        sub = Sub(conn, key, since)
+        conn.subs[key] = sub
+        stream = self.streams.get(key)
+        if stream is None:
+            stream = self.streams[key] = Stream(key)
+            self._spawn(self._init_cursor(stream))
+        stream.subs[conn] = sub
+        if since is None and stream.cursor is not None:
+            sub.pos = stream.cursor
+        self._start_sync(sub)
+        return sub
+
+    def unsubscribe(self, conn: Connection, space_id: int) -> bool:
+        sub = conn.subs.get(("space", space_id))
+        if sub is None:
+            return False
+        self._remove(sub)
+        return True
+
+    def _remove(self, sub: Sub) -> None:
+        if not sub.active:
+            return
+        sub.active = False
+        conn, key = sub.conn, sub.key
+        conn.subs.pop(key, None)
+        stream = self.streams.get(key)
+        if stream is not None:
+            stream.subs.pop(conn, None)
+            if not stream.subs:
+                del self.streams[key]
+        if sub.present:
+            self._leave(key[1], conn.user_id)
+
+    async def _init_cursor(self, stream: Stream) -> None:
+        while self.streams.get(stream.key) is stream:
+            try:
+                latest = await changelog.latest(self.pool, stream.key)
+                break
+            except Exception as failure:
+                log.warning("realtime: cannot read the change log: %s", failure)
+                await asyncio.sleep(1)
+        else:
+            return
+        stream.cursor = latest
+        stream.ready.set()
+        self._mark(stream.key)
+
+    def _start_sync(self, sub: Sub) -> None:
+        if not sub.syncing:
+            sub.syncing = True
+            self._spawn(self._sync(sub))
+
+    async def _readable(self, user_id: int, space_id: int) -> tuple[bool, bool]:
+        """(may read, by membership or as admin) — the rule of server.services.access."""
+        async with self.sessions() as db:
+            user = await db.get(User, user_id)
+            if user is None or user.deactivated_at is not None:
+                return False, False
+            try:
+                access = await space_access(db, user, space_id)
+            except NotFound:
+                return False, False
+            return True, access.is_member or user.is_admin
+
+    async def _sync(self, sub: Sub) -> None:
+        try:
+            while sub.active:
+                try:
+                    if await self._sync_once(sub):
+                        return
+                except Exception as failure:
+                    if not sub.active:
+                        return
+                    log.warning("realtime: subscription sync failed, retrying: %s", failure)
+                    sub.buffer = []
+                    await asyncio.sleep(1)
+        finally:
+            sub.syncing = False
+
+    async def _sync_once(self, sub: Sub) -> bool:
+        """Check access, replay, flush the buffer and go live. False means: go round again."""
+        conn, key = sub.conn, sub.key
+        sub.recheck = False
+        if key[0] == "space":
+            readable, via_membership = await self._readable(conn.user_id, key[1])
+            if not sub.active:
+                return True
+            if not readable:
+                self._remove(sub)
+                if sub.present:
+                    conn.enqueue(dumps({"type": "unsubscribed", "space_id": key[1], "reason": "access_revoked"}))
+                else:
+                    conn.enqueue(error("not_found", "No such space.", space_id=key[1]))
+                return True
+            sub.via_membership = via_membership
+        stream = self.streams[key]
+        await stream.ready.wait()
+        if not sub.active:
+            return True
+        if sub.pos is None:
+            sub.pos = stream.cursor
+        elif sub.resume:
+            sub.resume = False
+            pruned, newest = await changelog.horizon(self.pool)
+            if sub.pos < pruned or sub.pos > newest:
+                sub.pos = await changelog.latest(self.pool, key)
+                reason = "resume_gap" if sub.pos >= pruned else "unknown_position"
+                conn.enqueue(dumps({"type": "reset", **_stream_field(key), "reason": reason, "last_id": sub.pos,
+                                    "message": "Events after your position are no longer kept: refetch, "
+                                               "then continue from last_id."}))
+        page = self.settings.replay_page
+        while True:
+            while conn.room() < page and sub.active:
+                await asyncio.sleep(0.02)
+            rows = await changelog.page(self.pool, key, sub.pos, page)
+            if not sub.active:
+                return True
+            for event in rows:
+                sub.pos = event.id
+                conn.enqueue(event.frame)
+                if event.data is not None and self._revokes(sub, event):
+                    sub.recheck = True
+                    break
+            if sub.recheck or len(rows) < page:
+                break
+        if sub.recheck or sub.buffer is None:
+            sub.buffer = []
+            return False
+        for event in sub.buffer:
+            if event.id > sub.pos:
+                sub.pos = event.id
+                conn.enqueue(event.frame)
+                if event.data is not None and self._revokes(sub, event):
+                    sub.recheck = True
+                    break
+        sub.buffer = []
+        if sub.recheck:
+            return False
+        if not sub.active:
+            return True
+        sub.live, sub.buffer = True, None
+        if not sub.present:
+            sub.present = True
+            conn.enqueue(dumps({"type": "subscribed", **_stream_field(key), "last_id": sub.pos}))
+            if key[0] == "space":
+                self._join(key[1], conn)
+        return True
+
+    def _revokes(self, sub: Sub, event: Event) -> bool:
+        """Whether this event may end the subscriber's right to read the space."""
+        if sub.key[0] != "space":
+            return False
+        data = event.data or {}
+        subject = (data.get("user") or {}).get("id")
+        if event.kind == "member.removed":
+            return subject == sub.conn.user_id
+        if event.kind == "member.updated":
+            return subject == sub.conn.user_id and data.get("state") != "active"
+        if event.kind == "space.updated":
+            return data.get("visibility") != "network" and not sub.via_membership
+        return False
+
+    # --- delivery -------------------------------------------------------------------------------
+
+    def _on_payload(self, channel: str, payload: str) -> None:
+        note = json.loads(payload)
+        if channel == SIGNALS_CHANNEL:
+            self._on_signal(note)
+            return
+        space_id = note.get("space_id")
+        key: StreamKey = ("space", space_id) if space_id is not None else ("user", note.get("user_id"))
+        stream = self.streams.get(key)
+        if stream is not None and (stream.cursor is None or note.get("id", 0) > stream.cursor):
+            self._mark(key)
+
+    def _on_connect(self) -> None:
+        """After a (re)connection, NOTIFYs sent meanwhile are gone: fetch every stream."""
+        for key in self.streams:
+            self._mark(key)
+
+    def _mark(self, key: StreamKey) -> None:
+        self._dirty.add(key)
+        self._wake.set()
+
+    async def _fetch_loop(self) -> None:
+        limit = self.settings.replay_page
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            dirty, self._dirty = self._dirty, set()
+            batch = {key: stream for key in dirty
+                     if (stream := self.streams.get(key)) is not None and stream.cursor is not None}
+            if not batch:
+                continue
+            try:
+                events = await changelog.fetch(self.pool, {k: s.cursor for k, s in batch.items()}, limit)
+            except Exception as failure:
+                log.warning("realtime: fetching events failed, retrying: %s", failure)
+                self._dirty |= batch.keys()
+                await asyncio.sleep(0.5)
+                self._wake.set()
+                continue
+            grouped: dict[StreamKey, list[Event]] = defaultdict(list)
+            for event in events:
+                grouped[event.key].append(event)
+            for key, stream_events in grouped.items():
+                stream = batch[key]
+                if self.streams.get(key) is not stream:
+                    continue
+                stream.cursor = stream_events[-1].id
+                if len(stream_events) >= limit:
+                    self._mark(key)
+                await self._dispatch(stream, stream_events)
+
+    async def _dispatch(self, stream: Stream, events: list[Event]) -> None:
+        """Hand events to every subscriber, yielding to the loop between slices of sockets."""
+        subs = list(stream.subs.values())
+        step = self.settings.fanout_slice
+        for start in range(0, len(subs), step):
+            for sub in subs[start:start + step]:
+                for event in events:
+                    self._offer(sub, event)
+            if start + step < len(subs):
+                await asyncio.sleep(0)
+
+    def _offer(self, sub: Sub, event: Event) -> None:
+        if not sub.active:
+            return
+        if not sub.live:
+            if sub.buffer is not None:
+                if len(sub.buffer) >= self.settings.buffer_limit:
+                    sub.buffer = None
+                else:
+                    sub.buffer.append(event)
+            return
+        if event.id <= sub.pos:
+            return
+        sub.pos = event.id
+        sub.conn.enqueue(event.frame)
+        if event.data is not None and self._revokes(sub, event):
+            sub.live, sub.buffer, sub.recheck = False, [], True
+            self._start_sync(sub)
+
+    # --- typing and presence --------------------------------------------------------------------
+
+    async def typing(self, conn: Connection, thread_id: int) -> None:
+        if not conn.typing_allowed(thread_id):
+            return
+        space_id = self._thread_spaces.get(thread_id)
+        if space_id is None:
+            space_id = await changelog.thread_space(self.pool, thread_id)
+            if space_id is not None:
+                if len(self._thread_spaces) > 50_000:
+                    self._thread_spaces.clear()
+                self._thread_spaces[thread_id] = space_id
+        sub = conn.subs.get(("space", space_id)) if space_id is not None else None
+        if sub is None or not sub.live:
+            conn.enqueue(error("not_found", "Subscribe to the thread's space first.", thread_id=thread_id))
+            return
+        await self._signal({"k": "typing", "space_id": space_id, "thread_id": thread_id,
+                            "user": [conn.user_id, conn.user_name]})
+
+    async def _signal(self, note: dict) -> None:
+        note["node"] = self.node
+        try:
+            await self.pool.execute("SELECT pg_notify($1, $2)", SIGNALS_CHANNEL, json.dumps(note))
+        except Exception as failure:
+            log.warning("realtime: cannot send a signal: %s", failure)
+
+    def _join(self, space_id: int, conn: Connection) -> None:
+        users = self._present[space_id]
+        users[conn.user_id] = users.get(conn.user_id, 0) + 1
+        if users[conn.user_id] == 1:
+            self._spawn(self._signal({"k": "presence", "space_id": space_id,
+                                      "on": [[conn.user_id, conn.user_name]], "off": []}))
+        self._names[conn.user_id] = conn.user_name
+        online = {uid: self._names.get(uid, "") for uid in self._seen.get(space_id, {})}
+        online.update({uid: self._names.get(uid, "") for uid in users})
+        conn.enqueue(dumps({"type": "presence", "space_id": space_id,
+                            "users": [{"id": uid, "name": name} for uid, name in sorted(online.items())]}))
+
+    def _leave(self, space_id: int, user_id: int) -> None:
+        users = self._present.get(space_id)
+        if not users or user_id not in users:
+            return
+        users[user_id] -= 1
+        if users[user_id] <= 0:
+            del users[user_id]
+            if not users:
+                del self._present[space_id]
+            self._spawn(self._signal({"k": "presence", "space_id": space_id, "on": [], "off": [user_id]}))
+
+    def _on_signal(self, note: dict) -> None:
+        space_id = note["space_id"]
+        if note["k"] == "typing":
+            user_id, name = note["user"]
+            frame = dumps({"type": "typing", "space_id": space_id, "thread_id": note["thread_id"],
+                           "user": {"id": user_id, "name": name}, "expires_in": self.settings.typing_ttl})
+            self._broadcast(space_id, frame, skip_user=user_id)
+            return
+        node, expires = note["node"], time.monotonic() + self.settings.presence_ttl
+        seen = self._seen[space_id]
+        for user_id, name in note["on"]:
+            self._names[user_id] = name
+            nodes = seen.setdefault(user_id, {})
+            if not nodes:
+                self._presence_change(space_id, user_id, "online")
+            nodes[node] = expires
+        for user_id in note["off"]:
+            nodes = seen.get(user_id)
+            if nodes and nodes.pop(node, None) is not None and not nodes:
+                del seen[user_id]
+                self._presence_change(space_id, user_id, "offline")
+        if not seen:
+            del self._seen[space_id]
+
+    def _presence_change(self, space_id: int, user_id: int, status: str) -> None:
+        self._broadcast(space_id, dumps({"type": "presence", "space_id": space_id, "status": status,
+                                         "user": {"id": user_id, "name": self._names.get(user_id, "")}}))
+
+    def _broadcast(self, space_id: int, frame: str, skip_user: int | None = None) -> None:
+        stream = self.streams.get(("space", space_id))
+        if stream is None:
+            return
+        for conn, sub in list(stream.subs.items()):
+            if sub.live and conn.user_id != skip_user:
+                conn.enqueue(frame)
+
+    async def _presence_loop(self) -> None:
+        """Re-announce who is here, and forget announcements that were not renewed:
+        a node that dies takes its users offline within presence_ttl."""
+        interval = self.settings.presence_interval
+        next_announce = time.monotonic() + interval
+        while True:
+            await asyncio.sleep(min(1.0, interval / 3))
+            now = time.monotonic()
+            for space_id in list(self._seen):
+                seen = self._seen[space_id]
+                for user_id in list(seen):
+                    nodes = seen[user_id]
+                    for node in [n for n, at in nodes.items() if at < now]:
+                        del nodes[node]
+                    if not nodes:
+                        del seen[user_id]
+                        self._presence_change(space_id, user_id, "offline")
+                if not seen:
+                    del self._seen[space_id]
+            if now >= next_announce:
+                next_announce = now + interval
+                for space_id, users in list(self._present.items()):
+                    people = [[uid, self._names.get(uid, "")] for uid in users]
+                    for start in range(0, len(people), 100):
+                        await self._signal({"k": "presence", "space_id": space_id,
+                                            "on": people[start:start + 100], "off": []})
+
+    async def _monitor_loop(self) -> None:
+        """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked."""
+        last_report = time.monotonic()
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.005)
+            lag = time.monotonic() - before - 0.005
+            self.max_loop_lag = max(self.max_loop_lag, lag)
+            if time.monotonic() - last_report > 10:
+                last_report = time.monotonic()
+                log.info("realtime: sockets=%d max event-loop lag %.1f ms", len(self.conns),
+                         self.max_loop_lag * 1000)
+
+    def stats(self) -> dict[str, Any]:
+        return {"node": self.node, "sockets": len(self.conns), "streams": len(self.streams),
+                "max_loop_lag_ms": round(self.max_loop_lag * 1000, 2)}
+
+
+def _stream_field(key: StreamKey) -> dict:
+    return {"space_id": key[1]} if key[0] == "space" else {"notifications": True}
