@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+
+import asyncpg
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 import realtime
+from search import service as search_service
 
 from server.api import cities, invitations, operations, session, spaces, threads  # noqa: F401 (registers routes)
 from server.api import reads  # noqa: F401 (registers routes)
+from server.api import search as search_api  # noqa: F401 (registers routes)
 from server.api.framework import error_response, routes
 from server.auth import passwords
 from server.config import Settings
 from server.db.engine import create_engine, session_factory
 from server.errors import ApiError, Unavailable
+from server.observability import metrics, readiness
+from server.observability.middleware import ObservabilityMiddleware
+from server.observability.routes import metrics_route
 
 log = logging.getLogger("citybridge")
 
@@ -39,14 +48,26 @@ async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
                         status_code=error.status_code, headers=getattr(error, "headers", None))
 
 
+STORAGE_ERRNOS = {errno.ENOSPC: "storage_full", errno.EDQUOT: "storage_full", errno.EROFS: "storage_unavailable",
+                  errno.EACCES: "storage_unavailable", errno.EPERM: "storage_unavailable"}
+DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asyncpg.PostgresConnectionError,
+                 asyncpg.exceptions.OperatorInterventionError, asyncpg.InterfaceError,
+                 asyncpg.exceptions.TooManyConnectionsError)
+
+
 def _is_connection_failure(error: Exception) -> bool:
-    if isinstance(error, (OperationalError, InterfaceError, ConnectionError, OSError)):
+    if isinstance(error, DATABASE_DOWN):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
+        log.error("file storage failed: %s", error)
+        return error_response(Unavailable("The server could not write the file: its storage is full or "
+                                          "not writable. Nothing was saved.", code=STORAGE_ERRNOS[error.errno]))
     if _is_connection_failure(error):
+        metrics.DATABASE_UNAVAILABLE.inc()
         log.warning("database unavailable: %s", error)
         return error_response(Unavailable("The database is unavailable; try again shortly.",
                                           headers={"Retry-After": "2"}))
@@ -85,19 +106,26 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
-            async with realtime.running(app, database_url):
+            async with realtime.running(app, database_url), search_service.running(app, database_url):
                 yield
         finally:
             await engine.dispose()
 
     app_routes = routes()
     app_routes.append(realtime.route())
+    app_routes.append(metrics_route())
     if settings.frontend_dir.is_dir():
         app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
     app = Starlette(
         routes=app_routes,
         lifespan=lifespan,
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected,
+                            # Handled inside the middleware (not by the outermost 500 handler), so these
+                            # answers get the request id, security headers and metrics too.
+                            **{kind: _unexpected for kind in (*DATABASE_DOWN, DBAPIError)}},
+        middleware=[Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes,
+                               https=settings.secure_cookies)],
     )
     app.state.settings = settings
+    readiness.checks(app)  # parts such as search register theirs: see server/observability/readiness.py
     return app
