@@ -27,8 +27,7 @@ class Resource(Base):
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
-    # For a practice record this is its summary.
-    description: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
     themes: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
     language: Mapped[str | None] = mapped_column(String(16))
     city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="SET NULL"), index=True)

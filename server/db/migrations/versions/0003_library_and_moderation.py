@@ -78,7 +78,7 @@ def upgrade() -> None:
     sa.Column('space_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('themes', sa.ARRAY(sa.String(length=64)), nullable=False),
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('city_id', sa.Integer(), nullable=True),
