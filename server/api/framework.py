@@ -61,6 +61,9 @@ class Endpoint:
     status: int
     errors: tuple[int, ...]
     raw_body: bool = False
+    # A multipart/form-data alternative to the JSON body: the handler reads the stream itself
+    # (ctx.request); the model only documents the form fields in the OpenAPI document.
+    form: type[BaseModel] | None = None
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -70,10 +73,11 @@ def endpoint(
     method: str, path: str, *, summary: str, tag: str, auth: str = "user",
     body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
     response: Any = None, status: int = 200, errors: tuple[int, ...] = (), raw_body: bool = False,
+    form: type[BaseModel] | None = None,
 ):
     def register(handler: Handler) -> Handler:
         ENDPOINTS.append(Endpoint(method, path, handler, summary, tag, auth, body, query, response,
-                                  status, errors, raw_body))
+                                  status, errors, raw_body, form))
         return handler
 
     return register
@@ -114,6 +118,10 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
         raise Invalid("Some fields are not valid.", fields=_fields(error)) from None
 
 
+def is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+
+
 def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
     params = request.query_params
     repeated = [k for k in params.keys() if len(params.getlist(k)) > 1]
@@ -140,7 +148,7 @@ def _make_route(ep: Endpoint) -> Route:
             elif request.query_params:
                 raise Invalid("This route takes no query parameters.",
                               fields={k: "unknown parameter" for k in request.query_params.keys()})
-            if ep.body is not None:
+            if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
             result = await ep.handler(ctx, **request.path_params)
             await db.commit()

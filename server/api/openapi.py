@@ -45,6 +45,9 @@ def _operation(ep: Endpoint, components: dict) -> dict:
     if ep.body is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _schema(ep.body, components)}}}
+    if ep.form is not None:
+        op.setdefault("requestBody", {"required": True, "content": {}})["content"]["multipart/form-data"] = {
+            "schema": _schema(ep.form, components)}
     if ep.response is not None:
         content = {"application/json": {"schema": _schema(ep.response, components)}}
         op["responses"][str(ep.status)] = {"description": STATUS_TEXT[ep.status], "content": content}
@@ -53,7 +56,7 @@ def _operation(ep: Endpoint, components: dict) -> dict:
     else:
         op["responses"][str(ep.status)] = {"description": STATUS_TEXT[ep.status]}
     error = {"application/json": {"schema": _schema(s.ErrorOut, components)}}
-    statuses = set(ep.errors) | {400, 413, 422} if ep.body is not None else set(ep.errors)
+    statuses = set(ep.errors) | {400, 413, 422} if ep.body is not None or ep.form is not None else set(ep.errors)
     if ep.query is not None:
         statuses |= {422}
     if ep.auth == "user":

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import markdown
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
 from server.errors import Conflict, Forbidden, NotFound
-from server.services import changelog
+from server.services import audit, changelog, flags
 from server.services.access import SpaceAccess, space_access
 from server.services.accounts import now
 from server.services.views import message_view
@@ -202,6 +202,10 @@ async def delete(db: AsyncSession, actor: User, message_id: int) -> None:
     await db.flush()
     await changelog.record(db, "message.deleted", {"id": message.id, "thread_id": message.thread_id},
                            space_id=message.space_id)
+    if message.author_id != actor.id:
+        await audit.record(db, actor, "message.deleted", space_id=message.space_id, target_kind="message",
+                           target_id=message.id, details={"thread_id": message.thread_id})
+    await flags.close_open(db, actor, "message", message.id, state="deleted", note="deleted")
 
 
 async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, add: bool) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import City, Membership, Space, SpaceCity, User
 from server.errors import Forbidden, Invalid, NotFound
-from server.services import changelog
+from server.services import audit, changelog
 from server.services.access import SpaceAccess, readable_spaces_clause, space_access
 from server.services.cities import require_admin
 from server.services.views import member_view, space_view
@@ -146,4 +146,6 @@ async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: i
     await db.flush()
     await changelog.record(db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}},
                            space_id=space_id)
+    if user_id != actor.id:
+        await audit.record(db, actor, "member.removed", space_id=space_id, target_kind="user", target_id=user_id)
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Thread, User
 from server.errors import Forbidden
-from server.services import changelog, messages
+from server.services import audit, changelog, messages
 from server.services.access import space_access
 from server.services.views import thread_view
 
@@ -68,4 +68,8 @@ async def update(db: AsyncSession, actor: User, thread_id: int, changes: dict) -
     if changed:
         await db.flush()
         await changelog.record(db, "thread.updated", {**data, "changed": changed}, space_id=thread.space_id)
+    for key in ("pinned", "locked"):
+        if key in changed:
+            action = f"thread.{'' if changes[key] else 'un'}{'pinned' if key == 'pinned' else 'locked'}"
+            await audit.record(db, actor, action, space_id=thread.space_id, target_kind="thread", target_id=thread.id)
     return data
