@@ -240,20 +240,23 @@ class Hub:
             return True
         if sub.pos is None:
             sub.pos = stream.cursor
-        elif sub.resume:
-            sub.resume = False
-            pruned, newest = await changelog.horizon(self.pool)
-            if sub.pos < pruned or sub.pos > newest:
-                sub.pos = await changelog.latest(self.pool, key)
-                reason = "resume_gap" if sub.pos >= pruned else "unknown_position"
-                conn.enqueue(dumps({"type": "reset", **_stream_field(key), "reason": reason, "last_id": sub.pos,
-                                    "message": "Events after your position are no longer kept: refetch, "
-                                               "then continue from last_id."}))
         page = self.settings.replay_page
         while True:
             while conn.room() < page and sub.active:
                 await asyncio.sleep(0.02)
             rows = await changelog.page(self.pool, key, sub.pos, page)
+            if sub.resume:
+                # Read the horizon after the page: pruning commits the horizon and the delete
+                # together, so a page that missed pruned rows is always caught here.
+                sub.resume = False
+                pruned, newest = await changelog.horizon(self.pool)
+                if sub.pos < pruned or sub.pos > newest:
+                    reason = "resume_gap" if sub.pos < pruned else "unknown_position"
+                    sub.pos = await changelog.latest(self.pool, key)
+                    rows = [event for event in rows if event.id > sub.pos]
+                    conn.enqueue(dumps({"type": "reset", **_stream_field(key), "reason": reason,
+                                        "last_id": sub.pos, "message": "Events after your position are no "
+                                        "longer kept: refetch, then continue after last_id."}))
             if not sub.active:
                 return True
             for event in rows:

@@ -117,3 +117,52 @@ async def thread(client: Client, space_id: int, title: str = "Housing first", bo
     response = await client.post(f"/api/spaces/{space_id}/threads", json={"title": title, "body": body})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+class Node:
+    """A separate `citybridge serve` process on the test database: another server node."""
+
+    def __init__(self, database_url: str, data_dir, **env: str) -> None:
+        import os
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        from tests.harness import free_port
+
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(data_dir) / f"node-{self.port}.log"
+        command = [str(Path(sys.executable).parent / "citybridge"), "serve", "--port", str(self.port)]
+        environment = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(data_dir), **env}
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(command, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
+
+    async def ready(self, timeout: float = 90) -> "Node":
+        import httpx
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        async with httpx.AsyncClient() as http:
+            while loop.time() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"node exited: {self.log_path.read_text()[-2000:]}")
+                try:
+                    if (await http.get(self.base_url + "/healthz", timeout=2)).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise RuntimeError(f"node did not start: {self.log_path.read_text()[-2000:]}")
+
+    def stop(self, sig: int | None = None) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(sig or signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except Exception:
+                self.process.kill()
+                self.process.wait(5)
+        self.log.close()

@@ -1,0 +1,70 @@
+"""Who may follow which space: subscription checks and immediate revocation."""
+
+from __future__ import annotations
+
+from tests.harness import expect
+from tests.realtime_helpers import Live, post, thread
+
+
+async def test_subscribing_to_an_unreadable_space_is_not_found(server, world):
+    live = await Live.open(server.base_url, world.outsider)
+    answer = await live.subscribe(world.space_a["id"])
+    assert answer["type"] == "error" and answer["code"] == "not_found"
+    assert (await live.subscribe(999_999))["code"] == "not_found"
+    assert (await live.subscribe(world.network["id"]))["type"] == "subscribed"
+    await thread(world.member, world.space_a["id"])
+    frames = await live.quiet(1.0)
+    assert not [f for f in frames if f.get("space_id") == world.space_a["id"]]
+    await live.close()
+
+
+async def test_removed_member_stops_receiving_at_once(server, world):
+    space = world.space_a["id"]
+    t = await thread(world.moderator, space)
+    member = await Live.open(server.base_url, world.member)
+    watcher = await Live.open(server.base_url, world.moderator)
+    await member.subscribe(space)
+    await watcher.subscribe(space)
+    await post(world.moderator, t["id"], "before")
+    assert (await member.events(1, space))[0]["data"]["body"] == "before"
+    expect(await world.moderator.delete(f"/api/spaces/{space}/members/{world.member.user['id']}"), 204)
+    await post(world.moderator, t["id"], "after")
+    gone = await member.of_type("unsubscribed", space_id=space)
+    assert gone["reason"] == "access_revoked"
+    later = [f for f in await member.quiet(1.0) if f.get("type") == "event" and f.get("space_id") == space]
+    assert all(f["kind"] != "message.created" for f in later)
+    # everyone else is still served
+    bodies = [e["data"].get("body") for e in await watcher.events(3, space)]
+    assert bodies[-1] == "after"
+    assert (await member.subscribe(space))["code"] == "not_found"
+    await member.close()
+    await watcher.close()
+
+
+async def test_space_turned_members_only_drops_non_members(server, world):
+    space = world.network["id"]
+    outsider = await Live.open(server.base_url, world.outsider)
+    admin = await Live.open(server.base_url, world.admin)
+    await outsider.subscribe(space)
+    await admin.subscribe(space)
+    expect(await world.admin.patch(f"/api/spaces/{space}", json={"visibility": "members"}), 200)
+    assert (await outsider.of_type("unsubscribed", space_id=space))["reason"] == "access_revoked"
+    await thread(world.admin, space)
+    assert [e["kind"] for e in await admin.events(3, space)] == ["space.updated", "thread.created",
+                                                                 "message.created"]
+    assert not [f for f in await outsider.quiet(1.0) if f.get("kind") == "thread.created"]
+    await outsider.close()
+    await admin.close()
+
+
+async def test_leaving_a_network_space_keeps_reading_it(server, world):
+    space = world.network["id"]
+    expect(await world.admin.put(f"/api/spaces/{space}/members/{world.other.user['id']}",
+                                 json={"role": "member"}), 200)
+    other = await Live.open(server.base_url, world.other)
+    await other.subscribe(space)
+    expect(await world.other.delete(f"/api/spaces/{space}/members/{world.other.user['id']}"), 204)
+    await thread(world.admin, space)
+    kinds = [e["kind"] for e in await other.events(3, space)]
+    assert kinds == ["member.removed", "thread.created", "message.created"]
+    await other.close()
