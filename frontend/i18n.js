@@ -1,0 +1,92 @@
+// Every UI string comes from here, in the user's locale; dates and numbers through Intl.
+import en from "./i18n/en.js";
+import fr from "./i18n/fr.js";
+import es from "./i18n/es.js";
+
+export const LOCALES = { en, fr, es };
+export const LOCALE_NAMES = { en: "English", fr: "Français", es: "Español" };
+
+let locale = "en";
+let strings = en;
+
+export function pickLocale(preferred) {
+  const candidates = [preferred, ...(navigator.languages || [navigator.language])];
+  for (const candidate of candidates) {
+    const base = (candidate || "").toLowerCase().split("-")[0];
+    if (LOCALES[base]) return base;
+  }
+  return "en";
+}
+
+export function setLocale(code) {
+  locale = LOCALES[code] ? code : "en";
+  strings = LOCALES[locale];
+  document.documentElement.lang = locale;
+}
+
+export function currentLocale() {
+  return locale;
+}
+
+/** t("thread.count", {count: 3}): plural forms as {one, other} objects, {name} placeholders. */
+export function t(key, params = {}) {
+  let value = strings[key] ?? en[key] ?? key;
+  if (typeof value === "object") {
+    const form = new Intl.PluralRules(locale).select(params.count ?? 0);
+    value = value[form] ?? value.other;
+  }
+  return value.replace(/\{(\w+)\}/g, (_, name) => (name in params ? formatValue(params[name]) : `{${name}}`));
+}
+
+function formatValue(value) {
+  return typeof value === "number" ? formatNumber(value) : String(value);
+}
+
+export function formatNumber(value) {
+  return new Intl.NumberFormat(locale).format(value);
+}
+
+export function formatDate(iso, style = "medium") {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(locale, { dateStyle: style }).format(new Date(iso));
+}
+
+export function formatTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  const options = sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+  return new Intl.DateTimeFormat(locale, options).format(date);
+}
+
+export function formatRelative(iso) {
+  if (!iso) return "";
+  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+  const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, "minute");
+}
+
+export function formatBytes(bytes) {
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return new Intl.NumberFormat(locale, { style: "unit", unit: units[unit], unitDisplay: "short",
+    maximumFractionDigits: unit ? 1 : 0 }).format(value);
+}
+
+export function formatList(items) {
+  return new Intl.ListFormat(locale, { style: "long", type: "conjunction" }).format(items);
+}
+
+export function languageName(code) {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}

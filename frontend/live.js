@@ -1,0 +1,197 @@
+// The realtime connection every screen uses: one websocket, subscriptions per space,
+// automatic reconnection that resumes from the last event id seen, so nothing is lost or doubled.
+
+const PING_EVERY = 25_000;
+const PONG_WITHIN = 10_000;
+
+class Live {
+  constructor() {
+    this.socket = null;
+    this.state = "idle"; // idle | connecting | online | offline
+    this.everConnected = false;
+    this.spaces = new Map(); // space_id -> {since, handlers:Set}
+    this.typingHandlers = new Set();
+    this.presenceHandlers = new Set();
+    this.userHandlers = new Set();
+    this.statusHandlers = new Set();
+    this.retries = 0;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.pongTimer = null;
+    this.wanted = false;
+    window.addEventListener("offline", () => this.drop("offline"));
+    window.addEventListener("online", () => this.reconnectNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && this.wanted && this.state !== "online") this.reconnectNow();
+    });
+  }
+
+  start() {
+    this.wanted = true;
+    if (!this.socket) this.connect();
+  }
+
+  stop() {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.spaces.clear();
+    if (this.socket) this.socket.close(1000);
+    this.socket = null;
+    this.setState("idle");
+  }
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    if (!navigator.onLine) {
+      this.setState("offline");
+      return;
+    }
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    let socket;
+    try {
+      socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    this.setState("connecting");
+    socket.addEventListener("open", () => {
+      if (socket !== this.socket) return;
+      this.retries = 0;
+      this.everConnected = true;
+      for (const [spaceId, entry] of this.spaces) this.sendSubscribe(spaceId, entry);
+      this.heartbeat();
+      this.setState("online");
+    });
+    socket.addEventListener("message", (message) => {
+      if (socket !== this.socket) return;
+      let frame;
+      try { frame = JSON.parse(message.data); } catch { return; }
+      this.receive(frame);
+    });
+    socket.addEventListener("close", () => {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      clearInterval(this.pingTimer);
+      clearTimeout(this.pongTimer);
+      if (this.wanted) {
+        this.setState(navigator.onLine ? "connecting" : "offline");
+        this.scheduleRetry();
+      }
+    });
+  }
+
+  drop(state) {
+    const socket = this.socket;
+    this.socket = null;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    if (socket) socket.close();
+    this.setState(state);
+  }
+
+  reconnectNow() {
+    if (!this.wanted) return;
+    this.retries = 0;
+    if (this.socket && this.state === "online") return;
+    if (this.socket) this.drop("connecting");
+    this.connect();
+  }
+
+  scheduleRetry() {
+    clearTimeout(this.retryTimer);
+    const delay = Math.min(10_000, 500 * 2 ** this.retries) * (0.75 + Math.random() / 2);
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  heartbeat() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      this.send({ type: "ping" });
+      clearTimeout(this.pongTimer);
+      this.pongTimer = setTimeout(() => this.reconnectAfterSilence(), PONG_WITHIN);
+    }, PING_EVERY);
+  }
+
+  reconnectAfterSilence() {
+    this.drop("connecting");
+    this.scheduleRetry();
+  }
+
+  setState(state) {
+    if (state === this.state) return;
+    const previous = this.state;
+    this.state = state;
+    this.statusHandlers.forEach((handler) => handler(state, previous));
+  }
+
+  send(frame) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  sendSubscribe(spaceId, entry) {
+    const frame = { type: "subscribe", space_id: spaceId };
+    if (entry.since) frame.since = entry.since;
+    this.send(frame);
+  }
+
+  receive(frame) {
+    clearTimeout(this.pongTimer);
+    if (frame.type === "event") {
+      if (frame.space_id == null) {
+        this.userHandlers.forEach((handler) => handler(frame));
+        return;
+      }
+      const entry = this.spaces.get(frame.space_id);
+      if (!entry) return;
+      if (entry.since && frame.id <= entry.since) return; // already seen: resumed streams may overlap
+      entry.since = frame.id;
+      entry.handlers.forEach((handler) => handler(frame));
+    } else if (frame.type === "typing") {
+      this.typingHandlers.forEach((handler) => handler(frame));
+    } else if (frame.type === "presence") {
+      this.presenceHandlers.forEach((handler) => handler(frame));
+    } else if (frame.type === "subscribed" && frame.space_id != null) {
+      const entry = this.spaces.get(frame.space_id);
+      const last = frame.last_event_id ?? frame.since ?? frame.latest;
+      if (entry && last && !entry.since) entry.since = last;
+    }
+  }
+
+  /** Follow a space's events; returns a function that stops following. */
+  subscribe(spaceId, handler) {
+    let entry = this.spaces.get(spaceId);
+    if (!entry) {
+      entry = { since: 0, handlers: new Set() };
+      this.spaces.set(spaceId, entry);
+      this.sendSubscribe(spaceId, entry);
+    }
+    entry.handlers.add(handler);
+    return () => {
+      entry.handlers.delete(handler);
+      if (entry.handlers.size === 0) {
+        this.spaces.delete(spaceId);
+        this.send({ type: "unsubscribe", space_id: spaceId });
+      }
+    };
+  }
+
+  typing(threadId) {
+    this.send({ type: "typing", thread_id: threadId });
+  }
+
+  on(kind, handler) {
+    const sets = { typing: this.typingHandlers, presence: this.presenceHandlers, user: this.userHandlers,
+      status: this.statusHandlers };
+    sets[kind].add(handler);
+    return () => sets[kind].delete(handler);
+  }
+}
+
+export const live = new Live();

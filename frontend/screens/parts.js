@@ -1,0 +1,45 @@
+// Pieces several screens show: a city with its profile, a pair of cities, a space's tabs.
+import { t } from "../i18n.js";
+import { h, themeLabel } from "../ui.js";
+
+export function profileBadge(profile) {
+  return h("span", { class: `badge profile-${profile}` }, t(`profile.${profile}`));
+}
+
+export function cityCard(city) {
+  return h("div", { class: "city" },
+    h("span", { class: "city-name" }, city.name),
+    h("span", { class: "city-place muted" }, [city.region, city.country].filter(Boolean).join(", ")),
+    profileBadge(city.profile));
+}
+
+export function cityPair(cities) {
+  const parts = [];
+  cities.forEach((city, index) => {
+    if (index) parts.push(h("span", { class: "pair-link", "aria-hidden": "true" }, "⇄"));
+    parts.push(cityCard(city));
+  });
+  return h("div", { class: "pair", "aria-label": t("space.pairs", { cities: cities.map((c) => c.name).join(" – ") }), role: "group" }, parts);
+}
+
+export function themeChips(themes) {
+  if (!themes || !themes.length) return null;
+  return h("ul", { class: "chips", "aria-label": t("common.themes") }, themes.map((slug) => h("li", { class: "chip" }, themeLabel(slug))));
+}
+
+export function spaceHeader(space, active) {
+  const tabs = [
+    ["threads", `/spaces/${space.id}`, t("space.tab_threads")],
+    ["library", `/spaces/${space.id}/library`, t("space.tab_library")],
+    ["members", `/spaces/${space.id}/members`, t("space.tab_members")],
+  ];
+  if (space.my_role === "moderator") tabs.push(["moderation", `/spaces/${space.id}/moderation`, t("space.tab_moderation")]);
+  return h("header", { class: "space-header" },
+    h("div", { class: "space-title-row" },
+      h("h1", {}, space.name),
+      h("span", { class: "badge subtle" }, t(`visibility.${space.visibility}`)),
+      space.my_role === "moderator" ? h("span", { class: "badge subtle" }, t("role.moderator")) : null),
+    cityPair(space.cities),
+    h("nav", { class: "tabs", "aria-label": t("space.sections") },
+      tabs.map(([key, href, label]) => h("a", { href, "aria-current": key === active ? "page" : null }, label))));
+}

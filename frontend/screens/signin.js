@@ -1,0 +1,37 @@
+import { api } from "../api.js";
+import { afterSignIn, setTitle } from "../app.js";
+import { t } from "../i18n.js";
+import { signedIn, store } from "../store.js";
+import { busy, field, formError, h, showFormError } from "../ui.js";
+
+export async function show(main, params, query) {
+  const next = query.get("next") || "/";
+  if (store.me) return afterSignIn(next);
+  setTitle(t("signin.title"));
+  const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
+  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
+  const form = h("form", { class: "stack", novalidate: true },
+    formError(),
+    field(t("signin.email"), email),
+    field(t("signin.password"), password),
+    h("button", { type: "submit", class: "primary wide" }, t("signin.submit")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await busy(form, async () => {
+      try {
+        const session = await api.post("/api/session", { email: email.value.trim(), password: password.value });
+        signedIn(session);
+        await afterSignIn(next);
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+  });
+  main.append(h("div", { class: "auth" },
+    h("div", { class: "auth-brand" }, h("img", { src: "/icon.svg", alt: "", width: "40", height: "40" }), h("span", {}, "Citybridge")),
+    h("section", { class: "card auth-card", "aria-labelledby": "signin-title" },
+      h("h1", { id: "signin-title" }, t("signin.title")),
+      h("p", { class: "muted" }, t("signin.lead")),
+      form),
+    h("p", { class: "auth-foot muted small" }, t("signin.invited"))));
+}
