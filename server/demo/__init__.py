@@ -1,0 +1,88 @@
+"""`citybridge demo`: a realistic demo network of paired cities, officials and multilingual threads.
+
+Everything is written through the services, exactly as the API would (every write appends its
+change-log event). The content lives in `server.demo.content`.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import User
+from server.demo.content import CITIES, PASSWORD, PEOPLE, SPACES, THREADS
+from server.services import accounts, cities, messages, spaces, threads
+
+_MENTION = re.compile(r"@\{(\w+)\}")
+
+
+def admin_email() -> str:
+    return next(p["email"] for p in PEOPLE.values() if p.get("admin"))
+
+
+async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
+    """Load the demo network in the caller's transaction; returns (email, password, role) for
+    every account created, or [] when the demo is already loaded (its admin exists)."""
+    if await db.scalar(select(User.id).where(User.email == accounts.normalise_email(admin_email()))):
+        return []
+
+    people: dict[str, User] = {}
+
+    async def create_person(key: str, city_id: int | None) -> None:
+        p = PEOPLE[key]
+        people[key] = await accounts.create_user(
+            db, email=p["email"], name=p["name"], password=PASSWORD, is_admin=p.get("admin", False),
+            city_id=city_id, position=p["position"], languages=p["languages"], locale=p["locale"])
+
+    admin_key = next(k for k, p in PEOPLE.items() if p.get("admin"))
+    await create_person(admin_key, None)
+    admin = people[admin_key]
+
+    # Reuse a city an admin already registered under the same name and country.
+    known = {(c.name, c.country): c for c in await cities.list_cities(db)}
+    city_ids = {}
+    for key, fields in CITIES.items():
+        city = known.get((fields["name"], fields["country"])) or await cities.create_city(db, admin, fields)
+        city_ids[key] = city.id
+    for key, p in PEOPLE.items():
+        if key != admin_key:
+            await create_person(key, city_ids[p["city"]])
+
+    roles: dict[str, list[str]] = {admin_key: ["admin"]}
+    space_ids = {}
+    for key, s in SPACES.items():
+        space = await spaces.create_space(db, admin, {
+            "name": s["name"], "description": s["description"], "themes": s["themes"],
+            "visibility": s["visibility"], "city_ids": [city_ids[c] for c in s["cities"]]})
+        space_ids[key] = space["id"]
+        for person in [s["moderator"], *s["members"]]:
+            role = "moderator" if person == s["moderator"] else "member"
+            await spaces.add_member(db, space["id"], people[person], role)
+            roles.setdefault(person, []).append(f"{role} of {s['name']}")
+
+    def body(text: str) -> str:
+        return _MENTION.sub(lambda m: "@" + people[m.group(1)].handle, textwrap.dedent(text).strip())
+
+    for t in THREADS:
+        (first_author, first_body, *first_reactions), *replies = t["messages"]
+        started = await threads.start(db, people[first_author], space_ids[t["space"]], {
+            "title": t["title"], "themes": t["themes"], "body": body(first_body),
+            "client_id": f"demo:{t['key']}:0"})
+        posted = [(started["first_message"]["id"], first_reactions)]
+        for n, (author, text, *reactions) in enumerate(replies, 1):
+            thread, access = await messages.thread_access(db, people[author], started["id"])
+            message, _ = await messages.post(db, people[author], thread, access, body(text),
+                                             f"demo:{t['key']}:{n}")
+            posted.append((message["id"], reactions))
+        for message_id, reactions in posted:
+            for emoji, who in (reactions[0] if reactions else {}).items():
+                for person in who:
+                    await messages.react(db, people[person], message_id, emoji, add=True)
+        if t.get("pinned"):
+            moderator = people[SPACES[t["space"]]["moderator"]]
+            await threads.update(db, moderator, started["id"], {"pinned": True})
+
+    return [(people[k].email, PASSWORD, "; ".join(roles.get(k, ["no space"]))) for k in PEOPLE]
