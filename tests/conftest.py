@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from server.db import embedded
 from server.db.engine import session_factory
 from server.services import accounts
 from tests.harness import Client, ServerThread, expect, start_database, test_settings, truncate_all
@@ -29,7 +30,8 @@ def settings(data_dir):
 
 @pytest.fixture(scope="session")
 def database_url(data_dir):
-    return start_database(data_dir)
+    yield start_database(data_dir)
+    embedded.stop(data_dir)
 
 
 @pytest.fixture(scope="session")

