@@ -33,7 +33,7 @@ class Document:
     lang: str                # "" when unknown
     author_id: int           # 0 when unknown
     author_name: str
-    date: int                # unix seconds
+    date: int                # unix time in milliseconds
     title: str               # what the hit is called; searched and ranked above the body
     body: str                # the text searched
     thread_id: int = 0

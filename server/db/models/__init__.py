@@ -9,6 +9,7 @@ from .threads import Mention, Message, MessageEdit, Reaction, Thread
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
 from .reads import ChangelogHorizon, ReadPosition
+from .search import SearchIndexerState
 
 __all__ = [
     "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
@@ -20,3 +21,4 @@ __all__ += [
     "RESOURCE_KINDS", "Resource", "ResourceVersion",
 ]
 __all__ += ["ChangelogHorizon", "ReadPosition"]
+__all__ += ["SearchIndexerState"]

@@ -1,0 +1,235 @@
+"""Rows to search documents: what a thread, a message or a library resource looks like to an engine.
+
+Documents are always built from the current rows, never from an event's payload: the event
+says what changed, the table says what is true now, so edits, hides and deletes come out right
+whatever order the indexer sees them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+import asyncpg
+
+from search.engine import Document
+from search.text import detect_language
+from server.markdown import plain_text
+
+MAX_BODY_CHARS = 100_000
+
+
+@dataclass
+class Targets:
+    """What a batch of change-log events asks to refresh."""
+
+    threads: set[int] = field(default_factory=set)
+    messages: set[int] = field(default_factory=set)
+    resources: set[int] = field(default_factory=set)
+    thread_messages: set[int] = field(default_factory=set)  # every message of these threads
+    spaces: set[int] = field(default_factory=set)           # every document of these spaces
+
+    def __bool__(self) -> bool:
+        return any((self.threads, self.messages, self.resources, self.thread_messages, self.spaces))
+
+    def add_event(self, kind: str, space_id: int | None, data: dict) -> None:
+        noun, _, verb = kind.partition(".")
+        if noun == "message":
+            self._add(self.messages, data.get("id", data.get("message_id")))
+        elif noun == "thread":
+            thread_id = data.get("id", data.get("thread_id"))
+            self._add(self.threads, thread_id)
+            changed = data.get("changed")
+            if verb != "created" and (changed is None or {"title", "themes"} & set(changed)):
+                self._add(self.thread_messages, thread_id)
+        elif noun == "resource":
+            self._add(self.resources, data.get("id", data.get("resource_id")))
+        elif kind == "space.updated" and space_id is not None:
+            self.spaces.add(space_id)
+
+    @staticmethod
+    def _add(into: set[int], value) -> None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            into.add(value)
+
+
+def _epoch(value) -> int:
+    return int(value.timestamp() * 1000) if value is not None else 0
+
+
+def _flatten(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _flatten(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _flatten(v)]
+    return []
+
+
+def _language(text: str, chosen: str | None, author_languages) -> str:
+    if chosen:
+        return chosen.split("-")[0].lower()
+    fallback = author_languages[0] if author_languages and len(author_languages) == 1 else None
+    return detect_language(text, fallback) or ""
+
+
+class Loader:
+    """Reads current rows over one asyncpg connection and turns them into documents."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._spaces: dict[int, dict] = {}
+        self._has_resources: bool | None = None
+
+    async def has_resources(self) -> bool:
+        if self._has_resources is None:
+            self._has_resources = await self.conn.fetchval("SELECT to_regclass('public.resources') IS NOT NULL")
+        return self._has_resources
+
+    async def spaces(self, ids: set[int]) -> dict[int, dict]:
+        missing = [i for i in ids if i not in self._spaces]
+        if missing:
+            rows = await self.conn.fetch(
+                """SELECT s.id, s.themes,
+                          coalesce(array_agg(c.id ORDER BY c.id) FILTER (WHERE c.id IS NOT NULL), '{}') AS city_ids,
+                          coalesce(array_agg(DISTINCT c.profile) FILTER (WHERE c.id IS NOT NULL), '{}') AS profiles
+                   FROM spaces s LEFT JOIN space_cities sc ON sc.space_id = s.id
+                   LEFT JOIN cities c ON c.id = sc.city_id
+                   WHERE s.id = ANY($1::int[]) GROUP BY s.id""", missing)
+            for row in rows:
+                self._spaces[row["id"]] = dict(row)
+        return {i: self._spaces[i] for i in ids if i in self._spaces}
+
+    def forget_spaces(self) -> None:
+        self._spaces.clear()
+
+    def _base(self, space: dict, kind: str, row, themes, title: str, body: str, lang: str) -> Document:
+        return Document(
+            key=f"{kind if kind in ('thread', 'message') else 'resource'}:{row['id']}", kind=kind, id=row["id"],
+            space_id=row["space_id"], city_ids=list(space["city_ids"]), profiles=sorted(space["profiles"]),
+            themes=sorted(set(themes or []) | set(space["themes"] or [])), lang=lang,
+            author_id=row["author_id"] or 0, author_name=row["author_name"] or "",
+            date=_epoch(row["created_at"]), title=title, body=body[:MAX_BODY_CHARS],
+        )
+
+    async def threads(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        rows = await self.conn.fetch(
+            """SELECT t.*, u.name AS author_name, u.languages AS author_languages
+               FROM threads t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::int[])""", list(ids))
+        return await self._threads(rows, ids)
+
+    async def _threads(self, rows, ids) -> tuple[list[Document], list[str]]:
+        spaces = await self.spaces({r["space_id"] for r in rows})
+        docs = []
+        for row in rows:
+            if row.get("hidden_at") is not None or row.get("deleted_at") is not None or row["space_id"] not in spaces:
+                continue
+            lang = _language(row["title"], None, row["author_languages"])
+            doc = self._base(spaces[row["space_id"]], "thread", row, row["themes"], row["title"], "", lang)
+            doc.thread_id = row["id"]
+            docs.append(doc)
+        kept = {d.id for d in docs}
+        return docs, [f"thread:{i}" for i in ids if i not in kept]
+
+    _MESSAGES = """SELECT m.id, m.thread_id, m.space_id, m.author_id, m.html, m.created_at, m.hidden_at,
+                          m.deleted_at, t.title AS thread_title, t.themes AS thread_themes,
+                          u.name AS author_name, u.languages AS author_languages
+                   FROM messages m JOIN threads t ON t.id = m.thread_id
+                   LEFT JOIN users u ON u.id = m.author_id"""
+
+    async def messages(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        rows = await self.conn.fetch(self._MESSAGES + " WHERE m.id = ANY($1::bigint[])", list(ids))
+        return await self._messages(rows, ids)
+
+    async def _messages(self, rows, ids) -> tuple[list[Document], list[str]]:
+        spaces = await self.spaces({r["space_id"] for r in rows})
+        docs = []
+        for row in rows:
+            if row["hidden_at"] is not None or row["deleted_at"] is not None or row["space_id"] not in spaces:
+                continue
+            body = plain_text(row["html"])
+            if not body:
+                continue
+            lang = _language(body, None, row["author_languages"])
+            doc = self._base(spaces[row["space_id"]], "message", row, row["thread_themes"], "", body, lang)
+            doc.thread_id, doc.context = row["thread_id"], row["thread_title"]
+            docs.append(doc)
+        kept = {d.id for d in docs}
+        return docs, [f"message:{i}" for i in ids if i not in kept]
+
+    _RESOURCES = """SELECT r.*, u.name AS author_name, u.languages AS author_languages
+                    FROM resources r LEFT JOIN users u ON u.id = r.author_id"""
+
+    async def resources(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        if not await self.has_resources():
+            return [], []
+        rows = await self.conn.fetch(self._RESOURCES + " WHERE r.id = ANY($1::int[])", list(ids))
+        return await self._resources(rows, ids)
+
+    async def _resources(self, rows, ids) -> tuple[list[Document], list[str]]:
+        spaces = await self.spaces({r["space_id"] for r in rows})
+        docs = []
+        for row in map(dict, rows):
+            if row.get("hidden_at") is not None or row.get("deleted_at") is not None or row["space_id"] not in spaces:
+                continue
+            parts = [row.get("summary") or row.get("description") or ""] + _flatten(row.get("details") or {})
+            parts += [row.get("url") or "", row.get("file_name") or "", row.get("extracted_text") or ""]
+            body = "\n".join(p for p in parts if p)
+            lang = _language(f"{row['title']} {body}", row.get("language"), row["author_languages"])
+            doc = self._base(spaces[row["space_id"]], row["kind"], row, row.get("themes"), row["title"], body, lang)
+            doc.thread_id = row.get("source_thread_id") or 0
+            docs.append(doc)
+        kept = {d.id for d in docs}
+        return docs, [f"resource:{i}" for i in ids if i not in kept]
+
+    async def load(self, targets: Targets) -> tuple[list[Document], list[str]]:
+        """The documents to write and the keys to delete so the index matches the tables for `targets`."""
+        if targets.spaces:
+            self.forget_spaces()  # cities or themes of a space changed
+            targets.threads |= set(await self.conn.fetchval(
+                "SELECT coalesce(array_agg(id), '{}') FROM threads WHERE space_id = ANY($1::int[])",
+                list(targets.spaces)))
+            targets.thread_messages |= targets.threads
+            if await self.has_resources():
+                targets.resources |= set(await self.conn.fetchval(
+                    "SELECT coalesce(array_agg(id), '{}') FROM resources WHERE space_id = ANY($1::int[])",
+                    list(targets.spaces)))
+        if targets.thread_messages:
+            targets.messages |= set(await self.conn.fetchval(
+                "SELECT coalesce(array_agg(id), '{}') FROM messages WHERE thread_id = ANY($1::int[])",
+                list(targets.thread_messages)))
+        docs: list[Document] = []
+        gone: list[str] = []
+        for ids, load in ((targets.threads, self.threads), (targets.messages, self.messages),
+                          (targets.resources, self.resources)):
+            if ids:
+                found, missing = await load(ids)
+                docs += found
+                gone += missing
+        return docs, gone
+
+    async def count(self) -> int:
+        total = await self.conn.fetchval("SELECT (SELECT count(*) FROM threads) + (SELECT count(*) FROM messages)")
+        if await self.has_resources():
+            total += await self.conn.fetchval("SELECT count(*) FROM resources")
+        return total
+
+    async def scan(self, batch: int = 2000) -> AsyncIterator[tuple[int, list[Document]]]:
+        """Every document, in batches: (rows read, documents) so a progress bar can count rows."""
+        queries = [
+            ("SELECT t.*, u.name AS author_name, u.languages AS author_languages FROM threads t "
+             "LEFT JOIN users u ON u.id = t.author_id WHERE t.id > $1 ORDER BY t.id LIMIT $2", self._threads),
+            (self._MESSAGES + " WHERE m.id > $1 ORDER BY m.id LIMIT $2", self._messages),
+        ]
+        if await self.has_resources():
+            queries.append((self._RESOURCES + " WHERE r.id > $1 ORDER BY r.id LIMIT $2", self._resources))
+        for sql, build in queries:
+            after = 0
+            while True:
+                rows = await self.conn.fetch(sql, after, batch)
+                if not rows:
+                    break
+                after = rows[-1]["id"]
+                docs, _ = await build(rows, set())
+                yield len(rows), docs

@@ -1,0 +1,123 @@
+"""A user's search: the spaces they may read go into the engine query, then hits become answers
+with highlighted snippets. Nothing here trims a page after the engine has answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from search import text
+from search.engine import Engine, EngineUnavailable, Filters, Request
+from search.text import Highlighter
+
+# API filter name → engine facet field
+FACET_NAMES = {"kind": "kind", "lang": "lang", "theme": "themes", "city": "city_ids", "profile": "profiles",
+               "space": "space_id"}
+MAX_OFFSET = 1000
+
+
+class SearchUnavailable(Exception):
+    pass
+
+
+@dataclass
+class Query:
+    q: str = ""
+    spaces: list[int] | None = None
+    cities: list[int] | None = None
+    profiles: list[str] | None = None
+    themes: list[str] | None = None
+    langs: list[str] | None = None
+    kinds: list[str] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+
+
+def _epoch(day: date, end: bool) -> int:
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def _iso(milliseconds: int) -> str:
+    return datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc).isoformat()
+
+
+def has_filters(query: Query) -> bool:
+    return any(v is not None for v in (query.spaces, query.cities, query.profiles, query.themes, query.langs,
+                                       query.kinds, query.date_from, query.date_to))
+
+
+def _hit(document: dict, highlighter: Highlighter) -> dict:
+    # No score: relevance statistics span the whole index, so a score could hint at other spaces.
+    lang = document.get("lang") or None
+    title = document.get("title") or ""
+    body = document.get("body") or ""
+    return {
+        "key": document["key"],
+        "kind": document["kind"],
+        "id": document["id"],
+        "space_id": document["space_id"],
+        "thread_id": document.get("thread_id") or None,
+        "title": title or document.get("context") or "",
+        "title_html": highlighter.snippet(title, lang, width=300) if title else "",
+        "snippet": highlighter.snippet(body, lang) if body else "",
+        "author": {"id": document["author_id"], "name": document.get("author_name") or ""}
+        if document.get("author_id") else None,
+        "date": _iso(document["date"]),
+        "lang": document.get("lang") or None,
+        "themes": list(document.get("themes") or []),
+        "city_ids": list(document.get("city_ids") or []),
+    }
+
+
+async def search(engine: Engine, readable: list[int] | None, query: Query) -> dict:
+    """Hits, facet counts and the total among the documents of `readable` spaces (None: every space)."""
+    parsed = text.parse(query.q)
+    empty = {"hits": [], "total": 0, "facets": {name: {} for name in FACET_NAMES}, "has_more": False}
+    if parsed.empty and query.q.strip():
+        return empty  # only punctuation: nothing can match
+    if query.spaces is not None and readable is not None:
+        # A space the asker cannot read is treated as one with nothing in it.
+        query.spaces = [s for s in query.spaces if s in set(readable)]
+        if not query.spaces:
+            return empty
+    offset = min(query.offset, MAX_OFFSET)
+    request = Request(
+        query=parsed, readable=readable,
+        filters=Filters(
+            space_ids=query.spaces, city_ids=query.cities, profiles=query.profiles, themes=query.themes,
+            langs=query.langs, kinds=query.kinds,
+            date_from=_epoch(query.date_from, False) if query.date_from else None,
+            date_to=_epoch(query.date_to, True) if query.date_to else None,
+        ),
+        sort="date" if query.sort == "date" or parsed.empty else "relevance",
+        offset=offset, limit=query.limit, facets=tuple(FACET_NAMES.values()),
+    )
+    try:
+        result = await engine.search(request)
+    except EngineUnavailable as error:
+        raise SearchUnavailable(str(error)) from error
+    highlighter = Highlighter(parsed)
+    return {
+        "hits": [_hit(h.document, highlighter) for h in result.hits],
+        "total": result.total,
+        "facets": {api: result.facets.get(field, {}) for api, field in FACET_NAMES.items()},
+        "has_more": offset + len(result.hits) < min(result.total, MAX_OFFSET + query.limit),
+    }
+
+
+async def suggest(engine: Engine, readable: list[int] | None, q: str, limit: int) -> list[str]:
+    """Completions of the last word of `q`, from documents the asker may read that match the words before it."""
+    words, prefix = text.prefix_query(q)
+    if not prefix:
+        return []
+    parsed = text.ParsedQuery(terms=words)
+    try:
+        found = await engine.suggest(parsed, prefix, readable, limit)
+    except EngineUnavailable as error:
+        raise SearchUnavailable(str(error)) from error
+    head = " ".join(t.text for t in words)
+    return [f"{head} {word}".strip() for word in found]

@@ -1,0 +1,37 @@
+"""Search inside the running app: the engine that answers queries on every node, and the indexer,
+which indexes on one node at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from search.engine import EngineUnavailable, create_engine
+from search.indexer import Indexer
+
+log = logging.getLogger("citybridge.search")
+
+
+@contextlib.asynccontextmanager
+async def running(app, database_url: str):
+    settings = app.state.settings
+    engine = create_engine(settings)
+    try:
+        await engine.open()
+    except EngineUnavailable as error:
+        log.warning("search engine unavailable at start (%s); the indexer keeps trying", error)
+    indexer = Indexer(engine, database_url)
+    app.state.search_engine = engine
+    app.state.search_indexer = indexer
+    try:
+        from server.observability import readiness
+
+        readiness.register(app, "search", engine.generation)
+    except ImportError:
+        pass
+    indexer.start()
+    try:
+        yield
+    finally:
+        await indexer.stop()
+        await engine.close()

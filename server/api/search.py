@@ -1,0 +1,155 @@
+"""Search across every space the caller may read, and search-as-you-type suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from search import query as search_query
+from search.engine import KINDS
+from server.api import paging
+from server.api.framework import Context, endpoint
+from server.errors import Invalid, Unavailable
+from server.services.access import readable_space_ids
+from server.themes import THEMES
+
+
+def _listed(allowed: tuple[str, ...] | None, number: bool = False):
+    def check(raw: str) -> list:
+        values = [v.strip() for v in raw.split(",") if v.strip()]
+        if not values or len(values) > 50:
+            raise ValueError("give 1 to 50 comma-separated values")
+        if number:
+            if not all(v.isdigit() and 0 < int(v) < 2**53 for v in values):
+                raise ValueError("give ids: positive integers separated by commas")
+            return sorted({int(v) for v in values})
+        unknown = [v for v in values if allowed is not None and v not in allowed]
+        if unknown:
+            raise ValueError(f"unknown value {unknown[0]!r}; one of: {', '.join(allowed)}")
+        return sorted(set(values))
+    return check
+
+
+def _languages(raw: str) -> list[str]:
+    values = _listed(None)(raw.lower())
+    if not all(v.isalpha() and 2 <= len(v) <= 3 for v in values):
+        raise ValueError("give language codes such as en, fr, vi")
+    return values
+
+
+Short = Annotated[str, StringConstraints(max_length=1000)]
+Ids = Annotated[Short, AfterValidator(_listed(None, number=True))]
+
+
+class SearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, StringConstraints(max_length=500)] = Field(
+        "", description="Words to find; \"quoted phrases\"; the last word also matches as a prefix.")
+    space: Ids | None = Field(None, description="Space ids, comma-separated.")
+    city: Ids | None = Field(None, description="City ids, comma-separated.")
+    profile: Annotated[Short, AfterValidator(_listed(("traditional", "newer")))] | None = None
+    theme: Annotated[Short, AfterValidator(_listed(tuple(THEMES)))] | None = None
+    lang: Annotated[Short, AfterValidator(_languages)] | None = Field(None, description="Language codes.")
+    kind: Annotated[Short, AfterValidator(_listed(KINDS))] | None = Field(
+        None, description="thread, message, practice, file, link; comma-separated.")
+    date_from: dt.date | None = Field(None, alias="from", description="Earliest date, YYYY-MM-DD.")
+    date_to: dt.date | None = Field(None, alias="to", description="Latest date, YYYY-MM-DD (included).")
+    sort: Literal["relevance", "date"] = "relevance"
+    limit: Annotated[int, Field(ge=1, le=50)] = 20
+    page: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="Instead of cursor: page number.")
+    cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class SuggestParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, StringConstraints(max_length=200)]
+    limit: Annotated[int, Field(ge=1, le=20)] = 8
+
+
+class AuthorBrief(BaseModel):
+    id: int
+    name: str
+
+
+class SearchHit(BaseModel):
+    key: str
+    kind: str
+    id: int
+    space_id: int
+    thread_id: int | None
+    title: str
+    title_html: str = Field(description="The title, HTML-escaped, with matches in <mark>.")
+    snippet: str = Field(description="A fragment of the text, HTML-escaped, with matches in <mark>.")
+    author: AuthorBrief | None
+    date: str
+    lang: str | None
+    themes: list[str]
+    city_ids: list[int]
+
+
+class SearchOut(BaseModel):
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts per value of kind, lang, theme, city, profile and space, among readable documents.")
+    next_cursor: str | None
+
+
+class SuggestOut(BaseModel):
+    items: list[str]
+
+
+def _engine(ctx: Context):
+    engine = getattr(ctx.request.app.state, "search_engine", None)
+    if engine is None:
+        raise Unavailable("Search is not available on this server right now.", headers={"Retry-After": "5"})
+    return engine
+
+
+async def _readable(ctx: Context) -> list[int] | None:
+    return None if ctx.user.is_admin else await readable_space_ids(ctx.db, ctx.user)
+
+
+@endpoint("GET", "/api/search", summary="Search threads, messages and library resources of readable spaces",
+          tag="search", query=SearchParams, response=SearchOut, errors=(400, 401, 422, 503))
+async def search(ctx: Context):
+    params: SearchParams = ctx.query
+    if params.cursor is not None and params.page is not None:
+        raise Invalid("Give a cursor or a page, not both.", fields={"page": "not with cursor"})
+    has_filter = any(getattr(params, f) is not None for f in
+                     ("space", "city", "profile", "theme", "lang", "kind", "date_from", "date_to"))
+    if not params.q.strip() and not has_filter:
+        raise Invalid("Type something to search for, or choose a filter.", code="empty_query",
+                      fields={"q": "empty"})
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise Invalid("`from` is after `to`.", fields={"from": "after to"})
+    secret = ctx.settings.secret_key
+    if params.cursor is not None:
+        offset = paging.decode(secret, params.cursor, (int,))[0]
+    else:
+        offset = ((params.page or 1) - 1) * params.limit
+    query = search_query.Query(
+        q=params.q, spaces=params.space, cities=params.city, profiles=params.profile, themes=params.theme,
+        langs=params.lang, kinds=params.kind, date_from=params.date_from, date_to=params.date_to,
+        sort=params.sort, offset=offset, limit=params.limit,
+    )
+    readable = await _readable(ctx)
+    try:
+        found = await search_query.search(_engine(ctx), readable, query)
+    except search_query.SearchUnavailable:
+        raise Unavailable("Search is unavailable; try again shortly.", headers={"Retry-After": "5"}) from None
+    next_cursor = paging.encode(secret, [offset + len(found["hits"])]) if found.pop("has_more") else None
+    return {**found, "next_cursor": next_cursor}
+
+
+@endpoint("GET", "/api/search/suggest", summary="Complete the last word typed, from readable documents",
+          tag="search", query=SuggestParams, response=SuggestOut, errors=(401, 422, 503))
+async def suggest(ctx: Context):
+    readable = await _readable(ctx)
+    try:
+        items = await search_query.suggest(_engine(ctx), readable, ctx.query.q, ctx.query.limit)
+    except search_query.SearchUnavailable:
+        raise Unavailable("Search is unavailable; try again shortly.", headers={"Retry-After": "5"}) from None
+    return {"items": items}

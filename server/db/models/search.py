@@ -1,0 +1,23 @@
+"""Where the search indexer is in the change log, per index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, String, false, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class SearchIndexerState(Base):
+    """One row per search index. `position`: every change-log event up to this id is in the index.
+    `generation` names the index contents the position belongs to; a different one means rebuild."""
+
+    __tablename__ = "search_indexer_state"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    generation: Mapped[str] = mapped_column(String(200))
+    rebuild_requested: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
