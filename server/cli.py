@@ -215,3 +215,28 @@ def export(space_id: int, output: str | None) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"Exported space {space_id} to {target}: {counts['threads']} threads, "
                f"{counts['messages']} messages, {counts['resources']} library entries.")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the tables, with a progress bar."""
+    from tqdm import tqdm
+
+    from search.reindex import reindex as rebuild_index
+
+    settings = load_settings()
+    url = prepared_database(settings)
+    bar = tqdm(unit=" rows", desc="Indexing", dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        outcome = asyncio.run(rebuild_index(settings, url, progress))
+    finally:
+        bar.close()
+    if outcome == "requested":
+        click.echo("A running server is indexing: it will rebuild the search index from the tables now.")
+    else:
+        click.echo("The search index is rebuilt.")
