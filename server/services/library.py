@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import false, func, or_, select, true, tuple_
+from sqlalchemy import any_, false, func, literal, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -276,9 +276,9 @@ async def list_resources(db: AsyncSession, actor: User, space_id: int, filters: 
     if filters.get("kind"):
         query = query.where(Resource.kind == filters["kind"])
     if filters.get("theme"):
-        query = query.where(Resource.themes.contains([filters["theme"]]))
+        query = query.where(literal(filters["theme"]) == any_(Resource.themes))
     if filters.get("objective"):
-        query = query.where(Resource.gcm_objectives.contains([filters["objective"]]))
+        query = query.where(literal(filters["objective"]) == any_(Resource.gcm_objectives))
     if filters.get("language"):
         query = query.where(Resource.language == filters["language"])
     if filters.get("city"):
