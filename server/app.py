@@ -49,8 +49,7 @@ async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
                         status_code=error.status_code, headers=getattr(error, "headers", None))
 
 
-STORAGE_ERRNOS = {errno.ENOSPC: "storage_full", errno.EDQUOT: "storage_full", errno.EROFS: "storage_unavailable",
-                  errno.EACCES: "storage_unavailable", errno.EPERM: "storage_unavailable"}
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asyncpg.PostgresConnectionError,
                  asyncpg.exceptions.OperatorInterventionError, asyncpg.InterfaceError,
                  asyncpg.exceptions.TooManyConnectionsError)
@@ -75,11 +74,30 @@ def _is_connection_failure(error: Exception) -> bool:
     return False
 
 
+def _raised_by_database_driver(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if "/sqlalchemy/" in name or "/asyncpg/" in name:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def _is_storage_failure(error: Exception) -> bool:
+    """An OSError from the file system (full, read-only, not writable), not from reaching PostgreSQL."""
+    return (isinstance(error, OSError) and not isinstance(error, ConnectionError)
+            and not _raised_by_database_driver(error))
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
+    if _is_storage_failure(error):
         log.error("file storage failed: %s", error)
-        return error_response(Unavailable("The server could not write the file: its storage is full or "
-                                          "not writable. Nothing was saved.", code=STORAGE_ERRNOS[error.errno]))
+        full = error.errno in STORAGE_FULL
+        return error_response(Unavailable(
+            "The server's file storage is full; nothing was saved." if full
+            else "The server could not write to its file storage; nothing was saved.",
+            code="storage_full" if full else "storage_unavailable", headers={"Retry-After": "60"}))
     if _is_connection_failure(error):
         metrics.DATABASE_UNAVAILABLE.inc()
         log.warning("database unavailable: %s", error)

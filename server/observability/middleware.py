@@ -95,6 +95,9 @@ class ObservabilityMiddleware:
                 for name, value in self.headers.items():
                     if name not in headers:
                         headers[name] = value
+                # A route's own policy (e.g. a sandboxed download) still may not be framed.
+                if "frame-ancestors" not in headers["content-security-policy"]:
+                    headers["content-security-policy"] += "; frame-ancestors 'none'"
                 if is_api and "cache-control" not in headers:
                     headers["cache-control"] = "no-store"
                 headers[REQUEST_ID_HEADER] = rid
