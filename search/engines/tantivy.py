@@ -153,9 +153,10 @@ class TantivyEngine:
     def _terms(self, field: str, values: list) -> tantivy.Query:
         return tantivy.Query.term_set_query(self.schema, field, values)
 
-    def _word(self, term: Term) -> tantivy.Query:
+    def _word(self, term: Term, searcher=None, scope: tantivy.Query | None = None) -> tantivy.Query:
         schema, Q = self.schema, tantivy.Query
         clauses: list[tantivy.Query] = []
+        fuzzy: list[tantivy.Query] = []
         for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
             if term.is_phrase:
                 query = (Q.phrase_query(schema, field, list(term.chars)) if len(term.chars) > 1
@@ -171,11 +172,26 @@ class TantivyEngine:
                 stemmed = text.stem(term.text, lang)
                 if stemmed:
                     clauses.append(Q.boost_query(Q.term_query(schema, f"{field}_{lang}", stemmed), boost))
-            if term.typos:
-                clauses.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, term.typos, True), boost * 0.5))
             if term.prefix and len(word) >= 2:
                 clauses.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, 0, True, True), boost * 0.5))
-        return Q.boolean_query([(Occur.Should, c) for c in clauses]) if clauses else Q.empty_query()
+            if term.typos:
+                fuzzy.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, term.typos, True), boost * 0.5))
+        if not clauses:
+            return Q.empty_query()
+        exact = Q.boolean_query([(Occur.Should, c) for c in clauses])
+        # A word found as typed (or by its stem, or as a prefix) in the readable documents is taken as
+        # meant; only a word found nowhere there is read with typos. Levenshtein automata cost about
+        # a millisecond each, so this keeps common queries fast; the check is scoped to readable
+        # spaces so that what other spaces contain cannot change an answer.
+        if fuzzy and searcher is not None and not self._exists(searcher, exact, scope):
+            return Q.boolean_query([(Occur.Should, c) for c in clauses + fuzzy])
+        return exact
+
+    @staticmethod
+    def _exists(searcher, query: tantivy.Query, scope: tantivy.Query | None) -> bool:
+        if scope is not None:
+            query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, scope)])
+        return bool(searcher.search(query, 1, count=False).hits)
 
     def _phrase(self, words: tuple[str, ...]) -> tantivy.Query:
         Q = tantivy.Query
@@ -201,8 +217,10 @@ class TantivyEngine:
                                                   filters.date_from, filters.date_to))
         return must
 
-    def _query(self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters) -> tantivy.Query:
-        must = [self._word(t) for t in parsed.terms] + [self._phrase(p.words) for p in parsed.phrases]
+    def _query(self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters,
+               searcher=None) -> tantivy.Query:
+        scope = self._terms("space_id", readable) if readable is not None else None
+        must = [self._word(t, searcher, scope) for t in parsed.terms] + [self._phrase(p.words) for p in parsed.phrases]
         must += self._filters(readable, filters)
         if not must:
             return tantivy.Query.all_query()
@@ -214,8 +232,8 @@ class TantivyEngine:
         return await asyncio.to_thread(self._search, request)
 
     def _search(self, request: Request) -> Result:
-        query = self._query(request.query, request.readable, request.filters)
         searcher = self.index.searcher()
+        query = self._query(request.query, request.readable, request.filters, searcher)
         if request.sort == "date":
             found = searcher.search(query, request.limit, count=True, offset=request.offset,
                                     order_by_field="date", order=tantivy.Order.Desc)
@@ -242,8 +260,8 @@ class TantivyEngine:
         plain = text.analyze(prefix)
         if not plain:
             return []
-        scope = self._query(words, readable, Filters())
         searcher = self.index.searcher()
+        scope = self._query(words, readable, Filters(), searcher)
         counts: dict[str, int] = {}
         for field in _TEXT:
             for term, count in searcher.terms_with_prefix(field, plain[0], filter_query=scope, limit=limit * 2):
