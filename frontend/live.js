@@ -159,8 +159,16 @@ class Live {
       this.presenceHandlers.forEach((handler) => handler(frame));
     } else if (frame.type === "subscribed" && frame.space_id != null) {
       const entry = this.spaces.get(frame.space_id);
-      const last = frame.last_event_id ?? frame.since ?? frame.latest;
-      if (entry && last && !entry.since) entry.since = last;
+      if (entry && frame.last_id > entry.since) entry.since = frame.last_id;
+    } else if (frame.type === "reset" && frame.space_id != null) {
+      // The server no longer holds the events after our position: screens refetch, then continue.
+      const entry = this.spaces.get(frame.space_id);
+      if (!entry) return;
+      entry.since = frame.last_id || entry.since;
+      entry.handlers.forEach((handler) => handler({ kind: "reset", space_id: frame.space_id, data: {} }));
+    } else if (frame.type === "unsubscribed" && frame.reason === "access_revoked") {
+      const entry = this.spaces.get(frame.space_id);
+      if (entry) entry.handlers.forEach((handler) => handler({ kind: "access.revoked", space_id: frame.space_id, data: {} }));
     }
   }
 

@@ -60,6 +60,14 @@ export function describeError(error) {
     too_large: t("error.too_large"),
     csrf_failed: t("error.csrf"),
     invalid_credentials: t("error.credentials"),
+    bad_credentials: t("error.credentials"),
+    file_too_large: t("error.too_large"),
+    file_type_not_allowed: t("error.file_type"),
+    empty_file: t("error.empty_file"),
+    already_flagged: t("error.already_flagged"),
+    email_taken: t("error.email_taken"),
+    city_exists: t("error.city_exists"),
+    not_signed_in: t("error.session_expired"),
     too_many_attempts: t("error.rate_limited"),
     rate_limited: t("error.rate_limited"),
     invitation_invalid: t("error.invitation_invalid"),
@@ -166,8 +174,8 @@ export function emptyState(title, text, action) {
   return h("div", { class: "empty" }, h("p", { class: "empty-title" }, title), text ? h("p", {}, text) : null, action || null);
 }
 
-export function spinner() {
-  return h("div", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
+export function spinner(tag = "div") {
+  return h(tag, { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
 }
 
 export function link(href, ...children) {

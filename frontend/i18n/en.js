@@ -40,6 +40,11 @@ export default {
   "error.server": "Something went wrong on our side. Please try again.",
   "error.generic": "That did not work. Please try again.",
   "error.session_expired": "Your session has ended. Please sign in again.",
+  "error.file_type": "This kind of file cannot be uploaded.",
+  "error.empty_file": "This file is empty.",
+  "error.already_flagged": "You have already flagged this.",
+  "error.email_taken": "An account with this email already exists.",
+  "error.city_exists": "This city is already registered.",
 
   "live.offline": "You are offline. Messages will appear when the connection is back.",
   "live.reconnecting": "Reconnecting…",

@@ -145,7 +145,7 @@ export async function show(main, [id], query) {
   setCurrentSpace(space.id);
   await loadCities().catch(() => {});
   const canPost = Boolean(space.my_role) || store.me.is_admin;
-  const list = h("ul", { class: "resources" }, spinner());
+  const list = h("ul", { class: "resources" }, spinner("li"));
   const more = h("button", { type: "button", class: "ghost", hidden: true }, t("common.load_more"));
   const formSlot = h("div");
   const kind = select("kind", ["file", "link", "practice"].map((k) => [k, t(`library.kind_${k}`)]), t("library.all_kinds"));
@@ -178,7 +178,7 @@ export async function show(main, [id], query) {
         sort: sort.value, featured: featured.checked ? "true" : undefined, cursor, limit: 30 });
       if (!cursor) clear(list);
       page.items.forEach((resource) => list.append(resourceCard(resource)));
-      if (!list.childElementCount) list.append(emptyState(t("library.empty"), canPost ? t("library.empty_hint") : null));
+      if (!list.childElementCount) list.append(h("li", {}, emptyState(t("library.empty"), canPost ? t("library.empty_hint") : null)));
       cursor = page.next_cursor;
       more.hidden = !cursor;
     } catch (error) {

@@ -51,7 +51,7 @@ export async function show(main, [id]) {
   await loadCities().catch(() => {});
   const me = store.me;
   const isModerator = space.my_role === "moderator" || me.is_admin;
-  const list = h("ul", { class: "members" }, spinner());
+  const list = h("ul", { class: "members" }, spinner("li"));
   const presence = presenceList(space.id);
   main.append(h("div", { class: "with-aside" },
     h("section", { class: "page" },

@@ -112,8 +112,8 @@ export async function show(main, [id]) {
   const space = await loadSpace(Number(id));
   setTitle(t("space.tab_moderation"), space.name);
   setCurrentSpace(space.id);
-  const queue = h("ul", { class: "stack flags" }, spinner());
-  const audit = h("ol", { class: "audit" }, spinner());
+  const queue = h("ul", { class: "stack flags" }, spinner("li"));
+  const audit = h("ol", { class: "audit" }, spinner("li"));
   const stateSelect = h("select", { name: "state" },
     ["open", "resolved", "all"].map((state) => h("option", { value: state }, t(`moderation.filter_${state}`))));
   main.append(h("section", { class: "page" },
@@ -125,7 +125,7 @@ export async function show(main, [id]) {
   async function loadQueue() {
     try {
       const page = await api.get(ROUTES.flags(space.id), { state: stateSelect.value });
-      clear(queue, page.items.length ? page.items.map((flag) => flagRow(flag, loadQueue)) : emptyState(t("moderation.queue_empty")));
+      clear(queue, page.items.length ? page.items.map((flag) => flagRow(flag, loadQueue)) : h("li", {}, emptyState(t("moderation.queue_empty"))));
     } catch (error) {
       clear(queue, h("p", { class: "notice" }, describeError(error)));
     }
@@ -137,7 +137,7 @@ export async function show(main, [id]) {
         h("time", { datetime: entry.created_at }, formatTime(entry.created_at)), " ",
         h("strong", {}, entry.actor.name), " ", h("code", {}, entry.action), " ",
         h("span", { class: "muted" }, `${entry.target_kind} #${entry.target_id}`),
-        entry.reason ? h("span", {}, ` — ${entry.reason}`) : null)) : emptyState(t("moderation.audit_empty")));
+        entry.reason ? h("span", {}, ` — ${entry.reason}`) : null)) : h("li", {}, emptyState(t("moderation.audit_empty"))));
     } catch (error) {
       clear(audit, h("p", { class: "notice" }, describeError(error)));
     }

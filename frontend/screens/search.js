@@ -76,7 +76,7 @@ export async function show(main, params, query) {
   async function run() {
     const q = input.value.trim();
     if (!q) { clear(results); clear(facetsBox); status.textContent = ""; return; }
-    clear(results, spinner());
+    clear(results, spinner("li"));
     try {
       const answer = await api.get("/api/search", { q, ...selected });
       const items = answer.items || answer.hits || [];

@@ -75,12 +75,21 @@ export function presenceList(spaceId) {
   const box = h("section", { class: "presence", "aria-labelledby": "presence-title" },
     h("h2", { id: "presence-title", class: "side-title" }, t("presence.title")),
     h("ul", { class: "people" }, h("li", { class: "muted small" }, t("presence.nobody"))));
+  const online = new Map();
+  const render = () => {
+    const users = [...online.values()].filter((user) => user.id !== store.me.id).sort((a, b) => a.name.localeCompare(b.name));
+    clear(box.querySelector("ul"), users.length
+      ? users.map((user) => h("li", {}, h("span", { class: "online-dot", "aria-hidden": "true" }), avatar(user, "small"), user.name))
+      : h("li", { class: "muted small" }, t("presence.nobody")));
+  };
   const stop = live.on("presence", (frame) => {
     if (frame.space_id !== spaceId) return;
-    const users = frame.users || frame.online || [];
-    const list = box.querySelector("ul");
-    clear(list, users.length ? users.map((user) => h("li", {}, h("span", { class: "online-dot", "aria-hidden": "true" }), avatar(user, "small"), user.name || "")) :
-      h("li", { class: "muted small" }, t("presence.nobody")));
+    if (frame.users) {
+      online.clear();
+      frame.users.forEach((user) => online.set(user.id, user));
+    } else if (frame.user && frame.status === "online") online.set(frame.user.id, frame.user);
+    else if (frame.user && frame.status === "offline") online.delete(frame.user.id);
+    render();
   });
   return { element: box, stop };
 }
@@ -113,13 +122,13 @@ export async function show(main, [id]) {
       list, more),
     h("aside", { class: "aside" }, presence.element, h("section", {},
       h("h2", { class: "side-title" }, t("common.themes")), themeChips(space.themes) || h("p", { class: "muted small" }, "—")))));
-  list.append(spinner());
+  list.append(spinner("li"));
   let cursor = null;
   async function loadPage() {
     const page = await api.get(`/api/spaces/${spaceId}/threads`, { limit: 30, cursor });
     if (!cursor) clear(list);
     page.items.forEach((thread) => list.append(threadRow(thread)));
-    if (!list.childElementCount) list.append(emptyState(t("space.no_threads"), canPost ? t("space.no_threads_hint") : null));
+    if (!list.childElementCount) list.append(h("li", {}, emptyState(t("space.no_threads"), canPost ? t("space.no_threads_hint") : null)));
     cursor = page.next_cursor;
     more.hidden = !cursor;
   }

@@ -338,7 +338,7 @@ export async function show(main, [id]) {
 
   function composerForm() {
     const area = h("textarea", { id: "composer", name: "body", rows: "3", placeholder: t("composer.placeholder", { title: stateThread.title }),
-      "aria-label": t("composer.label"), "aria-describedby": "composer-hint", "aria-autocomplete": "list", "aria-controls": "mention-list", "aria-expanded": "false" });
+      "aria-label": t("composer.label"), "aria-describedby": "composer-hint", "aria-autocomplete": "list", "aria-controls": "mention-list" });
     area.value = draft;
     composer = area;
     const preview = h("div", { class: "preview body", id: "composer-preview", hidden: true, tabindex: "0", "aria-label": t("composer.preview") });
@@ -384,7 +384,6 @@ export async function show(main, [id]) {
     }
     function closeMentions() {
       mentionList.hidden = true;
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
       choices = [];
     }
@@ -399,7 +398,6 @@ export async function show(main, [id]) {
         onmousedown: (event) => { event.preventDefault(); pick(user); } },
       avatar(user, "small"), h("span", {}, user.name), h("span", { class: "muted small" }, `@${user.handle}`))));
       mentionList.hidden = false;
-      area.setAttribute("aria-expanded", "true");
       area.setAttribute("aria-activedescendant", `mention-${choices[active].id}`);
     }
     function pick(user) {
@@ -551,6 +549,9 @@ export async function show(main, [id]) {
         place(message);
         break;
       }
+      case "reset":
+        loadNewest().catch(() => {});
+        break;
       case "thread.updated":
         if (belongs && data.id === threadId) {
           stateThread = { ...stateThread, ...data };
