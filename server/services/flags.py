@@ -16,6 +16,7 @@ from server.services.accounts import now
 from server.services.views import iso, user_brief
 
 EXCERPT = 280
+ACTIONS = {"dismissed": "dismiss", "hidden": "hide", "deleted": "delete"}
 
 
 def _event(flag: Flag, **extra) -> dict:
@@ -49,7 +50,8 @@ async def close_open(db: AsyncSession, actor: User, target_kind: str, target_id:
         flag.state, flag.resolved_by, flag.resolved_at, flag.resolution_note = state, actor.id, now(), note
     await db.flush()
     for flag in open_flags:
-        await changelog.record(db, "flag.resolved", _event(flag, action=action or state), space_id=flag.space_id)
+        await changelog.record(db, "flag.resolved", _event(flag, action=action or ACTIONS[state]),
+                               space_id=flag.space_id)
     return list(open_flags)
 
 
