@@ -28,7 +28,7 @@ from server.api.framework import error_response, routes
 from server.auth import passwords
 from server.config import Settings
 from server.db.engine import create_engine, session_factory
-from server.errors import ApiError, Unavailable
+from server.errors import ApiError, Invalid, NotFound, Unavailable
 from server.observability import metrics, readiness
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
@@ -57,6 +57,21 @@ DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asy
 
 # Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.
 DOWN_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+# PostgreSQL refuses NUL characters in text (22021) and characters it cannot encode (22P05).
+UNSTORABLE_TEXT_SQLSTATES = ("22021", "22P05")
+
+
+def _causes(error: BaseException):
+    seen, current = 0, getattr(error, "orig", None) or error.__cause__
+    while current is not None and seen < 5:
+        yield current
+        current, seen = current.__cause__ or current.__context__, seen + 1
+
+
+def _sqlstates(error: BaseException):
+    return [str(getattr(cause, "sqlstate", "") or "") for cause in _causes(error)]
 
 
 def _is_connection_failure(error: Exception) -> bool:
@@ -98,6 +113,12 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
             "The server's file storage is full; nothing was saved." if full
             else "The server could not write to its file storage; nothing was saved.",
             code="storage_full" if full else "storage_unavailable", headers={"Retry-After": "60"}))
+    if isinstance(error, DBAPIError) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
+        return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"))
+    if isinstance(error, DBAPIError) and ("22003" in _sqlstates(error)
+                                          or any(isinstance(c, OverflowError) for c in _causes(error))):
+        # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
+        return error_response(NotFound("No such item."))
     if _is_connection_failure(error):
         metrics.DATABASE_UNAVAILABLE.inc()
         log.warning("database unavailable: %s", error)
