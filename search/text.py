@@ -203,6 +203,7 @@ class Highlighter:
         self.exact = {t.folded for t in self.words}
         self.runs = [t.text for t in parsed.terms if t.is_phrase]
         self.runs += ["".join(p.words) for p in parsed.phrases if all(is_unbroken(w) for w in p.words)]
+        self.prefixes = [t.folded for t in self.words if t.prefix and len(t.folded) >= 2]
         self._stems: dict[str, set[str]] = {}
 
     def _stems_for(self, language: str) -> set[str]:
@@ -210,27 +211,29 @@ class Highlighter:
             self._stems[language] = {stem(t.text, language) for t in self.words}
         return self._stems[language]
 
-    def _matches(self, word: str, language: str | None) -> bool:
+    def _matches(self, word: str, language: str | None, typos: list[tuple[str, int]]) -> bool:
         folded = fold(word)
         if folded in self.exact:
             return True
-        for term in self.words:
-            if term.prefix and len(term.folded) >= 2 and folded.startswith(term.folded):
-                return True
-            if term.typos and _within(folded, term.folded, term.typos):
+        for prefix in self.prefixes:
+            if folded.startswith(prefix):
                 return True
         if language in STEMMED:
             stems = self._stems_for(language)
             if any(folded.startswith(s[:3]) for s in stems if s) and stem(word, language) in stems:
                 return True
-        return False
+        return any(_within(folded, target, limit) for target, limit in typos)
 
     def spans(self, text: str, language: str | None) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
-        for match in tokens(text):
-            word = match.group(0)
-            if not is_unbroken(word) and self._matches(word, language):
-                found.append(match.span())
+        words = [m for m in tokens(text) if not is_unbroken(m.group(0))]
+        found = [m.span() for m in words if self._matches(m.group(0), language, [])]
+        # Typos are tried only for query words the text does not contain as typed: the engines
+        # read a word with typos only when it is not found as it is.
+        heads = {fold(text[a:b])[:4] for a, b in found}
+        typos = [(t.folded, t.typos) for t in self.words if t.typos and t.folded[:4] not in heads]
+        if typos:
+            found += [m.span() for m in words if m.span() not in set(found)
+                      and any(_within(fold(m.group(0)), target, limit) for target, limit in typos)]
         for run in self.runs:
             start = text.find(run)
             while start >= 0:
