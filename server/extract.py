@@ -62,7 +62,7 @@ def extract_text(path: Path, content_type: str) -> str | None:
         return None
     try:
         text = extractor(path)
-    except Exception:  # noqa: BLE001 - any parser failure only means "no text"
+    except Exception:  # any parser failure only means "no text"
         log.warning("could not extract text from a %s upload", content_type, exc_info=True)
         return ""
     return text.replace("\x00", "")[:MAX_CHARS]

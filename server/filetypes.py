@@ -42,7 +42,7 @@ OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presenta
 ODF_TYPES = {ODT, ODS, ODP}
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 OLE_STREAMS = {"WordDocument": DOC, "Workbook": XLS, "Book": XLS, "PowerPoint Document": PPT}
-MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe|<!--)", re.I)
+MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<iframe|<!--)", re.IGNORECASE)
 
 
 class NotAllowed(Exception):

@@ -11,8 +11,9 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Protocol
 
 CHUNK = 64 * 1024
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -48,11 +49,11 @@ def _check(key: str) -> str:
 class LocalPending:
     HEAD = 8192
 
-    def __init__(self, store: "LocalStorage") -> None:
+    def __init__(self, store: LocalStorage) -> None:
         self.store = store
         self.path = store.root / "tmp" / secrets.token_hex(16)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(self.path, "xb")
+        self.file = open(self.path, "xb")  # noqa: SIM115 - held open across writes, closed in commit/discard
         self.hash = hashlib.sha256()
         self.size = 0
         self._head = b""

@@ -103,7 +103,7 @@ async def test_real_pdf_and_docx_have_their_text_extracted_and_download_as_attac
 
     image = expect(await upload(world.member, a, "photo.png", png_bytes(), "image/png"), 201)
     assert image["file"]["content_type"] == "image/png" and image["file"]["has_text"] is False
-    csv = expect(await upload(world.member, a, "figures.csv", "city;arrivals\nAntwerpen;1200\n".encode()), 201)
+    csv = expect(await upload(world.member, a, "figures.csv", b"city;arrivals\nAntwerpen;1200\n"), 201)
     assert csv["file"]["content_type"] == "text/csv"
     response = await world.member.get(f"/api/resources/{csv['id']}/download")
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -242,7 +242,7 @@ async def test_deleting_a_file_removes_it_from_storage_unless_shared(world, db, 
 
 async def test_adaptations_cross_spaces_without_revealing_unreadable_ones(world):
     a, b, net = world.space_a["id"], world.space_b["id"], world.network["id"]
-    antwerp, danang, toronto = (c["id"] for c in world.cities)
+    _antwerp, danang, toronto = (c["id"] for c in world.cities)
     origin = expect(await world.admin.post(f"/api/spaces/{net}/resources", json=practice(
         toronto, title="Newcomer library cards")), 201)
     adapted = expect(await world.member.post(f"/api/spaces/{a}/resources", json=practice(

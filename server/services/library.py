@@ -13,8 +13,17 @@ from sqlalchemy import any_, false, func, literal, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import (City, Collection, CollectionItem, Message, PracticeAdaptation, Resource,
-                              ResourceVersion, Space, User)
+from server.db.models import (
+    City,
+    Collection,
+    CollectionItem,
+    Message,
+    PracticeAdaptation,
+    Resource,
+    ResourceVersion,
+    Space,
+    User,
+)
 from server.errors import Forbidden, Invalid, NotFound
 from server.services import audit, changelog, flags, messages
 from server.services.access import SpaceAccess, readable_spaces_clause, space_access
@@ -247,7 +256,7 @@ async def _detail(db: AsyncSession, actor: User, resource: Resource, *, reveal_h
 
 
 async def get(db: AsyncSession, actor: User, resource_id: int) -> dict:
-    resource, access = await resource_access(db, actor, resource_id)
+    resource, _access = await resource_access(db, actor, resource_id)
     return await _detail(db, actor, resource)
 
 

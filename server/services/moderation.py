@@ -16,7 +16,6 @@ from server.services.access import space_access
 from server.services.accounts import now
 from server.services.views import member_view, user_brief
 
-
 # --- hiding -----------------------------------------------------------------
 
 async def hide_message(db: AsyncSession, actor: User, message_id: int, reason: str) -> dict:
