@@ -229,7 +229,10 @@ class TantivyEngine:
     async def search(self, request: Request) -> Result:
         if request.readable is not None and not request.readable:
             return Result([], 0, {name: {} for name in request.facets})
-        return await asyncio.to_thread(self._search, request)
+        try:
+            return await asyncio.to_thread(self._search, request)
+        except ValueError:  # a query tantivy refuses matches nothing, rather than failing the request
+            return Result([], 0, {name: {} for name in request.facets})
 
     def _search(self, request: Request) -> Result:
         searcher = self.index.searcher()
