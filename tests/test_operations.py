@@ -1,0 +1,202 @@
+"""What an operator relies on: probes, metrics, logs, backup and restore, export."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import uuid
+from dataclasses import replace
+
+import asyncpg
+import httpx
+
+from server.observability import readiness
+from server.observability.logging import JsonFormatter, request_id
+from tests.harness import ServerThread, asyncpg_dsn, expect
+
+
+def _thread_id(created: dict) -> int:
+    return created["thread"]["id"] if "thread" in created else created["id"]
+
+
+async def test_metrics_count_requests_by_route_template(world):
+    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
+                                                       json={"title": "Metrics", "body": "one"}), 201))
+    for n in range(3):
+        expect(await world.member.post(f"/api/threads/{thread}/messages",
+                                       json={"body": f"m{n}", "client_id": f"metrics-{n}"}), 201)
+    await world.member.get("/api/threads/999999")
+    text = (await world.anonymous.get("/metrics")).text
+    assert re.search(r'citybridge_http_requests_total\{method="POST",route="/api/threads/\{thread_id\}/messages",'
+                     r'status="201"\} [3-9]', text)
+    assert 'route="/api/threads/{thread_id}",status="404"' in text
+    assert 'citybridge_http_request_duration_seconds_bucket{le="0.1",method="POST",' \
+           'route="/api/threads/{thread_id}/messages"}' in text
+    for name in ("citybridge_websockets_open", "citybridge_events_fanned_out_total", "citybridge_indexer_lag_events",
+                 "citybridge_search_duration_seconds_bucket", "citybridge_rate_limited_total"):
+        assert name in text, name
+    assert "/api/threads/999999" not in text  # raw paths never become labels
+
+
+async def test_metrics_can_require_a_token(settings, database_url):
+    guarded = ServerThread(replace(settings, metrics_token="scrape-secret"), database_url).start()
+    try:
+        async with httpx.AsyncClient(base_url=guarded.base_url) as client:
+            refused = await client.get("/metrics")
+            assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+            allowed = await client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+            assert allowed.status_code == 200 and "citybridge_http_requests_total" in allowed.text
+    finally:
+        guarded.stop()
+
+
+async def test_readyz_reports_registered_parts(settings, database_url):
+    node = ServerThread(settings, database_url)
+    health = {"ok": True}
+
+    async def fake_engine():
+        if not health["ok"]:
+            raise ConnectionError("engine unreachable")
+
+    readiness.register(node.app, "fake_engine", fake_engine)
+    node.start()
+    try:
+        async with httpx.AsyncClient(base_url=node.base_url) as client:
+            ready = expect(await client.get("/readyz"), 200)
+            assert ready["status"] == "ok" and ready["checks"]["database"] == "ok"
+            assert ready["checks"]["fake_engine"] == "ok"
+            health["ok"] = False
+            degraded = await client.get("/readyz")
+            assert degraded.status_code == 503
+            error = degraded.json()["error"]
+            assert error["code"] == "not_ready"
+            assert error["fields"] == {"fake_engine": "ConnectionError: engine unreachable"}
+            assert (await client.get("/healthz")).status_code == 200
+    finally:
+        node.stop()
+
+
+def test_logs_are_json_lines_with_the_request_id():
+    record = logging.LogRecord("citybridge.http", logging.INFO, __file__, 1, "GET %s %s", ("/healthz", 200), None)
+    record.route, record.status = "/healthz", 200
+    token = request_id.set("req-123")
+    try:
+        line = JsonFormatter().format(record)
+    finally:
+        request_id.reset(token)
+    entry = json.loads(line)
+    assert entry["message"] == "GET /healthz 200" and entry["request_id"] == "req-123"
+    assert entry["level"] == "info" and entry["route"] == "/healthz" and entry["status"] == 200
+
+
+def _cli(*args: str, database_url: str, data_dir, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(data_dir),
+           "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32}
+    result = subprocess.run([sys.executable, "-c", "from server.cli import main; main()", *args], env=env,
+                            cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+async def _create_database(database_url: str, name: str) -> str:
+    admin = await asyncpg.connect(asyncpg_dsn(database_url).replace("/citybridge?", "/postgres?"))
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    return database_url.replace("/citybridge?", f"/{name}?")
+
+
+async def _drop_database(database_url: str, name: str) -> None:
+    admin = await asyncpg.connect(asyncpg_dsn(database_url).replace("/citybridge?", "/postgres?"))
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+async def _rows(url: str, query: str) -> list:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return [tuple(r) for r in await conn.fetch(query)]
+    finally:
+        await conn.close()
+
+
+async def test_backup_and_restore_round_trip(world, database_url, tmp_path):
+    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
+                                                       json={"title": "Kept safe", "body": "first words"}), 201))
+    expect(await world.moderator.post(f"/api/threads/{thread}/messages",
+                                      json={"body": "Ελληνικά, ไทย, **bold**", "client_id": "bk-1"}), 201)
+    source_files = tmp_path / "source" / "files"
+    blob = b"%PDF-1.4 a housing plan"
+    key = hashlib.sha256(blob).hexdigest()
+    (source_files / key[:2] / key[2:4]).mkdir(parents=True)
+    (source_files / key[:2] / key[2:4] / key).write_bytes(blob)
+    (source_files / "tmp").mkdir()
+    (source_files / "tmp" / "half-received").write_bytes(b"partial")
+
+    archive = tmp_path / "backup.tar"
+    out = _cli("backup", "--output", str(archive), "--quiet", database_url=database_url,
+               data_dir=tmp_path / "source")
+    assert "Backup written" in out.stdout and archive.is_file()
+
+    name = f"restore_{uuid.uuid4().hex[:8]}"
+    target = await _create_database(database_url, name)
+    try:
+        target_dir = tmp_path / "target"
+        (target_dir / "files").mkdir(parents=True)
+        (target_dir / "files" / "stale").write_text("from before the restore")
+        _cli("restore", str(archive), "--yes", "--quiet", database_url=target, data_dir=target_dir)
+        query = "SELECT id, thread_id, body, html, client_id FROM messages ORDER BY id"
+        assert await _rows(target, query) == await _rows(database_url, query)
+        events = "SELECT id, kind, data::text FROM events ORDER BY id"
+        assert await _rows(target, events) == await _rows(database_url, events)
+        assert (target_dir / "files" / key[:2] / key[2:4] / key).read_bytes() == blob
+        assert not (target_dir / "files" / "tmp").exists()
+        assert not (target_dir / "files" / "stale").exists()
+        kept = [p for p in target_dir.iterdir() if p.name.startswith("files.before-restore-")]
+        assert kept and (kept[0] / "stale").is_file()
+        # Restoring again over a database in use is refused without --force.
+        conn = await asyncpg.connect(asyncpg_dsn(target))
+        try:
+            env = {**os.environ, "DATABASE_URL": target, "CITYBRIDGE_DATA": str(target_dir)}
+            refused = subprocess.run([sys.executable, "-c", "from server.cli import main; main()", "restore",
+                                      str(archive), "--yes", "--quiet"], env=env, capture_output=True, text=True,
+                                     timeout=120)
+            assert refused.returncode != 0 and "stop the Citybridge servers" in refused.stderr
+        finally:
+            await conn.close()
+    finally:
+        await _drop_database(database_url, name)
+
+
+async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_path):
+    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
+                                                       json={"title": "Housing, first year", "body": "Hello"}),
+                               201))
+    expect(await world.moderator.post(f"/api/threads/{thread}/messages",
+                                      json={"body": "Xin chào, \"quoted\", comma", "client_id": "ex-1"}), 201)
+    expect(await world.other.post(f"/api/spaces/{world.space_b['id']}/threads",
+                                  json={"title": "Elsewhere", "body": "not in the export"}), 201)
+    out_dir = tmp_path / "export"
+    result = _cli("export", "--space", str(world.space_a["id"]), "--output", str(out_dir),
+                  database_url=database_url, data_dir=tmp_path / "data")
+    assert "2 messages" in result.stdout
+    space = json.loads((out_dir / "space.json").read_text())
+    assert space["name"] == world.space_a["name"] and len(space["cities"]) == 2
+    threads = json.loads((out_dir / "threads.json").read_text())
+    assert [t["title"] for t in threads] == ["Housing, first year"] and threads[0]["messages"] == 2
+    messages = json.loads((out_dir / "messages.json").read_text())
+    assert [m["body"] for m in messages] == ["Hello", "Xin chào, \"quoted\", comma"]
+    with open(out_dir / "messages.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["body"] for r in rows] == ["Hello", "Xin chào, \"quoted\", comma"]
+    assert rows[1]["author_name"] == "Mieke Moderator" and rows[1]["thread_title"] == "Housing, first year"
+    assert (out_dir / "resources.json").is_file() and (out_dir / "resources.csv").is_file()
