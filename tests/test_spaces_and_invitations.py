@@ -116,3 +116,13 @@ async def test_space_edit_by_moderator_and_admin(world):
     opened = expect(await world.admin.patch(f"/api/spaces/{space}", json={"visibility": "network"}), 200)
     assert opened["visibility"] == "network"
     expect(await world.outsider.get(f"/api/spaces/{space}"), 200)
+
+
+async def test_city_change_is_announced_in_its_spaces(world, database_url):
+    from tests.test_threads_and_messages import events
+
+    da_nang = world.cities[1]["id"]
+    expect(await world.admin.patch(f"/api/cities/{da_nang}", json={"profile": "traditional"}), 200)
+    announced = [e for e in await events(database_url) if e["kind"] == "space.updated"]
+    assert sorted(e["space_id"] for e in announced) == sorted([world.space_a["id"], world.space_b["id"]])
+    assert all(da_nang in e["data"]["city_ids"] for e in announced)

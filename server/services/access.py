@@ -42,6 +42,11 @@ class SpaceAccess:
             raise Forbidden("Only moderators of this space can do this.", code="not_a_moderator")
 
 
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise Forbidden("Only platform admins can do this.", code="not_an_admin")
+
+
 def can_read(user: User, space: Space, membership: Membership | None) -> bool:
     if user.is_admin:
         return True

@@ -5,15 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import City, User
-from server.errors import Conflict, Forbidden, NotFound
+from server.db.models import City, Space, SpaceCity, User
+from server.services import changelog, spaces
+from server.services.access import require_admin
+from server.services.views import space_view
+from server.errors import Conflict, NotFound
 
 FIELDS = ("name", "country", "region", "languages", "profile", "description")
-
-
-def require_admin(user: User) -> None:
-    if not user.is_admin:
-        raise Forbidden("Only platform admins can do this.", code="not_an_admin")
 
 
 async def _ensure_unique(db: AsyncSession, name: str, country: str, except_id: int | None = None) -> None:
@@ -56,4 +54,9 @@ async def update_city(db: AsyncSession, actor: User, city_id: int, changes: dict
         if key in changes:
             setattr(city, key, changes[key])
     await db.flush()
+    # Spaces show their cities (and search filters on their profiles): tell each space.
+    for space_id in (await db.scalars(select(SpaceCity.space_id).where(SpaceCity.city_id == city.id))).all():
+        space = await db.get(Space, space_id)
+        cities = (await spaces.cities_of(db, [space_id]))[space_id]
+        await changelog.record(db, "space.updated", space_view(space, cities), space_id=space_id)
     return city

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db.models import City, Membership, Space, SpaceCity, User
 from server.errors import Forbidden, Invalid, NotFound
 from server.services import audit, changelog
-from server.services.access import SpaceAccess, readable_spaces_clause, space_access
-from server.services.cities import require_admin
+from server.services.access import SpaceAccess, readable_spaces_clause, require_admin, space_access
 from server.services.views import member_view, space_view
 
 
