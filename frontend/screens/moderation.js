@@ -17,7 +17,8 @@ export const ROUTES = {
 
 /** A small inline form asking for a reason, placed after `anchor`. */
 function reasonForm(anchor, { label, submit, onSubmit }) {
-  const existing = anchor.parentElement.querySelector(".reason-form");
+  const host = anchor.closest(".message, .resource");
+  const existing = host.querySelector(".reason-form");
   if (existing) { existing.remove(); return; }
   const input = h("input", { type: "text", name: "reason", required: true, maxlength: "1000" });
   const form = h("form", { class: "reason-form row wrap", novalidate: true },
@@ -38,7 +39,7 @@ function reasonForm(anchor, { label, submit, onSubmit }) {
     });
   });
   form.addEventListener("keydown", (event) => { if (event.key === "Escape") { form.remove(); anchor.focus(); } });
-  anchor.closest(".message, .resource").querySelector(".message-main, .resource-main").append(form);
+  host.querySelector(".message-main, .resource-main").append(form);
   input.focus();
 }
 
