@@ -240,7 +240,8 @@ class Hub:
             return True
         if sub.pos is None:
             sub.pos = stream.cursor
-        page = self.settings.replay_page
+        # Replay no faster than the socket drains: a page only goes out when the queue has room for it.
+        page = max(1, min(self.settings.replay_page, self.settings.queue_frames // 2))
         while True:
             while conn.room() < page and sub.active:
                 await asyncio.sleep(0.02)

@@ -155,6 +155,23 @@ class Node:
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"node did not start: {self.log_path.read_text()[-2000:]}")
 
+    def wait_ready(self, timeout: float = 90) -> "Node":
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"node exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.base_url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"node did not start: {self.log_path.read_text()[-2000:]}")
+
     def stop(self, sig: int | None = None) -> None:
         import signal
 
