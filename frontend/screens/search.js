@@ -78,13 +78,14 @@ export async function show(main, params, query) {
     if (!q) { clear(results); clear(facetsBox); status.textContent = ""; return; }
     clear(results, spinner("li"));
     try {
-      const answer = await api.get("/api/search", { q, ...selected });
+      const filters = Object.fromEntries(Object.entries(selected).filter(([, values]) => values.length).map(([name, values]) => [name, values.join(",")]));
+      const answer = await api.get("/api/search", { q, ...filters });
       const items = answer.items || answer.hits || [];
       status.textContent = t("search.count", { count: answer.total ?? items.length, q });
       clear(results, items.length ? items.map((item) => h("li", { class: "card result" },
-        h("h2", { class: "h3" }, h("a", { href: resultHref(item) }, highlighted(item.title_html || item.title || t(`search.kind_${item.kind}`)))),
+        h("h2", { class: "result-title" }, h("a", { href: resultHref(item) }, highlighted(item.title_html || item.title || t(`search.kind_${item.kind}`)))),
         h("p", { class: "muted small" }, [t(`search.kind_${item.kind}`), item.space_name || facetLabel("space", item.space_id),
-          item.city_id ? cityName(item.city_id) : null, item.language || item.lang ? languageName(item.language || item.lang) : null,
+          (item.city_ids || []).map((cityId) => cityName(cityId)).filter(Boolean).join(" – ") || null, item.language || item.lang ? languageName(item.language || item.lang) : null,
           formatDate(item.created_at || item.date)].filter(Boolean).join(" · ")),
         h("p", { class: "snippet" }, highlighted(item.snippet || item.highlight || "")))) : emptyState(t("search.none", { q }), t("search.none_hint")));
       renderFacets(answer.facets || {});

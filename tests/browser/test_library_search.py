@@ -1,0 +1,53 @@
+"""An official uploads a PDF through the library; a colleague of the partner city finds it
+by a word inside it, typed with a typo."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.helpers import assert_accessible
+from tests.library_helpers import pdf_bytes
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_upload_a_pdf_and_a_colleague_finds_it_by_a_word_inside_with_a_typo(world, sessions, tmp_path):
+    path = tmp_path / "welcome-desk.pdf"
+    path.write_bytes(pdf_bytes("The municipal interpreters service answers newcomers in eleven languages."))
+    official = await sessions("mod@antwerpen.test")
+    await official.goto(f"/spaces/{world.space_a['id']}/library")
+    await expect(official.page.get_by_text("The library is empty")).to_be_visible()
+    await official.page.get_by_role("button", name="Upload a file").click()
+    await official.page.get_by_label("File", exact=True).set_input_files(str(path))
+    await official.page.get_by_label("Title").fill("Welcome desk handbook")
+    await official.page.get_by_label("Integration").check()
+    await official.page.get_by_role("button", name="Upload a file").last.click()
+    card = official.page.locator(".resource", has_text="Welcome desk handbook")
+    await expect(card).to_contain_text("Document")
+    await assert_accessible(official.page, "library")
+    await official.screenshot("16-library")
+    await card.get_by_role("link").click()
+    await expect(official.page.get_by_role("link", name="Download welcome-desk.pdf")).to_be_visible()
+    await official.screenshot("17-resource")
+
+    colleague = await sessions("member@danang.test")
+    # "interpeters": a letter missing. The indexer works after the commit, so look until it has.
+    for _ in range(40):
+        await colleague.goto("/search?q=interpeters")
+        await expect(colleague.page.get_by_role("status").filter(has_text="result")).to_be_visible()
+        if await colleague.page.locator(".result").count():
+            break
+    result = colleague.page.locator(".result", has_text="Welcome desk handbook")
+    await expect(result).to_be_visible()
+    await expect(result.locator("mark")).to_contain_text("interpreters")
+    await expect(colleague.page.get_by_role("group", name="Filters")).to_contain_text("Document")
+    await assert_accessible(colleague.page, "search")
+    await colleague.screenshot("18-search")
+    # Suggestions as one types.
+    box = colleague.page.get_by_role("combobox", name="Search Citybridge")
+    await box.fill("")
+    await box.press_sequentially("newc")
+    await expect(colleague.page.get_by_role("option").first).to_be_visible()
+    await result.get_by_role("link").click()
+    await expect(colleague.page.get_by_role("heading", name="Welcome desk handbook")).to_be_visible()
