@@ -8,7 +8,10 @@ import { clear, describeError, emptyState, h, spinner, themeLabel } from "../ui.
 const FACETS = ["kind", "space", "city", "profile", "theme", "lang"];
 
 function decode(text) {
-  return new DOMParser().parseFromString(text, "text/html").body.textContent || "";
+  // A textarea's content is parsed as text with entities: nothing in it can become markup.
+  const box = document.createElement("textarea");
+  box.innerHTML = text;
+  return box.value;
 }
 
 /** Only <mark> survives from a snippet; everything else is shown as text. */
