@@ -21,6 +21,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -33,10 +34,19 @@ from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey
 from realtime.protocol import SERVICE_RESTART, dumps, error
 from server.db.models import User
-from server.errors import NotFound
-from server.services.access import space_access
+from server.services.access import can_read
 
 log = logging.getLogger("citybridge.realtime")
+
+# What can_read needs to know, in one round trip (a socket's access is checked often: at every
+# subscribe and after every event that may revoke it).
+_STANDING = """
+SELECT u.is_admin, u.deactivated_at IS NOT NULL AS deactivated, s.visibility, m.state
+FROM users u
+LEFT JOIN spaces s ON s.id = $2
+LEFT JOIN memberships m ON m.space_id = $2 AND m.user_id = u.id
+WHERE u.id = $1
+"""
 
 
 class Stream:
@@ -192,16 +202,14 @@ class Hub:
             self._spawn(self._sync(sub))
 
     async def _readable(self, user_id: int, space_id: int) -> tuple[bool, bool]:
-        """(may read, by membership or as admin) — the rule of server.services.access."""
-        async with self.sessions() as db:
-            user = await db.get(User, user_id)
-            if user is None or user.deactivated_at is not None:
-                return False, False
-            try:
-                access = await space_access(db, user, space_id)
-            except NotFound:
-                return False, False
-            return True, access.is_member or user.is_admin
+        """(may read, by membership or as admin): server.services.access.can_read on one row."""
+        row = await self.pool.fetchrow(_STANDING, user_id, space_id)
+        if row is None or row["deactivated"] or row["visibility"] is None:
+            return False, False
+        user = SimpleNamespace(is_admin=row["is_admin"])
+        membership = SimpleNamespace(state=row["state"]) if row["state"] is not None else None
+        readable = can_read(user, SimpleNamespace(visibility=row["visibility"]), membership)
+        return readable, readable and (row["is_admin"] or row["state"] == "active")
 
     async def _sync(self, sub: Sub) -> None:
         try:
