@@ -151,6 +151,7 @@ async def test_phone_width_layout(world, sessions, api):
         "title": "Language cafés", "body": "We run *language cafés* in three libraries. Who else does?"})
     s = await sessions("member@danang.test", width=375, height=760)
     await s.goto("/")
+    await expect(s.page.get_by_role("heading", name="Welcome, Nguyen")).to_be_visible()
     await assert_fits(s.page, 375)
     await s.screenshot("10-home-375")
     menu = s.page.get_by_role("button", name="Menu", exact=True)
