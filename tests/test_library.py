@@ -65,8 +65,9 @@ async def test_bad_links_and_incomplete_practice_records_are_refused(world):
         assert "url" in body["error"]["fields"], url
     body = expect(await world.member.post(f"/api/spaces/{a}/resources", json={
         "kind": "practice", "title": "Half a record"}), 422)
-    assert {"practice.summary", "practice.city_id", "practice.themes", "practice.language"} <= set(
-        body["error"]["fields"])
+    assert {"summary", "city_id", "themes", "language"} <= set(body["error"]["fields"])
+    body = expect(await world.member.post(f"/api/spaces/{a}/resources", json={"kind": "video", "title": "x"}), 422)
+    assert "kind" in body["error"]["fields"]
     expect(await world.member.post(f"/api/spaces/{a}/resources", json=practice(
         world.cities[0]["id"], gcm_objectives=[24])), 422)
     expect(await world.member.post(f"/api/spaces/{a}/resources", json=practice(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -83,10 +83,14 @@ def endpoint(
     return register
 
 
-def _fields(error: ValidationError) -> dict[str, str]:
+def _fields(error: ValidationError, tagged_union: bool = False) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors():
-        name = ".".join(str(part) for part in item["loc"]) or "body"
+        loc = item["loc"]
+        if tagged_union:
+            # pydantic puts the union's tag first ("practice.summary"); clients know the field as "summary".
+            loc = loc[1:] if len(loc) > 1 else ("kind",) if item["type"].startswith("union_tag") else loc
+        name = ".".join(str(part) for part in loc) or "body"
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown field"
@@ -115,7 +119,8 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     except ValidationError as error:
         if any(e["type"] == "json_invalid" for e in error.errors()):
             raise BadRequest("The request body is not valid JSON.", code="malformed_json") from None
-        raise Invalid("Some fields are not valid.", fields=_fields(error)) from None
+        raise Invalid("Some fields are not valid.",
+                      fields=_fields(error, tagged_union=issubclass(model, RootModel))) from None
 
 
 def is_multipart(request: Request) -> bool:

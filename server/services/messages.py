@@ -179,7 +179,9 @@ async def edit(db: AsyncSession, actor: User, message_id: int, body: str) -> dic
     db.add_all([Mention(message_id=message.id, user_id=uid) for uid in mentioned])
     await db.flush()
     data = await full_view(db, message)
-    await changelog.record(db, "message.edited", data, space_id=message.space_id)
+    # Events reach every reader of the space: a hidden message's new text must not.
+    event = data if message.hidden_at is None else await full_view(db, message, reveal_hidden=False)
+    await changelog.record(db, "message.edited", event, space_id=message.space_id)
     return data
 
 
