@@ -132,9 +132,11 @@ class LightWS(asyncio.Protocol):
             self.transport.abort()
 
 
-async def ws_connect(port: int, on_text, path: str = "/ws", token: str | None = None) -> LightWS:
+async def ws_connect(port: int, on_text, path: str = "/ws", token: str | None = None,
+                     state: dict | None = None) -> LightWS:
     loop = asyncio.get_running_loop()
     _, protocol = await loop.create_connection(lambda: LightWS(on_text), "127.0.0.1", port)
+    protocol.state.update(state or {})
     key = base64.b64encode(os.urandom(16)).decode()
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
     protocol.transport.write(
@@ -435,8 +437,7 @@ async def storm(server: Server, ctx: dict, clients: int, rate: float) -> dict:
         delay = 0.05
         for _ in range(retries):
             try:
-                ws = await ws_connect(server.port, on_text, token=ctx["member"])
-                ws.state["client"] = client
+                ws = await ws_connect(server.port, on_text, token=ctx["member"], state={"client": client})
                 client.ws = ws
                 frame = {"type": "subscribe", "space_id": space}
                 if client.last is not None:
