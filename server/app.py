@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 import realtime
 from search import service as search_service
 
-from server.api import cities, invitations, operations, session, spaces, threads  # noqa: F401 (registers routes)
+from server.api import cities, invitations, operations, session, spaces, threads, users  # noqa: F401 (registers routes)
 from server.api import reads  # noqa: F401 (registers routes)
 from server.api import library, moderation  # noqa: F401 (registers routes)
 from server.api import search as search_api  # noqa: F401 (registers routes)

@@ -49,6 +49,12 @@ async def _add_other_to_a(world, ids):
     expect(await world.admin.put(f"/api/spaces/{ids['a']}/members/{ids['other_user']}", json={"role": "member"}), 200)
 
 
+async def _fresh_invitation(world, ids):
+    invitation = expect(await world.admin.post("/api/invitations", json={
+        "email": f"fresh{next(_unique)}@example.test", "space_id": ids["a"]}), 201)
+    ids["invitation"] = invitation["id"]
+
+
 async def _fresh_message(world, ids):
     message = expect(await world.member.post(f"/api/threads/{ids['thread_a']}/messages",
                                              json={"body": "to be deleted"}), 201)
@@ -92,6 +98,10 @@ CASES = [
     Case("POST", "/api/invitations", in_space_a(403, admin=201),
          body=lambda ids: {"email": f"new{next(_unique)}@example.test", "space_id": ids["a"], "role": "moderator"},
          ids_key="moderator"),
+    Case("GET", "/api/spaces/{a}/invitations", in_space_a(200, member=403, bearer=403)),
+    Case("DELETE", "/api/invitations/{invitation}", in_space_a(204, member=403, bearer=403, other=404),
+         setup=_fresh_invitation),
+    Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 200}),
     Case("GET", "/api/spaces/{a}/threads", in_space_a(200)),
     Case("POST", "/api/spaces/{a}/threads", in_space_a(201),
          body=lambda ids: {"title": "Language classes", "body": "Who runs yours?"}),
@@ -115,11 +125,11 @@ CASES = [
 
 
 def test_every_core_route_is_walked():
-    core_tags = {"session", "invitations", "cities", "spaces", "threads", "messages", "operations"}
-    # Walked elsewhere: sign-in (test_session), accepting (test_spaces_and_invitations), revoking a token.
+    core_tags = {"session", "invitations", "cities", "spaces", "threads", "messages", "operations", "users"}
+    # Walked elsewhere: sign-in (test_session), the invitation link (test_spaces_and_invitations), a token.
     elsewhere = {("POST", "/api/session"), ("POST", "/api/invitations/{token}/accept"),
-                 ("DELETE", "/api/tokens/{token_id:int}")}
-    concrete = [(c.method, re.sub(r"{\w+}", "1", c.path)) for c in CASES]
+                 ("GET", "/api/invitations/{token}"), ("DELETE", "/api/tokens/{token_id:int}")}
+    concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:
         if ep.tag not in core_tags or (ep.method, ep.path) in elsewhere:
             continue

@@ -126,3 +126,31 @@ async def test_city_change_is_announced_in_its_spaces(world, database_url):
     announced = [e for e in await events(database_url) if e["kind"] == "space.updated"]
     assert sorted(e["space_id"] for e in announced) == sorted([world.space_a["id"], world.space_b["id"]])
     assert all(da_nang in e["data"]["city_ids"] for e in announced)
+
+
+async def test_pending_invitations_preview_and_revoke(world, clients):
+    space = world.space_a["id"]
+    invitation = expect(await world.moderator.post("/api/invitations", json={
+        "email": "lina@danang.test", "space_id": space}), 201)
+    preview = expect(await clients().get(f"/api/invitations/{invitation['token']}"), 200)
+    assert preview == {"email": "lina@danang.test", "role": "member", "space_id": space,
+                       "space_name": "Antwerp – Da Nang", "expires_at": invitation["expires_at"], "has_account": False}
+    pending = expect(await world.moderator.get(f"/api/spaces/{space}/invitations"), 200)["items"]
+    assert [i["email"] for i in pending] == ["lina@danang.test"] and "token" not in pending[0]
+    expect(await world.member.get(f"/api/spaces/{space}/invitations"), 403)
+    expect(await world.other.get(f"/api/spaces/{space}/invitations"), 404)
+    expect(await world.other.delete(f"/api/invitations/{invitation['id']}"), 404)
+    expect(await world.member.delete(f"/api/invitations/{invitation['id']}"), 403)
+    expect(await world.moderator.delete(f"/api/invitations/{invitation['id']}"), 204)
+    expect(await clients().get(f"/api/invitations/{invitation['token']}"), 404)
+    assert expect(await world.moderator.get(f"/api/spaces/{space}/invitations"), 200)["items"] == []
+
+
+async def test_people_lookup_for_admins_and_moderators(world):
+    found = expect(await world.moderator.get("/api/users?q=oliv"), 200)["items"]
+    assert [u["name"] for u in found] == ["Olivia Other"]
+    assert expect(await world.admin.get("/api/users?q=TORONTO.test"), 200)["items"][0]["email"] == "other@toronto.test"
+    assert expect(await world.admin.get("/api/users?q=%25"), 200)["items"] == []  # a literal %, not a wildcard
+    expect(await world.member.get("/api/users?q=oliv"), 403)
+    expect(await world.anonymous.get("/api/users?q=oliv"), 401)
+    expect(await world.admin.get("/api/users"), 422)

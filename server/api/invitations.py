@@ -26,3 +26,21 @@ async def accept(ctx: Context, token: str):
         session = await accounts.start_session(ctx.db, user, ctx.settings.session_days)
         ctx.cookies.append(session_cookie(ctx.settings, session, ctx.settings.session_days * 86400))
     return {"user": user_view(user), "csrf_token": csrf_token(ctx.settings.secret_key, session)}
+
+
+@endpoint("GET", "/api/invitations/{token}", summary="What an invitation link invites to (for the accept screen)",
+          tag="invitations", auth="optional", response=s.InvitationPreview, errors=(404,))
+async def preview(ctx: Context, token: str):
+    return await invitations.preview(ctx.db, token)
+
+
+@endpoint("GET", "/api/spaces/{space_id:int}/invitations", summary="Pending invitations of a space (moderators)",
+          tag="invitations", response=s.InvitationList, errors=(403, 404))
+async def list_pending(ctx: Context, space_id: int):
+    return {"items": await invitations.list_pending(ctx.db, ctx.user, space_id)}
+
+
+@endpoint("DELETE", "/api/invitations/{invitation_id:int}", summary="Withdraw a pending invitation (moderators)",
+          tag="invitations", status=204, errors=(403, 404))
+async def revoke(ctx: Context, invitation_id: int):
+    await invitations.revoke(ctx.db, ctx.user, invitation_id)

@@ -193,6 +193,29 @@ class InvitationOut(Answer):
     link: str | None = None
 
 
+class InvitationList(Answer):
+    items: list[InvitationOut]
+
+
+class InvitationPreview(Answer):
+    email: str
+    role: Role
+    space_id: int
+    space_name: str
+    expires_at: str
+    has_account: bool
+
+
+class UserQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    limit: Annotated[int, Field(ge=1, le=50)] = 20
+
+
+class UserList(Answer):
+    items: list[UserOut]
+
+
 class CityOut(Answer):
     id: int
     name: str

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import new_token, token_hash
-from server.db.models import City, Invitation, Membership, User
+from server.db.models import City, Invitation, Membership, Space, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.services import accounts, spaces
 from server.services.access import space_access
@@ -89,3 +89,36 @@ async def accept(db: AsyncSession, token: str, *, name: str | None, password: st
     keeps_moderator = current is not None and current.state == "active" and current.role == "moderator"
     await spaces.add_member(db, invitation.space_id, user, "moderator" if keeps_moderator else invitation.role)
     return user
+
+
+async def list_pending(db: AsyncSession, actor: User, space_id: int) -> list[dict]:
+    """Invitations of a space not yet accepted and not expired (moderators)."""
+    access = await space_access(db, actor, space_id)
+    access.require_moderator()
+    rows = await db.scalars(
+        select(Invitation).where(Invitation.space_id == space_id, Invitation.accepted_at.is_(None),
+                                 Invitation.expires_at > accounts.now()).order_by(Invitation.id.desc())
+    )
+    return [invitation_view(i) for i in rows]
+
+
+async def revoke(db: AsyncSession, actor: User, invitation_id: int) -> None:
+    """Withdraw an invitation that was not accepted yet (moderators of its space)."""
+    invitation = await db.get(Invitation, invitation_id, with_for_update=True)
+    if invitation is None or invitation.accepted_at is not None:
+        raise NotFound("No such pending invitation.")
+    try:
+        access = await space_access(db, actor, invitation.space_id)
+    except NotFound:
+        raise NotFound("No such pending invitation.") from None
+    access.require_moderator()
+    await db.delete(invitation)
+
+
+async def preview(db: AsyncSession, token: str) -> dict:
+    """What the holder of an invitation link is invited to, for the accept screen."""
+    invitation = await pending_invitation(db, token)
+    space = await db.get(Space, invitation.space_id)
+    has_account = await db.scalar(select(User.id).where(User.email == invitation.email)) is not None
+    return {"email": invitation.email, "role": invitation.role, "space_id": space.id, "space_name": space.name,
+            "expires_at": iso(invitation.expires_at), "has_account": has_account}
