@@ -7,16 +7,34 @@ whatever order the indexer sees them in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import AsyncIterator
 
 import asyncpg
 
 from search.engine import Document
 from search.text import detect_language
-from server.markdown import plain_text
 
 MAX_BODY_CHARS = 100_000
+
+# Messages hold HTML we rendered and sanitised ourselves (server/markdown.py: an allow-list of tags,
+# no script or style), so its text is what lies between the tags: block tags separate words, inline
+# tags (strong, em, a, code, span…) do not. Two regular expressions do this ~10x faster than a
+# second pass through the sanitiser, which matters when a rebuild reads a million messages.
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|br|hr|li|ul|ol|div|h[1-6]|tr|th|td|table|thead|tbody|blockquote|pre)\b)[^>]*>",
+                        re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(html: str) -> str:
+    """The text of rendered (already sanitised) HTML: tags out, entities decoded, spaces collapsed."""
+    if "<" in html:
+        html = _TAG.sub("", _BLOCK_TAG.sub(" ", html))
+    if "&" in html:
+        html = unescape(html)
+    return " ".join(html.split())
 
 
 @dataclass
@@ -148,7 +166,7 @@ class Loader:
         for row in rows:
             if row["hidden_at"] is not None or row["deleted_at"] is not None or row["space_id"] not in spaces:
                 continue
-            body = plain_text(row["html"])
+            body = html_text(row["html"])
             if not body:
                 continue
             lang = _language(body, None, row["author_languages"])

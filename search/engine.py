@@ -13,7 +13,7 @@ from search.text import ParsedQuery
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KINDS = ("thread", "message", "practice", "file", "link")
 FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,7 +32,6 @@ _UNBROKEN = (
 # A word: letters, digits and combining marks of any other script.
 _WORD_PY = re.compile(rf"[{_UNBROKEN}]|[^\W_{_UNBROKEN}](?:[^\W_{_UNBROKEN}]|[\u0300-\u036f])*")
 _UNBROKEN_RE = re.compile(rf"[{_UNBROKEN}]")
-_WORD_RUST = rf"[{_UNBROKEN}]|[[\p{{L}}\p{{N}}\p{{M}}]--[{_UNBROKEN}]]+"
 
 
 def is_unbroken(char: str) -> bool:
@@ -39,12 +39,30 @@ def is_unbroken(char: str) -> bool:
 
 
 def analyzer(language: str | None = None) -> tantivy.TextAnalyzer:
-    """The analyzer of the embedded engine: words, lowercased, stemmed for `language`, accents folded."""
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(_WORD_RUST))
+    """The analyzer of the embedded engine: words, lowercased, stemmed for `language`, accents folded.
+
+    tantivy's simple tokenizer (runs of alphanumeric characters) is ~10x faster than a regex
+    tokenizer; text goes through `index_form` first, which puts unbroken scripts one character per
+    word and composes accents (NFC), so the words come out as `tokens` cuts them."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
     builder = builder.filter(tantivy.Filter.remove_long(60)).filter(tantivy.Filter.lowercase())
     if language:
         builder = builder.filter(tantivy.Filter.stemmer(STEMMED[language]))
     return builder.filter(tantivy.Filter.ascii_fold()).build()
+
+
+_UNBROKEN_RUN = re.compile(rf"[{_UNBROKEN}]")
+
+
+def index_form(text: str) -> str:
+    """Text as the engine's analyzer should see it: NFC, each character of an unbroken script a word
+    of its own. ASCII text (most of it) is returned as it is, without a copy."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    if _UNBROKEN_RUN.search(text):
+        text = _UNBROKEN_RUN.sub(r" \g<0> ", text)
+    return text
 
 
 _analyzers: dict[str | None, tantivy.TextAnalyzer] = {}
@@ -53,7 +71,7 @@ _analyzers: dict[str | None, tantivy.TextAnalyzer] = {}
 def analyze(text: str, language: str | None = None) -> list[str]:
     if language not in _analyzers:
         _analyzers[language] = analyzer(language)
-    return _analyzers[language].analyze(text)
+    return _analyzers[language].analyze(index_form(text))
 
 
 @lru_cache(maxsize=50_000)
@@ -296,32 +314,51 @@ _SCRIPTS = [
 ]
 
 
+_STOPWORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPSETS.items():
+    for _word in _words:
+        _STOPWORD_LANGS[_word] = _STOPWORD_LANGS.get(_word, ()) + (_lang,)
+_BEYOND_LATIN = re.compile("[\u0370-\U0010ffff]")
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+
+
 def detect_language(text: str, fallback: str | None = None) -> str | None:
     """A small, predictable detector: the script for non-Latin text, else the language whose common
-    words the text uses most. Falls back when the text gives no clear signal."""
+    words the text uses most. Falls back when the text gives no clear signal.
+
+    It runs once per indexed message, so the common case (Latin text) is a few regular-expression
+    passes in C: script counting only looks at characters beyond Latin, when there are any."""
     sample = text[:2000]
-    counts: dict[str, int] = {}
-    for char in sample:
-        if char.isalpha() and char > "\u036f":
-            for lang, low, high in _SCRIPTS:
-                if low <= char <= high:
-                    counts[lang] = counts.get(lang, 0) + 1
-                    break
-    letters = sum(1 for c in sample if c.isalpha())
-    if counts:
-        lang, n = max(counts.items(), key=lambda kv: kv[1])
-        if lang == "zh" and counts.get("ja"):
-            lang = "ja"
-        if n * 3 >= letters:
-            return lang
-    words = [m.group(0).lower() for m in tokens(sample)]
-    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPSETS.items()}
-    if any(c in sample for c in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"):
-        scores["vi"] = scores.get("vi", 0) + 3
+    ascii_only = sample.isascii()
+    if not ascii_only:
+        beyond = _BEYOND_LATIN.findall(sample)
+        if beyond:
+            counts: dict[str, int] = {}
+            for char in beyond:
+                if char.isalpha():
+                    for lang, low, high in _SCRIPTS:
+                        if low <= char <= high:
+                            counts[lang] = counts.get(lang, 0) + 1
+                            break
+            if counts:
+                letters = sum(1 for c in sample if c.isalpha())
+                lang, n = max(counts.items(), key=lambda kv: kv[1])
+                if lang == "zh" and counts.get("ja"):
+                    lang = "ja"
+                if n * 3 >= letters:
+                    return lang
+    scores = dict.fromkeys(_STOPSETS, 0)
+    words = Counter(_WORD_PY.findall(sample.lower()))
+    n_words = words.total()
+    for word in words.keys() & _STOPWORD_LANGS.keys():
+        for lang in _STOPWORD_LANGS[word]:
+            scores[lang] += words[word]
+    if not ascii_only and _VIETNAMESE.search(sample):
+        scores["vi"] += 3
     best = max(scores.items(), key=lambda kv: kv[1])
     ranked = sorted(scores.values(), reverse=True)
     if best[1] >= 2 and best[1] > ranked[1]:
         return best[0]
-    if best[1] == 1 and ranked[1] == 0 and len(words) <= 6:
+    if best[1] == 1 and ranked[1] == 0 and n_words <= 6:
         return best[0]
     return fallback
