@@ -154,3 +154,13 @@ async def test_people_lookup_for_admins_and_moderators(world):
     expect(await world.member.get("/api/users?q=oliv"), 403)
     expect(await world.anonymous.get("/api/users?q=oliv"), 401)
     expect(await world.admin.get("/api/users"), 422)
+
+
+async def test_a_new_member_is_told_on_their_own_stream(world, database_url):
+    from tests.test_threads_and_messages import events
+
+    outsider = world.outsider.user["id"]
+    expect(await world.moderator.put(f"/api/spaces/{world.space_a['id']}/members/{outsider}", json={"role": "member"}), 200)
+    joined = [e for e in await events(database_url) if e["kind"] == "space.joined" and e["user_id"] == outsider]
+    assert [e["data"]["id"] for e in joined][-1] == world.space_a["id"] and joined[-1]["space_id"] is None
+    assert joined[-1]["data"]["my_role"] == "member"

@@ -115,6 +115,7 @@ async def add_member(db: AsyncSession, space_id: int, user: User, role: str, sta
     """Write the membership and its event; callers have checked permission."""
     membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
     kind = "member.updated"
+    was_active = membership is not None and membership.state == "active"
     if membership is None:
         membership = Membership(space_id=space_id, user_id=user.id, role=role, state=state)
         db.add(membership)
@@ -127,6 +128,11 @@ async def add_member(db: AsyncSession, space_id: int, user: User, role: str, sta
     await db.refresh(membership)
     data = member_view(membership, user)
     await changelog.record(db, kind, data, space_id=space_id)
+    if state == "active" and not was_active:
+        # The new member is not subscribed to the space yet: tell them on their own stream.
+        space = await db.get(Space, space_id)
+        cities = (await cities_of(db, [space_id]))[space_id]
+        await changelog.record(db, "space.joined", space_view(space, cities, membership), user_id=user.id)
     return data
 
 
