@@ -3,7 +3,9 @@ import { api, onUnauthorized } from "./api.js";
 import { LOCALE_NAMES, pickLocale, setLocale, t, currentLocale } from "./i18n.js";
 import { live } from "./live.js";
 import { loadMe, loadSpaces, signedOut, store } from "./store.js";
-import { avatar, clear, h, toast } from "./ui.js";
+import { announce, avatar, clear, h, toast } from "./ui.js";
+import { addNotification, loadUnread, markNotificationsSeen, onUnread, refreshUnread, resetUnread, spaceUnread, totalMentions,
+  unread, unseenNotifications } from "./unread.js";
 
 const routes = [
   { path: /^\/signin$/, screen: () => import("./screens/signin.js"), public: true },
@@ -57,7 +59,7 @@ async function render() {
   }
   if (token !== renderToken) return;
   highlightNav();
-  if (!location.hash) main.focus({ preventScroll: true });
+  if (!location.hash && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 function errorPanel(error) {
@@ -108,6 +110,7 @@ function topbar() {
       event.preventDefault();
       navigate(`/search?q=${encodeURIComponent(search.value.trim())}`);
     } }, search),
+    notificationsMenu(),
     userMenu());
 }
 
@@ -125,10 +128,76 @@ function userMenu() {
     button.setAttribute("aria-expanded", String(open));
     if (open) panel.querySelector("a, button").focus();
   }
-  panel.addEventListener("keydown", (event) => { if (event.key === "Escape") { toggle(false); button.focus(); } });
+  menuKeys(panel, button, toggle);
   panel.addEventListener("click", (event) => { if (event.target.closest("a")) toggle(false); });
   document.addEventListener("click", (event) => { if (!event.target.closest(".user")) toggle(false); });
   return h("div", { class: "user" }, button, panel);
+}
+
+/** Keyboard in a drop-down panel: arrows and Home/End move, Escape closes and gives focus back, Tab leaves. */
+function menuKeys(panel, button, toggle) {
+  panel.addEventListener("keydown", (event) => {
+    const items = [...panel.querySelectorAll("a, button")];
+    const index = items.indexOf(document.activeElement);
+    const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 };
+    if (event.key === "Escape") { event.preventDefault(); toggle(false); button.focus(); }
+    else if (event.key in moves && items.length) {
+      event.preventDefault();
+      items[(moves[event.key] + items.length) % items.length].focus();
+    }
+  });
+  panel.addEventListener("focusout", (event) => {
+    if (!panel.hidden && event.relatedTarget && !panel.contains(event.relatedTarget) && event.relatedTarget !== button) toggle(false);
+  });
+  button.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && panel.hidden) { event.preventDefault(); toggle(true); }
+  });
+}
+
+/** The bell: mentions of me, counted by the server and announced live on my own stream. */
+function notificationsMenu() {
+  const count = h("span", { class: "bell-count", "aria-hidden": "true", hidden: true });
+  const button = h("button", { type: "button", class: "icon-button bell", "aria-haspopup": "true", "aria-expanded": "false",
+    "aria-controls": "notifications", "aria-label": t("notify.button") },
+  h("span", { class: "bell-icon", "aria-hidden": "true" }, "@"), count);
+  const panel = h("div", { class: "menu-panel notify-panel", id: "notifications", hidden: true, role: "region", "aria-label": t("notify.title") });
+  function render() {
+    const mentions = totalMentions();
+    const fresh = unseenNotifications();
+    const shown = Math.max(mentions, fresh);
+    count.hidden = !shown;
+    count.textContent = shown > 99 ? "99+" : String(shown);
+    button.setAttribute("aria-label", shown ? t("notify.button_count", { count: shown }) : t("notify.button"));
+    if (panel.hidden) return;
+    const spaces = store.spaces.filter((space) => spaceUnread(space.id).mentions);
+    clear(panel,
+      h("h2", { class: "menu-title" }, t("notify.title")),
+      unread.notifications.length ? h("ul", { class: "notify-list" }, unread.notifications.slice(0, 10).map((item) =>
+        h("li", { class: item.seen ? "" : "fresh" }, h("a", { href: `/threads/${item.thread_id}#m${item.message_id}` },
+          h("strong", {}, item.author ? item.author.name : t("common.someone")), " ",
+          t("notify.mentioned_in", { title: item.thread_title || "" }))))) : null,
+      spaces.length ? h("ul", { class: "notify-list" }, spaces.map((space) => h("li", {}, h("a", { href: `/spaces/${space.id}` },
+        t("notify.space_mentions", { count: spaceUnread(space.id).mentions, space: space.name }))))) : null,
+      !unread.notifications.length && !spaces.length ? h("p", { class: "muted small menu-empty" }, t("notify.none")) : null);
+  }
+  function toggle(open = panel.hidden) {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) {
+      render();
+      const first = panel.querySelector("a");
+      (first || panel).focus();
+      if (!first) panel.setAttribute("tabindex", "-1");
+      markNotificationsSeen();
+    }
+  }
+  button.addEventListener("click", () => toggle());
+  menuKeys(panel, button, toggle);
+  panel.addEventListener("click", (event) => { if (event.target.closest("a")) toggle(false); });
+  document.addEventListener("click", (event) => { if (!event.target.closest(".notify")) toggle(false); });
+  onUnread(render);
+  render();
+  return h("div", { class: "user notify" }, button, panel);
 }
 
 function sidebar() {
@@ -138,11 +207,19 @@ function sidebar() {
 }
 
 export function fillSidebar(nav = document.getElementById("sidebar")) {
+  if (store.me && live.wanted) followMySpaces();
   if (!nav) return;
   const mine = store.spaces.filter((space) => space.my_role);
   const others = store.spaces.filter((space) => !space.my_role);
-  const item = (space) => h("li", {}, h("a", { href: `/spaces/${space.id}`, dataset: { space: String(space.id) } },
-    h("span", { class: "hash", "aria-hidden": "true" }, "#"), h("span", { class: "label" }, space.name)));
+  const item = (space) => {
+    const counts = space.my_role ? spaceUnread(space.id) : { unread: 0, mentions: 0 };
+    return h("li", {}, h("a", { href: `/spaces/${space.id}`, class: counts.unread ? "has-unread" : null, dataset: { space: String(space.id) } },
+      h("span", { class: "hash", "aria-hidden": "true" }, "#"), h("span", { class: "label" }, space.name),
+      counts.unread ? h("span", { class: `count-badge${counts.mentions ? " mention" : ""}` },
+        h("span", { "aria-hidden": "true" }, counts.mentions ? `@${counts.mentions}` : String(counts.unread)),
+        h("span", { class: "visually-hidden" }, counts.mentions
+          ? t("unread.with_mentions", { count: counts.unread, mentions: counts.mentions }) : t("unread.count", { count: counts.unread }))) : null));
+  };
   clear(nav,
     h("a", { class: "nav-home", href: "/" }, t("nav.home")),
     h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
@@ -172,7 +249,9 @@ export function setCurrentSpace(spaceId) {
 
 async function signOut() {
   try { await api.del("/api/session"); } catch { /* signing out locally is what matters */ }
+  stopFollowing();
   live.stop();
+  resetUnread();
   signedOut();
   navigate("/signin");
 }
@@ -181,6 +260,8 @@ export async function afterSignIn(next) {
   setLocale(pickLocale(store.me.locale));
   await loadSpaces();
   live.start();
+  followMySpaces();
+  loadUnread();
   document.getElementById("app").className = "app";
   navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
 }
@@ -229,13 +310,78 @@ function interceptLinks() {
   window.addEventListener("popstate", render);
 }
 
+// Every space I belong to is followed for as long as I am signed in, so the sidebar's unread
+// counts move live, whatever screen is open. (Screens add their own handlers to the same subscription.)
+const followed = new Map(); // space_id -> stop
+const COUNTED = new Set(["message.created", "message.deleted", "message.hidden", "message.unhidden", "reset"]);
+
+function followMySpaces() {
+  const mine = new Set(store.spaces.filter((space) => space.my_role).map((space) => space.id));
+  for (const [spaceId, stop] of followed) if (!mine.has(spaceId)) { stop(); followed.delete(spaceId); }
+  for (const spaceId of mine) {
+    if (followed.has(spaceId)) continue;
+    followed.set(spaceId, live.subscribe(spaceId, (event) => {
+      if (!COUNTED.has(event.kind)) return;
+      const author = event.data && event.data.author;
+      if (event.kind === "message.created" && author && store.me && author.id === store.me.id) return;
+      refreshUnread();
+    }));
+  }
+}
+
+function stopFollowing() {
+  for (const stop of followed.values()) stop();
+  followed.clear();
+}
+
+function wireLive() {
+  onUnread(() => fillSidebar());
+  live.on("status", (state, previous) => { if (state === "online" && previous !== "online") refreshUnread(0); });
+  live.on("user", (frame) => {
+    const data = frame.data || {};
+    if (frame.kind === "notification.mention") {
+      if (!addNotification(frame)) return;
+      const text = t("notify.toast", { name: data.author ? data.author.name : t("common.someone"), title: data.thread_title || "" });
+      const here = location.pathname === `/threads/${data.thread_id}` && document.visibilityState === "visible";
+      if (here) markNotificationsSeen(data.thread_id);
+      else toast(text);
+      announce(text);
+    } else if (frame.kind === "read.updated") {
+      refreshUnread(0);
+    } else if (frame.kind === "space.joined" && data.id) {
+      const known = store.spaces.findIndex((space) => space.id === data.id);
+      if (known >= 0) store.spaces[known] = data; else store.spaces.push(data);
+      for (const city of data.cities || []) store.cities.set(city.id, city);
+      followMySpaces();
+      fillSidebar();
+      refreshUnread(0);
+      const text = t("notify.joined", { space: data.name });
+      toast(text);
+      announce(text);
+    }
+  });
+  live.on("unauthorized", () => {
+    // The socket says the session is gone (4401) or foreign (4403): sign in again.
+    if (!store.me) return;
+    stopFollowing();
+    live.stop();
+    resetUnread();
+    signedOut();
+    toast(t("error.session_expired"), "error");
+    navigate(`/signin?next=${encodeURIComponent(location.pathname)}`);
+  });
+}
+
 async function boot() {
   setLocale(pickLocale());
   document.querySelector(".skip-link").textContent = t("nav.skip");
   interceptLinks();
   connectionBanner();
+  wireLive();
   onUnauthorized(() => {
     if (!store.me) return;
+    stopFollowing();
+    resetUnread();
     signedOut();
     live.stop();
     toast(t("error.session_expired"), "error");
@@ -251,10 +397,12 @@ async function boot() {
     document.querySelector(".skip-link").textContent = t("nav.skip");
     try { await loadSpaces(); } catch { /* the screen will show the error */ }
     live.start();
+    followMySpaces();
+    loadUnread();
   }
   render();
 }
 
-export { LOCALE_NAMES, currentLocale };
+export { LOCALE_NAMES, currentLocale, followMySpaces };
 
 boot();

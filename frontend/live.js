@@ -14,11 +14,14 @@ class Live {
     this.presenceHandlers = new Set();
     this.userHandlers = new Set();
     this.statusHandlers = new Set();
+    this.unauthorizedHandlers = new Set();
     this.retries = 0;
     this.retryTimer = null;
     this.pingTimer = null;
     this.pongTimer = null;
     this.wanted = false;
+    this.userSince = 0; // position in the user's own stream (mentions, read positions, spaces joined)
+    this.lastClose = null;
     window.addEventListener("offline", () => this.drop("offline"));
     window.addEventListener("online", () => this.reconnectNow());
     document.addEventListener("visibilitychange", () => {
@@ -35,6 +38,8 @@ class Live {
     this.wanted = false;
     clearTimeout(this.retryTimer);
     this.spaces.clear();
+    this.userSince = 0;
+    this.everConnected = false;
     if (this.socket) this.socket.close(1000);
     this.socket = null;
     this.setState("idle");
@@ -49,7 +54,8 @@ class Live {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     let socket;
     try {
-      socket = new WebSocket(`${scheme}://${location.host}/ws`);
+      const resume = this.userSince ? `?notifications_since=${this.userSince}` : "";
+      socket = new WebSocket(`${scheme}://${location.host}/ws${resume}`);
     } catch {
       this.scheduleRetry();
       return;
@@ -70,16 +76,36 @@ class Live {
       try { frame = JSON.parse(message.data); } catch { return; }
       this.receive(frame);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (socket !== this.socket) return;
       this.socket = null;
       clearInterval(this.pingTimer);
       clearTimeout(this.pongTimer);
-      if (this.wanted) {
-        this.setState(navigator.onLine ? "connecting" : "offline");
-        this.scheduleRetry();
-      }
+      this.lastClose = event.code;
+      if (!this.wanted) return;
+      this.closed(event.code);
     });
+  }
+
+  /** What a close code asks of a client (docs/realtime.md, "Close codes"). */
+  closed(code) {
+    if (code === 4401 || code === 4403) {
+      // Not signed in (or the cookie came from elsewhere): reconnecting cannot help.
+      this.wanted = false;
+      this.setState("idle");
+      this.unauthorizedHandlers.forEach((handler) => handler(code));
+      return;
+    }
+    this.setState(navigator.onLine ? "connecting" : "offline");
+    if (code === 1012) {
+      // The server is restarting or deploying: another node takes us at once; resume from our positions.
+      this.retries = 0;
+      this.scheduleRetry(100 + Math.random() * 400);
+      return;
+    }
+    if (code === 1008) this.userSince = 0; // a refused notifications_since: start the user stream afresh
+    // 4008 (too slow), 1011, 1006 and every other abnormal close: jittered backoff, then resume.
+    this.scheduleRetry();
   }
 
   drop(state) {
@@ -99,9 +125,12 @@ class Live {
     this.connect();
   }
 
-  scheduleRetry() {
+  scheduleRetry(fixed) {
     clearTimeout(this.retryTimer);
-    const delay = Math.min(10_000, 500 * 2 ** this.retries) * (0.75 + Math.random() / 2);
+    // Exponential backoff with "equal jitter": half the step, plus a random share of the other half,
+    // so a node's sockets do not all come back in the same instant.
+    const step = Math.min(15_000, 500 * 2 ** this.retries);
+    const delay = fixed ?? step / 2 + Math.random() * (step / 2);
     this.retries += 1;
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
@@ -136,6 +165,7 @@ class Live {
   }
 
   sendSubscribe(spaceId, entry) {
+    entry.live = false;
     const frame = { type: "subscribe", space_id: spaceId };
     if (entry.since) frame.since = entry.since;
     this.send(frame);
@@ -145,6 +175,8 @@ class Live {
     clearTimeout(this.pongTimer);
     if (frame.type === "event") {
       if (frame.space_id == null) {
+        if (this.userSince && frame.id <= this.userSince) return;
+        this.userSince = frame.id;
         this.userHandlers.forEach((handler) => handler(frame));
         return;
       }
@@ -157,8 +189,11 @@ class Live {
       this.typingHandlers.forEach((handler) => handler(frame));
     } else if (frame.type === "presence") {
       this.presenceHandlers.forEach((handler) => handler(frame));
+    } else if (frame.type === "subscribed" && frame.notifications) {
+      if (frame.last_id > this.userSince) this.userSince = frame.last_id;
     } else if (frame.type === "subscribed" && frame.space_id != null) {
       const entry = this.spaces.get(frame.space_id);
+      if (entry) entry.live = true;
       if (entry && frame.last_id > entry.since) entry.since = frame.last_id;
     } else if (frame.type === "reset" && frame.space_id != null) {
       // The server no longer holds the events after our position: screens refetch, then continue.
@@ -168,12 +203,17 @@ class Live {
       entry.handlers.forEach((handler) => handler({ kind: "reset", space_id: frame.space_id, data: {} }));
     } else if (frame.type === "unsubscribed" && frame.reason === "access_revoked") {
       const entry = this.spaces.get(frame.space_id);
-      if (entry) entry.handlers.forEach((handler) => handler({ kind: "access.revoked", space_id: frame.space_id, data: {} }));
+      if (entry) {
+        // The server stopped this subscription: forget it, so a reconnect does not ask again.
+        this.spaces.delete(frame.space_id);
+        entry.handlers.forEach((handler) => handler({ kind: "access.revoked", space_id: frame.space_id, data: {} }));
+      }
     }
   }
 
   /** Follow a space's events; returns a function that stops following. */
   subscribe(spaceId, handler) {
+    spaceId = Number(spaceId);
     let entry = this.spaces.get(spaceId);
     if (!entry) {
       entry = { since: 0, handlers: new Set() };
@@ -190,13 +230,18 @@ class Live {
     };
   }
 
+  /** Online, and every subscription's replay is done: from here on, events arrive live. */
+  settled() {
+    return this.state === "online" && [...this.spaces.values()].every((entry) => entry.live);
+  }
+
   typing(threadId) {
     this.send({ type: "typing", thread_id: threadId });
   }
 
   on(kind, handler) {
     const sets = { typing: this.typingHandlers, presence: this.presenceHandlers, user: this.userHandlers,
-      status: this.statusHandlers };
+      status: this.statusHandlers, unauthorized: this.unauthorizedHandlers };
     sets[kind].add(handler);
     return () => sets[kind].delete(handler);
   }

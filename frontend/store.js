@@ -53,23 +53,4 @@ export function cityName(id) {
   return city ? city.name : "";
 }
 
-const readKey = (threadId) => `citybridge.read.${threadId}`;
-
-/** The last message id this browser has shown of a thread: unread markers need no server state. */
-export function lastRead(threadId) {
-  return Number(localStorage.getItem(readKey(threadId)) || 0);
-}
-
-export function markRead(threadId, messageId) {
-  if (messageId > lastRead(threadId)) localStorage.setItem(readKey(threadId), String(messageId));
-}
-
-const visitKey = (threadId) => `citybridge.visit.${threadId}`;
-
-export function lastVisit(threadId) {
-  return localStorage.getItem(visitKey(threadId));
-}
-
-export function markVisit(threadId, iso) {
-  localStorage.setItem(visitKey(threadId), iso || new Date().toISOString());
-}
+// Unread counts and mentions live in frontend/unread.js, from the server's read positions.

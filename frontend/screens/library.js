@@ -1,10 +1,10 @@
 // A space's library: browse and filter, upload a file with progress, add a link, write a practice record.
 import { api, upload } from "../api.js";
-import { setCurrentSpace, setTitle } from "../app.js";
+import { navigate, setCurrentSpace, setTitle } from "../app.js";
 import { formatBytes, formatDate, languageName, t, currentLocale } from "../i18n.js";
 import { live } from "../live.js";
 import { cityName, loadCities, store } from "../store.js";
-import { busy, clear, emptyState, field, formError, h, showFormError, spinner, themeLabel, toast, uid } from "../ui.js";
+import { announce, busy, clear, describeError, emptyState, field, formError, h, showFormError, spinner, themeLabel, toast, uid } from "../ui.js";
 import { spaceHeader, themeChips } from "./parts.js";
 import { loadSpace } from "./space.js";
 import { THEMES } from "./themes.js";
@@ -117,7 +117,13 @@ export function practiceForm(space, onDone, { draft = null, fromThread = null } 
   const contact = h("input", { type: "text", name: "contact", maxlength: "500" });
   const themes = themeBoxes("themes", t("practice.themes"));
   if (draft) for (const slug of draft.themes || []) { const box = themes.querySelector(`input[value="${slug}"]`); if (box) box.checked = true; }
-  const form = h("form", { class: "card stack", novalidate: true }, formError(),
+  const headingId = uid("practice");
+  const missing = draft && draft.missing && draft.missing.length
+    ? h("p", { class: "notice" }, t("practice.draft_missing", { fields: draft.missing.map((name) => t(`practice.field_${name}`)).join(", ") })) : null;
+  const form = h("form", { class: "card stack", novalidate: true, "aria-labelledby": headingId },
+    h("h2", { id: headingId }, fromThread ? t("practice.from_thread_title", { title: draft ? draft.title : "" }) : t("library.write_practice")),
+    fromThread ? h("p", { class: "muted" }, t("practice.from_thread_lead")) : null,
+    missing, formError(),
     h("div", { class: "grid fields" }, field(t("library.title"), title), field(t("library.city"), city), field(t("library.language"), language)),
     field(t("practice.summary"), summary), themes, texts, field(t("practice.contact"), contact),
     h("div", { class: "row end" }, h("button", { type: "button", class: "ghost", onclick: () => onDone(null) }, t("common.cancel")),
@@ -153,9 +159,61 @@ export async function show(main, [id], query) {
   const city = select("city", space.cities.map((c) => [c.id, c.name]), t("library.any_city"));
   const sort = select("sort", ["recent", "updated", "title"].map((s) => [s, t(`library.sort_${s}`)]));
   const featured = h("input", { type: "checkbox", name: "featured" });
+  const isModerator = space.my_role === "moderator" || store.me.is_admin;
+  const collection = select("collection", [], t("collections.all"));
   const filters = h("form", { class: "filters", role: "search", "aria-label": t("library.filters") },
-    field(t("library.kind"), kind), field(t("common.themes"), theme), field(t("library.city"), city), field(t("library.sort"), sort),
+    field(t("library.kind"), kind), field(t("common.themes"), theme), field(t("library.city"), city),
+    field(t("collections.label"), collection), field(t("library.sort"), sort),
     h("label", { class: "check" }, featured, t("library.featured_only")));
+  const collectionsBox = h("section", { class: "collections", "aria-labelledby": "collections-title" });
+  let collections = [];
+  async function loadCollections() {
+    try { ({ items: collections } = await api.get(`/api/spaces/${space.id}/collections`)); } catch { collections = []; }
+    const chosen = collection.value || query.get("collection") || "";
+    clear(collection, h("option", { value: "" }, t("collections.all")),
+      collections.map((c) => h("option", { value: String(c.id) }, t("collections.option", { name: c.name, count: c.resource_ids.length }))));
+    collection.value = collections.some((c) => String(c.id) === chosen) ? chosen : "";
+    renderCollections();
+  }
+  function renderCollections() {
+    if (!isModerator && !collections.length) { clear(collectionsBox); return; }
+    const name = h("input", { type: "text", name: "name", required: true, maxlength: "160" });
+    const description = h("input", { type: "text", name: "description", maxlength: "2000" });
+    const create = h("form", { class: "stack collection-form", novalidate: true, hidden: true, "aria-label": t("collections.new") }, formError(),
+      h("div", { class: "grid fields" }, field(t("collections.name"), name), field(t("collections.description"), description)),
+      h("div", { class: "row end" },
+        h("button", { type: "button", class: "ghost", onclick: () => { create.hidden = true; newButton.focus(); } }, t("common.cancel")),
+        h("button", { type: "submit", class: "primary" }, t("collections.create"))));
+    create.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      await busy(create, async () => {
+        try {
+          const made = await api.post(`/api/spaces/${space.id}/collections`, { name: name.value.trim(), description: description.value.trim() });
+          announce(t("collections.created", { name: made.name }));
+          await loadCollections();
+          collectionsBox.querySelector("h2").focus();
+        } catch (error) { showFormError(create, error); }
+      });
+    });
+    const newButton = isModerator ? h("button", { type: "button", class: "small", "aria-expanded": "false", onclick: () => {
+      create.hidden = false; newButton.setAttribute("aria-expanded", "true"); name.focus();
+    } }, t("collections.new")) : null;
+    clear(collectionsBox,
+      h("div", { class: "row between wrap" }, h("h2", { id: "collections-title", class: "section-title", tabindex: "-1" }, t("collections.title")), newButton),
+      create,
+      collections.length ? h("ul", { class: "collection-list" }, collections.map((c) => h("li", {},
+        h("button", { type: "button", class: "ghost small", "aria-pressed": String(collection.value === String(c.id)), onclick: () => {
+          collection.value = collection.value === String(c.id) ? "" : String(c.id);
+          cursor = null; load(); renderCollections();
+        } }, t("collections.option", { name: c.name, count: c.resource_ids.length })),
+        c.description ? h("span", { class: "muted small" }, c.description) : null,
+        isModerator ? h("button", { type: "button", class: "ghost small danger-text", "aria-label": t("collections.delete_label", { name: c.name }),
+          onclick: async () => {
+            try { await api.del(`/api/collections/${c.id}`); announce(t("collections.deleted", { name: c.name })); await loadCollections(); cursor = null; load(); }
+            catch (error) { toast(describeError(error), "error"); }
+          } }, t("collections.delete")) : null)))
+        : h("p", { class: "muted small" }, t("collections.empty")));
+  }
   const open = (make) => () => {
     clear(formSlot, make(space, (resource) => {
       clear(formSlot);
@@ -169,12 +227,22 @@ export async function show(main, [id], query) {
       h("button", { type: "button", class: "primary", onclick: open(uploadForm) }, t("library.upload")),
       h("button", { type: "button", onclick: open(linkForm) }, t("library.add_link")),
       h("button", { type: "button", onclick: open(practiceForm) }, t("library.write_practice"))) : null,
-    formSlot, filters, list, more));
-  if (query.get("new") === "practice" && canPost) open(practiceForm)();
+    formSlot, collectionsBox, filters, list, more));
+  const fromThread = Number(query.get("thread")) || null;
+  if (query.get("new") === "practice" && canPost && fromThread) {
+    // "Turn into a practice record": the server drafts what the thread already says.
+    const draft = await api.get(`/api/threads/${fromThread}/practice-draft`);
+    clear(formSlot, practiceForm(space, (resource) => {
+      if (resource) { toast(t("practice.created", { title: resource.title })); navigate(`/resources/${resource.id}`); }
+      else navigate(`/threads/${fromThread}`);
+    }, { draft, fromThread }));
+    formSlot.querySelector("input, textarea").focus();
+  } else if (query.get("new") === "practice" && canPost) open(practiceForm)();
   let cursor = null;
   async function load() {
     try {
       const page = await api.get(`/api/spaces/${space.id}/resources`, { kind: kind.value, theme: theme.value, city: city.value,
+        collection: collection.value,
         sort: sort.value, featured: featured.checked ? "true" : undefined, cursor, limit: 30 });
       if (!cursor) clear(list);
       page.items.forEach((resource) => list.append(resourceCard(resource)));
@@ -185,9 +253,13 @@ export async function show(main, [id], query) {
       clear(list, h("p", { class: "notice" }, error.status === 404 ? t("library.unavailable") : error.message));
     }
   }
-  filters.addEventListener("change", () => { cursor = null; load(); });
+  filters.addEventListener("change", (event) => { cursor = null; load(); if (event.target === collection) renderCollections(); });
   more.addEventListener("click", load);
-  const stop = live.subscribe(space.id, (event) => { if (event.kind.startsWith("resource.")) { cursor = null; load(); } });
+  const stop = live.subscribe(space.id, (event) => {
+    if (event.kind.startsWith("collection.") || event.kind === "reset") loadCollections();
+    if (event.kind.startsWith("resource.") || event.kind === "reset") { cursor = null; load(); }
+  });
+  await loadCollections();
   await load();
   return stop;
 }

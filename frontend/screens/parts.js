@@ -1,6 +1,7 @@
 // Pieces several screens show: a city with its profile, a pair of cities, a space's tabs.
+import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { h, themeLabel } from "../ui.js";
+import { describeError, h, themeLabel } from "../ui.js";
 
 export function profileBadge(profile) {
   return h("span", { class: `badge profile-${profile}` }, t(`profile.${profile}`));
@@ -38,8 +39,26 @@ export function spaceHeader(space, active) {
     h("div", { class: "space-title-row" },
       h("h1", {}, space.name),
       h("span", { class: "badge subtle" }, t(`visibility.${space.visibility}`)),
-      space.my_role === "moderator" ? h("span", { class: "badge subtle" }, t("role.moderator")) : null),
+      space.my_role === "moderator" ? h("span", { class: "badge subtle" }, t("role.moderator")) : null,
+      !space.my_role && space.visibility === "network" ? joinButton(space) : null),
     cityPair(space.cities),
     h("nav", { class: "tabs", "aria-label": t("space.sections") },
       tabs.map(([key, href, label]) => h("a", { href, "aria-current": key === active ? "page" : null }, label))));
+}
+
+/** A network space can be read by all; taking part needs a moderator's approval. */
+function joinButton(space) {
+  const status = h("span", { class: "muted small", role: "status" });
+  const button = h("button", { type: "button", class: "primary small", onclick: async () => {
+    button.disabled = true;
+    try {
+      await api.post(`/api/spaces/${space.id}/join`);
+      button.hidden = true;
+      status.textContent = t("join.requested");
+    } catch (error) {
+      button.disabled = false;
+      status.textContent = error.code === "already_member" ? t("join.already") : describeError(error);
+    }
+  } }, t("join.button"));
+  return h("span", { class: "row gap join" }, button, status);
 }

@@ -52,6 +52,17 @@ function facetEntries(raw) {
   return Object.entries(raw).map(([value, count]) => ({ value, count }));
 }
 
+/** Kind · space · author · language · date. A space is named once: its name already says which
+ * cities it pairs, so the cities only stand in when the space is not one this browser knows. */
+export function hitMeta(item) {
+  const known = store.spaces.find((space) => space.id === Number(item.space_id));
+  const where = item.space_name || (known ? known.name
+    : (item.city_ids || []).map((cityId) => cityName(cityId)).filter(Boolean).join(" – ") || null);
+  return [t(`search.kind_${item.kind}`), where, item.author ? item.author.name : null,
+    item.language || item.lang ? languageName(item.language || item.lang) : null,
+    formatDate(item.created_at || item.date)].filter(Boolean).join(" · ");
+}
+
 export async function show(main, params, query) {
   setTitle(t("search.title"));
   setCurrentSpace(null);
@@ -87,9 +98,7 @@ export async function show(main, params, query) {
       status.textContent = t("search.count", { count: answer.total ?? items.length, q });
       clear(results, items.length ? items.map((item) => h("li", { class: "card result" },
         h("h2", { class: "result-title" }, h("a", { href: resultHref(item) }, highlighted(item.title_html || item.title || t(`search.kind_${item.kind}`)))),
-        h("p", { class: "muted small" }, [t(`search.kind_${item.kind}`), item.space_name || facetLabel("space", item.space_id),
-          (item.city_ids || []).map((cityId) => cityName(cityId)).filter(Boolean).join(" – ") || null, item.language || item.lang ? languageName(item.language || item.lang) : null,
-          formatDate(item.created_at || item.date)].filter(Boolean).join(" · ")),
+        h("p", { class: "muted small" }, hitMeta(item)),
         h("p", { class: "snippet" }, highlighted(item.snippet || item.highlight || "")))) : emptyState(t("search.none", { q }), t("search.none_hint")));
       renderFacets(answer.facets || {});
     } catch (error) {

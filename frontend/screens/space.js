@@ -2,7 +2,8 @@ import { api } from "../api.js";
 import { navigate, setCurrentSpace, setTitle } from "../app.js";
 import { formatRelative, t } from "../i18n.js";
 import { live } from "../live.js";
-import { lastVisit, loadSpaces, spaceById, store } from "../store.js";
+import { loadSpaces, spaceById, store } from "../store.js";
+import { onUnread } from "../unread.js";
 import { avatar, busy, clear, emptyState, field, formError, h, showFormError, spinner, themeLabel, uid } from "../ui.js";
 import { spaceHeader, themeChips } from "./parts.js";
 import { THEMES } from "./themes.js";
@@ -16,9 +17,16 @@ export async function loadSpace(id) {
   return space;
 }
 
-function threadRow(thread) {
-  const visited = lastVisit(thread.id);
-  const unread = !visited || (thread.last_activity_at && new Date(thread.last_activity_at) > new Date(visited));
+function unreadBadge(counts) {
+  if (!counts || !counts.unread) return null;
+  return h("span", { class: `count-badge${counts.mentions ? " mention" : ""}` },
+    h("span", { "aria-hidden": "true" }, counts.mentions ? `@${counts.mentions}` : String(counts.unread)),
+    h("span", { class: "visually-hidden" }, counts.mentions
+      ? t("unread.with_mentions", { count: counts.unread, mentions: counts.mentions }) : t("unread.count", { count: counts.unread })));
+}
+
+function threadRow(thread, counts) {
+  const unread = Boolean(counts && counts.unread);
   return h("li", { class: `thread-row${unread ? " unread" : ""}`, dataset: { thread: String(thread.id) } },
     avatar(thread.author),
     h("div", { class: "thread-main" },
@@ -26,7 +34,7 @@ function threadRow(thread) {
         thread.pinned ? h("span", { class: "badge pin" }, t("thread.pinned")) : null,
         thread.locked ? h("span", { class: "badge lock" }, t("thread.locked")) : null,
         thread.title,
-        unread ? h("span", { class: "unread-dot" }, h("span", { class: "visually-hidden" }, t("thread.unread"))) : null),
+        unreadBadge(counts)),
       h("p", { class: "muted small" },
         thread.author ? thread.author.name : t("common.someone"), " · ",
         h("time", { datetime: thread.last_activity_at || "" }, formatRelative(thread.last_activity_at))),
@@ -124,21 +132,36 @@ export async function show(main, [id]) {
       h("h2", { class: "side-title" }, t("common.themes")), themeChips(space.themes) || h("p", { class: "muted small" }, "—")))));
   list.append(spinner("li"));
   let cursor = null;
+  const threads = new Map(); // id -> thread, in the order shown
+  let counts = new Map(); // thread id -> {unread, mentions}
+  async function loadCounts() {
+    if (!space.my_role) return;
+    try {
+      const answer = await api.get(`/api/spaces/${spaceId}/unread`);
+      counts = new Map(answer.threads.map((entry) => [entry.thread_id, entry]));
+      for (const [threadId, thread] of threads) {
+        const row = list.querySelector(`[data-thread="${threadId}"]`);
+        if (row) row.replaceWith(threadRow(thread, counts.get(threadId)));
+      }
+    } catch { /* the list still works without counts */ }
+  }
   async function loadPage() {
-    const page = await api.get(`/api/spaces/${spaceId}/threads`, { limit: 30, cursor });
-    if (!cursor) clear(list);
-    page.items.forEach((thread) => list.append(threadRow(thread)));
+    const [page] = await Promise.all([api.get(`/api/spaces/${spaceId}/threads`, { limit: 30, cursor }), cursor ? null : loadCounts()]);
+    if (!cursor) { clear(list); threads.clear(); }
+    page.items.forEach((thread) => { threads.set(thread.id, thread); list.append(threadRow(thread, counts.get(thread.id))); });
     if (!list.childElementCount) list.append(h("li", {}, emptyState(t("space.no_threads"), canPost ? t("space.no_threads_hint") : null)));
     cursor = page.next_cursor;
     more.hidden = !cursor;
   }
   more.addEventListener("click", loadPage);
   const stopLive = live.subscribe(spaceId, (event) => {
-    if (["thread.created", "thread.updated", "message.created"].includes(event.kind)) {
+    if (["thread.created", "thread.updated", "message.created", "reset"].includes(event.kind)) {
       cursor = null;
       loadPage().catch(() => {});
     }
   });
+  // My read position moved (here, or on another device): the per-thread counts follow.
+  const stopCounts = onUnread(() => loadCounts());
   await loadPage();
-  return () => { stopLive(); presence.stop(); };
+  return () => { stopLive(); presence.stop(); stopCounts(); };
 }

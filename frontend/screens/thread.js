@@ -3,7 +3,8 @@ import { setCurrentSpace, setTitle } from "../app.js";
 import { formatList, formatNumber, formatTime, t } from "../i18n.js";
 import { live } from "../live.js";
 import { renderMarkdown } from "../markdown.js";
-import { cityName, lastRead, loadCities, markRead, markVisit, store } from "../store.js";
+import { cityName, loadCities, store } from "../store.js";
+import { markNotificationsSeen, markRead, rememberPosition } from "../unread.js";
 import { announce, avatar, clear, describeError, h, toast } from "../ui.js";
 import { loadSpace } from "./space.js";
 import { themeChips } from "./parts.js";
@@ -21,7 +22,8 @@ function plain(html) {
 
 export async function show(main, [id]) {
   const threadId = Number(id);
-  const thread = await api.get(`/api/threads/${threadId}`);
+  const [thread, readState] = await Promise.all([api.get(`/api/threads/${threadId}`),
+    api.get(`/api/threads/${threadId}/read`).catch(() => null)]);
   const space = await loadSpace(thread.space_id);
   await loadCities().catch(() => {});
   setTitle(thread.title, space.name);
@@ -35,7 +37,9 @@ export async function show(main, [id]) {
   const messages = new Map(); // id -> message
   const elements = new Map(); // id -> li
   const pending = new Map(); // client_id -> {body, element}
-  const readAtOpen = lastRead(threadId);
+  // Where I stopped reading, on any device: the "New messages" line goes after it.
+  const readAtOpen = (readState && readState.last_read_message_id) || 0;
+  rememberPosition(threadId, readAtOpen);
   let olderCursor = null;
   let stateThread = thread;
 
@@ -63,6 +67,10 @@ export async function show(main, [id]) {
       stateThread.pinned ? h("span", { class: "badge pin" }, t("thread.pinned")) : null,
       stateThread.locked ? h("span", { class: "badge lock" }, t("thread.locked")) : null);
     clear(headerActions);
+    if (canPost) {
+      headerActions.append(h("a", { class: "button small", href: `/spaces/${space.id}/library?new=practice&thread=${threadId}` },
+        t("practice.from_thread_action")));
+    }
     if (isModerator) {
       headerActions.append(
         h("button", { type: "button", class: "ghost small", "aria-pressed": String(stateThread.pinned), onclick: () => changeThread({ pinned: !stateThread.pinned }) },
@@ -354,9 +362,12 @@ export async function show(main, [id]) {
       h("div", { class: "row between" },
         h("p", { class: "hint small", id: "composer-hint" }, t("composer.hint")),
         send));
+    previewTab.tabIndex = -1;
     function mode(previewing) {
       writeTab.setAttribute("aria-selected", String(!previewing));
       previewTab.setAttribute("aria-selected", String(previewing));
+      writeTab.tabIndex = previewing ? -1 : 0;
+      previewTab.tabIndex = previewing ? 0 : -1;
       area.hidden = previewing;
       preview.hidden = !previewing;
       if (previewing) {
@@ -590,11 +601,13 @@ export async function show(main, [id]) {
     document.querySelector(location.hash).classList.add("highlight");
   } else scrollToEnd();
   if (!items.length) log.append(h("li", { class: "muted empty-log" }, t("thread.empty")));
-  markVisit(threadId, new Date().toISOString());
+  if (document.visibilityState === "visible" && items.length) markRead(threadId, Math.max(...messages.keys()));
+  markNotificationsSeen(threadId);
   const onVisible = () => {
     if (document.visibilityState === "visible") {
       const newest = Math.max(0, ...messages.keys());
       if (newest) markRead(threadId, newest);
+      markNotificationsSeen(threadId);
     }
   };
   document.addEventListener("visibilitychange", onVisible);
@@ -607,6 +620,5 @@ export async function show(main, [id]) {
     clearTimeout(typingTimer);
     window.removeEventListener("online", onOnline);
     document.removeEventListener("visibilitychange", onVisible);
-    markVisit(threadId, new Date().toISOString());
   };
 }
