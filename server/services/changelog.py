@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Event
 
 NOTIFY_CHANNEL = "citybridge_events"
+SIGNALS_CHANNEL = "citybridge_signals"  # realtime's ephemeral signals (realtime/bus.py)
 _SPACE_LOCK, _USER_LOCK = 1, 2
+
+# One round trip: the advisory lock is taken in the row source, so the id (the column default,
+# evaluated when the row is inserted) is drawn while the lock is held; the NOTIFY rides along.
+_RECORD = text("""
+WITH e AS (
+    INSERT INTO events (space_id, user_id, kind, data)
+    SELECT CAST(:space_id AS integer), CAST(:user_id AS integer), CAST(:kind AS varchar), CAST(:data AS jsonb)
+    FROM (SELECT pg_advisory_xact_lock(CAST(:lock_class AS integer), CAST(:lock_key AS integer))) AS held
+    RETURNING id, created_at
+)
+SELECT id, created_at,
+       pg_notify(CAST(:channel AS text), json_build_object('id', id, 'space_id', CAST(:space_id AS integer),
+                                             'user_id', CAST(:user_id AS integer))::text)
+FROM e
+""")
 
 
 async def record(
@@ -20,16 +36,24 @@ async def record(
 
     The transaction-scoped advisory lock makes events of one space (or one user)
     commit in id order, so a reader that has seen id N of a space never later
-    finds a smaller id appear there: resuming "after N" loses nothing.
+    finds a smaller id appear there: resuming "after N" loses nothing. The
+    NOTIFY on `citybridge_events` is delivered only if the transaction commits.
     """
     if space_id is None and user_id is None:
         raise ValueError("an event belongs to a space or to a user")
-    lock = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
-    await db.execute(select(func.pg_advisory_xact_lock(*lock)))
-    event = Event(space_id=space_id, user_id=user_id, kind=kind, data=data)
-    db.add(event)
-    await db.flush()
-    # NOTIFY inside the transaction is delivered only if it commits.
-    payload = json.dumps({"id": event.id, "space_id": space_id, "user_id": user_id})
-    await db.execute(select(func.pg_notify(NOTIFY_CHANNEL, payload)))
-    return event
+    lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
+    row = (await db.execute(_RECORD, {
+        "space_id": space_id, "user_id": user_id, "kind": kind, "data": json.dumps(data),
+        "lock_class": lock_class, "lock_key": lock_key, "channel": NOTIFY_CHANNEL,
+    })).one()
+    # A detached, read-only picture of the row (nothing else in the transaction reads it back).
+    return Event(id=row.id, space_id=space_id, user_id=user_id, kind=kind, data=data, created_at=row.created_at)
+
+
+async def signal_sign_out(db: AsyncSession, user_id: int, credential: str | None, reason: str) -> None:
+    """Tell every realtime node, once this transaction commits, to close the user's sockets that
+    signed in with `credential` (the stored token hash of a session or API token), or all of the
+    user's sockets when it is None."""
+    payload = json.dumps({"k": "kick", "user_id": user_id,
+                          "credential": credential[:16] if credential else None, "reason": reason})
+    await db.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": SIGNALS_CHANNEL, "payload": payload})
