@@ -160,6 +160,19 @@ async def time_api(base_url: str, token: str, queries: list[str]) -> tuple[list[
     return times, found
 
 
+async def time_floor(base_url: str, token: str, n: int) -> list[float]:
+    """GET /api/me with the same token: what any authenticated request costs here, search or not."""
+    times = []
+    async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for _ in range(5):
+            await client.get("/api/me")
+        for _ in range(n):
+            started = time.perf_counter()
+            (await client.get("/api/me")).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 async def postgres_baseline(conn, queries: list[str], readable: list[int]) -> dict[str, list[float]]:
     print("PostgreSQL baseline: tsvector column and GIN index …", flush=True)
     started = time.perf_counter()
@@ -235,6 +248,7 @@ async def main() -> None:
             token = (await client.post("/api/tokens", json={"name": "bench"},
                                        headers={"X-CSRF-Token": signed.json()["csrf_token"]})).json()["token"]
         api_times, found = await time_api(server.base_url, token, queries)
+        floor_times = await time_floor(server.base_url, token, len(queries))
     finally:
         server.stop()
 
@@ -247,13 +261,15 @@ async def main() -> None:
     print(f"indexing through the indexer:          {rate:,.0f} docs/s")
     print(f"tantivy engine (filter, facets):      {summary(engine_times)}")
     print(f"GET /api/search (permission filter):  {summary(api_times)}   ({found}/{len(queries)} queries found hits)")
+    print(f"GET /api/me (same auth, no search):   {summary(floor_times)}")
     for label, times in baseline.items():
         print(f"PostgreSQL ts_rank_cd, {label:<15}{summary(times)}")
     any_word = baseline["any word (OR)"]
     print(f"p95 ratio PostgreSQL any-word / GET /api/search: {percentile(any_word, 95) / percentile(api_times, 95):.1f}x;"
           f" / engine: {percentile(any_word, 95) / percentile(engine_times, 95):.1f}x")
     print(json.dumps({"docs": args.docs, "docs_per_s": round(rate), "engine_p95_ms": percentile(engine_times, 95),
-                      "api_p95_ms": percentile(api_times, 95), "pg_any_p95_ms": percentile(any_word, 95)}))
+                      "api_p95_ms": percentile(api_times, 95),
+                      "api_floor_p95_ms": percentile(floor_times, 95), "pg_any_p95_ms": percentile(any_word, 95)}))
     embedded.stop(workdir)
 
 

@@ -97,6 +97,9 @@ class Loader:
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        # Threads an event named whose row is gone: their messages went with them (ON DELETE
+        # CASCADE), so only the engine still knows their ids; the indexer deletes them by thread.
+        self.gone_threads: set[int] = set()
         self._spaces: dict[int, dict] = {}
         self._has_resources: bool | None = None
 
@@ -135,6 +138,7 @@ class Loader:
         rows = await self.conn.fetch(
             """SELECT t.*, u.name AS author_name, u.languages AS author_languages
                FROM threads t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::int[])""", list(ids))
+        self.gone_threads |= set(ids) - {r["id"] for r in rows}
         return await self._threads(rows, ids)
 
     async def _threads(self, rows, ids) -> tuple[list[Document], list[str]]:

@@ -98,6 +98,9 @@ class Engine(Protocol):
 
     async def delete(self, keys: list[str]) -> None: ...
 
+    async def delete_thread_messages(self, thread_ids: list[int]) -> None:
+        """Remove the message documents of these threads (deleted threads, whose messages are gone)."""
+
     async def clear(self) -> None:
         """Remove every document; the index gets a new generation."""
 

@@ -255,6 +255,9 @@ class Indexer:
             targets.add_event(event["kind"], event["space_id"], data or {})
         if not targets:
             return
-        documents, gone = await Loader(conn).load(targets)
+        loader = Loader(conn)
+        documents, gone = await loader.load(targets)
+        if loader.gone_threads:
+            await self.engine.delete_thread_messages(sorted(loader.gone_threads))
         await self.engine.delete(gone)
         await self.engine.upsert(documents)

@@ -32,6 +32,7 @@ _UNBROKEN = (
 # A word: letters, digits and combining marks of any other script.
 _WORD_PY = re.compile(rf"[{_UNBROKEN}]|[^\W_{_UNBROKEN}](?:[^\W_{_UNBROKEN}]|[\u0300-\u036f])*")
 _UNBROKEN_RE = re.compile(rf"[{_UNBROKEN}]")
+_WORD_OUTSIDE_UNBROKEN = re.compile(rf"[^\W_{_UNBROKEN}](?:[^\W_{_UNBROKEN}]|[\u0300-\u036f])*")
 
 
 def is_unbroken(char: str) -> bool:
@@ -210,6 +211,9 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+_CHUNK = 600
+
+
 class Highlighter:
     """Marks the words of a text that a query matched, by the rules the engines match with:
     the same word without accents, the same stem in the text's language, a word within the
@@ -223,6 +227,8 @@ class Highlighter:
         self.runs += ["".join(p.words) for p in parsed.phrases if all(is_unbroken(w) for w in p.words)]
         self.prefixes = [t.folded for t in self.words if t.prefix and len(t.folded) >= 2]
         self._stems: dict[str, set[str]] = {}
+        self._seen: dict[str | None, dict[str, bool]] = {}
+        self._typo_seen: dict[tuple, dict[str, bool]] = {}
 
     def _stems_for(self, language: str) -> set[str]:
         if language not in self._stems:
@@ -243,15 +249,32 @@ class Highlighter:
         return any(_within(folded, target, limit) for target, limit in typos)
 
     def spans(self, text: str, language: str | None) -> list[tuple[int, int]]:
-        words = [m for m in tokens(text) if not is_unbroken(m.group(0))]
-        found = [m.span() for m in words if self._matches(m.group(0), language, [])]
+        # Each distinct word is judged once per query (words repeat across the hits of a page).
+        seen = self._seen.setdefault(language, {})
+        words = [(m.group(0), m.span()) for m in _WORD_OUTSIDE_UNBROKEN.finditer(text)]
+        found = []
+        for word, span in words:
+            matched = seen.get(word)
+            if matched is None:
+                matched = seen[word] = self._matches(word, language, [])
+            if matched:
+                found.append(span)
         # Typos are tried only for query words the text does not contain as typed: the engines
         # read a word with typos only when it is not found as it is.
         heads = {fold(text[a:b])[:4] for a, b in found}
-        typos = [(t.folded, t.typos) for t in self.words if t.typos and t.folded[:4] not in heads]
+        typos = tuple((t.folded, t.typos) for t in self.words if t.typos and t.folded[:4] not in heads)
         if typos:
-            found += [m.span() for m in words if m.span() not in set(found)
-                      and any(_within(fold(m.group(0)), target, limit) for target, limit in typos)]
+            judged = self._typo_seen.setdefault(typos, {})
+            already = set(found)
+            for word, span in words:
+                if span in already:
+                    continue
+                matched = judged.get(word)
+                if matched is None:
+                    folded = fold(word)
+                    matched = judged[word] = any(_within(folded, target, limit) for target, limit in typos)
+                if matched:
+                    found.append(span)
         for run in self.runs:
             start = text.find(run)
             while start >= 0:
@@ -259,11 +282,31 @@ class Highlighter:
                 start = text.find(run, start + len(run))
         return sorted(found)
 
+    def _first_spans(self, text: str, language: str | None) -> list[tuple[int, int]]:
+        """The matches of the first stretch of a long text that has any: a snippet shows one place,
+        so a 100,000-character document is not marked up whole for every hit."""
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + _CHUNK)
+            if end < len(text):
+                space = text.rfind(" ", start, end)
+                end = space if space > start else end
+            found = self.spans(text[start:end], language)
+            if found:
+                # Mark the stretch a snippet can show around the first match, across chunk ends.
+                first = start + found[0][0]
+                low = text.rfind(" ", 0, max(0, first - 400)) + 1
+                high = text.find(" ", first + 800)
+                high = len(text) if high < 0 else high
+                return [(a + low, b + low) for a, b in self.spans(text[low:high], language)]
+            start = end
+        return []
+
     def snippet(self, text: str, language: str | None, width: int = 240) -> str:
         """An HTML fragment of about `width` characters around the first match; only <mark> is markup."""
         if not text:
             return ""
-        spans = self.spans(text, language)
+        spans = self.spans(text, language) if len(text) <= _CHUNK else self._first_spans(text, language)
         start = 0
         if spans and spans[0][0] > width // 3:
             start = spans[0][0] - width // 3

@@ -77,3 +77,25 @@ async def test_a_rolled_back_id_does_not_hold_the_position(world, database_url, 
         await reader.close()
         await other.close()
         await engine.close()
+
+
+async def test_a_deleted_thread_takes_its_messages_out_of_the_index(world, database_url, tmp_path):
+    thread = (await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
+                                      json={"title": "Doomed", "body": "ephemeral words"})).json()
+    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
+    await engine.open()
+    indexer = Indexer(engine, database_url)
+    conn = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        await indexer.step(conn)
+        assert (await engine.search(Request(text.parse("ephemeral"), None))).total == 1
+        # No service deletes threads yet; the rows go by cascade (as when a space is deleted).
+        await conn.execute("DELETE FROM threads WHERE id = $1", thread["id"])
+        await conn.execute("INSERT INTO events (space_id, kind, data) VALUES ($1, 'thread.deleted', $2::jsonb)",
+                           thread["space_id"], f'{{"id": {thread["id"]}}}')
+        await indexer.step(conn)
+        assert (await engine.search(Request(text.parse("ephemeral"), None))).total == 0
+        assert (await engine.search(Request(text.parse("doomed"), None))).total == 0
+    finally:
+        await conn.close()
+        await engine.close()

@@ -14,7 +14,7 @@ from search import text
 from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
 from search.text import ParsedQuery
 
-FILTERABLE = ["space_id", "city_ids", "profiles", "themes", "lang", "kind", "date", "author_id"]
+FILTERABLE = ["space_id", "city_ids", "profiles", "themes", "lang", "kind", "date", "author_id", "thread_id"]
 TASK_TIMEOUT_MS = 120_000
 
 
@@ -22,7 +22,7 @@ def _settings() -> MeilisearchSettings:
     return MeilisearchSettings(
         searchable_attributes=["title", "body"],          # a title match ranks above a body match
         filterable_attributes=FILTERABLE,
-        sortable_attributes=["date"],
+        sortable_attributes=["date", "id"],
         displayed_attributes=["*"],
         # "sort" first: with sort=date:desc the order is by date; without a sort it is a no-op.
         ranking_rules=["sort", "words", "typo", "proximity", "attribute", "exactness"],
@@ -108,6 +108,11 @@ class MeilisearchEngine:
         if keys:
             await self._call(self._wait(await self.index.delete_documents([_pk(k) for k in keys])))
 
+    async def delete_thread_messages(self, thread_ids: list[int]) -> None:
+        if thread_ids:
+            expression = f"kind = message AND thread_id IN [{', '.join(str(int(t)) for t in thread_ids)}]"
+            await self._call(self._wait(await self.index.delete_documents_by_filter(expression)))
+
     async def clear(self) -> None:
         async def recreate():
             await self.client.delete_index_if_exists(self.uid)
@@ -121,7 +126,7 @@ class MeilisearchEngine:
         options = dict(
             filter=filter_expression(request.readable, request.filters) or None,
             facets=list(request.facets) or None,
-            sort=["date:desc"] if request.sort == "date" else None,
+            sort=["date:desc", "id:desc"] if request.sort == "date" else None,
             matching_strategy="all",
             show_ranking_score=True,
         )

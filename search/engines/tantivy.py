@@ -185,6 +185,17 @@ class TantivyEngine:
         writer.delete_documents_by_query(self._terms("key", keys))
         self._commit(writer)
 
+    async def delete_thread_messages(self, thread_ids: list[int]) -> None:
+        if thread_ids:
+            async with self._write_lock:
+                await asyncio.to_thread(self._delete_thread_messages, thread_ids)
+
+    def _delete_thread_messages(self, thread_ids: list[int]) -> None:
+        writer = self._writer_or_open()
+        writer.delete_documents_by_query(tantivy.Query.boolean_query([
+            (Occur.Must, self._terms("kind", ["message"])), (Occur.Must, self._terms("thread_id", thread_ids))]))
+        self._commit(writer)
+
     def _commit(self, writer: tantivy.IndexWriter) -> None:
         try:
             writer.commit()
