@@ -141,3 +141,21 @@ async def test_bad_credentials_input(world, clients):
     error_of(await client.post("/api/session", json={"email": "x@y.test"}), 422)
     error_of(await client.post("/api/session", content=b"email=x", headers={"Content-Type": "text/plain"}), 400)
     error_of(await client.get("/api/me"), 401)
+
+
+async def test_nul_characters_are_refused_by_field(world, ids):
+    response = await world.admin.post("/api/cities", json={"name": "Ant\u0000werp", "country": "Belgium",
+                                                          "profile": "traditional"})
+    assert error_of(response, 422) == {"code": "invalid_text", "message": "Text may not contain NUL characters.",
+                                       "fields": {"name": "must not contain NUL characters"}}
+    response = await world.member.post(f"/api/spaces/{ids['space']}/threads",
+                                       json={"title": "ok", "body": "ok", "themes": [], "client_id": "a\u0000"})
+    assert "client_id" in error_of(response, 422)["fields"]
+
+
+async def test_ids_beyond_the_column_range(world, ids):
+    big = 2**31
+    error_of(await world.admin.get(f"/api/cities/{big}"), 404)
+    error_of(await world.admin.get(f"/api/threads/{2**70}"), 404)
+    response = await world.admin.post("/api/invitations", json={"email": "a@b.test", "space_id": big})
+    assert "space_id" in error_of(response, 422)["fields"]

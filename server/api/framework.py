@@ -111,11 +111,34 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _nul_fields(value: Any, path: str = "") -> dict[str, str]:
+    """PostgreSQL text cannot hold NUL; name every field that has one."""
+    if isinstance(value, str):
+        return {path or "body": "must not contain NUL characters"} if "\x00" in value else {}
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return {}
+    found: dict[str, str] = {}
+    for key, item in items:
+        found.update(_nul_fields(item, f"{path}.{key}" if path else str(key)))
+    return found
+
+
+def _no_nul(parsed: BaseModel) -> BaseModel:
+    fields = _nul_fields(parsed.model_dump())
+    if fields:
+        raise Invalid("Text may not contain NUL characters.", code="invalid_text", fields=fields)
+    return parsed
+
+
 def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     if not raw.strip():
         raise BadRequest("The request body is empty; send a JSON object.", code="empty_body")
     try:
-        return model.model_validate_json(raw)
+        return _no_nul(model.model_validate_json(raw))
     except ValidationError as error:
         if any(e["type"] == "json_invalid" for e in error.errors()):
             raise BadRequest("The request body is not valid JSON.", code="malformed_json") from None
@@ -133,7 +156,7 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
     if repeated:
         raise Invalid("Give each query parameter once.", fields={k: "given more than once" for k in repeated})
     try:
-        return model.model_validate(dict(params))
+        return _no_nul(model.model_validate(dict(params)))
     except ValidationError as error:
         raise Invalid("Some query parameters are not valid.", fields=_fields(error)) from None
 

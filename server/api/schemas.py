@@ -22,7 +22,7 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-Id = Annotated[int, Field(ge=1, le=2**53)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # the id columns are PostgreSQL integers
 
 
 def _not_blank(value: str) -> str:
