@@ -170,6 +170,8 @@ function notificationsMenu() {
     button.setAttribute("aria-label", shown ? t("notify.button_count", { count: shown }) : t("notify.button"));
     if (panel.hidden) return;
     const spaces = store.spaces.filter((space) => spaceUnread(space.id).mentions);
+    const links = () => [...panel.querySelectorAll("a")];
+    const focused = links().indexOf(document.activeElement);
     clear(panel,
       h("h2", { class: "menu-title" }, t("notify.title")),
       unread.notifications.length ? h("ul", { class: "notify-list" }, unread.notifications.slice(0, 10).map((item) =>
@@ -179,17 +181,18 @@ function notificationsMenu() {
       spaces.length ? h("ul", { class: "notify-list" }, spaces.map((space) => h("li", {}, h("a", { href: `/spaces/${space.id}` },
         t("notify.space_mentions", { count: spaceUnread(space.id).mentions, space: space.name }))))) : null,
       !unread.notifications.length && !spaces.length ? h("p", { class: "muted small menu-empty" }, t("notify.none")) : null);
+    if (focused >= 0) (links()[Math.min(focused, links().length - 1)] || panel).focus(); // a live update keeps the reader's place
   }
   function toggle(open = panel.hidden) {
+    const wasOpen = !panel.hidden;
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     if (open) {
       render();
       const first = panel.querySelector("a");
-      (first || panel).focus();
       if (!first) panel.setAttribute("tabindex", "-1");
-      markNotificationsSeen();
-    }
+      (first || panel).focus();
+    } else if (wasOpen) markNotificationsSeen(); // seen once the list was open; the server's counts stay until read
   }
   button.addEventListener("click", () => toggle());
   menuKeys(panel, button, toggle);
@@ -215,7 +218,7 @@ export function fillSidebar(nav = document.getElementById("sidebar")) {
     const counts = space.my_role ? spaceUnread(space.id) : { unread: 0, mentions: 0 };
     return h("li", {}, h("a", { href: `/spaces/${space.id}`, class: counts.unread ? "has-unread" : null, dataset: { space: String(space.id) } },
       h("span", { class: "hash", "aria-hidden": "true" }, "#"), h("span", { class: "label" }, space.name),
-      counts.unread ? h("span", { class: `count-badge${counts.mentions ? " mention" : ""}` },
+      counts.unread ? h("span", { class: `count-badge${counts.mentions ? " has-mention" : ""}` },
         h("span", { "aria-hidden": "true" }, counts.mentions ? `@${counts.mentions}` : String(counts.unread)),
         h("span", { class: "visually-hidden" }, counts.mentions
           ? t("unread.with_mentions", { count: counts.unread, mentions: counts.mentions }) : t("unread.count", { count: counts.unread }))) : null));

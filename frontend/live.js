@@ -20,6 +20,7 @@ class Live {
     this.pingTimer = null;
     this.pongTimer = null;
     this.wanted = false;
+    this.online = new Map(); // space_id -> Map(user id -> user)
     this.userSince = 0; // position in the user's own stream (mentions, read positions, spaces joined)
     this.lastClose = null;
     window.addEventListener("offline", () => this.drop("offline"));
@@ -38,6 +39,7 @@ class Live {
     this.wanted = false;
     clearTimeout(this.retryTimer);
     this.spaces.clear();
+    this.online.clear();
     this.userSince = 0;
     this.everConnected = false;
     if (this.socket) this.socket.close(1000);
@@ -62,6 +64,7 @@ class Live {
     }
     this.socket = socket;
     this.setState("connecting");
+    this.userLive = false;
     socket.addEventListener("open", () => {
       if (socket !== this.socket) return;
       this.retries = 0;
@@ -188,8 +191,15 @@ class Live {
     } else if (frame.type === "typing") {
       this.typingHandlers.forEach((handler) => handler(frame));
     } else if (frame.type === "presence") {
+      // Kept per space, so a screen opened after the subscription still knows who is online.
+      let online = this.online.get(frame.space_id);
+      if (!online || frame.users) { online = new Map(); this.online.set(frame.space_id, online); }
+      if (frame.users) frame.users.forEach((user) => online.set(user.id, user));
+      else if (frame.user && frame.status === "online") online.set(frame.user.id, frame.user);
+      else if (frame.user && frame.status === "offline") online.delete(frame.user.id);
       this.presenceHandlers.forEach((handler) => handler(frame));
     } else if (frame.type === "subscribed" && frame.notifications) {
+      this.userLive = true;
       if (frame.last_id > this.userSince) this.userSince = frame.last_id;
     } else if (frame.type === "subscribed" && frame.space_id != null) {
       const entry = this.spaces.get(frame.space_id);
@@ -225,14 +235,20 @@ class Live {
       entry.handlers.delete(handler);
       if (entry.handlers.size === 0) {
         this.spaces.delete(spaceId);
+        this.online.delete(spaceId);
         this.send({ type: "unsubscribe", space_id: spaceId });
       }
     };
   }
 
+  /** Who is online in a space, as last announced. */
+  presence(spaceId) {
+    return [...(this.online.get(Number(spaceId)) || new Map()).values()];
+  }
+
   /** Online, and every subscription's replay is done: from here on, events arrive live. */
   settled() {
-    return this.state === "online" && [...this.spaces.values()].every((entry) => entry.live);
+    return this.state === "online" && this.userLive && [...this.spaces.values()].every((entry) => entry.live);
   }
 
   typing(threadId) {

@@ -165,7 +165,7 @@ export async function show(main, [id], query) {
     field(t("library.kind"), kind), field(t("common.themes"), theme), field(t("library.city"), city),
     field(t("collections.label"), collection), field(t("library.sort"), sort),
     h("label", { class: "check" }, featured, t("library.featured_only")));
-  const collectionsBox = h("section", { class: "collections", "aria-labelledby": "collections-title" });
+  const collectionsBox = h("section", { class: "collections" });
   let collections = [];
   async function loadCollections() {
     try { ({ items: collections } = await api.get(`/api/spaces/${space.id}/collections`)); } catch { collections = []; }
@@ -176,7 +176,8 @@ export async function show(main, [id], query) {
     renderCollections();
   }
   function renderCollections() {
-    if (!isModerator && !collections.length) { clear(collectionsBox); return; }
+    if (!isModerator && !collections.length) { clear(collectionsBox); collectionsBox.removeAttribute("aria-labelledby"); return; }
+    collectionsBox.setAttribute("aria-labelledby", "collections-title");
     const name = h("input", { type: "text", name: "name", required: true, maxlength: "160" });
     const description = h("input", { type: "text", name: "description", maxlength: "2000" });
     const create = h("form", { class: "stack collection-form", novalidate: true, hidden: true, "aria-label": t("collections.new") }, formError(),

@@ -19,7 +19,7 @@ export async function loadSpace(id) {
 
 function unreadBadge(counts) {
   if (!counts || !counts.unread) return null;
-  return h("span", { class: `count-badge${counts.mentions ? " mention" : ""}` },
+  return h("span", { class: `count-badge${counts.mentions ? " has-mention" : ""}` },
     h("span", { "aria-hidden": "true" }, counts.mentions ? `@${counts.mentions}` : String(counts.unread)),
     h("span", { class: "visually-hidden" }, counts.mentions
       ? t("unread.with_mentions", { count: counts.unread, mentions: counts.mentions }) : t("unread.count", { count: counts.unread })));
@@ -92,13 +92,12 @@ export function presenceList(spaceId) {
   };
   const stop = live.on("presence", (frame) => {
     if (frame.space_id !== spaceId) return;
-    if (frame.users) {
-      online.clear();
-      frame.users.forEach((user) => online.set(user.id, user));
-    } else if (frame.user && frame.status === "online") online.set(frame.user.id, frame.user);
-    else if (frame.user && frame.status === "offline") online.delete(frame.user.id);
+    online.clear();
+    live.presence(spaceId).forEach((user) => online.set(user.id, user));
     render();
   });
+  live.presence(spaceId).forEach((user) => online.set(user.id, user));
+  render();
   return { element: box, stop };
 }
 

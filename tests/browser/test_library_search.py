@@ -41,6 +41,9 @@ async def test_upload_a_pdf_and_a_colleague_finds_it_by_a_word_inside_with_a_typ
     result = colleague.page.locator(".result", has_text="Welcome desk handbook")
     await expect(result).to_be_visible()
     await expect(result.locator("mark")).to_contain_text("interpreters")
+    # The space is named once (its name already pairs the cities), then the author.
+    meta = await result.locator(".result-title + p").inner_text()
+    assert meta.count("Antwerp – Da Nang") == 1 and "Mieke Moderator" in meta, meta
     await expect(colleague.page.get_by_role("group", name="Filters")).to_contain_text("Document")
     await assert_accessible(colleague.page, "search")
     await colleague.screenshot("18-search")
