@@ -422,7 +422,30 @@ class FileFields(BaseModel):
     city_id: Id | None = None
 
 
-class ResourceChange(Strict):
+class PracticeDetailsChange(Strict):
+    """The practice fields of PracticeDetails, each optional: what a change may send."""
+
+    city_size: CitySize | None = None
+    population: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] | None = None
+    period_start: Period | None = None
+    period_end: Period | None = None
+    status: PracticeStatus | None = None
+    purpose: LongText | None = None
+    context: LongText | None = None
+    process: LongText | None = None
+    partners: LongText | None = None
+    responsible_office: ShortText | None = None
+    budget: ShortText | None = None
+    results: LongText | None = None
+    evidence: LongText | None = None
+    transfer_conditions: LongText | None = None
+    lessons_learned: LongText | None = None
+    contact: ShortText | None = None
+    licence: Licence | None = None
+
+
+class ResourceChange(PracticeDetailsChange):
     title: Title | None = None
     summary: Text | None = None
     themes: Themes | None = None
@@ -430,28 +453,10 @@ class ResourceChange(Strict):
     city_id: Id | None = None
     url: LinkUrl | None = None
     featured: bool | None = None
-    city_size: CitySize | None = None
-    population: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
-    gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] | None = None
-    period_start: Period | None = None
-    period_end: Period | None = None
-    status: PracticeStatus | None = None
-    purpose: LongText | None = None
-    context: LongText | None = None
-    process: LongText | None = None
-    partners: LongText | None = None
-    responsible_office: ShortText | None = None
-    budget: ShortText | None = None
-    results: LongText | None = None
-    evidence: LongText | None = None
-    transfer_conditions: LongText | None = None
-    lessons_learned: LongText | None = None
-    contact: ShortText | None = None
-    licence: Licence | None = None
     review_status: ReviewStatus | None = None
 
 
-class PracticeFromThread(Strict):
+class PracticeFromThread(PracticeDetailsChange):
     """Fields that complete or override the draft made from a thread."""
 
     title: Title | None = None
@@ -459,24 +464,6 @@ class PracticeFromThread(Strict):
     city_id: Id | None = None
     themes: Annotated[list[Theme], Field(min_length=1, max_length=len(THEMES))] | None = None
     language: Language | None = None
-    city_size: CitySize | None = None
-    population: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
-    gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] | None = None
-    period_start: Period | None = None
-    period_end: Period | None = None
-    status: PracticeStatus | None = None
-    purpose: LongText | None = None
-    context: LongText | None = None
-    process: LongText | None = None
-    partners: LongText | None = None
-    responsible_office: ShortText | None = None
-    budget: ShortText | None = None
-    results: LongText | None = None
-    evidence: LongText | None = None
-    transfer_conditions: LongText | None = None
-    lessons_learned: LongText | None = None
-    contact: ShortText | None = None
-    licence: Licence | None = None
 
 
 class ResourceQuery(Page):
