@@ -207,6 +207,17 @@ class Loader:
 
     async def load(self, targets: Targets) -> tuple[list[Document], list[str]]:
         """The documents to write and the keys to delete so the index matches the tables for `targets`."""
+        docs: list[Document] = []
+        gone: list[str] = []
+        async for found, missing in self.load_chunks(targets):
+            docs += found
+            gone += missing
+        return docs, gone
+
+    async def load_chunks(self, targets: Targets, chunk: int = 2000
+                          ) -> AsyncIterator[tuple[list[Document], list[str]]]:
+        """`load`, a chunk of ids at a time, so a caller can hand one chunk to the engine (whose
+        threads analyse it) while this one is being built."""
         if targets.spaces:
             self.forget_spaces()  # cities or themes of a space changed
             targets.threads |= set(await self.conn.fetchval(
@@ -221,15 +232,11 @@ class Loader:
             targets.messages |= set(await self.conn.fetchval(
                 "SELECT coalesce(array_agg(id), '{}') FROM messages WHERE thread_id = ANY($1::int[])",
                 list(targets.thread_messages)))
-        docs: list[Document] = []
-        gone: list[str] = []
         for ids, load in ((targets.threads, self.threads), (targets.messages, self.messages),
                           (targets.resources, self.resources)):
-            if ids:
-                found, missing = await load(ids)
-                docs += found
-                gone += missing
-        return docs, gone
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), chunk):
+                yield await load(set(ordered[start:start + chunk]))
 
     async def count(self) -> int:
         total = await self.conn.fetchval("SELECT (SELECT count(*) FROM threads) + (SELECT count(*) FROM messages)")

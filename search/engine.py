@@ -94,7 +94,12 @@ class Engine(Protocol):
         """An identity of the index's contents, that changes when the index is created anew, so an
         indexer can tell its stored cursor belongs to another index (a wiped directory, say)."""
 
-    async def upsert(self, documents: list[Document]) -> None: ...
+    async def upsert(self, documents: list[Document], commit: bool = True) -> None:
+        """Write documents, replacing those with the same keys. With commit=False an engine may hold
+        them until `commit()` (the indexer commits once per batch of events)."""
+
+    async def commit(self) -> None:
+        """Make every write so far durable and searchable."""
 
     async def delete(self, keys: list[str]) -> None: ...
 

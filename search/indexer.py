@@ -88,10 +88,13 @@ async def rebuild(conn: asyncpg.Connection, engine: Engine, name: str,
     if progress:
         progress(0, total)
     async for rows, documents in loader.scan(batch):
-        await engine.upsert(documents)
+        await engine.upsert(documents, commit=False)
         done += rows
+        if done % (10 * batch) < batch:
+            await engine.commit()
         if progress:
             progress(done, total)
+    await engine.commit()
     await conn.execute(
         """INSERT INTO search_indexer_state (name, position, generation, rebuild_requested, updated_at)
            VALUES ($1, $2, $3, false, now())
@@ -255,9 +258,14 @@ class Indexer:
             targets.add_event(event["kind"], event["space_id"], data or {})
         if not targets:
             return
+        # Chunk by chunk, uncommitted: the engine analyses one chunk in its own threads while the next
+        # is built here; one commit at the end, before the caller moves the position.
         loader = Loader(conn)
-        documents, gone = await loader.load(targets)
+        gone: list[str] = []
+        async for documents, missing in loader.load_chunks(targets):
+            gone += missing
+            await self.engine.upsert(documents, commit=False)
         if loader.gone_threads:
             await self.engine.delete_thread_messages(sorted(loader.gone_threads))
         await self.engine.delete(gone)
-        await self.engine.upsert(documents)
+        await self.engine.commit()

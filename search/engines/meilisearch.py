@@ -99,10 +99,14 @@ class MeilisearchEngine:
         info = await self._call(self.index.fetch_info())
         return f"meilisearch:{SCHEMA_VERSION}:{self.uid}:{info.created_at.isoformat()}"
 
-    async def upsert(self, documents: list[Document]) -> None:
+    async def upsert(self, documents: list[Document], commit: bool = True) -> None:
+        # Every task is awaited, so each write is already durable: commit has nothing to add.
         if documents:
             rows = [{**d.as_dict(), "pk": _pk(d.key)} for d in documents]
             await self._call(self._wait(await self.index.add_documents(rows, primary_key="pk")))
+
+    async def commit(self) -> None:
+        pass
 
     async def delete(self, keys: list[str]) -> None:
         if keys:

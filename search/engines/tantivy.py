@@ -40,6 +40,7 @@ def _facet_key(document: Document) -> str:
     return "\x1f".join((document.kind, document.lang, str(document.space_id), "\x1e".join(document.themes),
                         "\x1e".join(map(str, document.city_ids)), "\x1e".join(document.profiles)))
 TITLE_BOOST = 3.0
+PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
 Occur = tantivy.Occur
 
 
@@ -59,8 +60,8 @@ def _schema() -> tantivy.Schema:
         # text as written (unbroken scripts, decomposed accents), the original is stored beside it.
         builder.add_text_field(name, stored=True, tokenizer_name="cb")
         builder.add_bytes_field(f"{name}_original", stored=True)
-        for lang in text.STEMMED:
-            builder.add_text_field(f"{name}_{lang}", tokenizer_name=f"cb_{lang}")
+        for lang in text.STEMMED:  # no phrase is searched in a stemmed field: no positions
+            builder.add_text_field(f"{name}_{lang}", tokenizer_name=f"cb_{lang}", index_option="freq")
     return builder.build()
 
 
@@ -125,6 +126,7 @@ class TantivyEngine:
         self.index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._write_lock = asyncio.Lock()
+        self._pending = False  # writes not yet committed
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -160,20 +162,34 @@ class TantivyEngine:
 
     # --- writing -----------------------------------------------------------------
 
-    async def upsert(self, documents: list[Document]) -> None:
+    async def upsert(self, documents: list[Document], commit: bool = True) -> None:
         if documents:
             async with self._write_lock:
-                await asyncio.to_thread(self._upsert, documents)
+                await asyncio.to_thread(self._upsert, documents, commit)
+        elif commit:
+            await self.commit()
 
-    def _upsert(self, documents: list[Document]) -> None:
+    def _upsert(self, documents: list[Document], commit: bool = True) -> None:
         writer = self._writer_or_open()
-        # One delete for the whole batch (a term set), then the adds: a delete only reaches documents
-        # added before it, so the new versions stay.
-        writer.delete_documents_by_query(self._terms("key", [d.key for d in documents]))
-        add = writer.add_document
-        for document in documents:
-            add(_doc(document))
-        self._commit(writer)
+        try:
+            # One delete for the whole batch (a term set), then the adds: a delete only reaches
+            # documents added before it, so the new versions stay. tantivy's own threads analyse
+            # what is added; commit waits for them.
+            writer.delete_documents_by_query(self._terms("key", [d.key for d in documents]))
+            add = writer.add_document
+            for document in documents:
+                add(_doc(document))
+        except Exception as error:
+            self._rollback(writer)
+            raise EngineUnavailable(f"search index write failed: {error}") from error
+        self._pending = True
+        if commit:
+            self._commit(writer)
+
+    async def commit(self) -> None:
+        async with self._write_lock:
+            if self._pending:
+                await asyncio.to_thread(self._commit, self._writer_or_open())
 
     async def delete(self, keys: list[str]) -> None:
         if keys:
@@ -200,9 +216,17 @@ class TantivyEngine:
         try:
             writer.commit()
         except Exception as error:
-            writer.rollback()
+            self._rollback(writer)
             raise EngineUnavailable(f"search index commit failed: {error}") from error
+        self._pending = False
         self.index.reload()
+
+    def _rollback(self, writer: tantivy.IndexWriter) -> None:
+        self._pending = False
+        try:
+            writer.rollback()
+        except Exception:  # the writer is unusable: open a new one next time
+            self._writer = None
 
     async def clear(self) -> None:
         async with self._write_lock:
@@ -242,9 +266,11 @@ class TantivyEngine:
                 stemmed = text.stem(term.text, lang)
                 if stemmed:
                     clauses.append(Q.boost_query(Q.term_query(schema, f"{field}_{lang}", stemmed), boost))
-            if term.prefix and len(word) >= 2:
+            if term.prefix and len(word) >= PREFIX_FROM:
                 # A one-word phrase prefix is a term range with a constant score: unlike a fuzzy prefix
-                # it does not score every completion ("de" has thousands) one by one.
+                # it does not score every completion one by one. Short prefixes ("de", "the") expand to
+                # the most frequent words of a language and would cost more than the rest of the query;
+                # completing them is the suggest route's work.
                 clauses.append(Q.boost_query(Q.phrase_prefix_query(schema, field, [word]), boost * 0.5))
             if typos and term.typos:
                 clauses.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, term.typos, True), boost * 0.5))
