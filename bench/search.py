@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
-from wordfreq import top_n_list, word_frequency  # noqa: E402
+import asyncpg
+import httpx
+from wordfreq import top_n_list, word_frequency
 
-from search.engine import Request  # noqa: E402
-from search.engines.tantivy import TantivyEngine  # noqa: E402
-from search.indexer import Indexer, asyncpg_dsn, index_name  # noqa: E402
-from search import text  # noqa: E402
+from search import text
+from search.engine import Request
+from search.engines.tantivy import TantivyEngine
+from search.indexer import Indexer, asyncpg_dsn, index_name
 
 LANGS = {"en": 0.40, "fr": 0.18, "es": 0.17, "nl": 0.10, "de": 0.10, "vi": 0.05}
 PG_CONFIG = {"en": "english", "fr": "french", "es": "spanish", "nl": "dutch", "de": "german", "vi": "simple"}
@@ -177,7 +177,7 @@ async def postgres_baseline(conn, queries: list[str], readable: list[int]) -> di
     print("PostgreSQL baseline: tsvector column and GIN index …", flush=True)
     started = time.perf_counter()
     await conn.execute("CREATE TABLE bench_fts AS SELECT id, space_id, body FROM messages")
-    await conn.execute(f"""ALTER TABLE bench_fts ADD COLUMN tsv tsvector""")
+    await conn.execute("""ALTER TABLE bench_fts ADD COLUMN tsv tsvector""")
     await conn.execute("UPDATE bench_fts SET tsv = to_tsvector('simple', body)")
     await conn.execute("CREATE INDEX bench_fts_tsv ON bench_fts USING gin (tsv)")
     await conn.execute("ANALYZE bench_fts")

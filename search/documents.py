@@ -8,9 +8,9 @@ whatever order the indexer sees them in.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html import unescape
-from typing import AsyncIterator
 
 import asyncpg
 

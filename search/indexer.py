@@ -14,12 +14,12 @@ See docs/search.md.
 from __future__ import annotations
 
 import asyncio
-import json
 import hashlib
+import json
 import logging
 import socket
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import asyncpg
 
@@ -183,7 +183,7 @@ class Indexer:
                     self._wake.clear()
                     try:
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
         finally:
             self.is_leader = False

@@ -4,7 +4,7 @@ with highlighted snippets. Nothing here trims a page after the engine has answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from search import text
 from search.engine import Engine, EngineUnavailable, Filters, Request
@@ -37,12 +37,12 @@ class Query:
 
 
 def _epoch(day: date, end: bool) -> int:
-    moment = datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
     return int(moment.timestamp() * 1000)
 
 
 def _iso(milliseconds: int) -> str:
-    return datetime.fromtimestamp(milliseconds / 1000, tz=timezone.utc).isoformat()
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).isoformat()
 
 
 def has_filters(query: Query) -> bool:

@@ -8,7 +8,11 @@ from collections import Counter
 
 from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchError
-from meilisearch_python_sdk.models.settings import MeilisearchSettings, MinWordSizeForTypos, TypoTolerance
+from meilisearch_python_sdk.models.settings import (
+    MeilisearchSettings,
+    MinWordSizeForTypos,
+    TypoTolerance,
+)
 
 from search import text
 from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result

@@ -15,7 +15,16 @@ from pathlib import Path
 import tantivy
 
 from search import text
-from search.engine import KINDS, SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
+from search.engine import (
+    KINDS,
+    SCHEMA_VERSION,
+    Document,
+    EngineUnavailable,
+    Filters,
+    Hit,
+    Request,
+    Result,
+)
 from search.text import ParsedQuery, Term
 
 _INT_FIELDS = ("id", "space_id", "author_id", "thread_id", "date")
