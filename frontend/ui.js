@@ -43,6 +43,13 @@ export function field(label, control, { hint, name } = {}) {
   const errorId = `${control.id}-error`;
   const hintId = hint ? `${control.id}-hint` : null;
   if (hintId) control.setAttribute("aria-describedby", hintId);
+  // Once the person edits a field the API complained about, its message goes away.
+  control.addEventListener("input", () => {
+    if (control.getAttribute("aria-invalid") !== "true") return;
+    control.removeAttribute("aria-invalid");
+    const slot = document.getElementById(errorId);
+    if (slot) { slot.hidden = true; slot.textContent = ""; }
+  });
   return h("div", { class: "field", dataset: { field: control.name || "" } },
     h("label", { for: control.id }, label),
     control,
