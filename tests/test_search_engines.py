@@ -201,3 +201,18 @@ async def test_unreachable_engine_raises_engine_unavailable(tmp_path):
         with pytest.raises(EngineUnavailable):
             await engine.open()
         await engine.close()
+
+
+async def test_date_order_breaks_ties_by_id_across_pages(engine):
+    await engine.upsert([doc(f"message:{i}", "same moment", date=1_700_000_000_000) for i in (3, 11, 7, 5, 9)])
+    first = await keys(engine, "moment", sort="date", limit=3)
+    second = await keys(engine, "moment", sort="date", limit=3, offset=3)
+    assert first + second == ["message:11", "message:9", "message:7", "message:5", "message:3"]
+
+
+async def test_typos_hold_on_later_pages_and_in_suggestions(engine):
+    await engine.upsert([doc(f"message:{i}", f"the shelter programme {i}") for i in range(1, 6)])
+    assert (await find(engine, "sheltre", limit=2)).total == 5
+    assert len((await find(engine, "sheltre", limit=2, offset=4)).hits) == 1
+    assert await engine.suggest(text.ParsedQuery(terms=text.prefix_query("sheltre pro")[0]), "pro", None, 5) == [
+        "programme"]

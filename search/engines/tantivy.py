@@ -415,6 +415,10 @@ class TantivyEngine:
             return []
         searcher = self.index.searcher()
         scope = self._query(words, readable, Filters())
+        if any(t.typos for t in words.terms) and not searcher.search(scope, 1, count=False).hits:
+            typos = self._typo_words(searcher, words, readable)  # as in search: typos only when needed
+            if typos:
+                scope = self._query(words, readable, Filters(), typos)
         counts: dict[str, int] = {}
         for field in _TEXT:
             for term, count in searcher.terms_with_prefix(field, plain[0], filter_query=scope, limit=limit * 2):
