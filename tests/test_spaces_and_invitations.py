@@ -164,3 +164,15 @@ async def test_a_new_member_is_told_on_their_own_stream(world, database_url):
     joined = [e for e in await events(database_url) if e["kind"] == "space.joined" and e["user_id"] == outsider]
     assert [e["data"]["id"] for e in joined][-1] == world.space_a["id"] and joined[-1]["space_id"] is None
     assert joined[-1]["data"]["my_role"] == "member"
+
+
+async def test_join_request_shows_as_pending_and_approval_is_announced(world, database_url):
+    from tests.test_threads_and_messages import events
+
+    net, outsider = world.network["id"], world.outsider.user["id"]
+    expect(await world.outsider.post(f"/api/spaces/{net}/join"), 201)
+    mine = {s["id"]: s for s in expect(await world.outsider.get("/api/spaces"), 200)["items"]}
+    assert mine[net]["my_state"] == "pending" and mine[net]["my_role"] is None
+    expect(await world.admin.post(f"/api/spaces/{net}/members/{outsider}/approve"), 200)
+    joined = [e for e in await events(database_url) if e["kind"] == "space.joined" and e["user_id"] == outsider]
+    assert joined[-1]["data"]["id"] == net and joined[-1]["data"]["my_state"] == "active"

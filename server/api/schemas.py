@@ -239,6 +239,7 @@ class SpaceOut(Answer):
     city_ids: list[int]
     cities: list[CityOut]
     my_role: Role | None
+    my_state: Literal["active", "pending", "suspended"] | None = None
     created_at: str | None
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Flag, Membership, Message, Resource, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound
-from server.services import audit, changelog, flags, library, messages
+from server.services import audit, changelog, flags, library, messages, spaces
 from server.services.access import space_access
 from server.services.accounts import now
 from server.services.views import member_view, user_brief
@@ -186,6 +186,7 @@ async def decide_request(db: AsyncSession, actor: User, space_id: int, user_id: 
         await audit.record(db, actor, "member.approved", space_id=space_id, target_kind="user", target_id=user_id,
                            reason=reason)
         await changelog.record(db, "member.approved", data, space_id=space_id)
+        await spaces.announce_joined(db, membership)
         return data
     await db.delete(membership)
     await db.flush()
@@ -233,4 +234,5 @@ async def reinstate(db: AsyncSession, actor: User, space_id: int, user_id: int) 
     data = member_view(membership, user)
     await audit.record(db, actor, "member.reinstated", space_id=space_id, target_kind="user", target_id=user_id)
     await changelog.record(db, "member.reinstated", data, space_id=space_id)
+    await spaces.announce_joined(db, membership)
     return data

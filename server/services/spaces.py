@@ -82,7 +82,7 @@ async def update_space(db: AsyncSession, actor: User, space_id: int, changes: di
         db.add_all([SpaceCity(space_id=space.id, city_id=c.id) for c in cities])
     await db.flush()
     data = await view(db, access)
-    data["my_role"] = None
+    data["my_role"] = data["my_state"] = None  # the event goes to every reader, not to the editor
     await changelog.record(db, "space.updated", data, space_id=space.id)
     return data
 
@@ -129,11 +129,15 @@ async def add_member(db: AsyncSession, space_id: int, user: User, role: str, sta
     data = member_view(membership, user)
     await changelog.record(db, kind, data, space_id=space_id)
     if state == "active" and not was_active:
-        # The new member is not subscribed to the space yet: tell them on their own stream.
-        space = await db.get(Space, space_id)
-        cities = (await cities_of(db, [space_id]))[space_id]
-        await changelog.record(db, "space.joined", space_view(space, cities, membership), user_id=user.id)
+        await announce_joined(db, membership)
     return data
+
+
+async def announce_joined(db: AsyncSession, membership: Membership) -> None:
+    """A new active member is not subscribed to the space yet: tell them on their own stream."""
+    space = await db.get(Space, membership.space_id)
+    cities = (await cities_of(db, [space.id]))[space.id]
+    await changelog.record(db, "space.joined", space_view(space, cities, membership), user_id=membership.user_id)
 
 
 async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: int) -> None:

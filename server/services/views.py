@@ -51,6 +51,7 @@ def space_view(space: Space, cities: list[City], membership: Membership | None =
         "city_ids": [c.id for c in cities],
         "cities": [city_view(c) for c in cities],
         "my_role": membership.role if membership and membership.state == "active" else None,
+        "my_state": membership.state if membership else None,
         "created_at": iso(space.created_at),
     }
 
