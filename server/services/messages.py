@@ -10,7 +10,7 @@ from server import markdown
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
 from server.errors import Conflict, Forbidden, NotFound
 from server.services import audit, changelog, flags
-from server.services.access import SpaceAccess, space_access
+from server.services.access import SpaceAccess, can_read
 from server.services.accounts import now
 from server.services.views import message_view
 
@@ -32,17 +32,19 @@ async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[
 
 async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, SpaceAccess]:
     """The thread and the actor's standing in its space; NotFound if they may not read it."""
-    query = select(Thread).where(Thread.id == thread_id)
+    # One round trip: the thread, its space and the actor's membership (the rule is access.can_read).
+    query = (
+        select(Thread, Space, Membership)
+        .join(Space, Space.id == Thread.space_id)
+        .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == actor.id))
+        .where(Thread.id == thread_id)
+    )
     if for_update:
-        query = query.with_for_update()
-    thread = await db.scalar(query)
-    if thread is None:
+        query = query.with_for_update(of=Thread)
+    row = (await db.execute(query)).first()
+    if row is None or not can_read(actor, row.Space, row.Membership):
         raise NotFound("No such thread.")
-    try:
-        access = await space_access(db, actor, thread.space_id)
-    except NotFound:
-        raise NotFound("No such thread.") from None
-    return thread, access
+    return row.Thread, SpaceAccess(row.Space, row.Membership, actor)
 
 
 async def message_access(db: AsyncSession, actor: User, message_id: int) -> tuple[Message, Thread, SpaceAccess]:
@@ -109,20 +111,24 @@ async def post(db: AsyncSession, actor: User, thread: Thread, access: SpaceAcces
     html, mentioned = await _render(db, access.space, body)
     message = Message(thread_id=thread.id, space_id=thread.space_id, author_id=actor.id,
                       client_id=client_id, body=body, html=html)
-    try:
-        async with db.begin_nested():
-            db.add(message)
-            await db.flush()
-    except IntegrityError:
-        # A concurrent retry with the same client_id won the race.
-        existing = await _existing(db, actor.id, client_id)
-        if existing is None:
-            raise
-        return await full_view(db, existing), False
+    if client_id is None:
+        db.add(message)  # nothing to race with: no savepoint (two round trips) needed
+        await db.flush()
+    else:
+        try:
+            async with db.begin_nested():
+                db.add(message)
+                await db.flush()
+        except IntegrityError:
+            # A concurrent retry with the same client_id won the race.
+            existing = await _existing(db, actor.id, client_id)
+            if existing is None:
+                raise
+            return await full_view(db, existing), False
     db.add_all([Mention(message_id=message.id, user_id=uid) for uid in mentioned])
     thread.last_activity_at = func.now()
     await db.flush()
-    await db.refresh(message)
+    # The INSERT returned the server defaults (id, created_at); the other columns are as sent.
     data = message_view(message, actor, [], mentioned)
     await changelog.record(db, "message.created", data, space_id=thread.space_id)
     for user_id in mentioned:
