@@ -26,6 +26,9 @@ class RealtimeSettings:
     typing_throttle: float = 2.0
     presence_interval: float = 15.0
     retention_days: float = 30.0
+    prune_interval: float = 3600.0    # seconds between change-log prunes (one node at a time); 0: never
+    recent_events: int = 1000         # latest events kept in memory per followed stream (resume without a query)
+    stream_linger: float = 120.0      # seconds a stream stays followed after its last subscriber left
     loop_monitor: bool = False
 
     @property
@@ -41,5 +44,6 @@ def load_realtime_settings() -> RealtimeSettings:
         rate_burst=int(_number("CITYBRIDGE_WS_BURST", 60)),
         presence_interval=_number("CITYBRIDGE_PRESENCE_INTERVAL", 15.0),
         retention_days=_number("CITYBRIDGE_EVENT_RETENTION_DAYS", 30.0),
+        prune_interval=_number("CITYBRIDGE_EVENT_PRUNE_INTERVAL", 3600.0),
         loop_monitor=os.environ.get("CITYBRIDGE_LOOP_MONITOR", "") not in ("", "0"),
     )

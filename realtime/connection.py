@@ -8,6 +8,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from realtime.log import Event, StreamKey
+from realtime.protocol import wire
 
 if TYPE_CHECKING:
     from realtime.hub import Hub
@@ -39,16 +40,26 @@ class Sub:
         self.present = False
 
 
-class Connection:
-    __slots__ = ("hub", "send", "user_id", "user_name", "queue", "writer", "subs", "closed",
-                 "tokens", "refilled", "refused", "typing_at", "__weakref__")
+# Frames go straight into the socket's transport while it has less than this waiting in its
+# write buffer; past it, into the connection's own queue, written at the pace the peer reads.
+DIRECT_HIGH_WATER = 64 * 1024
 
-    def __init__(self, hub: "Hub", send: Send, user_id: int, user_name: str) -> None:
+
+class Connection:
+    __slots__ = ("hub", "send", "user_id", "user_name", "credential", "direct", "queue", "writer", "subs",
+                 "closed", "tokens", "refilled", "refused", "typing_at", "__weakref__")
+
+    def __init__(self, hub: "Hub", send: Send, user_id: int, user_name: str, credential: str | None = None,
+                 direct: Any = None) -> None:
         self.hub = hub
         self.send = send
         self.user_id = user_id
         self.user_name = user_name
-        self.queue: deque[str] = deque()
+        self.credential = credential
+        # uvicorn's websocket protocol object (see realtime.endpoint._direct), or None: then every
+        # frame goes through the ASGI `send`.
+        self.direct = direct
+        self.queue: deque[str] | None = None  # allocated when first needed: most sockets never queue
         self.writer: asyncio.Task | None = None
         self.subs: dict[StreamKey, Sub] = {}
         self.closed = False
@@ -57,29 +68,54 @@ class Connection:
         self.refused = 0
         self.typing_at: dict[int, float] | None = None
 
-    def enqueue(self, frame: str) -> None:
-        """Queue a frame without waiting. A socket whose queue is full is closed (4008):
-        it must never make the hub, or anyone else, wait."""
+    def enqueue(self, frame: str, raw: bytes | None = None) -> None:
+        """Send a frame without waiting: written to the transport at once when nothing is queued
+        and the peer keeps up (`raw` is the prebuilt wire frame, shared by a whole audience);
+        queued otherwise. A socket whose queue is full is closed (4008): it must never make the
+        hub, or anyone else, wait."""
         if self.closed:
             return
-        if len(self.queue) >= self.hub.settings.queue_frames:
+        queue = self.queue
+        if not queue and self.direct is not None and self._write_now(raw if raw is not None else wire(frame)):
+            return
+        if queue is None:
+            queue = self.queue = deque()
+        if len(queue) >= self.hub.settings.queue_frames:
             self.hub.close(self, 4008, "too slow: reconnect and resume")
             return
-        self.queue.append(frame)
+        queue.append(frame)
         if self.writer is None:
             self.writer = asyncio.get_running_loop().create_task(self._write())
 
+    def _write_now(self, data: bytes) -> bool:
+        direct = self.direct
+        transport = direct.transport
+        if transport.is_closing() or transport.get_write_buffer_size() > DIRECT_HIGH_WATER:
+            return False
+        state = getattr(direct, "state", None)
+        if state is None:  # websockets-sansio: the state lives in its Sans-I/O connection
+            state = direct.conn.state
+        if state.name != "OPEN":
+            return False
+        transport.write(data)
+        return True
+
     async def _write(self) -> None:
+        # The frame stays at the head of the queue until it is written, so a direct write can
+        # never overtake it.
+        queue = self.queue
         try:
-            while self.queue and not self.closed:
-                await self.send({"type": "websocket.send", "text": self.queue.popleft()})
+            while queue and not self.closed:
+                await self.send({"type": "websocket.send", "text": queue[0]})
+                if queue:
+                    queue.popleft()
         except Exception:
             self.hub.close(self, 1011, "")
         finally:
             self.writer = None
 
     def room(self) -> int:
-        return self.hub.settings.queue_frames - len(self.queue)
+        return self.hub.settings.queue_frames - (len(self.queue) if self.queue else 0)
 
     def allow(self) -> bool:
         """A token bucket over incoming frames."""

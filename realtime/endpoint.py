@@ -10,9 +10,8 @@ from starlette.types import Receive, Scope, Send
 from realtime import protocol
 from realtime.hub import Hub
 from realtime.protocol import BadFrame, dumps, error
-from server.api.auth import authenticate_request
-from server.db.models import User
-from server.errors import ApiError
+from realtime.auth import Identity
+from server.api.auth import SESSION_COOKIE
 
 
 def origin_allowed(conn: HTTPConnection, public_origin: str | None) -> bool:
@@ -25,19 +24,36 @@ def origin_allowed(conn: HTTPConnection, public_origin: str | None) -> bool:
     return urlsplit(origin).netloc == conn.headers.get("host")
 
 
-async def _authenticate(scope: Scope) -> tuple[User | None, int, str]:
-    app = scope["app"]
+async def _authenticate(scope: Scope, hub: Hub) -> tuple[Identity | None, int, str]:
+    """server.api.auth.authenticate_request's rules, through the hub's batched direct query."""
     conn = HTTPConnection(scope)
-    async with app.state.sessions() as db:
-        try:
-            caller = await authenticate_request(conn, db, app.state.settings)
-        except ApiError as failure:
-            return None, protocol.UNAUTHORIZED, failure.message
-    if caller.user is None:
+    header = conn.headers.get("authorization")
+    if header is not None:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return None, protocol.UNAUTHORIZED, "Use 'Authorization: Bearer <token>'."
+        identity = await hub.authenticate("bearer", secret.strip())
+        if identity is None:
+            return None, protocol.UNAUTHORIZED, "This API token is not valid."
+        return identity, 0, ""
+    token = conn.cookies.get(SESSION_COOKIE)
+    identity = await hub.authenticate("cookie", token) if token else None
+    if identity is None:
         return None, protocol.UNAUTHORIZED, "Sign in first."
-    if caller.via == "cookie" and not origin_allowed(conn, app.state.settings.public_origin):
+    if not origin_allowed(conn, scope["app"].state.settings.public_origin):
         return None, protocol.FORBIDDEN_ORIGIN, "This origin may not use the session cookie."
-    return caller.user, 0, ""
+    return identity, 0, ""
+
+
+def _direct(receive: Receive):
+    """The server's websocket protocol object behind `receive`, when it is one we can write
+    prebuilt frames to (uvicorn's websockets implementations); None otherwise."""
+    protocol_object = getattr(receive, "__self__", None)
+    if protocol_object is None or getattr(protocol_object, "transport", None) is None:
+        return None
+    if hasattr(protocol_object, "write_frame_sync") or hasattr(getattr(protocol_object, "conn", None), "send_text"):
+        return protocol_object
+    return None
 
 
 def _notifications_since(scope: Scope) -> int | None:
@@ -58,7 +74,11 @@ class RealtimeEndpoint:
         hub: Hub = scope["app"].state.realtime
         settings = hub.settings
         await send({"type": "websocket.accept"})
-        user, code, reason = await _authenticate(scope)
+        kicks_seen = hub.kick_seq
+        try:
+            user, code, reason = await _authenticate(scope, hub)
+        except Exception:  # the database is unreachable: let the client retry
+            user, code, reason = None, protocol.INTERNAL, "try again"
         if user is None:
             await send({"type": "websocket.close", "code": code, "reason": reason})
             return
@@ -67,7 +87,8 @@ class RealtimeEndpoint:
         except ValueError as failure:
             await send({"type": "websocket.close", "code": protocol.POLICY, "reason": str(failure)})
             return
-        conn = hub.connect(send, user, since)
+        conn = hub.connect(send, user, since, _direct(receive))
+        hub.check_kicked(conn, kicks_seen)  # signed out while we were looking the credential up
         try:
             while True:
                 message = await receive()

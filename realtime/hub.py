@@ -18,9 +18,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import secrets
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,35 +30,67 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from realtime import log as changelog
+from realtime import retention
+from realtime.auth import Identity, credential_key, lookup
+from realtime.batch import Batcher
 from realtime.bus import EVENTS_CHANNEL, SIGNALS_CHANNEL, Listener
 from realtime.config import RealtimeSettings
 from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey
-from realtime.protocol import SERVICE_RESTART, dumps, error
-from server.db.models import User
+from realtime.protocol import SERVICE_RESTART, UNAUTHORIZED, dumps, error, wire
 from server.services.access import can_read
 
 log = logging.getLogger("citybridge.realtime")
 
-# What can_read needs to know, in one round trip (a socket's access is checked often: at every
-# subscribe and after every event that may revoke it).
+# What can_read needs to know, for many (user, space) pairs in one round trip (a socket's access is
+# checked often: at every subscribe and after every event that may revoke it).
 _STANDING = """
-SELECT u.is_admin, u.deactivated_at IS NOT NULL AS deactivated, s.visibility, m.state
-FROM users u
-LEFT JOIN spaces s ON s.id = $2
-LEFT JOIN memberships m ON m.space_id = $2 AND m.user_id = u.id
-WHERE u.id = $1
+SELECT c.user_id, c.space_id, u.is_admin, u.deactivated_at IS NOT NULL AS deactivated, s.visibility, m.state
+FROM unnest($1::int[], $2::int[]) AS c(user_id, space_id)
+JOIN users u ON u.id = c.user_id
+LEFT JOIN spaces s ON s.id = c.space_id
+LEFT JOIN memberships m ON m.space_id = c.space_id AND m.user_id = c.user_id
 """
+_PRUNE_LOCK = (4, 0)  # advisory lock classes: 1 spaces, 2 users (changelog), 3 search
 
 
 class Stream:
-    __slots__ = ("key", "cursor", "subs", "ready")
+    """One stream followed on this node. `recent` keeps its latest events in memory: every event of
+    the stream with an id in (floor, cursor], so a resume from there needs no query."""
+
+    __slots__ = ("key", "cursor", "subs", "ready", "recent", "floor", "idle_since")
 
     def __init__(self, key: StreamKey) -> None:
         self.key = key
         self.cursor: int | None = None
         self.subs: dict[Connection, Sub] = {}
         self.ready = asyncio.Event()
+        self.recent: list[Event] = []
+        self.floor: int | None = None
+        self.idle_since: float | None = None  # no subscriber since then: dropped after a while
+
+    def remember(self, events: list[Event], keep: int) -> None:
+        self.recent.extend(events)
+        if len(self.recent) > 2 * keep:
+            cut = len(self.recent) - keep
+            self.floor = self.recent[cut - 1].id
+            del self.recent[:cut]
+
+    def since(self, pos: int) -> list[Event] | None:
+        """The events after pos, if memory holds all of them."""
+        if self.floor is None or self.cursor is None or not self.floor <= pos <= self.cursor:
+            return None
+        recent = self.recent
+        if not recent or recent[-1].id <= pos:
+            return []
+        low, high = 0, len(recent)
+        while low < high:
+            middle = (low + high) // 2
+            if recent[middle].id <= pos:
+                low = middle + 1
+            else:
+                high = middle
+        return recent[low:]
 
 
 class Hub:
@@ -80,12 +114,18 @@ class Hub:
         self._names: dict[int, str] = {}
         self._thread_spaces: dict[int, int] = {}
         self.max_loop_lag = 0.0
+        self._auth = Batcher(self._lookup_credentials)
+        self._standing = Batcher(self._lookup_standing)
+        # Sign-outs seen (kick_seq counts them), so a socket whose credential was being looked up
+        # while its sign-out arrived is closed too.
+        self.kick_seq = 0
+        self._kicks: deque[tuple[int, int, str | None]] = deque(maxlen=1000)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
         self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=6)
-        for work in (self.listener.run(), self._fetch_loop(), self._presence_loop()):
+        for work in (self.listener.run(), self._fetch_loop(), self._presence_loop(), self._prune_loop()):
             self._loops.append(asyncio.create_task(work))
         if self.settings.loop_monitor:
             self._loops.append(asyncio.create_task(self._monitor_loop()))
@@ -113,8 +153,15 @@ class Hub:
 
     # --- sockets --------------------------------------------------------------------------------
 
-    def connect(self, send: Send, user: User, notifications_since: int | None) -> Connection:
-        conn = Connection(self, send, user.id, user.name)
+    async def authenticate(self, kind: str, secret: str) -> Identity | None:
+        """kind "bearer" (an API token) or "cookie" (a session token)."""
+        return await self._auth.get(credential_key(kind, secret))
+
+    async def _lookup_credentials(self, keys):
+        return await lookup(self.pool, keys)
+
+    def connect(self, send: Send, user: Identity, notifications_since: int | None, direct=None) -> Connection:
+        conn = Connection(self, send, user.id, user.name, user.credential, direct)
         self.conns.add(conn)
         conn.enqueue(dumps({"type": "hello", "user": {"id": user.id, "name": user.name}, "node": self.node,
                             "limits": {"max_frame_bytes": self.settings.max_frame_bytes,
@@ -136,7 +183,8 @@ class Hub:
         self.conns.discard(conn)
         for sub in list(conn.subs.values()):
             self._remove(sub)
-        conn.queue.clear()
+        if conn.queue:
+            conn.queue.clear()
         if conn.writer is not None:
             conn.writer.cancel()
 
@@ -155,8 +203,13 @@ class Hub:
         if stream is None:
             stream = self.streams[key] = Stream(key)
             self._spawn(self._init_cursor(stream))
+        elif stream.idle_since is not None and stream.ready.is_set():
+            # A stream followed again after a pause: check that the log did not start over meanwhile.
+            stream.ready.clear()
+            self._spawn(self._revalidate(stream))
         stream.subs[conn] = sub
-        if since is None and stream.cursor is not None:
+        stream.idle_since = None
+        if since is None and stream.ready.is_set():
             sub.pos = stream.cursor
         self._start_sync(sub)
         return sub
@@ -178,7 +231,9 @@ class Hub:
         if stream is not None:
             stream.subs.pop(conn, None)
             if not stream.subs:
-                del self.streams[key]
+                # Kept (and kept up to date) for a while: its subscribers may be back in a moment,
+                # e.g. after a deploy or a network drop, and resume from memory.
+                stream.idle_since = time.monotonic()
         if sub.present:
             self._leave(key[1], conn.user_id)
 
@@ -192,18 +247,45 @@ class Hub:
                 await asyncio.sleep(1)
         else:
             return
-        stream.cursor = latest
+        stream.cursor = stream.floor = latest
         stream.ready.set()
         self._mark(stream.key)
+
+    async def _revalidate(self, stream: Stream) -> None:
+        """Ids only grow, unless the database was emptied or restored behind our back (tests
+        truncate between cases): then start the stream afresh from the log's newest event."""
+        try:
+            while self.streams.get(stream.key) is stream:
+                try:
+                    latest = await changelog.latest(self.pool, stream.key)
+                    break
+                except Exception as failure:
+                    log.warning("realtime: cannot read the change log: %s", failure)
+                    await asyncio.sleep(1)
+            else:
+                return
+            if stream.cursor is not None and latest < stream.cursor:
+                fresh = Stream(stream.key)
+                fresh.subs = stream.subs
+                fresh.cursor = fresh.floor = latest
+                fresh.ready.set()
+                self.streams[stream.key] = fresh
+                self._mark(stream.key)
+        finally:
+            stream.ready.set()
 
     def _start_sync(self, sub: Sub) -> None:
         if not sub.syncing:
             sub.syncing = True
             self._spawn(self._sync(sub))
 
+    async def _lookup_standing(self, keys: list[tuple[int, int]]) -> dict:
+        rows = await self.pool.fetch(_STANDING, [u for u, _ in keys], [s for _, s in keys])
+        return {(row["user_id"], row["space_id"]): row for row in rows}
+
     async def _readable(self, user_id: int, space_id: int) -> tuple[bool, bool]:
         """(may read, by membership or as admin): server.services.access.can_read on one row."""
-        row = await self.pool.fetchrow(_STANDING, user_id, space_id)
+        row = await self._standing.get((user_id, space_id))
         if row is None or row["deactivated"] or row["visibility"] is None:
             return False, False
         user = SimpleNamespace(is_admin=row["is_admin"])
@@ -244,13 +326,27 @@ class Hub:
             sub.via_membership = via_membership
         stream = self.streams[key]
         await stream.ready.wait()
-        if not sub.active:
+        stream = self.streams.get(key)
+        if not sub.active or stream is None:
             return True
+        if not stream.ready.is_set():  # replaced and being checked again
+            return False
         if sub.pos is None:
             sub.pos = stream.cursor
         # Replay no faster than the socket drains: a page only goes out when the queue has room for it.
         page = max(1, min(self.settings.replay_page, self.settings.queue_frames // 2))
         while True:
+            rows = stream.since(sub.pos)
+            if rows is not None and len(rows) < conn.room():
+                # Everything after pos is in memory: no query, no horizon to check (nothing is missing).
+                sub.resume = False
+                for event in rows:
+                    sub.pos = event.id
+                    conn.enqueue(event.frame, event.wire)
+                    if event.data is not None and self._revokes(sub, event):
+                        sub.recheck = True
+                        break
+                break
             while conn.room() < page and sub.active:
                 await asyncio.sleep(0.02)
             rows = await changelog.page(self.pool, key, sub.pos, page)
@@ -270,7 +366,7 @@ class Hub:
                 return True
             for event in rows:
                 sub.pos = event.id
-                conn.enqueue(event.frame)
+                conn.enqueue(event.frame, event.wire)
                 if event.data is not None and self._revokes(sub, event):
                     sub.recheck = True
                     break
@@ -282,7 +378,7 @@ class Hub:
         for event in sub.buffer:
             if event.id > sub.pos:
                 sub.pos = event.id
-                conn.enqueue(event.frame)
+                conn.enqueue(event.frame, event.wire)
                 if event.data is not None and self._revokes(sub, event):
                     sub.recheck = True
                     break
@@ -305,9 +401,9 @@ class Hub:
             return False
         data = event.data or {}
         subject = (data.get("user") or {}).get("id")
-        if event.kind == "member.removed":
-            return subject == sub.conn.user_id
-        if event.kind == "member.updated":
+        if event.kind.startswith("member."):
+            # removed, suspended, refused, updated to a non-active state...: check again. (A change
+            # that leaves the user an active member cannot take the right away.)
             return subject == sub.conn.user_id and data.get("state") != "active"
         if event.kind == "space.updated":
             return data.get("visibility") != "network" and not sub.via_membership
@@ -361,9 +457,11 @@ class Hub:
                 if self.streams.get(key) is not stream:
                     continue
                 stream.cursor = stream_events[-1].id
+                stream.remember(stream_events, self.settings.recent_events)
                 if len(stream_events) >= limit:
                     self._mark(key)
-                await self._dispatch(stream, stream_events)
+                if stream.subs:
+                    await self._dispatch(stream, stream_events)
 
     async def _dispatch(self, stream: Stream, events: list[Event]) -> None:
         """Hand events to every subscriber, yielding to the loop between slices of sockets."""
@@ -389,7 +487,7 @@ class Hub:
         if event.id <= sub.pos:
             return
         sub.pos = event.id
-        sub.conn.enqueue(event.frame)
+        sub.conn.enqueue(event.frame, event.wire)
         if event.data is not None and self._revokes(sub, event):
             sub.live, sub.buffer, sub.recheck = False, [], True
             self._start_sync(sub)
@@ -444,6 +542,9 @@ class Hub:
             self._spawn(self._signal({"k": "presence", "space_id": space_id, "on": [], "off": [user_id]}))
 
     def _on_signal(self, note: dict) -> None:
+        if note["k"] == "kick":
+            self._kick(note["user_id"], note.get("credential"), note.get("reason") or "signed_out")
+            return
         space_id = note["space_id"]
         if note["k"] == "typing":
             user_id, name = note["user"]
@@ -473,11 +574,64 @@ class Hub:
 
     def _broadcast(self, space_id: int, frame: str, skip_user: int | None = None) -> None:
         stream = self.streams.get(("space", space_id))
-        if stream is None:
+        if stream is None or not stream.subs:
             return
-        for conn, sub in list(stream.subs.items()):
-            if sub.live and conn.user_id != skip_user:
-                conn.enqueue(frame)
+        subs = list(stream.subs.items())
+        raw = wire(frame)
+        if len(subs) <= self.settings.fanout_slice:
+            for conn, sub in subs:
+                if sub.live and conn.user_id != skip_user:
+                    conn.enqueue(frame, raw)
+        else:
+            self._spawn(self._broadcast_slices(subs, frame, raw, skip_user))
+
+    async def _broadcast_slices(self, subs, frame: str, raw: bytes, skip_user: int | None) -> None:
+        step = self.settings.fanout_slice
+        for start in range(0, len(subs), step):
+            if start:
+                await asyncio.sleep(0)
+            for conn, sub in subs[start:start + step]:
+                if sub.live and sub.active and conn.user_id != skip_user:
+                    conn.enqueue(frame, raw)
+
+    # --- sign-out ------------------------------------------------------------------------------
+
+    def _kick(self, user_id: int, credential: str | None, reason: str) -> None:
+        """Close the user's sockets opened with that credential (all of them when None): 4401."""
+        self.kick_seq += 1
+        self._kicks.append((self.kick_seq, user_id, credential))
+        for conn in [c for c in self.conns if c.user_id == user_id]:
+            if credential is None or conn.credential == credential:
+                self.close(conn, UNAUTHORIZED, reason)
+
+    def check_kicked(self, conn: Connection, since_seq: int) -> None:
+        """Close a socket whose sign-out arrived after since_seq (while it was authenticating)."""
+        if self.kick_seq == since_seq:
+            return
+        for seq, user_id, credential in reversed(self._kicks):
+            if seq <= since_seq:
+                break
+            if user_id == conn.user_id and (credential is None or credential == conn.credential):
+                self.close(conn, UNAUTHORIZED, "signed_out")
+                return
+
+    # --- retention ------------------------------------------------------------------------------
+
+    async def _prune_loop(self) -> None:
+        """Prune the change log every prune_interval seconds, on one node at a time."""
+        interval = self.settings.prune_interval
+        if interval <= 0:
+            return
+        await asyncio.sleep(min(interval, 60) * (0.5 + random.random()))
+        while True:
+            try:
+                pruned = await retention.prune_once(self.pool, _PRUNE_LOCK,
+                                                    older_than=timedelta(days=self.settings.retention_days))
+                if pruned:
+                    log.info("realtime: pruned %d change-log events", pruned)
+            except Exception as failure:
+                log.warning("realtime: pruning the change log failed: %s", failure)
+            await asyncio.sleep(interval * (0.9 + 0.2 * random.random()))
 
     async def _presence_loop(self) -> None:
         """Re-announce who is here, and forget announcements that were not renewed:
@@ -487,6 +641,9 @@ class Hub:
         while True:
             await asyncio.sleep(min(1.0, interval / 3))
             now = time.monotonic()
+            for key in [k for k, s in self.streams.items()
+                        if s.idle_since is not None and now - s.idle_since > self.settings.stream_linger]:
+                del self.streams[key]
             for space_id in list(self._seen):
                 seen = self._seen[space_id]
                 for user_id in list(seen):

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from realtime.protocol import event_frame
+from realtime.protocol import event_frame, wire
 
-# Kinds after which a subscriber's right to read the space must be checked again.
-REVOKING = frozenset({"member.removed", "member.updated", "space.updated"})
+# Kinds after which a subscriber's right to read the space may have to be checked again: any
+# change of someone's membership (removed, updated, suspended, refused, ...) and of the space.
+def revoking(kind: str) -> bool:
+    return kind.startswith("member.") or kind == "space.updated"
 
 StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
 
@@ -47,14 +49,16 @@ class Event:
     key: StreamKey
     kind: str
     frame: str          # the JSON text frame, encoded once for every recipient
-    data: dict | None   # parsed only for REVOKING kinds
+    data: dict | None   # parsed only for kinds that may revoke access (see revoking())
+    wire: bytes         # the same as a complete websocket frame, written as is to every socket
 
 
 def _event(row) -> Event:
     space_id, user_id, kind = row["space_id"], row["user_id"], row["kind"]
     key: StreamKey = ("space", space_id) if space_id is not None else ("user", user_id)
-    data = json.loads(row["data"]) if kind in REVOKING else None
-    return Event(row["id"], key, kind, event_frame(row["id"], space_id, user_id, kind, row["data"]), data)
+    data = json.loads(row["data"]) if revoking(kind) else None
+    frame = event_frame(row["id"], space_id, user_id, kind, row["data"])
+    return Event(row["id"], key, kind, frame, data, wire(frame))
 
 
 async def fetch(pool: asyncpg.Pool, cursors: dict[StreamKey, int], limit: int) -> list[Event]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import dataclass
 
 # Close codes (docs/realtime.md).
 GOING_AWAY = 1001
 POLICY = 1008          # flooding
 TOO_BIG = 1009         # a frame over the size limit
+INTERNAL = 1011        # the server could not write to the socket (or reach its database while connecting)
 SERVICE_RESTART = 1012  # the server is shutting down: reconnect and resume
 UNAUTHORIZED = 4401    # not signed in, or the session/token is not valid
 FORBIDDEN_ORIGIN = 4403
@@ -17,6 +19,20 @@ SLOW_CONSUMER = 4008   # the socket's outgoing queue overflowed: reconnect and r
 
 def dumps(value: dict) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def wire(text: str) -> bytes:
+    """A complete server-to-client text frame (FIN, unmasked, no extension bits: valid with or
+    without permessage-deflate), built once and written as is to every socket of an audience."""
+    payload = text.encode()
+    length = len(payload)
+    if length < 126:
+        head = struct.pack("!BB", 0x81, length)
+    elif length < 65536:
+        head = struct.pack("!BBH", 0x81, 126, length)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127, length)
+    return head + payload
 
 
 def error(code: str, message: str, **extra) -> str:

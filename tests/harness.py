@@ -53,8 +53,10 @@ class ServerThread:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings, database_url)
+        # As `citybridge serve`: no per-message deflate, 1 MiB protocol frame ceiling.
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, ws="websockets",
-                                lifespan="on", log_level="warning", timeout_graceful_shutdown=5)
+                                lifespan="on", log_level="warning", timeout_graceful_shutdown=5,
+                                ws_per_message_deflate=False, ws_max_size=2**20)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -68,3 +68,67 @@ async def test_leaving_a_network_space_keeps_reading_it(server, world):
     kinds = [e["kind"] for e in await other.events(3, space)]
     assert kinds == ["member.removed", "thread.created", "message.created"]
     await other.close()
+
+
+async def test_signing_out_closes_that_sessions_sockets_with_4401(server, world):
+    by_cookie = await Live.open(server.base_url, world.member)
+    by_token = await Live.open(server.base_url, world.bearer, origin=None)
+    await by_cookie.of_type("hello")
+    await by_token.of_type("hello")
+    expect(await world.member.delete("/api/session"), 204)
+    assert await by_cookie.closed() == 4401
+    # the same user's socket opened with an API token is not that session
+    await by_token.send({"type": "ping"})
+    assert (await by_token.of_type("pong"))["type"] == "pong"
+    await by_token.close()
+
+
+async def test_revoking_a_token_closes_its_sockets_with_4401(server, world):
+    by_token = await Live.open(server.base_url, world.bearer, origin=None)
+    by_cookie = await Live.open(server.base_url, world.member)
+    await by_token.subscribe(world.space_a["id"])
+    await by_cookie.of_type("hello")
+    token = expect(await world.member.get("/api/tokens"), 200)["items"][0]
+    expect(await world.member.delete(f"/api/tokens/{token['id']}"), 204)
+    assert await by_token.closed() == 4401
+    again = await Live.open(server.base_url, world.bearer, origin=None)
+    assert await again.closed() == 4401  # and it cannot come back
+    await by_cookie.send({"type": "ping"})
+    assert (await by_cookie.of_type("pong"))["type"] == "pong"
+    await by_cookie.close()
+
+
+async def test_deactivating_a_user_closes_all_their_sockets(server, world, db):
+    from sqlalchemy import select
+
+    from server.db.models import User
+    from server.services import accounts
+
+    sockets = [await Live.open(server.base_url, world.member), await Live.open(server.base_url, world.bearer,
+                                                                                origin=None)]
+    for live in sockets:
+        await live.of_type("hello")
+    watcher = await Live.open(server.base_url, world.moderator)
+    await watcher.of_type("hello")
+    user = await db.scalar(select(User).where(User.id == world.member.user["id"]))
+    await accounts.deactivate_user(db, user)
+    await db.commit()
+    for live in sockets:
+        assert await live.closed() == 4401
+    await watcher.send({"type": "ping"})
+    assert (await watcher.of_type("pong"))["type"] == "pong"
+    await watcher.close()
+
+
+async def test_suspended_member_stops_receiving_at_once(server, world):
+    space = world.space_a["id"]
+    t = await thread(world.moderator, space)
+    member = await Live.open(server.base_url, world.member)
+    await member.subscribe(space)
+    expect(await world.moderator.post(f"/api/spaces/{space}/members/{world.member.user['id']}/suspend",
+                                      json={"reason": "cooling off"}), 200)
+    await post(world.moderator, t["id"], "after the suspension")
+    assert (await member.of_type("unsubscribed", space_id=space))["reason"] == "access_revoked"
+    later = [f for f in await member.quiet(1.0) if f.get("type") == "event" and f.get("space_id") == space]
+    assert all(f["kind"] != "message.created" for f in later)
+    await member.close()

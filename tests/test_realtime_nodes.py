@@ -160,3 +160,14 @@ async def test_shutdown_closes_sockets_with_1012_and_they_resume_elsewhere(nodes
     replayed = await again.events(1, space)
     assert replayed[0]["data"]["body"] == "during the deploy" and first["id"] < replayed[0]["data"]["id"]
     await again.close()
+
+
+async def test_signing_out_closes_the_sessions_sockets_on_every_node(nodes, world):
+    one, two = nodes
+    sockets = [await Live.open(node.base_url, world.member, origin=node.base_url) for node in (one, two)]
+    for live in sockets:
+        await live.of_type("hello")
+    # signed out through a third process: the session's server
+    assert (await world.member.delete("/api/session")).status_code == 204
+    for live in sockets:
+        assert await live.closed() == 4401

@@ -13,6 +13,7 @@ from server.auth.passwords import hash_password, verify_password, waste_time
 from server.auth.tokens import new_token, token_hash
 from server.db.models import ApiToken, LoginAttempt, Session, User
 from server.errors import Conflict, TooManyRequests, Unauthorized
+from server.services import changelog
 
 MIN_PASSWORD = 8
 
@@ -121,7 +122,9 @@ async def authenticate(
 
 async def set_password(db: AsyncSession, user: User, password: str) -> None:
     user.password_hash = await hash_password(password)
-    await db.execute(delete(Session).where(Session.user_id == user.id))
+    ended = (await db.scalars(delete(Session).where(Session.user_id == user.id).returning(Session.token_hash))).all()
+    for hashed in ended:  # their open websockets close too (4401), on every node
+        await changelog.signal_sign_out(db, user.id, hashed, "signed_out")
 
 
 async def start_session(db: AsyncSession, user: User, days: int) -> str:
@@ -141,7 +144,10 @@ async def user_for_session(db: AsyncSession, token: str) -> User | None:
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
-    await db.execute(delete(Session).where(Session.token_hash == token_hash(token)))
+    hashed = token_hash(token)
+    user_id = await db.scalar(delete(Session).where(Session.token_hash == hashed).returning(Session.user_id))
+    if user_id is not None:  # the session's open websockets close too (4401), on every node
+        await changelog.signal_sign_out(db, user_id, hashed, "signed_out")
 
 
 async def create_api_token(db: AsyncSession, user: User, name: str) -> tuple[ApiToken, str]:
@@ -160,12 +166,24 @@ async def list_api_tokens(db: AsyncSession, user: User) -> list[ApiToken]:
 
 
 async def revoke_api_token(db: AsyncSession, user: User, token_id: int) -> bool:
-    result = await db.execute(
+    hashed = await db.scalar(
         update(ApiToken)
         .where(ApiToken.id == token_id, ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now())
+        .returning(ApiToken.token_hash)
     )
-    return result.rowcount > 0
+    if hashed is None:
+        return False
+    await changelog.signal_sign_out(db, user.id, hashed, "token_revoked")  # its websockets close (4401)
+    return True
+
+
+async def deactivate_user(db: AsyncSession, user: User) -> None:
+    """Sign the user out everywhere: sessions end, tokens and sockets stop working (4401 on every node)."""
+    user.deactivated_at = now()
+    await db.execute(delete(Session).where(Session.user_id == user.id))
+    await db.flush()
+    await changelog.signal_sign_out(db, user.id, None, "deactivated")
 
 
 async def user_for_api_token(db: AsyncSession, secret: str) -> User | None:

@@ -16,6 +16,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_space_id_id", "space_id", "id"),
         Index("ix_events_user_id_id", "user_id", "id"),
+        Index("ix_events_created_at", "created_at"),  # migration 0002: pruning by age (realtime.retention)
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
