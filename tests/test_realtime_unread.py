@@ -81,3 +81,25 @@ async def test_resume_from_before_the_retention_horizon_gets_a_reset(server, wor
     assert old["id"] < fresh["id"]
     await live.close()
     await again.close()
+
+
+async def test_scheduled_prune_never_passes_the_search_indexers_position(server, world, database_url):
+    from realtime.retention import prune_once
+
+    t = await thread(world.moderator, world.space_a["id"])
+    for i in range(3):
+        await post(world.moderator, t["id"], f"old {i}")
+    pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=1, max_size=2)
+    try:
+        ids = [r["id"] for r in await pool.fetch("SELECT id FROM events ORDER BY id")]
+        await pool.execute("UPDATE events SET created_at = now() - interval '40 days'")
+        await pool.execute("DELETE FROM search_indexer_state")
+        await pool.execute("INSERT INTO search_indexer_state (name, position, generation) VALUES ('a', $1, 'g'),"
+                           " ('b', $2, 'g')", ids[-1], ids[2])
+        assert await prune_once(pool, (4, 0), older_than=timedelta(days=30)) == 3
+        assert [r["id"] for r in await pool.fetch("SELECT id FROM events ORDER BY id")] == ids[3:]
+        assert await pool.fetchval("SELECT pruned_through FROM changelog_horizon") == ids[2]
+        await pool.execute("DELETE FROM search_indexer_state")
+        assert await prune_once(pool, (4, 0), older_than=timedelta(days=30)) == len(ids) - 3
+    finally:
+        await pool.close()
