@@ -361,6 +361,7 @@ _STOPWORD_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _STOPSETS.items():
     for _word in _words:
         _STOPWORD_LANGS[_word] = _STOPWORD_LANGS.get(_word, ()) + (_lang,)
+_LETTER_RUNS = re.compile(r"[^\W_]+")
 _BEYOND_LATIN = re.compile("[\u0370-\U0010ffff]")
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
@@ -391,11 +392,15 @@ def detect_language(text: str, fallback: str | None = None) -> str | None:
                 if n * 3 >= letters:
                     return lang
     scores = dict.fromkeys(_STOPSETS, 0)
-    words = Counter(_WORD_PY.findall(sample.lower()))
+    # Words for counting: runs of letters and digits (a cheaper pattern than `tokens`; unbroken
+    # scripts, the only place they differ, were decided on above or hold no stop words).
+    words = Counter(_LETTER_RUNS.findall(sample.lower()))
     n_words = words.total()
-    for word in words.keys() & _STOPWORD_LANGS.keys():
-        for lang in _STOPWORD_LANGS[word]:
-            scores[lang] += words[word]
+    for word in words:
+        langs = _STOPWORD_LANGS.get(word)
+        if langs:
+            for lang in langs:
+                scores[lang] += words[word]
     if not ascii_only and _VIETNAMESE.search(sample):
         scores["vi"] += 3
     best = max(scores.items(), key=lambda kv: kv[1])
