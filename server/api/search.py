@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from search import query as search_query
 from search.engine import KINDS
@@ -39,7 +39,13 @@ def _languages(raw: str) -> list[str]:
     return values
 
 
-Short = Annotated[str, StringConstraints(max_length=1000)]
+def _joined(value) -> str:
+    """A validated list back to its comma-separated form, when the parameters are dumped."""
+    return ",".join(map(str, value)) if isinstance(value, list) else value
+
+
+# Validated into a list; dumped back as the comma-separated string it came as.
+Short = Annotated[str, StringConstraints(max_length=1000), PlainSerializer(_joined, return_type=str)]
 Ids = Annotated[Short, AfterValidator(_listed(None, number=True))]
 
 
