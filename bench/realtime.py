@@ -222,9 +222,9 @@ class Server:
         return psutil.Process(self.process.pid).memory_info().rss
 
     def max_loop_lag(self) -> str:
-        lags = [line.split("max event-loop lag ")[1].split(" ms")[0] for line in self.log_path.read_text().splitlines()
+        lags = [line.split("max event-loop lag ")[1].split(")")[0] + ")" for line in self.log_path.read_text().splitlines()
                 if "max event-loop lag" in line]
-        return f"{lags[-1]} ms" if lags else "n/a (no report yet)"
+        return lags[-1] if lags else "n/a (no report yet)"
 
     def stop(self) -> None:
         self.process.terminate()

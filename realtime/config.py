@@ -30,6 +30,8 @@ class RealtimeSettings:
     recent_events: int = 1000         # latest events kept in memory per followed stream (resume without a query)
     stream_linger: float = 120.0      # seconds a stream stays followed after its last subscriber left
     loop_monitor: bool = False
+    gc_freeze_interval: float = 1.0   # seconds between moving survivors out of the collector's way; 0: off
+    gc_full_interval: float = 900.0   # seconds between full collections (cycles among frozen objects)
 
     @property
     def presence_ttl(self) -> float:
@@ -45,5 +47,7 @@ def load_realtime_settings() -> RealtimeSettings:
         presence_interval=_number("CITYBRIDGE_PRESENCE_INTERVAL", 15.0),
         retention_days=_number("CITYBRIDGE_EVENT_RETENTION_DAYS", 30.0),
         prune_interval=_number("CITYBRIDGE_EVENT_PRUNE_INTERVAL", 3600.0),
+        gc_freeze_interval=_number("CITYBRIDGE_GC_FREEZE_INTERVAL", 1.0),
+        gc_full_interval=_number("CITYBRIDGE_GC_FULL_INTERVAL", 900.0),
         loop_monitor=os.environ.get("CITYBRIDGE_LOOP_MONITOR", "") not in ("", "0"),
     )

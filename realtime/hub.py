@@ -114,6 +114,7 @@ class Hub:
         self._names: dict[int, str] = {}
         self._thread_spaces: dict[int, int] = {}
         self.max_loop_lag = 0.0
+        self.max_gc_pause = 0.0
         self._auth = Batcher(self._lookup_credentials)
         self._standing = Batcher(self._lookup_standing)
         # Sign-outs seen (kick_seq counts them), so a socket whose credential was being looked up
@@ -129,6 +130,8 @@ class Hub:
             self._loops.append(asyncio.create_task(work))
         if self.settings.loop_monitor:
             self._loops.append(asyncio.create_task(self._monitor_loop()))
+        if self.settings.gc_freeze_interval > 0:
+            self._loops.append(asyncio.create_task(self._gc_loop()))
         try:
             await asyncio.wait_for(self.listener.connected.wait(), 10)
         except TimeoutError:
@@ -663,18 +666,54 @@ class Hub:
                         await self._signal({"k": "presence", "space_id": space_id,
                                             "on": people[start:start + 100], "off": []})
 
-    async def _monitor_loop(self) -> None:
-        """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked."""
-        last_report = time.monotonic()
+    async def _gc_loop(self) -> None:
+        """Keep CPython's full garbage collections short. Each socket holds some 190 tracked objects
+        (uvicorn, websockets, asyncio); a full collection walks all of them, which at 15,000 sockets
+        blocks the loop for a second, and CPython runs one whenever the heap grew by a quarter.
+        So every gc_freeze_interval seconds the survivors move to the permanent generation, which
+        collections skip; every gc_full_interval seconds they move back and one full collection
+        frees the cycles closed sockets left among them (one long pause then, instead of many)."""
+        import gc
+
+        last_full = time.monotonic()
         while True:
-            before = time.monotonic()
-            await asyncio.sleep(0.005)
-            lag = time.monotonic() - before - 0.005
-            self.max_loop_lag = max(self.max_loop_lag, lag)
-            if time.monotonic() - last_report > 10:
-                last_report = time.monotonic()
-                log.info("realtime: sockets=%d max event-loop lag %.1f ms", len(self.conns),
-                         self.max_loop_lag * 1000)
+            await asyncio.sleep(self.settings.gc_freeze_interval)
+            if time.monotonic() - last_full >= self.settings.gc_full_interval:
+                last_full = time.monotonic()
+                gc.unfreeze()
+                gc.collect()
+            else:
+                gc.collect(1)  # the young generations: cheap, and their garbage is not frozen
+            gc.freeze()
+
+    async def _monitor_loop(self) -> None:
+        """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked
+        (the report names the longest garbage-collector pause too, a usual suspect)."""
+        import gc
+
+        started: list[float] = []
+
+        def timing(phase: str, info: dict) -> None:
+            if phase == "start":
+                started[:] = [time.perf_counter()]
+            elif started:
+                self.max_gc_pause = max(self.max_gc_pause, time.perf_counter() - started[0])
+
+        self.max_gc_pause = 0.0
+        gc.callbacks.append(timing)
+        last_report = time.monotonic()
+        try:
+            while True:
+                before = time.monotonic()
+                await asyncio.sleep(0.005)
+                lag = time.monotonic() - before - 0.005
+                self.max_loop_lag = max(self.max_loop_lag, lag)
+                if time.monotonic() - last_report > 10:
+                    last_report = time.monotonic()
+                    log.info("realtime: sockets=%d max event-loop lag %.1f ms (longest gc pause %.1f ms)",
+                             len(self.conns), self.max_loop_lag * 1000, self.max_gc_pause * 1000)
+        finally:
+            gc.callbacks.remove(timing)
 
     def stats(self) -> dict[str, Any]:
         return {"node": self.node, "sockets": len(self.conns), "streams": len(self.streams),
