@@ -27,7 +27,7 @@ class RealtimeSettings:
     presence_interval: float = 15.0
     retention_days: float = 30.0
     prune_interval: float = 3600.0    # seconds between change-log prunes (one node at a time); 0: never
-    recent_events: int = 1000         # latest events kept in memory per followed stream (resume without a query)
+    recent_events: int = 256          # latest events kept in memory per followed stream (resume without a query)
     stream_linger: float = 120.0      # seconds a stream stays followed after its last subscriber left
     loop_monitor: bool = False
     gc_freeze_interval: float = 1.0   # seconds between moving survivors out of the collector's way; 0: off

@@ -7,6 +7,8 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
+from websockets.protocol import State
+
 from realtime.log import Event, StreamKey
 from realtime.protocol import wire
 
@@ -39,6 +41,8 @@ class Sub:
         self.via_membership = True
         self.present = False
 
+
+OPEN = State.OPEN
 
 # Frames go straight into the socket's transport while it has less than this waiting in its
 # write buffer; past it, into the connection's own queue, written at the pace the peer reads.
@@ -90,12 +94,12 @@ class Connection:
     def _write_now(self, data: bytes) -> bool:
         direct = self.direct
         transport = direct.transport
-        if transport.is_closing() or transport.get_write_buffer_size() > DIRECT_HIGH_WATER:
+        if transport.get_write_buffer_size() > DIRECT_HIGH_WATER or transport.is_closing():
             return False
-        state = getattr(direct, "state", None)
-        if state is None:  # websockets-sansio: the state lives in its Sans-I/O connection
-            state = direct.conn.state
-        if state.name != "OPEN":
+        # uvicorn's `websockets` protocol is the legacy websockets protocol (it has .state);
+        # `websockets-sansio` keeps the state in its Sans-I/O connection.
+        state = direct.state if hasattr(direct, "state") else direct.conn.state
+        if state is not OPEN:
             return False
         transport.write(data)
         return True

@@ -58,7 +58,7 @@ class Stream:
     """One stream followed on this node. `recent` keeps its latest events in memory: every event of
     the stream with an id in (floor, cursor], so a resume from there needs no query."""
 
-    __slots__ = ("key", "cursor", "subs", "ready", "recent", "floor", "idle_since")
+    __slots__ = ("key", "cursor", "subs", "ready", "recent", "floor", "idle_since", "epoch")
 
     def __init__(self, key: StreamKey) -> None:
         self.key = key
@@ -68,10 +68,11 @@ class Stream:
         self.recent: list[Event] = []
         self.floor: int | None = None
         self.idle_since: float | None = None  # no subscriber since then: dropped after a while
+        self.epoch: int | None = None  # the events table's file node when the cursor was read
 
     def remember(self, events: list[Event], keep: int) -> None:
         self.recent.extend(events)
-        if len(self.recent) > 2 * keep:
+        if len(self.recent) > keep + keep // 4:
             cut = len(self.recent) - keep
             self.floor = self.recent[cut - 1].id
             del self.recent[:cut]
@@ -243,7 +244,7 @@ class Hub:
     async def _init_cursor(self, stream: Stream) -> None:
         while self.streams.get(stream.key) is stream:
             try:
-                latest = await changelog.latest(self.pool, stream.key)
+                latest, stream.epoch = await changelog.latest_and_epoch(self.pool, stream.key)
                 break
             except Exception as failure:
                 log.warning("realtime: cannot read the change log: %s", failure)
@@ -260,17 +261,18 @@ class Hub:
         try:
             while self.streams.get(stream.key) is stream:
                 try:
-                    latest = await changelog.latest(self.pool, stream.key)
+                    latest, epoch = await changelog.latest_and_epoch(self.pool, stream.key)
                     break
                 except Exception as failure:
                     log.warning("realtime: cannot read the change log: %s", failure)
                     await asyncio.sleep(1)
             else:
                 return
-            if stream.cursor is not None and latest < stream.cursor:
+            if epoch != stream.epoch or (stream.cursor is not None and latest < stream.cursor):
                 fresh = Stream(stream.key)
                 fresh.subs = stream.subs
                 fresh.cursor = fresh.floor = latest
+                fresh.epoch = epoch
                 fresh.ready.set()
                 self.streams[stream.key] = fresh
                 self._mark(stream.key)

@@ -79,6 +79,14 @@ async def latest(pool: asyncpg.Pool, key: StreamKey) -> int:
     return await pool.fetchval(_LATEST[key[0]], key[1])
 
 
+async def latest_and_epoch(pool: asyncpg.Pool, key: StreamKey) -> tuple[int, int]:
+    """The stream's newest id, and the events table's file node: it changes when the table is
+    emptied (TRUNCATE, as tests do between cases) or rewritten, i.e. when ids may start over."""
+    row = await pool.fetchrow(f"SELECT ({_LATEST[key[0]]}) AS latest, pg_relation_filenode('events') AS epoch",
+                              key[1])
+    return row["latest"], row["epoch"]
+
+
 async def horizon(pool: asyncpg.Pool) -> tuple[int, int]:
     """(pruned_through, newest id): a resume point must lie between them."""
     row = await pool.fetchrow(
