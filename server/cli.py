@@ -59,7 +59,7 @@ def serve(host: str, port: int) -> None:
     # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
     config = uvicorn.Config(app, host=host, port=port, ws="websockets", lifespan="on",
                             proxy_headers=True, timeout_graceful_shutdown=10, log_config=None, access_log=False,
-                            ws_per_message_deflate=False, ws_max_size=2**20)
+                            ws_per_message_deflate=False, ws_max_size=2**20, backlog=8192)
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so
     # atexit handlers run and the embedded PostgreSQL is stopped cleanly.

@@ -6,7 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
-    options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+    # No pre-ping: it costs round trips on every checkout. A connection broken by a database
+    # restart fails its request once (answered 503) and the pool discards the rest of its
+    # generation, so the next request reconnects.
+    options = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": False}
     options.update(kwargs)
     return create_async_engine(url, **options)
 
