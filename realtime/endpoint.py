@@ -12,6 +12,7 @@ from realtime.hub import Hub
 from realtime.protocol import BadFrame, dumps, error
 from realtime.auth import Identity
 from server.api.auth import SESSION_COOKIE
+from server.observability.metrics import OPEN_WEBSOCKETS
 
 
 def origin_allowed(conn: HTTPConnection, public_origin: str | None) -> bool:
@@ -89,6 +90,7 @@ class RealtimeEndpoint:
             return
         conn = hub.connect(send, user, since, _direct(receive))
         hub.check_kicked(conn, kicks_seen)  # signed out while we were looking the credential up
+        OPEN_WEBSOCKETS.inc()
         try:
             while True:
                 message = await receive()
@@ -112,6 +114,7 @@ class RealtimeEndpoint:
                     continue
                 await self._handle(hub, conn, text)
         finally:
+            OPEN_WEBSOCKETS.dec()
             if not conn.closed:
                 hub.detach(conn)
 

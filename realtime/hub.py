@@ -39,6 +39,7 @@ from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey
 from realtime.protocol import SERVICE_RESTART, UNAUTHORIZED, dumps, error, wire
 from server.services.access import can_read
+from server.observability.metrics import EVENTS_FANNED_OUT
 
 log = logging.getLogger("citybridge.realtime")
 
@@ -472,30 +473,34 @@ class Hub:
         """Hand events to every subscriber, yielding to the loop between slices of sockets."""
         subs = list(stream.subs.values())
         step = self.settings.fanout_slice
+        sent = 0
         for start in range(0, len(subs), step):
             for sub in subs[start:start + step]:
                 for event in events:
-                    self._offer(sub, event)
+                    sent += self._offer(sub, event)
             if start + step < len(subs):
                 await asyncio.sleep(0)
+        EVENTS_FANNED_OUT.inc(sent)
 
-    def _offer(self, sub: Sub, event: Event) -> None:
+    def _offer(self, sub: Sub, event: Event) -> bool:
+        """Send (or buffer) one event to one subscriber; True if it went to the socket now."""
         if not sub.active:
-            return
+            return False
         if not sub.live:
             if sub.buffer is not None:
                 if len(sub.buffer) >= self.settings.buffer_limit:
                     sub.buffer = None
                 else:
                     sub.buffer.append(event)
-            return
+            return False
         if event.id <= sub.pos:
-            return
+            return False
         sub.pos = event.id
         sub.conn.enqueue(event.frame, event.wire)
         if event.data is not None and self._revokes(sub, event):
             sub.live, sub.buffer, sub.recheck = False, [], True
             self._start_sync(sub)
+        return True
 
     # --- typing and presence --------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.harness import expect
 from tests.realtime_helpers import Live, post, thread
 
@@ -132,3 +134,24 @@ async def test_suspended_member_stops_receiving_at_once(server, world):
     later = [f for f in await member.quiet(1.0) if f.get("type") == "event" and f.get("space_id") == space]
     assert all(f["kind"] != "message.created" for f in later)
     await member.close()
+
+
+async def test_metrics_count_open_websockets_and_events_fanned_out(world, server):
+    def value(text: str, name: str) -> float:
+        match = re.search(rf"^{name} ([0-9.e+]+)$", text, re.M)
+        return float(match.group(1)) if match else 0.0
+
+    before = (await world.anonymous.get("/metrics")).text
+    first = await Live.open(server.base_url, world.member)
+    second = await Live.open(server.base_url, world.moderator)
+    for live in (first, second):
+        assert (await live.subscribe(world.space_a["id"]))["type"] == "subscribed"
+    expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Metrics", "body": "x"}), 201)
+    for live in (first, second):
+        await live.until(lambda f: f.get("kind") == "message.created")
+    during = (await world.anonymous.get("/metrics")).text
+    assert value(during, "citybridge_websockets_open") >= value(before, "citybridge_websockets_open") + 2
+    # thread.created and message.created, each to two sockets
+    assert value(during, "citybridge_events_fanned_out_total") >= value(before, "citybridge_events_fanned_out_total") + 4
+    await first.ws.close()
+    await second.ws.close()
