@@ -10,6 +10,7 @@ from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptat
 from .moderation import FLAG_STATES, AuditEntry, Flag
 from .reads import ChangelogHorizon, ReadPosition
 from .search import SearchIndexerState
+from .ratelimit import RateLimit
 
 __all__ = [
     "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
@@ -22,3 +23,4 @@ __all__ += [
 ]
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
+__all__ += ["RateLimit"]
