@@ -13,7 +13,7 @@ from search.text import ParsedQuery
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 KINDS = ("thread", "message", "practice", "file", "link")
 FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id")
@@ -80,6 +80,9 @@ class Result:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]]
+    # True when `total` and the facet counts were estimated from a sample of the (readable) matches,
+    # as engines do for very common words; the hits are exact either way.
+    total_is_estimate: bool = False
 
 
 class Engine(Protocol):

@@ -26,6 +26,11 @@ import asyncpg
 from search.documents import Loader, Targets
 from search.engine import Engine, EngineUnavailable
 
+try:  # the app's metrics; the indexer also runs without the server package (citybridge reindex, bench)
+    from server.observability.metrics import INDEXER_LAG
+except ImportError:  # pragma: no cover
+    INDEXER_LAG = None
+
 log = logging.getLogger("citybridge.search")
 
 NOTIFY_CHANNEL = "citybridge_events"
@@ -123,6 +128,8 @@ class Indexer:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._opened = False
+        # Why the last round failed (engine or database), None once a round succeeds: /readyz reports it.
+        self.last_error: str | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -150,6 +157,7 @@ class Indexer:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the database or the engine went away: wait, then start over
+                self.last_error = f"{type(error).__name__}: {error}"
                 failures += 1
                 delay = min(30.0, 0.5 * 2 ** min(failures, 6))
                 log.warning("search indexer: %s; retrying in %.1fs", error, delay)
@@ -170,7 +178,9 @@ class Indexer:
                 try:
                     busy = await self.step(conn)
                     failures = 0
+                    self.last_error = None
                 except EngineUnavailable as error:
+                    self.last_error = str(error)
                     failures += 1
                     delay = min(30.0, 0.25 * 2 ** min(failures, 7))
                     log.warning("search engine unavailable (%s); retrying in %.1fs", error, delay)
@@ -211,6 +221,7 @@ class Indexer:
             self.gaps = {}
             return True
         position = state["position"]
+        await self._report_lag(conn, position)
         if self.read_upto < position:
             self.read_upto, self.gaps = position, {}
 
@@ -247,7 +258,16 @@ class Indexer:
                 "WHERE name = $1 AND generation = $3 AND position = $4", self.name, new_position, generation, position)
             if updated != "UPDATE 1":
                 raise _StateLost()
+            await self._report_lag(conn, new_position)
         return len(rows) == self.batch
+
+    async def _report_lag(self, conn: asyncpg.Connection, position: int) -> None:
+        """The INDEXER_LAG gauge: event ids after the stored position (ids a rolled-back transaction
+        left unused count too, so it is an upper bound). Set before the engine is written to, so it
+        keeps growing while the engine fails."""
+        if INDEXER_LAG is not None:
+            newest = await conn.fetchval("SELECT coalesce(max(id), 0) FROM events")
+            INDEXER_LAG.set(max(0, newest - position))
 
     async def apply(self, conn: asyncpg.Connection, events) -> None:
         targets = Targets()

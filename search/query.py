@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from search import text
 from search.engine import Engine, EngineUnavailable, Filters, Request
 from search.text import Highlighter
+from server.observability.metrics import SEARCH_LATENCY
 
 # API filter name → engine facet field
 FACET_NAMES = {"kind": "kind", "lang": "lang", "theme": "themes", "city": "city_ids", "profile": "profiles",
@@ -76,12 +77,14 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
 async def search(engine: Engine, readable: list[int] | None, query: Query) -> dict:
     """Hits, facet counts and the total among the documents of `readable` spaces (None: every space)."""
     parsed = text.parse(query.q)
-    empty = {"hits": [], "total": 0, "facets": {name: {} for name in FACET_NAMES}, "has_more": False}
+    empty = {"hits": [], "total": 0, "total_is_estimate": False, "facets": {name: {} for name in FACET_NAMES},
+             "has_more": False}
     if parsed.empty and query.q.strip():
         return empty  # only punctuation: nothing can match
     if query.spaces is not None and readable is not None:
         # A space the asker cannot read is treated as one with nothing in it.
-        query.spaces = [s for s in query.spaces if s in set(readable)]
+        allowed = set(readable)
+        query.spaces = [s for s in query.spaces if s in allowed]
         if not query.spaces:
             return empty
     offset = min(query.offset, MAX_OFFSET)
@@ -94,16 +97,19 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             date_to=_epoch(query.date_to, True) if query.date_to else None,
         ),
         sort="date" if query.sort == "date" or parsed.empty else "relevance",
-        offset=offset, limit=query.limit, facets=tuple(FACET_NAMES.values()),
+        # Facets on the first page only: later pages keep the first page's (the frontend does).
+        offset=offset, limit=query.limit, facets=tuple(FACET_NAMES.values()) if offset == 0 else (),
     )
     try:
-        result = await engine.search(request)
+        with SEARCH_LATENCY.time():  # the engine's part: no auth, no snippets
+            result = await engine.search(request)
     except EngineUnavailable as error:
         raise SearchUnavailable(str(error)) from error
     highlighter = Highlighter(parsed)
     return {
         "hits": [_hit(h.document, highlighter) for h in result.hits],
         "total": result.total,
+        "total_is_estimate": result.total_is_estimate,
         "facets": {api: result.facets.get(field, {}) for api, field in FACET_NAMES.items()},
         "has_more": offset + len(result.hits) < min(result.total, MAX_OFFSET + query.limit),
     }
@@ -116,7 +122,8 @@ async def suggest(engine: Engine, readable: list[int] | None, q: str, limit: int
         return []
     parsed = text.ParsedQuery(terms=words)
     try:
-        found = await engine.suggest(parsed, prefix, readable, limit)
+        with SEARCH_LATENCY.time():
+            found = await engine.suggest(parsed, prefix, readable, limit)
     except EngineUnavailable as error:
         raise SearchUnavailable(str(error)) from error
     head = " ".join(t.text for t in words)

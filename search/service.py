@@ -26,7 +26,12 @@ async def running(app, database_url: str):
     try:
         from server.observability import readiness
 
-        readiness.register(app, "search", engine.generation)
+        async def check() -> None:
+            await engine.generation()  # the index (or Meilisearch) answers
+            if indexer.last_error is not None:  # the engine refuses writes: indexing is held up
+                raise EngineUnavailable(f"indexing is failing, retrying: {indexer.last_error}")
+
+        readiness.register(app, "search", check)
     except ImportError:
         pass
     indexer.start()

@@ -38,6 +38,7 @@ class Settings:
     rate_posts_per_minute: int = 30
     rate_uploads_per_minute: int = 10
     rate_searches_per_minute: int = 120
+    rate_suggestions_per_minute: int = 600
     metrics_token: str | None = None
     log_format: str = "json"
 
@@ -84,6 +85,7 @@ def load_settings() -> Settings:
         rate_posts_per_minute=_int("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30),
         rate_uploads_per_minute=_int("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10),
         rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
+        rate_suggestions_per_minute=_int("CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600),
         metrics_token=os.environ.get("CITYBRIDGE_METRICS_TOKEN") or None,
         log_format=os.environ.get("CITYBRIDGE_LOG_FORMAT", "json"),
     )

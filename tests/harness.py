@@ -82,7 +82,8 @@ def test_settings(data_dir: Path):
     # Rate limits are tested on a server of their own (tests/test_security_limits.py); here they
     # would only trip tests that post quickly.
     return replace(settings, argon2_memory_kib=1024, argon2_time_cost=1, rate_posts_per_minute=100_000,
-                   rate_uploads_per_minute=100_000, rate_searches_per_minute=100_000)
+                   rate_uploads_per_minute=100_000, rate_searches_per_minute=100_000,
+                   rate_suggestions_per_minute=100_000)
 
 
 class Client:
@@ -192,6 +193,7 @@ class ServerProcess:
                "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32, "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
                "CITYBRIDGE_ARGON2_TIME_COST": "1", "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
                "CITYBRIDGE_RATE_UPLOADS_PER_MINUTE": "0", "CITYBRIDGE_RATE_SEARCHES_PER_MINUTE": "0",
+               "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE": "0",
                **self.extra_env}
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log = open(self.data_dir / f"server-{self.port}.log", "wb")

@@ -216,3 +216,33 @@ async def test_typos_hold_on_later_pages_and_in_suggestions(engine):
     assert len((await find(engine, "sheltre", limit=2, offset=4)).hits) == 1
     assert await engine.suggest(text.ParsedQuery(terms=text.prefix_query("sheltre pro")[0]), "pro", None, 5) == [
         "programme"]
+
+
+async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_path, monkeypatch):
+    """Past EXACT_COUNT readable matches the total and facets come from a sample slice, scaled and flagged;
+    the hits stay exact, other spaces never count, and at or below the limit everything is exact."""
+    from search.engines import tantivy as module
+
+    engine = module.TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
+    await engine.open()
+    try:
+        await engine.upsert([doc(f"message:{i}", f"common words number {i}", space=1 + i % 2,
+                                 lang="en" if i % 4 else "fr") for i in range(1, 3201)]
+                            + [doc("message:9999", "rare common", space=3)])
+        exact = await find(engine, "common", [1, 2], limit=5)
+        assert exact.total == 3200 and not exact.total_is_estimate
+        assert exact.facets["space_id"] == {"1": 1600, "2": 1600} and exact.facets["lang"] == {"en": 2400, "fr": 800}
+
+        monkeypatch.setattr(module, "EXACT_COUNT", 1000)
+        estimated = await find(engine, "common", [1, 2], limit=5)
+        assert estimated.total_is_estimate
+        assert 2400 <= estimated.total <= 4000 and str(estimated.total).endswith("00")
+        assert set(estimated.facets["space_id"]) == {"1", "2"}  # space 3 is not readable: never counted
+        assert 1800 <= estimated.facets["lang"]["en"] <= 3000
+        assert [h.document["key"] for h in estimated.hits] == [h.document["key"] for h in exact.hits]
+        # A match set within the limit stays exact; so does a later page, which needs no facets.
+        assert not (await find(engine, "common", [3], limit=5)).total_is_estimate
+        later = await find(engine, "common", [1, 2], limit=5, offset=5, facets=())
+        assert later.total == 3200 and not later.total_is_estimate
+    finally:
+        await engine.close()

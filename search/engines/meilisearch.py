@@ -142,11 +142,11 @@ class MeilisearchEngine:
             found = await self._call(self.index.search(
                 query_string(request.query), hits_per_page=request.limit,
                 page=request.offset // request.limit + 1, **options))
-            total = found.total_hits or 0
+            total, estimated = found.total_hits or 0, False
         else:
             found = await self._call(self.index.search(
                 query_string(request.query), offset=request.offset, limit=request.limit, **options))
-            total = found.estimated_total_hits or 0
+            total, estimated = found.estimated_total_hits or 0, True
         hits = []
         for raw in found.hits:
             score = raw.pop("_rankingScore", 0.0)
@@ -154,7 +154,7 @@ class MeilisearchEngine:
             hits.append(Hit(raw, float(score)))
         facets = {name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
                   for name in request.facets}
-        return Result(hits, total, facets)
+        return Result(hits, total, facets, estimated)
 
     async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
                       limit: int) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import zlib
 from pathlib import Path
 
 import tantivy
@@ -48,6 +49,17 @@ def _sort_key(document: Document) -> int:
 def _facet_key(document: Document) -> str:
     return "\x1f".join((document.kind, document.lang, str(document.space_id), "\x1e".join(document.themes),
                         "\x1e".join(map(str, document.city_ids)), "\x1e".join(document.profiles)))
+# Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
+# from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
+# flagged as estimates: counting 100,000 matches of a stop word costs as much as ranking them.
+EXACT_COUNT = 10_000
+SAMPLE_SLICES = 16
+
+
+def _sample(key: str) -> int:
+    return zlib.crc32(key.encode()) % SAMPLE_SLICES
+
+
 TITLE_BOOST = 3.0
 PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
 Occur = tantivy.Occur
@@ -59,6 +71,7 @@ def _schema() -> tantivy.Schema:
     for name in _INT_FIELDS + ("city_ids",):
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     builder.add_integer_field("sort_key", fast=True)
+    builder.add_integer_field("sample", indexed=True)
     builder.add_text_field("facet_key", tokenizer_name="raw", index_option="basic", fast=True)
     for name in _KEYWORD_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
@@ -86,6 +99,7 @@ def _doc(document: Document) -> tantivy.Document:
     add_int("thread_id", document.thread_id)
     add_int("date", document.date)
     add_int("sort_key", _sort_key(document))
+    add_int("sample", _sample(document.key))
     add_text("facet_key", _facet_key(document))
     for city in document.city_ids:
         add_int("city_ids", city)
@@ -123,6 +137,14 @@ def _stored(doc: tantivy.Document) -> dict:
         out.setdefault(name, [])
     out.setdefault("lang", "")
     return out
+
+
+def _about(n: int) -> int:
+    """An estimate rounded to two significant digits, so it does not pretend to be exact."""
+    if n < 100:
+        return n
+    scale = 10 ** (len(str(n)) - 2)
+    return round(n / scale) * scale
 
 
 class TantivyEngine:
@@ -365,8 +387,19 @@ class TantivyEngine:
             return Result(hits, total, {})
         if not hits and request.offset == 0:  # nothing matched: no facet pass needed
             return Result([], 0, {name: {} for name in request.facets})
-        total, facets = self._facets(searcher, query, request.facets)
-        return Result(hits, total, facets)
+        if request.offset == 0 and len(hits) < request.limit:  # every match is on this page
+            return Result(hits, *self._facets(searcher, query, request.facets))
+        # Count a sample slice first: when it shows more than EXACT_COUNT matches, the scaled-up
+        # sample is the answer (flagged), else the exact count is cheap.
+        # A term query, not a term set: a set would build a bitset of the slice on every query.
+        slice_ = tantivy.Query.term_query(self.schema, "sample", 0)
+        sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, slice_)])
+        total, facets = self._facets(searcher, sampled, request.facets)
+        if total * SAMPLE_SLICES > EXACT_COUNT:
+            return Result(hits, _about(total * SAMPLE_SLICES),
+                          {name: {value: max(1, _about(count * SAMPLE_SLICES)) for value, count in counts.items()}
+                           for name, counts in facets.items()}, total_is_estimate=True)
+        return Result(hits, *self._facets(searcher, query, request.facets))
 
     @staticmethod
     def _top(searcher, query: tantivy.Query, request: Request):

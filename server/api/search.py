@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 from search import query as search_query
 from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
 from server.errors import Invalid, Unavailable
+from server.services import ratelimit
 from server.services.access import readable_space_ids
 from server.themes import THEMES
 
@@ -98,8 +106,12 @@ class SearchHit(BaseModel):
 class SearchOut(BaseModel):
     hits: list[SearchHit]
     total: int
+    total_is_estimate: bool = Field(
+        False, description="True when more than 10,000 readable documents match: `total` and the facet counts "
+                           "are then estimated from a sample (rounded to two significant digits); hits are exact.")
     facets: dict[str, dict[str, int]] = Field(
-        description="Counts per value of kind, lang, theme, city, profile and space, among readable documents.")
+        description="Counts per value of kind, lang, theme, city, profile and space, among readable documents; "
+                    "on the first page only (empty on later pages).")
     next_cursor: str | None
 
 
@@ -119,7 +131,7 @@ async def _readable(ctx: Context) -> list[int] | None:
 
 
 @endpoint("GET", "/api/search", summary="Search threads, messages and library resources of readable spaces",
-          tag="search", query=SearchParams, response=SearchOut, errors=(400, 401, 422, 503))
+          tag="search", query=SearchParams, response=SearchOut, errors=(400, 401, 422, 429, 503))
 async def search(ctx: Context):
     params: SearchParams = ctx.query
     if params.cursor is not None and params.page is not None:
@@ -141,6 +153,7 @@ async def search(ctx: Context):
         langs=params.lang, kinds=params.kind, date_from=params.date_from, date_to=params.date_to,
         sort=params.sort, offset=offset, limit=params.limit,
     )
+    await ratelimit.hit(ctx.db, ctx.user.id, "search", ctx.settings.rate_searches_per_minute)
     readable = await _readable(ctx)
     try:
         found = await search_query.search(_engine(ctx), readable, query)
@@ -151,8 +164,9 @@ async def search(ctx: Context):
 
 
 @endpoint("GET", "/api/search/suggest", summary="Complete the last word typed, from readable documents",
-          tag="search", query=SuggestParams, response=SuggestOut, errors=(401, 422, 503))
+          tag="search", query=SuggestParams, response=SuggestOut, errors=(401, 422, 429, 503))
 async def suggest(ctx: Context):
+    await ratelimit.hit(ctx.db, ctx.user.id, "suggest", ctx.settings.rate_suggestions_per_minute)
     readable = await _readable(ctx)
     try:
         items = await search_query.suggest(_engine(ctx), readable, ctx.query.q, ctx.query.limit)
