@@ -131,6 +131,9 @@ async def test_filters_sort_paging_and_suggest(world, database_url):
                           cursor=first["next_cursor"])
     assert first["hits"][1]["date"] >= second["hits"][0]["date"]
     assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+    # Later pages: the exact total again, no facets (the first page's stand).
+    assert second["total"] == 5 and not second["total_is_estimate"]
+    assert first["facets"]["kind"] == {"message": 5} and all(v == {} for v in second["facets"].values())
     assert (await search(world.member, q="mentoring", kind="thread", theme="employment"))["total"] == 2
     assert (await search(world.member, q="mentoring", city=str(world.cities[2]["id"])))["total"] == 0
     assert (await search(world.member, q="mentoring", profile="newer"))["total"] == 10
@@ -194,3 +197,29 @@ async def test_openapi_lists_search(world):
     assert "/api/search" in paths and "/api/search/suggest" in paths
     names = {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
     assert {"q", "space", "city", "profile", "theme", "lang", "kind", "from", "to", "sort", "cursor"} <= names
+
+
+async def test_search_and_suggest_are_rate_limited_per_user(world, settings, database_url):
+    from dataclasses import replace
+
+    import httpx
+
+    from tests.conftest import PASSWORD
+    from tests.harness import ServerThread
+
+    node = ServerThread(replace(settings, rate_searches_per_minute=3, rate_suggestions_per_minute=2),
+                        database_url).start()
+    try:
+        async with httpx.AsyncClient(base_url=node.base_url) as client:
+            expect(await client.post("/api/session", json={"email": "member@danang.test", "password": PASSWORD}), 200)
+            for _ in range(3):
+                answer = expect(await client.get("/api/search", params={"q": "anything"}), 200)
+                assert answer["total_is_estimate"] is False
+            refused = await client.get("/api/search", params={"q": "anything"})
+            assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+            assert refused.json()["error"]["code"] == "rate_limited"
+            for _ in range(2):
+                expect(await client.get("/api/search/suggest", params={"q": "any"}), 200)  # a bucket of its own
+            assert (await client.get("/api/search/suggest", params={"q": "any"})).status_code == 429
+    finally:
+        node.stop()

@@ -181,7 +181,11 @@ class TantivyEngine:
                 await asyncio.to_thread(writer.wait_merging_threads)
 
     async def generation(self) -> str:
-        return f"tantivy:{SCHEMA_VERSION}:{(self.path / 'generation').read_text().strip()}"
+        try:
+            marker = (self.path / "generation").read_text().strip()
+        except OSError as error:  # the index directory is gone or unreadable (an unmounted volume, say)
+            raise EngineUnavailable(f"cannot read the search index at {self.path}: {error}") from error
+        return f"tantivy:{SCHEMA_VERSION}:{marker}"
 
     def _writer_or_open(self) -> tantivy.IndexWriter:
         if self._writer is None:
