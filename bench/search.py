@@ -278,6 +278,9 @@ async def main() -> None:
                       "api_p95_ms": percentile(api_times, 95),
                       "api_floor_p95_ms": percentile(floor_times, 95), "pg_any_p95_ms": percentile(any_word, 95)}))
     embedded.stop(workdir)
+    import shutil
+
+    shutil.rmtree(workdir, ignore_errors=True)  # as the docstring promises: nothing left behind
 
 
 if __name__ == "__main__":
