@@ -159,7 +159,8 @@ class Indexer:
             except Exception as error:  # the database or the engine went away: wait, then start over
                 self.last_error = f"{type(error).__name__}: {error}"
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                # Short ceiling: after a database restart the index should catch up within seconds.
+                delay = min(5.0, 0.25 * 2 ** min(failures, 5))
                 log.warning("search indexer: %s; retrying in %.1fs", error, delay)
                 self.is_leader = False
                 await asyncio.sleep(delay)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 async def test_sign_in_shows_errors_then_home_with_city_pairs(world, sessions):
     s = await sessions()
-    await s.goto("/spaces/1")
+    await s.goto(f"/spaces/{world.space_a['id']}")
     await expect(s.page.get_by_role("heading", name="Sign in")).to_be_visible()
     await assert_accessible(s.page, "sign in")
     await s.screenshot("01-sign-in")
