@@ -1,0 +1,120 @@
+"""How errors become answers: every failure a client can meet gets the one error shape.
+
+ApiError carries its own status. Starlette's 404/405 are reshaped. Anything else is classified:
+a file-system failure (503, nothing saved), text PostgreSQL cannot store (422), an id beyond a
+column's range (404), the database being unreachable (503 with Retry-After), or a bug (500).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+import asyncpg
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server.api.framework import error_response
+from server.errors import ApiError, Invalid, NotFound, Unavailable
+from server.observability import metrics
+
+log = logging.getLogger("citybridge")
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
+
+
+async def api_error(request: Request, error: ApiError) -> JSONResponse:
+    return error_response(error)
+
+
+async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+    code = HTTP_CODES.get(error.status_code, "error")
+    message = {404: "No such route.", 405: "This route does not take that method."}.get(error.status_code, error.detail)
+    return JSONResponse({"error": {"code": code, "message": message, "fields": {}}},
+                        status_code=error.status_code, headers=getattr(error, "headers", None))
+
+
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asyncpg.PostgresConnectionError,
+                 asyncpg.exceptions.OperatorInterventionError, asyncpg.InterfaceError,
+                 asyncpg.exceptions.TooManyConnectionsError)
+
+
+# Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.
+DOWN_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+# PostgreSQL refuses NUL characters in text (22021) and characters it cannot encode (22P05).
+UNSTORABLE_TEXT_SQLSTATES = ("22021", "22P05")
+
+
+def _causes(error: BaseException):
+    seen, current = 0, getattr(error, "orig", None) or error.__cause__
+    while current is not None and seen < 5:
+        yield current
+        current, seen = current.__cause__ or current.__context__, seen + 1
+
+
+def _sqlstates(error: BaseException):
+    return [str(getattr(cause, "sqlstate", "") or "") for cause in _causes(error)]
+
+
+def _is_connection_failure(error: Exception) -> bool:
+    if isinstance(error, DATABASE_DOWN):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # SQLAlchemy wraps driver errors (e.g. "the database system is shutting down" while connecting)
+    # in a plain DBAPIError; the driver's exception is further down the chain.
+    return any(isinstance(cause, DATABASE_DOWN) or str(getattr(cause, "sqlstate", "") or "").startswith(DOWN_SQLSTATES)
+               for cause in _causes(error))
+
+
+def _raised_by_database_driver(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if "/sqlalchemy/" in name or "/asyncpg/" in name:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def _is_storage_failure(error: Exception) -> bool:
+    """An OSError from the file system (full, read-only, not writable), not from reaching PostgreSQL."""
+    return (isinstance(error, OSError) and not isinstance(error, ConnectionError)
+            and not _raised_by_database_driver(error))
+
+
+async def unexpected(request: Request, error: Exception) -> JSONResponse:
+    if _is_storage_failure(error):
+        log.error("file storage failed: %s", error)
+        full = error.errno in STORAGE_FULL
+        return error_response(Unavailable(
+            "The server's file storage is full; nothing was saved." if full
+            else "The server could not write to its file storage; nothing was saved.",
+            code="storage_full" if full else "storage_unavailable", headers={"Retry-After": "60"}))
+    if isinstance(error, DBAPIError) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
+        return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"))
+    if isinstance(error, DBAPIError) and ("22003" in _sqlstates(error)
+                                          or any(isinstance(c, OverflowError) for c in _causes(error))):
+        # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
+        return error_response(NotFound("No such item."))
+    if _is_connection_failure(error):
+        metrics.DATABASE_UNAVAILABLE.inc()
+        log.warning("database unavailable: %s", error)
+        return error_response(Unavailable("The database is unavailable; try again shortly.",
+                                          headers={"Retry-After": "2"}))
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse({"error": {"code": "internal", "message": "Something went wrong on our side.", "fields": {}}},
+                        status_code=500)
+
+
+def exception_handlers() -> dict:
+    # The database and driver failures are listed by type so Starlette handles them inside the
+    # middleware (not in the outermost 500 handler): their answers get the request id, the
+    # security headers and the metrics too.
+    return {ApiError: api_error, HTTPException: http_error, Exception: unexpected,
+            **{kind: unexpected for kind in (*DATABASE_DOWN, DBAPIError)}}
