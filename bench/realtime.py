@@ -17,7 +17,6 @@ import base64
 import json
 import os
 import random
-import statistics
 import struct
 import subprocess
 import sys

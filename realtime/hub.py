@@ -33,7 +33,7 @@ from realtime import log as changelog
 from realtime import retention
 from realtime.auth import Identity, credential_key, lookup
 from realtime.batch import Batcher
-from realtime.bus import EVENTS_CHANNEL, SIGNALS_CHANNEL, Listener
+from realtime.bus import SIGNALS_CHANNEL, Listener
 from realtime.config import RealtimeSettings
 from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey

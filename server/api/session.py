@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
 
 from server.api import schemas as s
 from server.api.auth import SESSION_COOKIE, session_cookie
