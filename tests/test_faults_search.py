@@ -20,6 +20,7 @@ import pytest
 from search.engine import SCHEMA_VERSION
 from tests.harness import PrivateCluster, ServerProcess, asyncpg_dsn, expect
 from tests.test_faults import Ledger, assert_durable, seed, server_errors
+from tests.test_search_api import indexed
 
 
 @pytest.fixture(scope="module")
@@ -28,21 +29,6 @@ def cluster():
         cluster = PrivateCluster(Path(root))
         yield cluster
         cluster.close()
-
-
-async def caught_up(url: str, timeout: float) -> None:
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            row = await conn.fetchrow("SELECT (SELECT coalesce(max(id), 0) FROM events) AS newest, "
-                                      "(SELECT max(position) FROM search_indexer_state) AS position")
-            if row["position"] is not None and row["position"] >= row["newest"]:
-                return
-            assert time.monotonic() < deadline, f"the indexer is at {row['position']} of {row['newest']}"
-            await asyncio.sleep(0.1)
-    finally:
-        await conn.close()
 
 
 async def readiness(base_url: str) -> httpx.Response:
@@ -60,7 +46,7 @@ async def test_search_outage_loses_nothing_and_readyz_reports_it(cluster, tmp_pa
     broken = False
     try:
         posters, thread_id = await seed(url, server.base_url)
-        await caught_up(url, 30)
+        await indexed(url, 30)
         assert (await readiness(server.base_url)).status_code == 200
         ledger, stop = Ledger(), asyncio.Event()
         workers = [asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop, interval=0.05))
@@ -95,7 +81,7 @@ async def test_search_outage_loses_nothing_and_readyz_reports_it(cluster, tmp_pa
         assert not ledger.unexpected and not ledger.unanswered, (ledger.unexpected[:3], server_errors(server))
         await assert_durable(url, ledger.acked)
 
-        await caught_up(url, 40)
+        await indexed(url, 40)
         deadline = time.monotonic() + 20
         while (ready := await readiness(server.base_url)).status_code != 200:
             assert time.monotonic() < deadline, ready.text
