@@ -57,8 +57,12 @@ def can_read(user: User, space: Space, membership: Membership | None) -> bool:
     return membership is not None and membership.state == "active"
 
 
-async def space_access(db: AsyncSession, user: User, space_id: int, *, for_update: bool = False) -> SpaceAccess:
-    """The space and the user's standing in it, or NotFound if they may not read it."""
+async def space_access(db: AsyncSession, user: User, space_id: int, *, for_update: bool = False,
+                       missing: str = "No such space.") -> SpaceAccess:
+    """The space and the user's standing in it, or NotFound if they may not read it.
+
+    Things inside a space pass `missing` ("No such flag.") so that an unreadable space's
+    flag is answered exactly like a flag that does not exist."""
     query = (
         select(Space, Membership)
         .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == user.id))
@@ -68,7 +72,7 @@ async def space_access(db: AsyncSession, user: User, space_id: int, *, for_updat
         query = query.with_for_update(of=Space)
     row = (await db.execute(query)).first()
     if row is None or not can_read(user, row.Space, row.Membership):
-        raise NotFound("No such space.")
+        raise NotFound(missing)
     return SpaceAccess(row.Space, row.Membership, user)
 
 

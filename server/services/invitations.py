@@ -107,10 +107,7 @@ async def revoke(db: AsyncSession, actor: User, invitation_id: int) -> None:
     invitation = await db.get(Invitation, invitation_id, with_for_update=True)
     if invitation is None or invitation.accepted_at is not None:
         raise NotFound("No such pending invitation.")
-    try:
-        access = await space_access(db, actor, invitation.space_id)
-    except NotFound:
-        raise NotFound("No such pending invitation.") from None
+    access = await space_access(db, actor, invitation.space_id, missing="No such pending invitation.")
     access.require_moderator()
     await db.delete(invitation)
 

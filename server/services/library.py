@@ -113,10 +113,7 @@ async def resource_access(db: AsyncSession, actor: User, resource_id: int, *,
     resource = await db.scalar(query)
     if resource is None:
         raise NotFound("No such resource.")
-    try:
-        access = await space_access(db, actor, resource.space_id)
-    except NotFound:
-        raise NotFound("No such resource.") from None
+    access = await space_access(db, actor, resource.space_id, missing="No such resource.")
     if not _visible(resource, access):
         raise NotFound("No such resource.")
     return resource, access
@@ -496,10 +493,7 @@ async def _collection_access(db: AsyncSession, actor: User, collection_id: int) 
     collection = await db.scalar(select(Collection).where(Collection.id == collection_id).with_for_update())
     if collection is None:
         raise NotFound("No such collection.")
-    try:
-        access = await space_access(db, actor, collection.space_id)
-    except NotFound:
-        raise NotFound("No such collection.") from None
+    access = await space_access(db, actor, collection.space_id, missing="No such collection.")
     return collection, access
 
 

@@ -30,7 +30,8 @@ async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[
     return markdown.render(parsed, mentions), sorted(set(mentions.values()))
 
 
-async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, SpaceAccess]:
+async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False,
+                        missing: str = "No such thread.") -> tuple[Thread, SpaceAccess]:
     """The thread and the actor's standing in its space; NotFound if they may not read it."""
     # One round trip: the thread, its space and the actor's membership (the rule is access.can_read).
     query = (
@@ -43,7 +44,7 @@ async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_up
         query = query.with_for_update(of=Thread)
     row = (await db.execute(query)).first()
     if row is None or not can_read(actor, row.Space, row.Membership):
-        raise NotFound("No such thread.")
+        raise NotFound(missing)
     return row.Thread, SpaceAccess(row.Space, row.Membership, actor)
 
 
@@ -51,10 +52,7 @@ async def message_access(db: AsyncSession, actor: User, message_id: int) -> tupl
     message = await db.scalar(select(Message).where(Message.id == message_id).with_for_update())
     if message is None or message.deleted_at is not None:
         raise NotFound("No such message.")
-    try:
-        thread, access = await thread_access(db, actor, message.thread_id)
-    except NotFound:
-        raise NotFound("No such message.") from None
+    thread, access = await thread_access(db, actor, message.thread_id, missing="No such message.")
     if message.hidden_at is not None and not access.is_moderator and message.author_id != actor.id:
         raise NotFound("No such message.")
     return message, thread, access

@@ -105,10 +105,7 @@ async def resolve_flag(db: AsyncSession, actor: User, flag_id: int, action: str,
     flag = await db.scalar(select(Flag).where(Flag.id == flag_id).with_for_update())
     if flag is None:
         raise NotFound("No such flag.")
-    try:
-        access = await space_access(db, actor, flag.space_id)
-    except NotFound:
-        raise NotFound("No such flag.") from None
+    access = await space_access(db, actor, flag.space_id, missing="No such flag.")
     access.require_moderator()
     if flag.state != "open":
         raise Conflict("This flag is already resolved.", code="already_resolved")
