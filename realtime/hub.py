@@ -242,16 +242,22 @@ class Hub:
         if sub.present:
             self._leave(key[1], conn.user_id)
 
-    async def _init_cursor(self, stream: Stream) -> None:
+    async def _latest_and_epoch(self, stream: Stream) -> tuple[int, int] | None:
+        """The stream's newest id and the log's epoch, retrying while the database is away;
+        None once the stream is no longer followed."""
         while self.streams.get(stream.key) is stream:
             try:
-                latest, stream.epoch = await changelog.latest_and_epoch(self.pool, stream.key)
-                break
+                return await changelog.latest_and_epoch(self.pool, stream.key)
             except Exception as failure:
                 log.warning("realtime: cannot read the change log: %s", failure)
                 await asyncio.sleep(1)
-        else:
+        return None
+
+    async def _init_cursor(self, stream: Stream) -> None:
+        found = await self._latest_and_epoch(stream)
+        if found is None:
             return
+        latest, stream.epoch = found
         stream.cursor = stream.floor = latest
         stream.ready.set()
         self._mark(stream.key)
@@ -260,15 +266,10 @@ class Hub:
         """Ids only grow, unless the database was emptied or restored behind our back (tests
         truncate between cases): then start the stream afresh from the log's newest event."""
         try:
-            while self.streams.get(stream.key) is stream:
-                try:
-                    latest, epoch = await changelog.latest_and_epoch(self.pool, stream.key)
-                    break
-                except Exception as failure:
-                    log.warning("realtime: cannot read the change log: %s", failure)
-                    await asyncio.sleep(1)
-            else:
+            found = await self._latest_and_epoch(stream)
+            if found is None:
                 return
+            latest, epoch = found
             if epoch != stream.epoch or (stream.cursor is not None and latest < stream.cursor):
                 fresh = Stream(stream.key)
                 fresh.subs = stream.subs
