@@ -55,8 +55,11 @@ async def update_city(db: AsyncSession, actor: User, city_id: int, changes: dict
             setattr(city, key, changes[key])
     await db.flush()
     # Spaces show their cities (and search filters on their profiles): tell each space.
-    for space_id in (await db.scalars(select(SpaceCity.space_id).where(SpaceCity.city_id == city.id))).all():
-        space = await db.get(Space, space_id)
-        cities = (await spaces.cities_of(db, [space_id]))[space_id]
-        await changelog.record(db, "space.updated", space_view(space, cities), space_id=space_id)
+    paired = (await db.scalars(
+        select(Space).join(SpaceCity, SpaceCity.space_id == Space.id).where(SpaceCity.city_id == city.id)
+        .order_by(Space.id)
+    )).all()
+    cities = await spaces.cities_of(db, [space.id for space in paired])
+    for space in paired:
+        await changelog.record(db, "space.updated", space_view(space, cities[space.id]), space_id=space.id)
     return city
