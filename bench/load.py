@@ -24,9 +24,11 @@ from collections import defaultdict
 import httpx
 import websockets
 
-WORDS = ("housing integration employment language course mentoring health clinic school enrolment "
-         "transport pass social services intercultural dialogue media perception labour rights "
-         "entrepreneurship microcredit welcome desk volunteers").split()
+WORDS = (
+    "housing integration employment language course mentoring health clinic school enrolment "
+    "transport pass social services intercultural dialogue media perception labour rights "
+    "entrepreneurship microcredit welcome desk volunteers"
+).split()
 MIX = [("list_threads", 25), ("read_messages", 30), ("post_message", 20), ("search", 15), ("me", 10)]
 
 
@@ -55,24 +57,34 @@ async def setup(base_url: str, email: str, password: str, users: int, threads: i
         admin.headers["X-CSRF-Token"] = session["csrf_token"]
         tag = uuid.uuid4().hex[:6]
         cities = []
-        for name, country, profile in ((f"Antwerp {tag}", "Belgium", "traditional"),
-                                       (f"Da Nang {tag}", "Vietnam", "newer")):
+        for name, country, profile in (
+            (f"Antwerp {tag}", "Belgium", "traditional"),
+            (f"Da Nang {tag}", "Vietnam", "newer"),
+        ):
             response = await admin.post("/api/cities", json={"name": name, "country": country, "profile": profile})
             response.raise_for_status()
             cities.append(response.json()["id"])
         space = (await admin.post("/api/spaces", json={"name": f"Bench {tag}", "city_ids": cities})).json()
         thread_ids = []
         for n in range(threads):
-            created = (await admin.post(f"/api/spaces/{space['id']}/threads",
-                                        json={"title": f"Bench thread {n}", "body": sentence()})).json()
+            created = (
+                await admin.post(
+                    f"/api/spaces/{space['id']}/threads", json={"title": f"Bench thread {n}", "body": sentence()}
+                )
+            ).json()
             thread_ids.append(created["thread"]["id"] if "thread" in created else created["id"])
 
         async def member(n: int) -> str:
-            invitation = (await admin.post("/api/invitations", json={
-                "email": f"bench-{tag}-{n}@bench.test", "space_id": space["id"]})).json()
+            invitation = (
+                await admin.post(
+                    "/api/invitations", json={"email": f"bench-{tag}-{n}@bench.test", "space_id": space["id"]}
+                )
+            ).json()
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-                accepted = await client.post(f"/api/invitations/{invitation['token']}/accept",
-                                             json={"name": f"Bench User {n}", "password": "bench password"})
+                accepted = await client.post(
+                    f"/api/invitations/{invitation['token']}/accept",
+                    json={"name": f"Bench User {n}", "password": "bench password"},
+                )
                 accepted.raise_for_status()
                 client.headers["X-CSRF-Token"] = accepted.json()["csrf_token"]
                 token = await client.post("/api/tokens", json={"name": "bench"})
@@ -86,9 +98,8 @@ async def setup(base_url: str, email: str, password: str, users: int, threads: i
 
 
 async def user(base_url: str, token: str, space_id: int, thread_ids: list[int], stats: Stats, until: float) -> None:
-    ops, weights = zip(*MIX)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30,
-                                 headers={"Authorization": f"Bearer {token}"}) as client:
+    ops, weights = zip(*MIX, strict=False)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
         while time.monotonic() < until:
             op = random.choices(ops, weights)[0]
             thread = random.choice(thread_ids)
@@ -97,8 +108,9 @@ async def user(base_url: str, token: str, space_id: int, thread_ids: list[int], 
             elif op == "read_messages":
                 request = client.get(f"/api/threads/{thread}/messages", params={"limit": 50, "direction": "backward"})
             elif op == "post_message":
-                request = client.post(f"/api/threads/{thread}/messages",
-                                      json={"body": sentence(), "client_id": uuid.uuid4().hex})
+                request = client.post(
+                    f"/api/threads/{thread}/messages", json={"body": sentence(), "client_id": uuid.uuid4().hex}
+                )
             elif op == "search":
                 request = client.get("/api/search", params={"q": " ".join(random.sample(WORDS, 2))})
             else:
@@ -121,8 +133,10 @@ async def listener(base_url: str, token: str, space_id: int, counts: dict, until
             await socket.send(json.dumps({"type": "subscribe", "space_id": space_id}))
             while time.monotonic() < until:
                 try:
-                    frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=max(0.1, until - time.monotonic())))
-                except asyncio.TimeoutError:
+                    frame = json.loads(
+                        await asyncio.wait_for(socket.recv(), timeout=max(0.1, until - time.monotonic()))
+                    )
+                except TimeoutError:
                     break
                 if frame.get("type") == "event":
                     counts["events"] += 1
@@ -147,28 +161,35 @@ async def main() -> None:
     args = parser.parse_args()
 
     print(f"setting up {args.users} users against {args.base_url} …", flush=True)
-    tokens, space_id, thread_ids = await setup(args.base_url, args.admin_email, args.admin_password,
-                                               args.users, args.threads)
+    tokens, space_id, thread_ids = await setup(
+        args.base_url, args.admin_email, args.admin_password, args.users, args.threads
+    )
     stats, counts = Stats(), defaultdict(int)
     started = time.monotonic()
     until = started + args.duration
     print(f"running for {args.duration:g}s …", flush=True)
-    await asyncio.gather(*(user(args.base_url, t, space_id, thread_ids, stats, until) for t in tokens),
-                         *(listener(args.base_url, t, space_id, counts, until) for t in tokens))
+    await asyncio.gather(
+        *(user(args.base_url, t, space_id, thread_ids, stats, until) for t in tokens),
+        *(listener(args.base_url, t, space_id, counts, until) for t in tokens),
+    )
     elapsed = time.monotonic() - started
 
     total = sum(len(v) for v in stats.latencies.values())
     errors = sum(stats.errors.values())
-    print(f"\n{total} requests in {elapsed:.1f}s = {total / elapsed:.1f} req/s, {errors} errors; "
-          f"{counts['open']} websockets held ({counts['failed']} failed), {counts['events']} events received\n")
+    print(
+        f"\n{total} requests in {elapsed:.1f}s = {total / elapsed:.1f} req/s, {errors} errors; "
+        f"{counts['open']} websockets held ({counts['failed']} failed), {counts['events']} events received\n"
+    )
     print(f"{'operation':<15}{'count':>7}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for op, _ in MIX:
         values = stats.latencies.get(op, [])
         if not values:
             continue
         ms = [v * 1000 for v in values]
-        print(f"{op:<15}{len(ms):>7}{stats.errors[op]:>8}{len(ms) / elapsed:>8.1f}{statistics.median(ms):>9.1f}"
-              f"{percentile(ms, 95):>9.1f}{percentile(ms, 99):>9.1f}{max(ms):>9.1f}")
+        print(
+            f"{op:<15}{len(ms):>7}{stats.errors[op]:>8}{len(ms) / elapsed:>8.1f}{statistics.median(ms):>9.1f}"
+            f"{percentile(ms, 95):>9.1f}{percentile(ms, 99):>9.1f}{max(ms):>9.1f}"
+        )
     for op, sample in stats.error_samples.items():
         print(f"first {op} error: {sample}")
     if counts.get("error"):

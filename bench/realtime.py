@@ -51,6 +51,7 @@ def ms(value: float) -> str:
 
 # --- a light websocket client -------------------------------------------------------------------
 
+
 class LightWS(asyncio.Protocol):
     """Just enough of RFC 6455 for a benchmark client: no fragmentation, no extensions."""
 
@@ -75,7 +76,7 @@ class LightWS(asyncio.Protocol):
             if end < 0:
                 return
             status = bytes(buffer[:12])
-            del buffer[:end + 4]
+            del buffer[: end + 4]
             if b" 101" not in status:
                 if not self.open.done():
                     self.open.set_exception(ConnectionError(status.decode(errors="replace")))
@@ -96,8 +97,8 @@ class LightWS(asyncio.Protocol):
                 length, offset = struct.unpack_from(">Q", buffer, 2)[0], 10
             if len(buffer) < offset + length:
                 return
-            payload = bytes(buffer[offset:offset + length])
-            del buffer[:offset + length]
+            payload = bytes(buffer[offset : offset + length])
+            del buffer[: offset + length]
             if opcode == 1:
                 self.on_text(self, payload)
             elif opcode == 9:
@@ -131,8 +132,9 @@ class LightWS(asyncio.Protocol):
             self.transport.abort()
 
 
-async def ws_connect(port: int, on_text, path: str = "/ws", token: str | None = None,
-                     state: dict | None = None) -> LightWS:
+async def ws_connect(
+    port: int, on_text, path: str = "/ws", token: str | None = None, state: dict | None = None
+) -> LightWS:
     loop = asyncio.get_running_loop()
     _, protocol = await loop.create_connection(lambda: LightWS(on_text), "127.0.0.1", port)
     protocol.state.update(state or {})
@@ -140,11 +142,13 @@ async def ws_connect(port: int, on_text, path: str = "/ws", token: str | None = 
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
     protocol.transport.write(
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{auth}\r\n".encode())
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{auth}\r\n".encode()
+    )
     return await asyncio.wait_for(protocol.open, 30)
 
 
 # --- a light keep-alive HTTP client -------------------------------------------------------------
+
 
 class RawHTTP:
     def __init__(self, port: int, token: str) -> None:
@@ -157,7 +161,9 @@ class RawHTTP:
         data = json.dumps(body).encode() if body is not None else b""
         self.writer.write(
             f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {self.token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+            + data
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         length = 0
@@ -176,14 +182,15 @@ def seq_of(payload: bytes) -> int | None:
     if start < 0:
         return None
     end = payload.find(b"-", start + 6)
-    return int(payload[start + 6:end])
+    return int(payload[start + 6 : end])
 
 
 def event_id(payload: bytes) -> int:
-    return int(payload[EVENT_HEAD:payload.index(b",", EVENT_HEAD)])
+    return int(payload[EVENT_HEAD : payload.index(b",", EVENT_HEAD)])
 
 
 # --- servers ------------------------------------------------------------------------------------
+
 
 class Server:
     def __init__(self, database_url: str, data_dir: Path, secret: str) -> None:
@@ -191,16 +198,27 @@ class Server:
 
         self.port = free_port()
         self.log_path = data_dir / f"server-{self.port}.log"
-        env = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(data_dir),
-               "CITYBRIDGE_SECRET_KEY": secret, "CITYBRIDGE_LOOP_MONITOR": "1",
-               "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0", "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
-               "CITYBRIDGE_ARGON2_TIME_COST": "1", "CITYBRIDGE_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CITYBRIDGE_DATA": str(data_dir),
+            "CITYBRIDGE_SECRET_KEY": secret,
+            "CITYBRIDGE_LOOP_MONITOR": "1",
+            "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
+            "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
+            "CITYBRIDGE_ARGON2_TIME_COST": "1",
+            "CITYBRIDGE_LOG_LEVEL": "WARNING",
+        }
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(self.port)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=lambda: pin(SERVER_CPU))
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: pin(SERVER_CPU),
+        )
 
-    async def ready(self) -> "Server":
+    async def ready(self) -> Server:
         for _ in range(600):
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -221,8 +239,11 @@ class Server:
         return psutil.Process(self.process.pid).memory_info().rss
 
     def max_loop_lag(self) -> str:
-        lags = [line.split("max event-loop lag ")[1].split(")")[0] + ")" for line in self.log_path.read_text().splitlines()
-                if "max event-loop lag" in line]
+        lags = [
+            line.split("max event-loop lag ")[1].split(")")[0] + ")"
+            for line in self.log_path.read_text().splitlines()
+            if "max event-loop lag" in line
+        ]
         return lags[-1] if lags else "n/a (no report yet)"
 
     def stop(self) -> None:
@@ -233,7 +254,8 @@ class Server:
             self.process.kill()
 
 
-BASELINE = """
+BASELINE = (
+    """
 import asyncio, os, sys
 os.sched_setaffinity(0, {%d})
 from websockets.asyncio.server import serve, broadcast
@@ -253,10 +275,13 @@ async def main():
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), compression=None, max_queue=None):
         await asyncio.Future()
 asyncio.run(main())
-""" % SERVER_CPU
+"""
+    % SERVER_CPU
+)
 
 
 # --- seeding ------------------------------------------------------------------------------------
+
 
 async def seed(database_url: str, port: int) -> dict:
     """An admin (the poster), a member (the subscribers) with API tokens, a space and threads."""
@@ -270,10 +295,12 @@ async def seed(database_url: str, port: int) -> dict:
     engine = create_async_engine(database_url)
     async with session_factory(engine)() as db:
         suffix = os.urandom(3).hex()
-        admin = await accounts.create_user(db, email=f"admin-{suffix}@bench.test", name="Bench Admin",
-                                           password="bench password", is_admin=True)
-        member = await accounts.create_user(db, email=f"member-{suffix}@bench.test", name="Bench Member",
-                                            password="bench password")
+        admin = await accounts.create_user(
+            db, email=f"admin-{suffix}@bench.test", name="Bench Admin", password="bench password", is_admin=True
+        )
+        member = await accounts.create_user(
+            db, email=f"member-{suffix}@bench.test", name="Bench Member", password="bench password"
+        )
         _, admin_token = await accounts.create_api_token(db, admin, "bench")
         _, member_token = await accounts.create_api_token(db, member, "bench")
         await db.commit()
@@ -295,6 +322,7 @@ async def seed(database_url: str, port: int) -> dict:
 
 
 # --- scenarios ----------------------------------------------------------------------------------
+
 
 async def open_many(count: int, connect, parallel: int = 200) -> list:
     sockets: list = []
@@ -330,10 +358,12 @@ async def fanout(port: int, subscribers: int, rate: float, seconds: float, *, ct
                 last_at[seq] = loop.time()
 
     if ctx is not None:  # Citybridge
+
         async def connect():
             ws = await ws_connect(port, on_text, token=ctx["member"])
             ws.send(json.dumps({"type": "subscribe", "space_id": ctx["space"]}))
             return ws
+
         http = RawHTTP(port, ctx["admin"])
         thread = ctx["threads"][0]
 
@@ -342,16 +372,19 @@ async def fanout(port: int, subscribers: int, rate: float, seconds: float, *, ct
             assert status == 201, status
             return loop.time()
     else:  # the bare websockets baseline
+
         async def connect():
             return await ws_connect(port, on_text, path="/sub")
+
         acks: asyncio.Queue = asyncio.Queue()
         poster = await ws_connect(port, lambda ws, p: acks.put_nowait(loop.time()), path="/poster")
         # the same size as the event frames Citybridge sends for these posts
         filler = "x" * 700
 
         async def publish(seq: int) -> float:
-            poster.send(json.dumps({"type": "event", "kind": "message.created", "body": f"bench-{seq}-end",
-                                    "pad": filler}))
+            poster.send(
+                json.dumps({"type": "event", "kind": "message.created", "body": f"bench-{seq}-end", "pad": filler})
+            )
             return await acks.get()
 
     sockets = await open_many(subscribers, connect)
@@ -373,8 +406,13 @@ async def fanout(port: int, subscribers: int, rate: float, seconds: float, *, ct
     for ws in sockets:
         ws.abort()
     latencies = [last_at[s] - accepted[s] for s in accepted if s in last_at]
-    return {"p50": pct(latencies, 50), "p99": pct(latencies, 99), "complete": len(latencies), "posts": total,
-            "post_p99": pct(post_latency, 99)}
+    return {
+        "p50": pct(latencies, 50),
+        "p99": pct(latencies, 99),
+        "complete": len(latencies),
+        "posts": total,
+        "post_p99": pct(post_latency, 99),
+    }
 
 
 async def connections(server: Server, ctx: dict, target: int) -> dict:
@@ -392,8 +430,9 @@ async def connections(server: Server, ctx: dict, target: int) -> dict:
     failure = None
     for start in range(0, target, 1000):
         try:
-            sockets += await open_many(min(1000, target - start), lambda: ws_connect(server.port, on_text,
-                                                                                   token=ctx["member"]))
+            sockets += await open_many(
+                min(1000, target - start), lambda: ws_connect(server.port, on_text, token=ctx["member"])
+            )
         except Exception as error:  # the process's file limit, or memory: report how far it got
             failure = f"{type(error).__name__}: {error}"
             break
@@ -405,8 +444,14 @@ async def connections(server: Server, ctx: dict, target: int) -> dict:
     alive = sum(1 for ws in sockets if not ws.closed.done())
     for ws in sockets:
         ws.abort()
-    return {"held": alive, "authenticated": ready, "rss_before": before, "rss_after": after,
-            "per_connection": (after - before) / max(1, alive), "failure": failure}
+    return {
+        "held": alive,
+        "authenticated": ready,
+        "rss_before": before,
+        "rss_after": after,
+        "per_connection": (after - before) / max(1, alive),
+        "failure": failure,
+    }
 
 
 async def storm(server: Server, ctx: dict, clients: int, rate: float) -> dict:
@@ -493,8 +538,7 @@ async def storm(server: Server, ctx: dict, clients: int, rate: float) -> dict:
     duplicates = sum(c.dups for c in population)
     for client in population:
         client.ws.abort()
-    return {"clients": clients, "caught_up": caught_up, "posted": posted, "missed": missed,
-            "duplicates": duplicates}
+    return {"clients": clients, "caught_up": caught_up, "posted": posted, "missed": missed, "duplicates": duplicates}
 
 
 async def throughput(server: Server, ctx: dict, seconds: float, concurrency: int, subscribers: int) -> dict:
@@ -541,12 +585,19 @@ async def throughput(server: Server, ctx: dict, seconds: float, concurrency: int
     delivered_at = loop.time() - started
     for ws in sockets:
         ws.abort()
-    return {"accepted_per_s": len(latencies) / elapsed, "errors": errors, "p50": pct(latencies, 50),
-            "p99": pct(latencies, 99), "delivered": delivered, "expected": expected,
-            "delivered_per_s": delivered / delivered_at}
+    return {
+        "accepted_per_s": len(latencies) / elapsed,
+        "errors": errors,
+        "p50": pct(latencies, 50),
+        "p99": pct(latencies, 99),
+        "delivered": delivered,
+        "expected": expected,
+        "delivered_per_s": delivered / delivered_at,
+    }
 
 
 # --- main ---------------------------------------------------------------------------------------
+
 
 async def run(args) -> None:
     import resource
@@ -567,8 +618,10 @@ async def run(args) -> None:
             database_url = await asyncio.to_thread(start_database, data_dir)
         secret = "bench-secret-" + "x" * 40
         server = await Server(database_url, data_dir, secret).ready()
-        print(f"server pid {server.process.pid} on CPU {SERVER_CPU}; load generator and PostgreSQL on CPU "
-              f"{CLIENT_CPU}; scale {scale}")
+        print(
+            f"server pid {server.process.pid} on CPU {SERVER_CPU}; load generator and PostgreSQL on CPU "
+            f"{CLIENT_CPU}; scale {scale}"
+        )
         try:
             ctx = await seed(database_url, server.port)
             if "fanout" in args.only:
@@ -579,38 +632,55 @@ async def run(args) -> None:
                 await asyncio.sleep(1.5)
                 theirs = await fanout(baseline_port, subs, 50, args.seconds, ctx=None)
                 bare.terminate()
-                print(f"\nfan-out: {subs} subscribers, 50 posts/s for {args.seconds:.0f} s "
-                      f"(accepted -> last subscriber)")
-                print(f"  citybridge  p50 {ms(ours['p50'])}  p99 {ms(ours['p99'])}  "
-                      f"({ours['complete']}/{ours['posts']} posts reached everyone; POST p99 {ms(ours['post_p99'])})")
-                print(f"  bare ws     p50 {ms(theirs['p50'])}  p99 {ms(theirs['p99'])}  "
-                      f"({theirs['complete']}/{theirs['posts']})")
+                print(
+                    f"\nfan-out: {subs} subscribers, 50 posts/s for {args.seconds:.0f} s (accepted -> last subscriber)"
+                )
+                print(
+                    f"  citybridge  p50 {ms(ours['p50'])}  p99 {ms(ours['p99'])}  "
+                    f"({ours['complete']}/{ours['posts']} posts reached everyone; POST p99 {ms(ours['post_p99'])})"
+                )
+                print(
+                    f"  bare ws     p50 {ms(theirs['p50'])}  p99 {ms(theirs['p99'])}  "
+                    f"({theirs['complete']}/{theirs['posts']})"
+                )
                 print(f"  ratio p99   {ours['p99'] / theirs['p99']:.2f}x   (goal <= 1.5x and < 25 ms)")
                 print(f"  server max event-loop lag so far: {server.max_loop_lag()}")
             if "connections" in args.only:
                 target = max(100, int(15000 * scale))
                 held = await connections(server, ctx, target)
-                print(f"\nconnections: {held['held']} idle authenticated sockets held "
-                      f"({held['authenticated']} acknowledged) of {target} tried"
-                      + (f"; stopped by {held['failure']}" if held["failure"] else ""))
-                print(f"  RSS {held['rss_before'] / 2**20:.0f} MiB -> {held['rss_after'] / 2**20:.0f} MiB: "
-                      f"{held['per_connection'] / 1024:.1f} KiB per connection (goal <= 30 KiB)")
+                print(
+                    f"\nconnections: {held['held']} idle authenticated sockets held "
+                    f"({held['authenticated']} acknowledged) of {target} tried"
+                    + (f"; stopped by {held['failure']}" if held["failure"] else "")
+                )
+                print(
+                    f"  RSS {held['rss_before'] / 2**20:.0f} MiB -> {held['rss_after'] / 2**20:.0f} MiB: "
+                    f"{held['per_connection'] / 1024:.1f} KiB per connection (goal <= 30 KiB)"
+                )
             if "storm" in args.only:
                 clients = max(50, int(10000 * scale))
                 result = await storm(server, ctx, clients, rate=5)
-                print(f"\nreconnect storm: {result['clients']} clients dropped at once, 0-1 s jitter, retries "
-                      f"with backoff, 5 posts/s throughout")
-                print(f"  all caught up (subscribed after replay) {result['caught_up']:.2f} s after the drop "
-                      f"(goal < 15 s); events missed {result['missed']}, duplicates {result['duplicates']} "
-                      f"over {result['posted']} posts")
+                print(
+                    f"\nreconnect storm: {result['clients']} clients dropped at once, 0-1 s jitter, retries "
+                    f"with backoff, 5 posts/s throughout"
+                )
+                print(
+                    f"  all caught up (subscribed after replay) {result['caught_up']:.2f} s after the drop "
+                    f"(goal < 15 s); events missed {result['missed']}, duplicates {result['duplicates']} "
+                    f"over {result['posted']} posts"
+                )
             if "throughput" in args.only:
                 result = await throughput(server, ctx, args.seconds, concurrency=32, subscribers=10)
-                print(f"\nthroughput: 32 concurrent posters, 8 threads of one space, 10 subscribers, "
-                      f"{args.seconds:.0f} s")
-                print(f"  accepted {result['accepted_per_s']:.0f} posts/s (errors {result['errors']}); POST p50 "
-                      f"{ms(result['p50'])} p99 {ms(result['p99'])} (goal 1000/s, p99 < 50 ms)")
-                print(f"  delivered {result['delivered']}/{result['expected']} events "
-                      f"({result['delivered_per_s']:.0f}/s)")
+                print(
+                    f"\nthroughput: 32 concurrent posters, 8 threads of one space, 10 subscribers, {args.seconds:.0f} s"
+                )
+                print(
+                    f"  accepted {result['accepted_per_s']:.0f} posts/s (errors {result['errors']}); POST p50 "
+                    f"{ms(result['p50'])} p99 {ms(result['p99'])} (goal 1000/s, p99 < 50 ms)"
+                )
+                print(
+                    f"  delivered {result['delivered']}/{result['expected']} events ({result['delivered_per_s']:.0f}/s)"
+                )
             print(f"\nserver max event-loop lag over the run: {server.max_loop_lag()} (goal <= 10 ms)")
         finally:
             await asyncio.sleep(11)  # let the loop monitor write its last report
@@ -628,8 +698,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply audiences and connection counts")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the fan-out and throughput runs")
-    parser.add_argument("--only", nargs="+", default=["fanout", "connections", "storm", "throughput"],
-                        choices=["fanout", "connections", "storm", "throughput"])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=["fanout", "connections", "storm", "throughput"],
+        choices=["fanout", "connections", "storm", "throughput"],
+    )
     args = parser.parse_args()
     pin(CLIENT_CPU)
     try:

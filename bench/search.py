@@ -60,28 +60,52 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary(values: list[float]) -> str:
-    return f"p50 {percentile(values, 50):7.2f} ms   p95 {percentile(values, 95):7.2f} ms   mean {statistics.mean(values):7.2f} ms"
+    p50, p95, mean = percentile(values, 50), percentile(values, 95), statistics.mean(values)
+    return f"p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   mean {mean:7.2f} ms"
 
 
 async def build_corpus(conn, docs: int, spaces: int, rng: random.Random, vocab: dict) -> dict[int, str]:
     """Cities, spaces, users, threads and `docs` messages, each with its message.created event."""
     print(f"corpus: {docs:,} messages over {spaces} spaces …", flush=True)
     started = time.perf_counter()
-    await conn.execute("INSERT INTO cities (name, country, region, languages, profile, description) "
-                       "SELECT 'City ' || i, 'Country', '', '{}', CASE WHEN i % 2 = 0 THEN 'traditional' "
-                       "ELSE 'newer' END, '' FROM generate_series(1, $1) i", spaces * 2)
-    await conn.execute("INSERT INTO spaces (name, description, themes, visibility) SELECT 'Space ' || i, '', "
-                       "ARRAY['housing'], 'members' FROM generate_series(1, $1) i", spaces)
-    await conn.execute("INSERT INTO space_cities (space_id, city_id) SELECT i, 2 * i - 1 FROM generate_series(1, $1) i "
-                       "UNION ALL SELECT i, 2 * i FROM generate_series(1, $1) i", spaces)
-    await conn.execute("INSERT INTO users (email, name, handle, password_hash, position, languages, locale, is_admin) "
-                       "SELECT 'u' || i || '@bench.test', 'User ' || i, 'u' || i, 'x', '', '{}', 'en', false "
-                       "FROM generate_series(1, 200) i")
+    await conn.execute(
+        "INSERT INTO cities (name, country, region, languages, profile, description) "
+        "SELECT 'City ' || i, 'Country', '', '{}', CASE WHEN i % 2 = 0 THEN 'traditional' "
+        "ELSE 'newer' END, '' FROM generate_series(1, $1) i",
+        spaces * 2,
+    )
+    await conn.execute(
+        "INSERT INTO spaces (name, description, themes, visibility) SELECT 'Space ' || i, '', "
+        "ARRAY['housing'], 'members' FROM generate_series(1, $1) i",
+        spaces,
+    )
+    await conn.execute(
+        "INSERT INTO space_cities (space_id, city_id) SELECT i, 2 * i - 1 FROM generate_series(1, $1) i "
+        "UNION ALL SELECT i, 2 * i FROM generate_series(1, $1) i",
+        spaces,
+    )
+    await conn.execute(
+        "INSERT INTO users (email, name, handle, password_hash, position, languages, locale, is_admin) "
+        "SELECT 'u' || i || '@bench.test', 'User ' || i, 'u' || i, 'x', '', '{}', 'en', false "
+        "FROM generate_series(1, 200) i"
+    )
     threads = max(spaces, docs // 25)
     thread_lang = {t: rng.choices(list(LANGS), weights=list(LANGS.values()))[0] for t in range(1, threads + 1)}
-    await conn.copy_records_to_table("threads", columns=["space_id", "title", "themes", "author_id", "pinned", "locked"], records=[
-        ((t - 1) % spaces + 1, " ".join(vocab[thread_lang[t]].sample(rng, rng.randint(3, 7))).capitalize(), [],
-         rng.randint(1, 200), False, False) for t in range(1, threads + 1)])
+    await conn.copy_records_to_table(
+        "threads",
+        columns=["space_id", "title", "themes", "author_id", "pinned", "locked"],
+        records=[
+            (
+                (t - 1) % spaces + 1,
+                " ".join(vocab[thread_lang[t]].sample(rng, rng.randint(3, 7))).capitalize(),
+                [],
+                rng.randint(1, 200),
+                False,
+                False,
+            )
+            for t in range(1, threads + 1)
+        ],
+    )
     languages: dict[int, str] = {}
     batch = 50_000
     for start in range(1, docs + 1, batch):
@@ -92,12 +116,17 @@ async def build_corpus(conn, docs: int, spaces: int, rng: random.Random, vocab: 
             words = " ".join(vocab[lang].sample(rng, rng.randint(8, 40)))
             languages[m] = lang
             rows.append(((thread - 1) % spaces + 1, thread, rng.randint(1, 200), words, f"<p>{html.escape(words)}</p>"))
-        await conn.copy_records_to_table("messages", columns=["space_id", "thread_id", "author_id", "body", "html"],
-                                         records=rows)
-    await conn.execute("INSERT INTO events (space_id, kind, data) SELECT space_id, 'thread.created', "
-                       "jsonb_build_object('id', id) FROM threads ORDER BY id")
-    await conn.execute("INSERT INTO events (space_id, kind, data) SELECT space_id, 'message.created', "
-                       "jsonb_build_object('id', id) FROM messages ORDER BY id")
+        await conn.copy_records_to_table(
+            "messages", columns=["space_id", "thread_id", "author_id", "body", "html"], records=rows
+        )
+    await conn.execute(
+        "INSERT INTO events (space_id, kind, data) SELECT space_id, 'thread.created', "
+        "jsonb_build_object('id', id) FROM threads ORDER BY id"
+    )
+    await conn.execute(
+        "INSERT INTO events (space_id, kind, data) SELECT space_id, 'message.created', "
+        "jsonb_build_object('id', id) FROM messages ORDER BY id"
+    )
     print(f"corpus built in {time.perf_counter() - started:.0f}s", flush=True)
     return languages
 
@@ -123,8 +152,11 @@ def make_queries(rng: random.Random, vocab: dict, n: int) -> list[str]:
 async def index_through_indexer(engine: TantivyEngine, url: str, total_docs: int) -> float:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        await conn.execute("INSERT INTO search_indexer_state (name, position, generation) VALUES ($1, 0, $2)",
-                           index_name(engine), await engine.generation())
+        await conn.execute(
+            "INSERT INTO search_indexer_state (name, position, generation) VALUES ($1, 0, $2)",
+            index_name(engine),
+            await engine.generation(),
+        )
         indexer = Indexer(engine, url, batch=20_000)
         newest = await conn.fetchval("SELECT max(id) FROM events")
         started = time.perf_counter()
@@ -192,10 +224,14 @@ async def postgres_baseline(conn, queries: list[str], readable: list[int]) -> di
         for q in queries:
             tsquery = joiner.join(text.fold(w) for w in q.split())
             started = time.perf_counter()
-            await conn.fetch("""SELECT id, ts_rank_cd(tsv, query) AS rank
+            await conn.fetch(
+                """SELECT id, ts_rank_cd(tsv, query) AS rank
                                 FROM bench_fts, to_tsquery('simple', $1) query
                                 WHERE tsv @@ query AND space_id = ANY($2::int[])
-                                ORDER BY rank DESC LIMIT 20""", tsquery, readable)
+                                ORDER BY rank DESC LIMIT 20""",
+                tsquery,
+                readable,
+            )
             times.append((time.perf_counter() - started) * 1000)
         results[label] = times
     return results
@@ -237,21 +273,33 @@ async def main() -> None:
     os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 32)
     os.environ["CITYBRIDGE_DATA"] = str(workdir)
     # One user sends every query: limits high enough never to refuse, but still counted, as in production.
-    settings = replace(load_settings(), argon2_memory_kib=1024, argon2_time_cost=1,
-                       rate_searches_per_minute=10**9, rate_suggestions_per_minute=10**9)
+    settings = replace(
+        load_settings(),
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+        rate_searches_per_minute=10**9,
+        rate_suggestions_per_minute=10**9,
+    )
     from server.auth import passwords
 
     passwords.configure(1024, 1)
-    await conn.execute("UPDATE users SET password_hash = $1 WHERE id = 1", await passwords.hash_password("bench password"))
-    await conn.executemany("INSERT INTO memberships (space_id, user_id, role, state) VALUES ($1, 1, 'member', 'active')",
-                           [(s,) for s in readable])
+    await conn.execute(
+        "UPDATE users SET password_hash = $1 WHERE id = 1", await passwords.hash_password("bench password")
+    )
+    await conn.executemany(
+        "INSERT INTO memberships (space_id, user_id, role, state) VALUES ($1, 1, 'member', 'active')",
+        [(s,) for s in readable],
+    )
     server = ServerThread(settings, url).start()
     try:
         async with httpx.AsyncClient(base_url=server.base_url) as client:
             signed = await client.post("/api/session", json={"email": "u1@bench.test", "password": "bench password"})
             signed.raise_for_status()
-            token = (await client.post("/api/tokens", json={"name": "bench"},
-                                       headers={"X-CSRF-Token": signed.json()["csrf_token"]})).json()["token"]
+            token = (
+                await client.post(
+                    "/api/tokens", json={"name": "bench"}, headers={"X-CSRF-Token": signed.json()["csrf_token"]}
+                )
+            ).json()["token"]
         print(f"load average before the API queries: {os.getloadavg()[0]:.2f}", flush=True)
         api_times, found = await time_api(server.base_url, token, queries)
         floor_times = await time_floor(server.base_url, token, len(queries))
@@ -263,8 +311,10 @@ async def main() -> None:
 
     print()
     print(f"load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"corpus: {args.docs:,} messages + {threads:,} threads, {args.spaces} spaces, languages "
-          f"{', '.join(LANGS)}; {len(queries)} queries of 1-3 words; the user reads {args.readable} spaces")
+    print(
+        f"corpus: {args.docs:,} messages + {threads:,} threads, {args.spaces} spaces, languages "
+        f"{', '.join(LANGS)}; {len(queries)} queries of 1-3 words; the user reads {args.readable} spaces"
+    )
     print(f"indexing through the indexer:          {rate:,.0f} docs/s")
     print(f"tantivy engine (filter, facets):      {summary(engine_times)}")
     print(f"GET /api/search (permission filter):  {summary(api_times)}   ({found}/{len(queries)} queries found hits)")
@@ -272,11 +322,22 @@ async def main() -> None:
     for label, times in baseline.items():
         print(f"PostgreSQL ts_rank_cd, {label:<15}{summary(times)}")
     any_word = baseline["any word (OR)"]
-    print(f"p95 ratio PostgreSQL any-word / GET /api/search: {percentile(any_word, 95) / percentile(api_times, 95):.1f}x;"
-          f" / engine: {percentile(any_word, 95) / percentile(engine_times, 95):.1f}x")
-    print(json.dumps({"docs": args.docs, "docs_per_s": round(rate), "engine_p95_ms": percentile(engine_times, 95),
-                      "api_p95_ms": percentile(api_times, 95),
-                      "api_floor_p95_ms": percentile(floor_times, 95), "pg_any_p95_ms": percentile(any_word, 95)}))
+    print(
+        f"p95 ratio PostgreSQL any-word / GET /api/search: {percentile(any_word, 95) / percentile(api_times, 95):.1f}x;"
+        f" / engine: {percentile(any_word, 95) / percentile(engine_times, 95):.1f}x"
+    )
+    print(
+        json.dumps(
+            {
+                "docs": args.docs,
+                "docs_per_s": round(rate),
+                "engine_p95_ms": percentile(engine_times, 95),
+                "api_p95_ms": percentile(api_times, 95),
+                "api_floor_p95_ms": percentile(floor_times, 95),
+                "pg_any_p95_ms": percentile(any_word, 95),
+            }
+        )
+    )
     embedded.stop(workdir)
     import shutil
 

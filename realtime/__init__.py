@@ -19,8 +19,9 @@ async def running(app, database_url: str):
     from realtime.config import load_realtime_settings
     from realtime.hub import Hub
 
-    hub = Hub(database_url.replace("postgresql+asyncpg://", "postgresql://", 1), app.state.sessions,
-              load_realtime_settings())
+    hub = Hub(
+        database_url.replace("postgresql+asyncpg://", "postgresql://", 1), app.state.sessions, load_realtime_settings()
+    )
     await hub.start()
     app.state.realtime = hub
     try:

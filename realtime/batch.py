@@ -8,15 +8,17 @@ the question (an access check after a revocation sees the revocation).
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable, Generic, Hashable, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
 class Batcher(Generic[K, V]):
-    def __init__(self, run: Callable[[list[K]], Awaitable[dict[K, V]]], *, max_batch: int = 500,
-                 concurrency: int = 2) -> None:
+    def __init__(
+        self, run: Callable[[list[K]], Awaitable[dict[K, V]]], *, max_batch: int = 500, concurrency: int = 2
+    ) -> None:
         self._run = run
         self._max_batch = max_batch
         self._concurrency = concurrency
@@ -39,7 +41,7 @@ class Batcher(Generic[K, V]):
     async def _flush(self) -> None:
         try:
             while self._waiting:
-                keys = list(self._waiting)[:self._max_batch]
+                keys = list(self._waiting)[: self._max_batch]
                 futures = [self._waiting.pop(key) for key in keys]
                 self.batches += 1
                 try:
@@ -47,12 +49,14 @@ class Batcher(Generic[K, V]):
                 except BaseException as failure:
                     for future in futures:
                         if not future.done():
-                            future.set_exception(failure if isinstance(failure, Exception) else RuntimeError("cancelled"))
+                            future.set_exception(
+                                failure if isinstance(failure, Exception) else RuntimeError("cancelled")
+                            )
                             future.exception()  # mark retrieved: a waiter may be gone
                     if not isinstance(failure, Exception):
                         raise
                     continue
-                for key, future in zip(keys, futures):
+                for key, future in zip(keys, futures, strict=False):
                     if not future.done():
                         future.set_result(answers.get(key))
         finally:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import asyncpg
 
 log = logging.getLogger("citybridge.realtime")
 
-EVENTS_CHANNEL = "citybridge_events"    # sent by server.services.changelog on commit
+EVENTS_CHANNEL = "citybridge_events"  # sent by server.services.changelog on commit
 SIGNALS_CHANNEL = "citybridge_signals"  # typing and presence: never written to the log
 LISTENER_NAME = "citybridge-realtime-listener"
 
@@ -19,8 +19,13 @@ class Listener:
     """Calls on_payload(channel, payload) for every notification, and on_connect()
     after each (re)connection, so the hub can catch up on what it missed from the table."""
 
-    def __init__(self, dsn: str, on_payload: Callable[[str, str], None], on_connect: Callable[[], None],
-                 health_interval: float = 10.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        on_payload: Callable[[str, str], None],
+        on_connect: Callable[[], None],
+        health_interval: float = 10.0,
+    ) -> None:
         self.dsn = dsn
         self.on_payload = on_payload
         self.on_connect = on_connect
@@ -33,10 +38,9 @@ class Listener:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(self.dsn, timeout=10,
-                                             server_settings={"application_name": LISTENER_NAME})
+                conn = await asyncpg.connect(self.dsn, timeout=10, server_settings={"application_name": LISTENER_NAME})
                 lost = asyncio.Event()
-                conn.add_termination_listener(lambda _conn: lost.set())
+                conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
                 for channel in (EVENTS_CHANNEL, SIGNALS_CHANNEL):
                     await conn.add_listener(channel, self._callback)
                 self.connections += 1

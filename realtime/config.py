@@ -13,25 +13,25 @@ def _number(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class RealtimeSettings:
-    queue_frames: int = 1000          # outgoing frames a socket may have waiting before it is closed (4008)
+    queue_frames: int = 1000  # outgoing frames a socket may have waiting before it is closed (4008)
     max_frame_bytes: int = 64 * 1024  # larger client frames close the socket (1009)
     max_subscriptions: int = 500
-    rate_per_second: float = 20.0     # client frames per second, sustained
+    rate_per_second: float = 20.0  # client frames per second, sustained
     rate_burst: int = 60
-    flood_limit: int = 100            # frames refused in a row before the socket is closed (1008)
+    flood_limit: int = 100  # frames refused in a row before the socket is closed (1008)
     replay_page: int = 500
-    buffer_limit: int = 2000          # live events held for a socket that is still replaying
-    fanout_slice: int = 128           # sockets served before yielding to the event loop
+    buffer_limit: int = 2000  # live events held for a socket that is still replaying
+    fanout_slice: int = 128  # sockets served before yielding to the event loop
     typing_ttl: float = 6.0
     typing_throttle: float = 2.0
     presence_interval: float = 15.0
     retention_days: float = 30.0
-    prune_interval: float = 3600.0    # seconds between change-log prunes (one node at a time); 0: never
-    recent_events: int = 256          # latest events kept in memory per followed stream (resume without a query)
-    stream_linger: float = 120.0      # seconds a stream stays followed after its last subscriber left
+    prune_interval: float = 3600.0  # seconds between change-log prunes (one node at a time); 0: never
+    recent_events: int = 256  # latest events kept in memory per followed stream (resume without a query)
+    stream_linger: float = 120.0  # seconds a stream stays followed after its last subscriber left
     loop_monitor: bool = False
-    gc_freeze_interval: float = 1.0   # seconds between moving survivors out of the collector's way; 0: off
-    gc_full_interval: float = 900.0   # seconds between full collections (cycles among frozen objects)
+    gc_freeze_interval: float = 1.0  # seconds between moving survivors out of the collector's way; 0: off
+    gc_full_interval: float = 900.0  # seconds between full collections (cycles among frozen objects)
 
     @property
     def presence_ttl(self) -> float:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
 
@@ -25,10 +26,21 @@ class Sub:
     replays from the table; `buffer` becomes None if it overflows, which makes
     the replay go round once more instead of holding unbounded memory."""
 
-    __slots__ = ("conn", "key", "pos", "live", "buffer", "active", "recheck", "syncing", "via_membership",
-                 "present", "resume")
+    __slots__ = (
+        "conn",
+        "key",
+        "pos",
+        "live",
+        "buffer",
+        "active",
+        "recheck",
+        "syncing",
+        "via_membership",
+        "present",
+        "resume",
+    )
 
-    def __init__(self, conn: "Connection", key: StreamKey, since: int | None) -> None:
+    def __init__(self, conn: Connection, key: StreamKey, since: int | None) -> None:
         self.conn = conn
         self.key = key
         self.pos: int | None = since
@@ -50,11 +62,27 @@ DIRECT_HIGH_WATER = 64 * 1024
 
 
 class Connection:
-    __slots__ = ("hub", "send", "user_id", "user_name", "credential", "direct", "queue", "writer", "subs",
-                 "closed", "tokens", "refilled", "refused", "typing_at", "__weakref__")
+    __slots__ = (
+        "hub",
+        "send",
+        "user_id",
+        "user_name",
+        "credential",
+        "direct",
+        "queue",
+        "writer",
+        "subs",
+        "closed",
+        "tokens",
+        "refilled",
+        "refused",
+        "typing_at",
+        "__weakref__",
+    )
 
-    def __init__(self, hub: "Hub", send: Send, user_id: int, user_name: str, credential: str | None = None,
-                 direct: Any = None) -> None:
+    def __init__(
+        self, hub: Hub, send: Send, user_id: int, user_name: str, credential: str | None = None, direct: Any = None
+    ) -> None:
         self.hub = hub
         self.send = send
         self.user_id = user_id

@@ -8,9 +8,9 @@ from starlette.requests import HTTPConnection
 from starlette.types import Receive, Scope, Send
 
 from realtime import protocol
+from realtime.auth import Identity
 from realtime.hub import Hub
 from realtime.protocol import BadFrame, dumps, error
-from realtime.auth import Identity
 from server.api.auth import SESSION_COOKIE
 from server.observability.metrics import OPEN_WEBSOCKETS
 
@@ -109,8 +109,11 @@ class RealtimeEndpoint:
                     if conn.refused >= settings.flood_limit:
                         hub.close(conn, protocol.POLICY, "flooding")
                     elif conn.refused == 1:
-                        conn.enqueue(error("rate_limited", "Too many frames; slow down.",
-                                           limit_per_second=settings.rate_per_second))
+                        conn.enqueue(
+                            error(
+                                "rate_limited", "Too many frames; slow down.", limit_per_second=settings.rate_per_second
+                            )
+                        )
                     continue
                 await self._handle(hub, conn, text)
         finally:
@@ -131,8 +134,9 @@ class RealtimeEndpoint:
             if key in conn.subs:
                 conn.enqueue(error("already_subscribed", "Already subscribed to this space.", space_id=frame.space_id))
             elif len(conn.subs) > hub.settings.max_subscriptions:
-                conn.enqueue(error("too_many_subscriptions", "Unsubscribe from a space first.",
-                                   space_id=frame.space_id))
+                conn.enqueue(
+                    error("too_many_subscriptions", "Unsubscribe from a space first.", space_id=frame.space_id)
+                )
             else:
                 hub.subscribe(conn, key, frame.since)
         elif isinstance(frame, protocol.Unsubscribe):

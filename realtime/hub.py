@@ -38,8 +38,8 @@ from realtime.config import RealtimeSettings
 from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey
 from realtime.protocol import SERVICE_RESTART, UNAUTHORIZED, dumps, error, wire
-from server.services.access import can_read
 from server.observability.metrics import EVENTS_FANNED_OUT
+from server.services.access import can_read
 
 log = logging.getLogger("citybridge.realtime")
 
@@ -168,10 +168,20 @@ class Hub:
     def connect(self, send: Send, user: Identity, notifications_since: int | None, direct=None) -> Connection:
         conn = Connection(self, send, user.id, user.name, user.credential, direct)
         self.conns.add(conn)
-        conn.enqueue(dumps({"type": "hello", "user": {"id": user.id, "name": user.name}, "node": self.node,
-                            "limits": {"max_frame_bytes": self.settings.max_frame_bytes,
-                                       "frames_per_second": self.settings.rate_per_second,
-                                       "queue_frames": self.settings.queue_frames}}))
+        conn.enqueue(
+            dumps(
+                {
+                    "type": "hello",
+                    "user": {"id": user.id, "name": user.name},
+                    "node": self.node,
+                    "limits": {
+                        "max_frame_bytes": self.settings.max_frame_bytes,
+                        "frames_per_second": self.settings.rate_per_second,
+                        "queue_frames": self.settings.queue_frames,
+                    },
+                }
+            )
+        )
         self.subscribe(conn, ("user", user.id), notifications_since)
         return conn
 
@@ -354,7 +364,7 @@ class Hub:
                         sub.recheck = True
                         break
                 break
-            while conn.room() < page and sub.active:
+            while conn.room() < page and sub.active:  # noqa: ASYNC110 - the socket drains on its own; no event to wait on
                 await asyncio.sleep(0.02)
             rows = await changelog.page(self.pool, key, sub.pos, page)
             if sub.resume:
@@ -366,9 +376,18 @@ class Hub:
                     reason = "resume_gap" if sub.pos < pruned else "unknown_position"
                     sub.pos = await changelog.latest(self.pool, key)
                     rows = [event for event in rows if event.id > sub.pos]
-                    conn.enqueue(dumps({"type": "reset", **_stream_field(key), "reason": reason,
-                                        "last_id": sub.pos, "message": "Events after your position are no "
-                                        "longer kept: refetch, then continue after last_id."}))
+                    conn.enqueue(
+                        dumps(
+                            {
+                                "type": "reset",
+                                **_stream_field(key),
+                                "reason": reason,
+                                "last_id": sub.pos,
+                                "message": "Events after your position are no "
+                                "longer kept: refetch, then continue after last_id.",
+                            }
+                        )
+                    )
             if not sub.active:
                 return True
             for event in rows:
@@ -444,8 +463,11 @@ class Hub:
             await self._wake.wait()
             self._wake.clear()
             dirty, self._dirty = self._dirty, set()
-            batch = {key: stream for key in dirty
-                     if (stream := self.streams.get(key)) is not None and stream.cursor is not None}
+            batch = {
+                key: stream
+                for key in dirty
+                if (stream := self.streams.get(key)) is not None and stream.cursor is not None
+            }
             if not batch:
                 continue
             try:
@@ -476,7 +498,7 @@ class Hub:
         step = self.settings.fanout_slice
         sent = 0
         for start in range(0, len(subs), step):
-            for sub in subs[start:start + step]:
+            for sub in subs[start : start + step]:
                 for event in events:
                     sent += self._offer(sub, event)
             if start + step < len(subs):
@@ -519,8 +541,9 @@ class Hub:
         if sub is None or not sub.live:
             conn.enqueue(error("not_found", "Subscribe to the thread's space first.", thread_id=thread_id))
             return
-        await self._signal({"k": "typing", "space_id": space_id, "thread_id": thread_id,
-                            "user": [conn.user_id, conn.user_name]})
+        await self._signal(
+            {"k": "typing", "space_id": space_id, "thread_id": thread_id, "user": [conn.user_id, conn.user_name]}
+        )
 
     async def _signal(self, note: dict) -> None:
         note["node"] = self.node
@@ -533,13 +556,21 @@ class Hub:
         users = self._present[space_id]
         users[conn.user_id] = users.get(conn.user_id, 0) + 1
         if users[conn.user_id] == 1:
-            self._spawn(self._signal({"k": "presence", "space_id": space_id,
-                                      "on": [[conn.user_id, conn.user_name]], "off": []}))
+            self._spawn(
+                self._signal({"k": "presence", "space_id": space_id, "on": [[conn.user_id, conn.user_name]], "off": []})
+            )
         self._names[conn.user_id] = conn.user_name
         online = {uid: self._names.get(uid, "") for uid in self._seen.get(space_id, {})}
         online.update({uid: self._names.get(uid, "") for uid in users})
-        conn.enqueue(dumps({"type": "presence", "space_id": space_id,
-                            "users": [{"id": uid, "name": name} for uid, name in sorted(online.items())]}))
+        conn.enqueue(
+            dumps(
+                {
+                    "type": "presence",
+                    "space_id": space_id,
+                    "users": [{"id": uid, "name": name} for uid, name in sorted(online.items())],
+                }
+            )
+        )
 
     def _leave(self, space_id: int, user_id: int) -> None:
         users = self._present.get(space_id)
@@ -559,8 +590,15 @@ class Hub:
         space_id = note["space_id"]
         if note["k"] == "typing":
             user_id, name = note["user"]
-            frame = dumps({"type": "typing", "space_id": space_id, "thread_id": note["thread_id"],
-                           "user": {"id": user_id, "name": name}, "expires_in": self.settings.typing_ttl})
+            frame = dumps(
+                {
+                    "type": "typing",
+                    "space_id": space_id,
+                    "thread_id": note["thread_id"],
+                    "user": {"id": user_id, "name": name},
+                    "expires_in": self.settings.typing_ttl,
+                }
+            )
             self._broadcast(space_id, frame, skip_user=user_id)
             return
         node, expires = note["node"], time.monotonic() + self.settings.presence_ttl
@@ -580,8 +618,17 @@ class Hub:
             del self._seen[space_id]
 
     def _presence_change(self, space_id: int, user_id: int, status: str) -> None:
-        self._broadcast(space_id, dumps({"type": "presence", "space_id": space_id, "status": status,
-                                         "user": {"id": user_id, "name": self._names.get(user_id, "")}}))
+        self._broadcast(
+            space_id,
+            dumps(
+                {
+                    "type": "presence",
+                    "space_id": space_id,
+                    "status": status,
+                    "user": {"id": user_id, "name": self._names.get(user_id, "")},
+                }
+            ),
+        )
 
     def _broadcast(self, space_id: int, frame: str, skip_user: int | None = None) -> None:
         stream = self.streams.get(("space", space_id))
@@ -601,7 +648,7 @@ class Hub:
         for start in range(0, len(subs), step):
             if start:
                 await asyncio.sleep(0)
-            for conn, sub in subs[start:start + step]:
+            for conn, sub in subs[start : start + step]:
                 if sub.live and sub.active and conn.user_id != skip_user:
                     conn.enqueue(frame, raw)
 
@@ -636,8 +683,9 @@ class Hub:
         await asyncio.sleep(min(interval, 60) * (0.5 + random.random()))
         while True:
             try:
-                pruned = await retention.prune_once(self.pool, _PRUNE_LOCK,
-                                                    older_than=timedelta(days=self.settings.retention_days))
+                pruned = await retention.prune_once(
+                    self.pool, _PRUNE_LOCK, older_than=timedelta(days=self.settings.retention_days)
+                )
                 if pruned:
                     log.info("realtime: pruned %d change-log events", pruned)
             except Exception as failure:
@@ -652,8 +700,11 @@ class Hub:
         while True:
             await asyncio.sleep(min(1.0, interval / 3))
             now = time.monotonic()
-            for key in [k for k, s in self.streams.items()
-                        if s.idle_since is not None and now - s.idle_since > self.settings.stream_linger]:
+            for key in [
+                k
+                for k, s in self.streams.items()
+                if s.idle_since is not None and now - s.idle_since > self.settings.stream_linger
+            ]:
                 del self.streams[key]
             for space_id in list(self._seen):
                 seen = self._seen[space_id]
@@ -671,8 +722,9 @@ class Hub:
                 for space_id, users in list(self._present.items()):
                     people = [[uid, self._names.get(uid, "")] for uid in users]
                     for start in range(0, len(people), 100):
-                        await self._signal({"k": "presence", "space_id": space_id,
-                                            "on": people[start:start + 100], "off": []})
+                        await self._signal(
+                            {"k": "presence", "space_id": space_id, "on": people[start : start + 100], "off": []}
+                        )
 
     async def _gc_loop(self) -> None:
         """Keep CPython's full garbage collections short. Each socket holds some 190 tracked objects
@@ -718,14 +770,22 @@ class Hub:
                 self.max_loop_lag = max(self.max_loop_lag, lag)
                 if time.monotonic() - last_report > 10:
                     last_report = time.monotonic()
-                    log.info("realtime: sockets=%d max event-loop lag %.1f ms (longest gc pause %.1f ms)",
-                             len(self.conns), self.max_loop_lag * 1000, self.max_gc_pause * 1000)
+                    log.info(
+                        "realtime: sockets=%d max event-loop lag %.1f ms (longest gc pause %.1f ms)",
+                        len(self.conns),
+                        self.max_loop_lag * 1000,
+                        self.max_gc_pause * 1000,
+                    )
         finally:
             gc.callbacks.remove(timing)
 
     def stats(self) -> dict[str, Any]:
-        return {"node": self.node, "sockets": len(self.conns), "streams": len(self.streams),
-                "max_loop_lag_ms": round(self.max_loop_lag * 1000, 2)}
+        return {
+            "node": self.node,
+            "sockets": len(self.conns),
+            "streams": len(self.streams),
+            "max_loop_lag_ms": round(self.max_loop_lag * 1000, 2),
+        }
 
 
 def _stream_field(key: StreamKey) -> dict:

@@ -9,10 +9,12 @@ import asyncpg
 
 from realtime.protocol import event_frame, wire
 
+
 # Kinds after which a subscriber's right to read the space may have to be checked again: any
 # change of someone's membership (removed, updated, suspended, refused, ...) and of the space.
 def revoking(kind: str) -> bool:
     return kind.startswith("member.") or kind == "space.updated"
+
 
 StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
 
@@ -48,9 +50,9 @@ class Event:
     id: int
     key: StreamKey
     kind: str
-    frame: str          # the JSON text frame, encoded once for every recipient
-    data: dict | None   # parsed only for kinds that may revoke access (see revoking())
-    wire: bytes         # the same as a complete websocket frame, written as is to every socket
+    frame: str  # the JSON text frame, encoded once for every recipient
+    data: dict | None  # parsed only for kinds that may revoke access (see revoking())
+    wire: bytes  # the same as a complete websocket frame, written as is to every socket
 
 
 def _event(row) -> Event:
@@ -66,7 +68,12 @@ async def fetch(pool: asyncpg.Pool, cursors: dict[StreamKey, int], limit: int) -
     spaces = [(k[1], after) for k, after in cursors.items() if k[0] == "space"]
     users = [(k[1], after) for k, after in cursors.items() if k[0] == "user"]
     rows = await pool.fetch(
-        _FETCH, [s for s, _ in spaces], [a for _, a in spaces], [u for u, _ in users], [a for _, a in users], limit,
+        _FETCH,
+        [s for s, _ in spaces],
+        [a for _, a in spaces],
+        [u for u, _ in users],
+        [a for _, a in users],
+        limit,
     )
     return [_event(row) for row in rows]
 
@@ -82,8 +89,7 @@ async def latest(pool: asyncpg.Pool, key: StreamKey) -> int:
 async def latest_and_epoch(pool: asyncpg.Pool, key: StreamKey) -> tuple[int, int]:
     """The stream's newest id, and the events table's file node: it changes when the table is
     emptied (TRUNCATE, as tests do between cases) or rewritten, i.e. when ids may start over."""
-    row = await pool.fetchrow(f"SELECT ({_LATEST[key[0]]}) AS latest, pg_relation_filenode('events') AS epoch",
-                              key[1])
+    row = await pool.fetchrow(f"SELECT ({_LATEST[key[0]]}) AS latest, pg_relation_filenode('events') AS epoch", key[1])
     return row["latest"], row["epoch"]
 
 

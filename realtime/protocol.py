@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 # Close codes (docs/realtime.md).
 GOING_AWAY = 1001
-POLICY = 1008          # flooding
-TOO_BIG = 1009         # a frame over the size limit
-INTERNAL = 1011        # the server could not write to the socket (or reach its database while connecting)
+POLICY = 1008  # flooding
+TOO_BIG = 1009  # a frame over the size limit
+INTERNAL = 1011  # the server could not write to the socket (or reach its database while connecting)
 SERVICE_RESTART = 1012  # the server is shutting down: reconnect and resume
-UNAUTHORIZED = 4401    # not signed in, or the session/token is not valid
+UNAUTHORIZED = 4401  # not signed in, or the session/token is not valid
 FORBIDDEN_ORIGIN = 4403
-SLOW_CONSUMER = 4008   # the socket's outgoing queue overflowed: reconnect and resume
+SLOW_CONSUMER = 4008  # the socket's outgoing queue overflowed: reconnect and resume
 
 
 def dumps(value: dict) -> str:
@@ -45,7 +45,10 @@ def event_frame(event_id: int, space_id: int | None, user_id: int | None, kind: 
         head = '{"type":"event","id":%d,"space_id":%d,"kind":%s,"data":' % (event_id, space_id, json.dumps(kind))
     else:
         head = '{"type":"event","id":%d,"space_id":null,"user_id":%d,"kind":%s,"data":' % (
-            event_id, user_id, json.dumps(kind))
+            event_id,
+            user_id,
+            json.dumps(kind),
+        )
     return head + data_json + "}"
 
 

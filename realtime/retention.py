@@ -24,8 +24,7 @@ async def prune(conn: asyncpg.Connection, *, older_than: timedelta, keep_from_id
 
     Deletes in batches of ids; each batch commits its horizon together with its delete, so a
     resume that raced it either sees the rows or the horizon that says they are gone."""
-    cutoff = await conn.fetchval(
-        "SELECT max(id) FROM events WHERE created_at < now() - $1::interval", older_than)
+    cutoff = await conn.fetchval("SELECT max(id) FROM events WHERE created_at < now() - $1::interval", older_than)
     if cutoff is None:
         return 0
     if keep_from_id is not None:
@@ -35,13 +34,16 @@ async def prune(conn: asyncpg.Connection, *, older_than: timedelta, keep_from_id
         async with conn.transaction():
             upto = await conn.fetchval(
                 "SELECT max(id) FROM (SELECT id FROM events WHERE id <= $1 ORDER BY id LIMIT $2) AS batch",
-                cutoff, BATCH)
+                cutoff,
+                BATCH,
+            )
             if upto is None:
                 return total
             await conn.execute(
                 "INSERT INTO changelog_horizon (id, pruned_through) VALUES (1, $1) "
                 "ON CONFLICT (id) DO UPDATE SET pruned_through = greatest(changelog_horizon.pruned_through, $1)",
-                upto)
+                upto,
+            )
             deleted = await conn.execute("DELETE FROM events WHERE id <= $1", upto)
         total += int(deleted.split()[-1])
         if upto >= cutoff:
@@ -64,11 +66,16 @@ async def prune_once(pool: asyncpg.Pool, lock: tuple[int, int], *, older_than: t
             keep_from_id = position + 1 if position is not None else None
             pruned = await prune(conn, older_than=older_than, keep_from_id=keep_from_id)
             if keep_from_id is not None and await conn.fetchval(
-                    "SELECT EXISTS (SELECT 1 FROM events WHERE id >= $1 AND created_at < now() - $2::interval)",
-                    keep_from_id, older_than):
-                log.warning("change log: expired events kept because search has not indexed them yet "
-                            "(search_indexer_state position %d; a row of an index no longer used holds "
-                            "pruning back until it is deleted)", keep_from_id - 1)
+                "SELECT EXISTS (SELECT 1 FROM events WHERE id >= $1 AND created_at < now() - $2::interval)",
+                keep_from_id,
+                older_than,
+            ):
+                log.warning(
+                    "change log: expired events kept because search has not indexed them yet "
+                    "(search_indexer_state position %d; a row of an index no longer used holds "
+                    "pruning back until it is deleted)",
+                    keep_from_id - 1,
+                )
             return pruned
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1, $2)", *lock)

@@ -23,8 +23,9 @@ MAX_BODY_CHARS = 100_000
 # no script or style), so its text is what lies between the tags: block tags separate words, inline
 # tags (strong, em, a, code, span…) do not. Two regular expressions do this ~10x faster than a
 # second pass through the sanitiser, which matters when a rebuild reads a million messages.
-_BLOCK_TAG = re.compile(r"<(?:/?(?:p|br|hr|li|ul|ol|div|h[1-6]|tr|th|td|table|thead|tbody|blockquote|pre)\b)[^>]*>",
-                        re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|br|hr|li|ul|ol|div|h[1-6]|tr|th|td|table|thead|tbody|blockquote|pre)\b)[^>]*>", re.IGNORECASE
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -45,7 +46,7 @@ class Targets:
     messages: set[int] = field(default_factory=set)
     resources: set[int] = field(default_factory=set)
     thread_messages: set[int] = field(default_factory=set)  # every message of these threads
-    spaces: set[int] = field(default_factory=set)           # every document of these spaces
+    spaces: set[int] = field(default_factory=set)  # every document of these spaces
 
     def __bool__(self) -> bool:
         return any((self.threads, self.messages, self.resources, self.thread_messages, self.spaces))
@@ -117,7 +118,9 @@ class Loader:
                           coalesce(array_agg(DISTINCT c.profile) FILTER (WHERE c.id IS NOT NULL), '{}') AS profiles
                    FROM spaces s LEFT JOIN space_cities sc ON sc.space_id = s.id
                    LEFT JOIN cities c ON c.id = sc.city_id
-                   WHERE s.id = ANY($1::int[]) GROUP BY s.id""", missing)
+                   WHERE s.id = ANY($1::int[]) GROUP BY s.id""",
+                missing,
+            )
             for row in rows:
                 self._spaces[row["id"]] = dict(row)
         return {i: self._spaces[i] for i in ids if i in self._spaces}
@@ -127,17 +130,27 @@ class Loader:
 
     def _base(self, space: dict, kind: str, row, themes, title: str, body: str, lang: str) -> Document:
         return Document(
-            key=f"{kind if kind in ('thread', 'message') else 'resource'}:{row['id']}", kind=kind, id=row["id"],
-            space_id=row["space_id"], city_ids=list(space["city_ids"]), profiles=sorted(space["profiles"]),
-            themes=sorted(set(themes or []) | set(space["themes"] or [])), lang=lang,
-            author_id=row["author_id"] or 0, author_name=row["author_name"] or "",
-            date=_epoch(row["created_at"]), title=title, body=body[:MAX_BODY_CHARS],
+            key=f"{kind if kind in ('thread', 'message') else 'resource'}:{row['id']}",
+            kind=kind,
+            id=row["id"],
+            space_id=row["space_id"],
+            city_ids=list(space["city_ids"]),
+            profiles=sorted(space["profiles"]),
+            themes=sorted(set(themes or []) | set(space["themes"] or [])),
+            lang=lang,
+            author_id=row["author_id"] or 0,
+            author_name=row["author_name"] or "",
+            date=_epoch(row["created_at"]),
+            title=title,
+            body=body[:MAX_BODY_CHARS],
         )
 
     async def threads(self, ids: set[int]) -> tuple[list[Document], list[str]]:
         rows = await self.conn.fetch(
             """SELECT t.*, u.name AS author_name, u.languages AS author_languages
-               FROM threads t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::int[])""", list(ids))
+               FROM threads t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::int[])""",
+            list(ids),
+        )
         self.gone_threads |= set(ids) - {r["id"] for r in rows}
         return await self._threads(rows, ids)
 
@@ -214,29 +227,40 @@ class Loader:
             gone += missing
         return docs, gone
 
-    async def load_chunks(self, targets: Targets, chunk: int = 2000
-                          ) -> AsyncIterator[tuple[list[Document], list[str]]]:
+    async def load_chunks(self, targets: Targets, chunk: int = 2000) -> AsyncIterator[tuple[list[Document], list[str]]]:
         """`load`, a chunk of ids at a time, so a caller can hand one chunk to the engine (whose
         threads analyse it) while this one is being built."""
         if targets.spaces:
             self.forget_spaces()  # cities or themes of a space changed
-            targets.threads |= set(await self.conn.fetchval(
-                "SELECT coalesce(array_agg(id), '{}') FROM threads WHERE space_id = ANY($1::int[])",
-                list(targets.spaces)))
+            targets.threads |= set(
+                await self.conn.fetchval(
+                    "SELECT coalesce(array_agg(id), '{}') FROM threads WHERE space_id = ANY($1::int[])",
+                    list(targets.spaces),
+                )
+            )
             targets.thread_messages |= targets.threads
             if await self.has_resources():
-                targets.resources |= set(await self.conn.fetchval(
-                    "SELECT coalesce(array_agg(id), '{}') FROM resources WHERE space_id = ANY($1::int[])",
-                    list(targets.spaces)))
+                targets.resources |= set(
+                    await self.conn.fetchval(
+                        "SELECT coalesce(array_agg(id), '{}') FROM resources WHERE space_id = ANY($1::int[])",
+                        list(targets.spaces),
+                    )
+                )
         if targets.thread_messages:
-            targets.messages |= set(await self.conn.fetchval(
-                "SELECT coalesce(array_agg(id), '{}') FROM messages WHERE thread_id = ANY($1::int[])",
-                list(targets.thread_messages)))
-        for ids, load in ((targets.threads, self.threads), (targets.messages, self.messages),
-                          (targets.resources, self.resources)):
+            targets.messages |= set(
+                await self.conn.fetchval(
+                    "SELECT coalesce(array_agg(id), '{}') FROM messages WHERE thread_id = ANY($1::int[])",
+                    list(targets.thread_messages),
+                )
+            )
+        for ids, load in (
+            (targets.threads, self.threads),
+            (targets.messages, self.messages),
+            (targets.resources, self.resources),
+        ):
             ordered = sorted(ids)
             for start in range(0, len(ordered), chunk):
-                yield await load(set(ordered[start:start + chunk]))
+                yield await load(set(ordered[start : start + chunk]))
 
     async def count(self) -> int:
         total = await self.conn.fetchval("SELECT (SELECT count(*) FROM threads) + (SELECT count(*) FROM messages)")
@@ -247,8 +271,11 @@ class Loader:
     async def scan(self, batch: int = 2000) -> AsyncIterator[tuple[int, list[Document]]]:
         """Every document, in batches: (rows read, documents) so a progress bar can count rows."""
         queries = [
-            ("SELECT t.*, u.name AS author_name, u.languages AS author_languages FROM threads t "
-             "LEFT JOIN users u ON u.id = t.author_id WHERE t.id > $1 ORDER BY t.id LIMIT $2", self._threads),
+            (
+                "SELECT t.*, u.name AS author_name, u.languages AS author_languages FROM threads t "
+                "LEFT JOIN users u ON u.id = t.author_id WHERE t.id > $1 ORDER BY t.id LIMIT $2",
+                self._threads,
+            ),
             (self._MESSAGES + " WHERE m.id > $1 ORDER BY m.id LIMIT $2", self._messages),
         ]
         if await self.has_resources():

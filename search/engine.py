@@ -23,21 +23,21 @@ FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id")
 class Document:
     """What one thread, message or library resource looks like to an engine."""
 
-    key: str                 # "message:12": the kind of row and its id, unique in the index
-    kind: str                # one of KINDS
+    key: str  # "message:12": the kind of row and its id, unique in the index
+    kind: str  # one of KINDS
     id: int
     space_id: int
     city_ids: list[int]
     profiles: list[str]
     themes: list[str]
-    lang: str                # "" when unknown
-    author_id: int           # 0 when unknown
+    lang: str  # "" when unknown
+    author_id: int  # 0 when unknown
     author_name: str
-    date: int                # unix time in milliseconds
-    title: str               # what the hit is called; searched and ranked above the body
-    body: str                # the text searched
+    date: int  # unix time in milliseconds
+    title: str  # what the hit is called; searched and ranked above the body
+    body: str  # the text searched
     thread_id: int = 0
-    context: str = ""        # shown, not searched: the thread title of a message
+    context: str = ""  # shown, not searched: the thread title of a message
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -45,7 +45,7 @@ class Document:
 
 @dataclass
 class Filters:
-    space_ids: list[int] | None = None   # the caller's choice, already within `readable`
+    space_ids: list[int] | None = None  # the caller's choice, already within `readable`
     city_ids: list[int] | None = None
     profiles: list[str] | None = None
     themes: list[str] | None = None
@@ -63,7 +63,7 @@ class Request:
     query: ParsedQuery
     readable: list[int] | None
     filters: Filters = field(default_factory=Filters)
-    sort: str = "relevance"               # or "date" (newest first)
+    sort: str = "relevance"  # or "date" (newest first)
     offset: int = 0
     limit: int = 20
     facets: tuple[str, ...] = FACETS
@@ -114,8 +114,7 @@ class Engine(Protocol):
 
     async def search(self, request: Request) -> Result: ...
 
-    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
-                      limit: int) -> list[str]:
+    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None, limit: int) -> list[str]:
         """Whole words of readable documents that begin with `prefix` (folded), most frequent first;
         `words` (the complete words typed before it) narrow the documents they come from."""
 

@@ -59,12 +59,14 @@ async def in_progress(conn: asyncpg.Connection, xids: list[str]) -> bool:
     if not xids:
         return False
     return await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress')", xids)
+        "SELECT EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress')", xids
+    )
 
 
 async def running_xids(conn: asyncpg.Connection) -> list[str]:
     return await conn.fetchval(
-        "SELECT coalesce(array_agg(x::text), '{}') FROM pg_snapshot_xip(pg_current_snapshot()) x")
+        "SELECT coalesce(array_agg(x::text), '{}') FROM pg_snapshot_xip(pg_current_snapshot()) x"
+    )
 
 
 async def settled_high_water(conn: asyncpg.Connection) -> int:
@@ -80,8 +82,13 @@ async def settled_high_water(conn: asyncpg.Connection) -> int:
     return high
 
 
-async def rebuild(conn: asyncpg.Connection, engine: Engine, name: str,
-                  progress: Callable[[int, int], None] | None = None, batch: int = 2000) -> int:
+async def rebuild(
+    conn: asyncpg.Connection,
+    engine: Engine,
+    name: str,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 2000,
+) -> int:
     """Empty the index and fill it from the tables; returns the log position it is good up to.
     `progress(rows_done, rows_total)` is called after each batch."""
     await engine.clear()
@@ -104,7 +111,11 @@ async def rebuild(conn: asyncpg.Connection, engine: Engine, name: str,
         """INSERT INTO search_indexer_state (name, position, generation, rebuild_requested, updated_at)
            VALUES ($1, $2, $3, false, now())
            ON CONFLICT (name) DO UPDATE SET position = $2, generation = $3, rebuild_requested = false,
-                                            updated_at = now()""", name, position, generation)
+                                            updated_at = now()""",
+        name,
+        position,
+        generation,
+    )
     log.info("search index rebuilt: %d rows, up to event %d", done, position)
     return position
 
@@ -114,8 +125,15 @@ class _StateLost(Exception):
 
 
 class Indexer:
-    def __init__(self, engine: Engine, database_url: str, *, batch: int = 1000, poll_seconds: float = 1.0,
-                 standby_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        database_url: str,
+        *,
+        batch: int = 1000,
+        poll_seconds: float = 1.0,
+        standby_seconds: float = 5.0,
+    ) -> None:
         self.engine = engine
         self.dsn = asyncpg_dsn(database_url)
         self.batch = batch
@@ -204,7 +222,8 @@ class Indexer:
 
     async def _state(self, conn: asyncpg.Connection):
         return await conn.fetchrow(
-            "SELECT position, generation, rebuild_requested FROM search_indexer_state WHERE name = $1", self.name)
+            "SELECT position, generation, rebuild_requested FROM search_indexer_state WHERE name = $1", self.name
+        )
 
     async def _pruned_through(self, conn: asyncpg.Connection) -> int:
         if not await conn.fetchval("SELECT to_regclass('public.changelog_horizon') IS NOT NULL"):
@@ -215,8 +234,12 @@ class Indexer:
         """Apply the next batch of events. True when there may be more to do right away."""
         state = await self._state(conn)
         generation = await self.engine.generation()
-        if (state is None or state["generation"] != generation or state["rebuild_requested"]
-                or await self._pruned_through(conn) > state["position"]):
+        if (
+            state is None
+            or state["generation"] != generation
+            or state["rebuild_requested"]
+            or await self._pruned_through(conn) > state["position"]
+        ):
             log.info("search index %s needs a rebuild", self.name)
             self.read_upto = await rebuild(conn, self.engine, self.name)
             self.gaps = {}
@@ -226,8 +249,9 @@ class Indexer:
         if self.read_upto < position:
             self.read_upto, self.gaps = position, {}
 
-        rows = await conn.fetch("SELECT id, space_id, kind, data FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-                                self.read_upto, self.batch)
+        rows = await conn.fetch(
+            "SELECT id, space_id, kind, data FROM events WHERE id > $1 ORDER BY id LIMIT $2", self.read_upto, self.batch
+        )
         xids = await running_xids(conn)
         seen = {r["id"] for r in rows}
         if rows:
@@ -244,8 +268,7 @@ class Indexer:
             settled = [g for g, waits in self.gaps.items() if not still.intersection(waits)]
         late = []
         if settled:
-            late = await conn.fetch("SELECT id, space_id, kind, data FROM events WHERE id = ANY($1::bigint[])",
-                                    settled)
+            late = await conn.fetch("SELECT id, space_id, kind, data FROM events WHERE id = ANY($1::bigint[])", settled)
         await self.apply(conn, list(rows) + list(late))
 
         if rows:
@@ -256,7 +279,12 @@ class Indexer:
         if new_position != position:
             updated = await conn.execute(
                 "UPDATE search_indexer_state SET position = $2, updated_at = now() "
-                "WHERE name = $1 AND generation = $3 AND position = $4", self.name, new_position, generation, position)
+                "WHERE name = $1 AND generation = $3 AND position = $4",
+                self.name,
+                new_position,
+                generation,
+                position,
+            )
             if updated != "UPDATE 1":
                 raise _StateLost()
             await self._report_lag(conn, new_position)

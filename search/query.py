@@ -12,8 +12,14 @@ from search.text import Highlighter
 from server.observability.metrics import SEARCH_LATENCY
 
 # API filter name → engine facet field
-FACET_NAMES = {"kind": "kind", "lang": "lang", "theme": "themes", "city": "city_ids", "profile": "profiles",
-               "space": "space_id"}
+FACET_NAMES = {
+    "kind": "kind",
+    "lang": "lang",
+    "theme": "themes",
+    "city": "city_ids",
+    "profile": "profiles",
+    "space": "space_id",
+}
 MAX_OFFSET = 1000
 
 
@@ -47,8 +53,19 @@ def _iso(milliseconds: int) -> str:
 
 
 def has_filters(query: Query) -> bool:
-    return any(v is not None for v in (query.spaces, query.cities, query.profiles, query.themes, query.langs,
-                                       query.kinds, query.date_from, query.date_to))
+    return any(
+        v is not None
+        for v in (
+            query.spaces,
+            query.cities,
+            query.profiles,
+            query.themes,
+            query.langs,
+            query.kinds,
+            query.date_from,
+            query.date_to,
+        )
+    )
 
 
 def _hit(document: dict, highlighter: Highlighter) -> dict:
@@ -66,7 +83,8 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
         "title_html": highlighter.snippet(title, lang, width=300) if title else "",
         "snippet": highlighter.snippet(body, lang) if body else "",
         "author": {"id": document["author_id"], "name": document.get("author_name") or ""}
-        if document.get("author_id") else None,
+        if document.get("author_id")
+        else None,
         "date": _iso(document["date"]),
         "lang": document.get("lang") or None,
         "themes": list(document.get("themes") or []),
@@ -77,8 +95,13 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
 async def search(engine: Engine, readable: list[int] | None, query: Query) -> dict:
     """Hits, facet counts and the total among the documents of `readable` spaces (None: every space)."""
     parsed = text.parse(query.q)
-    empty = {"hits": [], "total": 0, "total_is_estimate": False, "facets": {name: {} for name in FACET_NAMES},
-             "has_more": False}
+    empty = {
+        "hits": [],
+        "total": 0,
+        "total_is_estimate": False,
+        "facets": {name: {} for name in FACET_NAMES},
+        "has_more": False,
+    }
     if parsed.empty and query.q.strip():
         return empty  # only punctuation: nothing can match
     if query.spaces is not None and readable is not None:
@@ -89,16 +112,23 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             return empty
     offset = min(query.offset, MAX_OFFSET)
     request = Request(
-        query=parsed, readable=readable,
+        query=parsed,
+        readable=readable,
         filters=Filters(
-            space_ids=query.spaces, city_ids=query.cities, profiles=query.profiles, themes=query.themes,
-            langs=query.langs, kinds=query.kinds,
+            space_ids=query.spaces,
+            city_ids=query.cities,
+            profiles=query.profiles,
+            themes=query.themes,
+            langs=query.langs,
+            kinds=query.kinds,
             date_from=_epoch(query.date_from, False) if query.date_from else None,
             date_to=_epoch(query.date_to, True) if query.date_to else None,
         ),
         sort="date" if query.sort == "date" or parsed.empty else "relevance",
         # Facets on the first page only: later pages keep the first page's (the frontend does).
-        offset=offset, limit=query.limit, facets=tuple(FACET_NAMES.values()) if offset == 0 else (),
+        offset=offset,
+        limit=query.limit,
+        facets=tuple(FACET_NAMES.values()) if offset == 0 else (),
     )
     try:
         with SEARCH_LATENCY.time():  # the engine's part: no auth, no snippets

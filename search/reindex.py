@@ -24,7 +24,9 @@ async def reindex(settings, database_url: str, progress: Callable[[int, int], No
         await conn.execute(
             """INSERT INTO search_indexer_state (name, position, generation, rebuild_requested)
                VALUES ($1, 0, '', true)
-               ON CONFLICT (name) DO UPDATE SET rebuild_requested = true""", name)
+               ON CONFLICT (name) DO UPDATE SET rebuild_requested = true""",
+            name,
+        )
         return "requested"
     finally:
         await conn.close()

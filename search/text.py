@@ -22,9 +22,9 @@ MAX_QUERY_CHARS = 500
 
 # Unbroken scripts: each character is a token.
 _UNBROKEN = (
-    "\u0e00-\u0e7f"          # Thai
-    "\u0e80-\u0eff"          # Lao
-    "\u1000-\u109f"          # Myanmar
+    "\u0e00-\u0e7f"  # Thai
+    "\u0e80-\u0eff"  # Lao
+    "\u1000-\u109f"  # Myanmar
     "\u1780-\u17ff\u19e0-\u19ff"  # Khmer
     "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
@@ -81,8 +81,9 @@ def stem(word: str, language: str) -> str:
     return tokens[0] if tokens else ""
 
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe",
-                             "þ": "th", "ı": "i"})
+_FOLD_EXTRA = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"}
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -98,6 +99,7 @@ def tokens(text: str) -> list[re.Match]:
 
 
 # --- queries ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Term:
@@ -191,6 +193,7 @@ def prefix_query(q: str) -> tuple[list[Term], str]:
 
 
 # --- highlighting ---------------------------------------------------------------
+
 
 def _within(a: str, b: str, limit: int) -> bool:
     """Damerau-Levenshtein (optimal string alignment) distance of a and b is at most limit."""
@@ -335,25 +338,29 @@ class Highlighter:
 
 _STOPWORDS = {
     "en": "the and of to in is that for it with as was on are be this by have from or not at which but "
-          "we our their they has were been will can an these",
+    "we our their they has were been will can an these",
     "fr": "le la les de des du et est une un que qui dans pour pas sur au aux avec ce cette sont il elle "
-          "nous vous leur ou par plus se ne",
-    "es": "el la los las de del y que en un una es por con para se no al lo como su sus más pero "
-          "este esta son hay",
-    "nl": "de het een en van in is dat op te zijn voor met die niet aan er om ook als bij wordt "
-          "naar maar wij deze",
-    "de": "der die das und ist nicht mit von zu den dem ein eine auf für sich auch es im des werden wir "
-          "sind bei oder",
+    "nous vous leur ou par plus se ne",
+    "es": "el la los las de del y que en un una es por con para se no al lo como su sus más pero este esta son hay",
+    "nl": "de het een en van in is dat op te zijn voor met die niet aan er om ook als bij wordt naar maar wij deze",
+    "de": "der die das und ist nicht mit von zu den dem ein eine auf für sich auch es im des werden wir sind bei oder",
     "pt": "o a os as de do da dos das e que em um uma para com não no na por se mais são",
     "it": "il lo la gli le di del della e che in un una per con non sono da al nel si anche",
     "vi": "và của là có không được cho trong những các một người này với đã để khi thì",
 }
 _STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 _SCRIPTS = [
-    ("th", "\u0e00", "\u0e7f"), ("lo", "\u0e80", "\u0eff"), ("km", "\u1780", "\u17ff"),
-    ("my", "\u1000", "\u109f"), ("ja", "\u3040", "\u30ff"), ("ko", "\uac00", "\ud7af"),
-    ("zh", "\u4e00", "\u9fff"), ("ar", "\u0600", "\u06ff"), ("ru", "\u0400", "\u04ff"),
-    ("el", "\u0370", "\u03ff"), ("hi", "\u0900", "\u097f"),
+    ("th", "\u0e00", "\u0e7f"),
+    ("lo", "\u0e80", "\u0eff"),
+    ("km", "\u1780", "\u17ff"),
+    ("my", "\u1000", "\u109f"),
+    ("ja", "\u3040", "\u30ff"),
+    ("ko", "\uac00", "\ud7af"),
+    ("zh", "\u4e00", "\u9fff"),
+    ("ar", "\u0600", "\u06ff"),
+    ("ru", "\u0400", "\u04ff"),
+    ("el", "\u0370", "\u03ff"),
+    ("hi", "\u0900", "\u097f"),
 ]
 
 

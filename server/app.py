@@ -59,8 +59,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         routes=app_routes,
         lifespan=lifespan,
         exception_handlers=exception_handlers(),
-        middleware=[Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes,
-                               https=settings.secure_cookies)],
+        middleware=[
+            Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes, https=settings.secure_cookies)
+        ],
     )
     app.state.settings = settings
     readiness.checks(app)  # parts such as search register theirs: see server/observability/readiness.py

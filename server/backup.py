@@ -20,9 +20,10 @@ import subprocess
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 import asyncpg
 from tqdm import tqdm
@@ -66,9 +67,11 @@ async def _database_facts(url: str) -> dict:
     conn = await asyncpg.connect(libpq_url(url))
     try:
         tables = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
-        revision = await conn.fetchval(
-            "SELECT version_num FROM alembic_version LIMIT 1"
-        ) if await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL") else None
+        revision = (
+            await conn.fetchval("SELECT version_num FROM alembic_version LIMIT 1")
+            if await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+            else None
+        )
         others = await conn.fetchval(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
@@ -77,8 +80,13 @@ async def _database_facts(url: str) -> dict:
         await conn.close()
 
 
-def _run_with_progress(command: list[str], bar: tqdm, counts: tuple[str, ...], stdin: IO | None = None,
-                       stdout: IO | int | None = subprocess.DEVNULL) -> None:
+def _run_with_progress(
+    command: list[str],
+    bar: tqdm,
+    counts: tuple[str, ...],
+    stdin: IO | None = None,
+    stdout: IO | int | None = subprocess.DEVNULL,
+) -> None:
     """Run a pg tool in --verbose mode, advancing the bar on each stderr line that marks progress."""
     process = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, text=True)
     errors: list[str] = []
@@ -90,7 +98,9 @@ def _run_with_progress(command: list[str], bar: tqdm, counts: tuple[str, ...], s
         elif "error" in line.lower() or "fatal" in line.lower():
             errors.append(line.rstrip())
     if process.wait() != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: " + ("; ".join(errors[-5:]) or f"exit {process.returncode}"))
+        raise BackupError(
+            f"{Path(command[0]).name} failed: " + ("; ".join(errors[-5:]) or f"exit {process.returncode}")
+        )
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -131,9 +141,19 @@ def backup(url: str, files_dir: Path, output: Path, *, progress: bool = True) ->
     with tempfile.TemporaryDirectory(prefix=".citybridge-backup-", dir=output.parent) as tmp:
         dump = Path(tmp) / "database.dump"
         with _bar(progress, total=facts["tables"], desc="database", unit="table") as bar:
-            _run_with_progress([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                                "--verbose", f"--file={dump}", libpq_url(url)], bar,
-                               counts=("dumping contents of table",))
+            _run_with_progress(
+                [
+                    pg_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--verbose",
+                    f"--file={dump}",
+                    libpq_url(url),
+                ],
+                bar,
+                counts=("dumping contents of table",),
+            )
         names = list(_files(files_dir))
         sizes, missing = {}, []
         for path in names:
@@ -142,14 +162,25 @@ def backup(url: str, files_dir: Path, output: Path, *, progress: bool = True) ->
             except FileNotFoundError:
                 missing.append(str(path.relative_to(files_dir)))
         manifest = {
-            "format": FORMAT, "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "schema_revision": facts["revision"], "database_bytes": dump.stat().st_size,
-            "files": len(sizes), "files_bytes": sum(sizes.values()), "missing": missing,
+            "format": FORMAT,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "schema_revision": facts["revision"],
+            "database_bytes": dump.stat().st_size,
+            "files": len(sizes),
+            "files_bytes": sum(sizes.values()),
+            "missing": missing,
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w") as archive, \
-                _bar(progress, total=manifest["database_bytes"] + manifest["files_bytes"], desc="archive",
-                     unit="B", unit_scale=True) as bar:
+        with (
+            tarfile.open(partial, "w") as archive,
+            _bar(
+                progress,
+                total=manifest["database_bytes"] + manifest["files_bytes"],
+                desc="archive",
+                unit="B",
+                unit_scale=True,
+            ) as bar,
+        ):
             archive.add(dump, arcname="database.dump", filter=lambda info: (bar.update(info.size), info)[1])
             for path, size in sizes.items():
                 try:
@@ -176,7 +207,7 @@ class _BytesReader:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self.data) if size < 0 else self.pos + size
-        chunk, self.pos = self.data[self.pos:end], min(end, len(self.data))
+        chunk, self.pos = self.data[self.pos : end], min(end, len(self.data))
         return chunk
 
 
@@ -199,15 +230,24 @@ def restore(url: str, files_dir: Path, archive_path: Path, *, progress: bool = T
     manifest = read_manifest(archive_path)
     facts = asyncio.run(_database_facts(url))
     if facts["other_connections"] and not force:
-        raise BackupError(f"{facts['other_connections']} other connection(s) use the database; stop the "
-                          "Citybridge servers first (or pass --force).")
+        raise BackupError(
+            f"{facts['other_connections']} other connection(s) use the database; stop the "
+            "Citybridge servers first (or pass --force)."
+        )
     files_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".citybridge-restore-", dir=files_dir.parent) as tmp:
         staging = Path(tmp) / "files"
         staging.mkdir()
-        with tarfile.open(archive_path, "r") as archive, \
-                _bar(progress, total=manifest["database_bytes"] + manifest["files_bytes"], desc="unpack",
-                     unit="B", unit_scale=True) as bar:
+        with (
+            tarfile.open(archive_path, "r") as archive,
+            _bar(
+                progress,
+                total=manifest["database_bytes"] + manifest["files_bytes"],
+                desc="unpack",
+                unit="B",
+                unit_scale=True,
+            ) as bar,
+        ):
             for member in archive:
                 if member.name == "database.dump" or member.name.startswith("files/"):
                     target = Path(tmp) / member.name
@@ -231,22 +271,37 @@ def restore(url: str, files_dir: Path, archive_path: Path, *, progress: bool = T
 
 
 def _restore_database(url: str, dump: Path, progress: bool, force: bool) -> None:
-    listing = subprocess.run([pg_tool("pg_restore"), "--list", str(dump)], capture_output=True, text=True,
-                             check=True).stdout
+    listing = subprocess.run(
+        [pg_tool("pg_restore"), "--list", str(dump)], capture_output=True, text=True, check=True
+    ).stdout
     entries = sum(1 for line in listing.splitlines() if line and not line.startswith(";"))
     # pg_restore writes the SQL, psql applies it after dropping the old schema, all in one transaction.
     prologue = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
     if force:
-        prologue = ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid();\n") + prologue
-    script = subprocess.Popen([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
-                              stdout=subprocess.PIPE)
+        prologue = (
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid();\n"
+        ) + prologue
+    script = subprocess.Popen(
+        [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)], stdout=subprocess.PIPE
+    )
     assert script.stdout is not None
     with _bar(progress, total=entries, desc="database", unit="item") as bar:
-        psql = subprocess.Popen([pg_tool("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
-                                 "--single-transaction", "--file=-", libpq_url(url)],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"})
+        psql = subprocess.Popen(
+            [
+                pg_tool("psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "--set=ON_ERROR_STOP=1",
+                "--single-transaction",
+                "--file=-",
+                libpq_url(url),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"},
+        )
         assert psql.stdin is not None and psql.stderr is not None
         try:
             psql.stdin.write(prologue.encode())

@@ -48,7 +48,6 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from server.app import create_app
-
     from server.observability.logging import configure as configure_logging
 
     settings = load_settings()
@@ -57,9 +56,20 @@ def serve(host: str, port: int) -> None:
     app = create_app(settings, url)
     # Websockets: no per-message deflate (it would compress every fanned-out event once per socket and
     # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
-    config = uvicorn.Config(app, host=host, port=port, ws="websockets", lifespan="on",
-                            proxy_headers=True, timeout_graceful_shutdown=10, log_config=None, access_log=False,
-                            ws_per_message_deflate=False, ws_max_size=2**20, backlog=8192)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ws="websockets",
+        lifespan="on",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+        log_config=None,
+        access_log=False,
+        ws_per_message_deflate=False,
+        ws_max_size=2**20,
+        backlog=8192,
+    )
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so
     # atexit handlers run and the embedded PostgreSQL is stopped cleanly.
@@ -142,8 +152,13 @@ def _files_dir(settings: Settings):
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Archive to write. Default: citybridge-backup-<time>.tar in the current directory.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Archive to write. Default: citybridge-backup-<time>.tar in the current directory.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def backup(output: str | None, quiet: bool) -> None:
     """Back up the database and the uploaded files into one archive, consistently, while serving."""
@@ -159,8 +174,10 @@ def backup(output: str | None, quiet: bool) -> None:
         result = backups.backup(url, _files_dir(settings), target, progress=not quiet)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backup written to {result.path}: database {result.database_bytes:,} bytes, "
-               f"{result.files:,} files ({result.files_bytes:,} bytes).")
+    click.echo(
+        f"Backup written to {result.path}: database {result.database_bytes:,} bytes, "
+        f"{result.files:,} files ({result.files_bytes:,} bytes)."
+    )
     if result.missing:
         click.echo(f"{len(result.missing)} file(s) were deleted while the backup ran and are not in it.")
 
@@ -182,8 +199,7 @@ def restore(archive: str, yes: bool, force: bool, quiet: bool) -> None:
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from None
     if not yes:
-        click.confirm(f"Replace ALL data in this Citybridge with the backup of {manifest['created_at']}?",
-                      abort=True)
+        click.confirm(f"Replace ALL data in this Citybridge with the backup of {manifest['created_at']}?", abort=True)
     url = database_url(settings)
     try:
         result = backups.restore(url, _files_dir(settings), Path(archive), progress=not quiet, force=force)
@@ -197,8 +213,13 @@ def restore(archive: str, yes: bool, force: bool, quiet: bool) -> None:
 
 @main.command()
 @click.option("--space", "space_id", required=True, type=int, help="The id of the space to export.")
-@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
-              help="Directory to write. Default: citybridge-space-<id>-export.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory to write. Default: citybridge-space-<id>-export.",
+)
 def export(space_id: int, output: str | None) -> None:
     """Write a space's threads, messages and library as JSON and CSV files (with the uploaded files)."""
     from pathlib import Path
@@ -216,8 +237,10 @@ def export(space_id: int, output: str | None) -> None:
         counts = asyncio.run(_with_session(settings, url, work))
     except ExportError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Exported space {space_id} to {target}: {counts['threads']} threads, "
-               f"{counts['messages']} messages, {counts['resources']} library entries.")
+    click.echo(
+        f"Exported space {space_id} to {target}: {counts['threads']} threads, "
+        f"{counts['messages']} messages, {counts['resources']} library entries."
+    )
 
 
 @main.command()

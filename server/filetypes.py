@@ -29,11 +29,20 @@ CSV, TEXT = "text/csv", "text/plain"
 # Allowed type → (its extensions, the first one is added to a name that has none of them).
 ALLOWED: dict[str, tuple[str, ...]] = {
     PDF: (".pdf",),
-    DOCX: (".docx",), XLSX: (".xlsx",), PPTX: (".pptx",),
-    DOC: (".doc",), XLS: (".xls",), PPT: (".ppt",),
-    ODT: (".odt",), ODS: (".ods",), ODP: (".odp",),
-    CSV: (".csv",), TEXT: (".txt", ".text", ".md"),
-    "image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"), "image/gif": (".gif",),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    PPTX: (".pptx",),
+    DOC: (".doc",),
+    XLS: (".xls",),
+    PPT: (".ppt",),
+    ODT: (".odt",),
+    ODS: (".ods",),
+    ODP: (".odp",),
+    CSV: (".csv",),
+    TEXT: (".txt", ".text", ".md"),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
     "image/webp": (".webp",),
 }
 

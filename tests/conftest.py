@@ -79,12 +79,12 @@ class World:
     """Two members-only spaces and one network space, and a user in every role."""
 
     admin: Client
-    moderator: Client      # moderator of space A
-    member: Client         # member of space A
-    other: Client          # member of space B only
-    outsider: Client       # signed in, member of nothing
+    moderator: Client  # moderator of space A
+    member: Client  # member of space A
+    other: Client  # member of space B only
+    outsider: Client  # signed in, member of nothing
     anonymous: Client
-    bearer: Client         # the member, by API token
+    bearer: Client  # the member, by API token
     cities: list[dict]
     space_a: dict
     space_b: dict
@@ -99,15 +99,17 @@ async def make_admin(db, clients, email="admin@citybridge.test") -> Client:
     return admin
 
 
-async def invite_user(admin: Client, clients, space_id: int, email: str, name: str, role: str = "member",
-                      city_id: int | None = None) -> Client:
+async def invite_user(
+    admin: Client, clients, space_id: int, email: str, name: str, role: str = "member", city_id: int | None = None
+) -> Client:
     body = {"email": email, "space_id": space_id, "role": role}
     if city_id:
         body["city_id"] = city_id
     invitation = expect(await admin.post("/api/invitations", json=body), 201)
     client = clients()
-    response = await client.post(f"/api/invitations/{invitation['token']}/accept",
-                                 json={"name": name, "password": PASSWORD})
+    response = await client.post(
+        f"/api/invitations/{invitation['token']}/accept", json={"name": name, "password": PASSWORD}
+    )
     expect(response, 200)
     client.adopt_session(response)
     return client
@@ -119,27 +121,52 @@ async def world(db, clients) -> World:
     cities = [
         expect(await admin.post("/api/cities", json=c), 201)
         for c in (
-            {"name": "Antwerp", "country": "Belgium", "region": "Flanders", "languages": ["nl"],
-             "profile": "traditional"},
+            {
+                "name": "Antwerp",
+                "country": "Belgium",
+                "region": "Flanders",
+                "languages": ["nl"],
+                "profile": "traditional",
+            },
             {"name": "Da Nang", "country": "Vietnam", "languages": ["vi"], "profile": "newer"},
-            {"name": "Toronto", "country": "Canada", "region": "Ontario", "languages": ["en", "fr"],
-             "profile": "traditional"},
+            {
+                "name": "Toronto",
+                "country": "Canada",
+                "region": "Ontario",
+                "languages": ["en", "fr"],
+                "profile": "traditional",
+            },
         )
     ]
     ids = [c["id"] for c in cities]
-    space_a = expect(await admin.post("/api/spaces", json={
-        "name": "Antwerp – Da Nang", "city_ids": ids[:2], "themes": ["housing"], "visibility": "members"}), 201)
-    space_b = expect(await admin.post("/api/spaces", json={
-        "name": "Toronto – Da Nang", "city_ids": ids[1:], "themes": ["employment"]}), 201)
-    network = expect(await admin.post("/api/spaces", json={
-        "name": "Open network", "city_ids": [ids[0], ids[2]], "visibility": "network"}), 201)
-    moderator = await invite_user(admin, clients, space_a["id"], "mod@antwerpen.test", "Mieke Moderator",
-                                  "moderator", ids[0])
+    space_a = expect(
+        await admin.post(
+            "/api/spaces",
+            json={"name": "Antwerp – Da Nang", "city_ids": ids[:2], "themes": ["housing"], "visibility": "members"},
+        ),
+        201,
+    )
+    space_b = expect(
+        await admin.post(
+            "/api/spaces", json={"name": "Toronto – Da Nang", "city_ids": ids[1:], "themes": ["employment"]}
+        ),
+        201,
+    )
+    network = expect(
+        await admin.post(
+            "/api/spaces", json={"name": "Open network", "city_ids": [ids[0], ids[2]], "visibility": "network"}
+        ),
+        201,
+    )
+    moderator = await invite_user(
+        admin, clients, space_a["id"], "mod@antwerpen.test", "Mieke Moderator", "moderator", ids[0]
+    )
     member = await invite_user(admin, clients, space_a["id"], "member@danang.test", "Nguyen Member", city_id=ids[1])
     other = await invite_user(admin, clients, space_b["id"], "other@toronto.test", "Olivia Other", city_id=ids[2])
     # The outsider joins space B and leaves again: signed in, member of nothing.
     outsider = await invite_user(admin, clients, space_b["id"], "outsider@example.test", "Oscar Outsider")
     expect(await outsider.delete(f"/api/spaces/{space_b['id']}/members/{outsider.user['id']}"), 204)
     token = expect(await member.post("/api/tokens", json={"name": "tests"}), 201)["token"]
-    return World(admin, moderator, member, other, outsider, clients(), clients(token), cities,
-                 space_a, space_b, network)
+    return World(
+        admin, moderator, member, other, outsider, clients(), clients(token), cities, space_a, space_b, network
+    )

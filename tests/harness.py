@@ -37,9 +37,12 @@ def asyncpg_dsn(url: str) -> str:
 async def truncate_all(url: str) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        tables = [r["tablename"] for r in await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )]
+        tables = [
+            r["tablename"]
+            for r in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
         # Ids keep growing across tests, as they do in production: long-lived server processes
         # (the realtime nodes) may hold recent events in memory, keyed by id.
         await conn.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
@@ -55,13 +58,21 @@ class ServerThread:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings, database_url)
         # As `citybridge serve`: no per-message deflate, 1 MiB protocol frame ceiling.
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, ws="websockets",
-                                lifespan="on", log_level="warning", timeout_graceful_shutdown=5,
-                                ws_per_message_deflate=False, ws_max_size=2**20)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            ws="websockets",
+            lifespan="on",
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+            ws_per_message_deflate=False,
+            ws_max_size=2**20,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -82,9 +93,15 @@ def test_settings(data_dir: Path):
     # Cheap hashing keeps tests fast; production uses argon2id's recommended cost.
     # Rate limits are tested on a server of their own (tests/test_security_limits.py); here they
     # would only trip tests that post quickly.
-    return replace(settings, argon2_memory_kib=1024, argon2_time_cost=1, rate_posts_per_minute=100_000,
-                   rate_uploads_per_minute=100_000, rate_searches_per_minute=100_000,
-                   rate_suggestions_per_minute=100_000)
+    return replace(
+        settings,
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+        rate_posts_per_minute=100_000,
+        rate_uploads_per_minute=100_000,
+        rate_searches_per_minute=100_000,
+        rate_suggestions_per_minute=100_000,
+    )
 
 
 class Client:
@@ -129,8 +146,10 @@ class Client:
 
 
 def expect(response: httpx.Response, status: int) -> dict | list | None:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: " \
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: "
         f"expected {status}, got {response.status_code}: {response.text[:500]}"
+    )
     return response.json() if response.content else None
 
 
@@ -184,23 +203,33 @@ class ServerProcess:
         self.port = 0
         self.base_url = ""
 
-    def start(self, timeout: float = 60) -> "ServerProcess":
+    def start(self, timeout: float = 60) -> ServerProcess:
         import subprocess
         import sys
 
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": self.database_url, "CITYBRIDGE_DATA": str(self.data_dir),
-               "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32, "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
-               "CITYBRIDGE_ARGON2_TIME_COST": "1", "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
-               "CITYBRIDGE_RATE_UPLOADS_PER_MINUTE": "0", "CITYBRIDGE_RATE_SEARCHES_PER_MINUTE": "0",
-               "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE": "0",
-               **self.extra_env}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "CITYBRIDGE_DATA": str(self.data_dir),
+            "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
+            "CITYBRIDGE_ARGON2_TIME_COST": "1",
+            "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
+            "CITYBRIDGE_RATE_UPLOADS_PER_MINUTE": "0",
+            "CITYBRIDGE_RATE_SEARCHES_PER_MINUTE": "0",
+            "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE": "0",
+            **self.extra_env,
+        }
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log = open(self.data_dir / f"server-{self.port}.log", "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(self.port)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

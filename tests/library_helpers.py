@@ -59,10 +59,12 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-async def upload(client, space_id: int, name: str, content: bytes, content_type: str = "application/octet-stream",
-                 **fields):
-    return await client.post(f"/api/spaces/{space_id}/resources", files={"file": (name, content, content_type)},
-                             data=fields)
+async def upload(
+    client, space_id: int, name: str, content: bytes, content_type: str = "application/octet-stream", **fields
+):
+    return await client.post(
+        f"/api/spaces/{space_id}/resources", files={"file": (name, content, content_type)}, data=fields
+    )
 
 
 def practice(city_id: int, **changes) -> dict:

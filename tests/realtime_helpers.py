@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -25,8 +25,15 @@ class Live:
         self.pending: list[dict] = []
 
     @classmethod
-    async def open(cls, base_url: str, client: Client | None = None, *, origin: str | None = "same",
-                   query: str = "", headers: dict | None = None) -> "Live":
+    async def open(
+        cls,
+        base_url: str,
+        client: Client | None = None,
+        *,
+        origin: str | None = "same",
+        query: str = "",
+        headers: dict | None = None,
+    ) -> Live:
         extra = dict(headers or {})
         if client is not None:
             auth = client.http.headers.get("authorization")
@@ -34,8 +41,14 @@ class Live:
                 extra["Authorization"] = auth
             else:
                 extra["Cookie"] = f"cb_session={client.http.cookies.get('cb_session')}"
-        ws = await connect(ws_url(base_url, query), additional_headers=extra, compression=None,
-                           origin=base_url if origin == "same" else origin, open_timeout=WAIT, max_size=2**24)
+        ws = await connect(
+            ws_url(base_url, query),
+            additional_headers=extra,
+            compression=None,
+            origin=base_url if origin == "same" else origin,
+            open_timeout=WAIT,
+            max_size=2**24,
+        )
         return cls(ws)
 
     async def send(self, frame: dict | str) -> None:
@@ -75,8 +88,11 @@ class Live:
     async def events(self, count: int, space_id: int | None = None, timeout: float = WAIT) -> list[dict]:
         found = []
         while len(found) < count:
-            found.append(await self.until(
-                lambda f: f.get("type") == "event" and (space_id is None or f.get("space_id") == space_id), timeout))
+            found.append(
+                await self.until(
+                    lambda f: f.get("type") == "event" and (space_id is None or f.get("space_id") == space_id), timeout
+                )
+            )
         return found
 
     async def quiet(self, seconds: float) -> list[dict]:
@@ -138,7 +154,7 @@ class Node:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
 
-    async def ready(self, timeout: float = 90) -> "Node":
+    async def ready(self, timeout: float = 90) -> Node:
         import httpx
 
         loop = asyncio.get_running_loop()
@@ -155,7 +171,7 @@ class Node:
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"node did not start: {self.log_path.read_text()[-2000:]}")
 
-    def wait_ready(self, timeout: float = 90) -> "Node":
+    def wait_ready(self, timeout: float = 90) -> Node:
         import time
 
         import httpx

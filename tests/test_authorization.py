@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 
@@ -26,8 +26,15 @@ def everyone(status: int, anonymous: int = 401) -> dict:
 
 
 def in_space_a(readers: int, others: int = 404, **overrides) -> dict:
-    base = {"admin": readers, "moderator": readers, "member": readers, "bearer": readers,
-            "other": others, "outsider": others, "anonymous": 401}
+    base = {
+        "admin": readers,
+        "moderator": readers,
+        "member": readers,
+        "bearer": readers,
+        "other": others,
+        "outsider": others,
+        "anonymous": 401,
+    }
     return {**base, **overrides}
 
 
@@ -50,14 +57,19 @@ async def _add_other_to_a(world, ids):
 
 
 async def _fresh_invitation(world, ids):
-    invitation = expect(await world.admin.post("/api/invitations", json={
-        "email": f"fresh{next(_unique)}@example.test", "space_id": ids["a"]}), 201)
+    invitation = expect(
+        await world.admin.post(
+            "/api/invitations", json={"email": f"fresh{next(_unique)}@example.test", "space_id": ids["a"]}
+        ),
+        201,
+    )
     ids["invitation"] = invitation["id"]
 
 
 async def _fresh_message(world, ids):
-    message = expect(await world.member.post(f"/api/threads/{ids['thread_a']}/messages",
-                                             json={"body": "to be deleted"}), 201)
+    message = expect(
+        await world.member.post(f"/api/threads/{ids['thread_a']}/messages", json={"body": "to be deleted"}), 201
+    )
     ids["fresh_message"] = message["id"]
 
 
@@ -71,52 +83,112 @@ CASES = [
     Case("GET", "/api/tokens", everyone(200)),
     Case("DELETE", "/api/session", everyone(204, 204)),
     Case("GET", "/api/cities", everyone(200)),
-    Case("POST", "/api/cities", {**everyone(403), "admin": 201},
-         body=lambda ids: {"name": f"Cúcuta {next(_unique)}", "country": "Colombia", "profile": "newer"}),
+    Case(
+        "POST",
+        "/api/cities",
+        {**everyone(403), "admin": 201},
+        body=lambda ids: {"name": f"Cúcuta {next(_unique)}", "country": "Colombia", "profile": "newer"},
+    ),
     Case("GET", "/api/cities/{city}", everyone(200)),
     Case("PATCH", "/api/cities/{city}", {**everyone(403), "admin": 200}, body=lambda ids: {"region": "Flanders"}),
     Case("GET", "/api/spaces", everyone(200)),
-    Case("POST", "/api/spaces", {**everyone(403), "admin": 201},
-         body=lambda ids: {"name": "New pair", "city_ids": [ids["city"], ids["city2"]]}),
+    Case(
+        "POST",
+        "/api/spaces",
+        {**everyone(403), "admin": 201},
+        body=lambda ids: {"name": "New pair", "city_ids": [ids["city"], ids["city2"]]},
+    ),
     Case("GET", "/api/spaces/{a}", in_space_a(200)),
     Case("GET", "/api/spaces/{network}", everyone(200)),
-    Case("PATCH", "/api/spaces/{a}", in_space_a(200, member=403, bearer=403),
-         body=lambda ids: {"description": "Housing and welcome"}, ids_key="description"),
-    Case("PATCH", "/api/spaces/{a}", in_space_a(403, admin=200), body=lambda ids: {"visibility": "members"},
-         ids_key="visibility"),
+    Case(
+        "PATCH",
+        "/api/spaces/{a}",
+        in_space_a(200, member=403, bearer=403),
+        body=lambda ids: {"description": "Housing and welcome"},
+        ids_key="description",
+    ),
+    Case(
+        "PATCH",
+        "/api/spaces/{a}",
+        in_space_a(403, admin=200),
+        body=lambda ids: {"visibility": "members"},
+        ids_key="visibility",
+    ),
     Case("GET", "/api/spaces/{a}/members", in_space_a(200)),
-    Case("PUT", "/api/spaces/{a}/members/{outsider_user}", in_space_a(200, member=403, bearer=403),
-         body=lambda ids: {"role": "member"}, ids_key="as member"),
-    Case("PUT", "/api/spaces/{a}/members/{outsider_user}", in_space_a(403, admin=200),
-         body=lambda ids: {"role": "moderator"}, ids_key="as moderator"),
+    Case(
+        "PUT",
+        "/api/spaces/{a}/members/{outsider_user}",
+        in_space_a(200, member=403, bearer=403),
+        body=lambda ids: {"role": "member"},
+        ids_key="as member",
+    ),
+    Case(
+        "PUT",
+        "/api/spaces/{a}/members/{outsider_user}",
+        in_space_a(403, admin=200),
+        body=lambda ids: {"role": "moderator"},
+        ids_key="as moderator",
+    ),
     # "other" is added to A before each role, so "other" may leave (204) like any member.
-    Case("DELETE", "/api/spaces/{a}/members/{other_user}", in_space_a(204, member=403, bearer=403, other=204),
-         setup=_add_other_to_a),
-    Case("POST", "/api/invitations", in_space_a(201, member=403, bearer=403),
-         body=lambda ids: {"email": f"new{next(_unique)}@example.test", "space_id": ids["a"], "role": "member"},
-         ids_key="member"),
-    Case("POST", "/api/invitations", in_space_a(403, admin=201),
-         body=lambda ids: {"email": f"new{next(_unique)}@example.test", "space_id": ids["a"], "role": "moderator"},
-         ids_key="moderator"),
+    Case(
+        "DELETE",
+        "/api/spaces/{a}/members/{other_user}",
+        in_space_a(204, member=403, bearer=403, other=204),
+        setup=_add_other_to_a,
+    ),
+    Case(
+        "POST",
+        "/api/invitations",
+        in_space_a(201, member=403, bearer=403),
+        body=lambda ids: {"email": f"new{next(_unique)}@example.test", "space_id": ids["a"], "role": "member"},
+        ids_key="member",
+    ),
+    Case(
+        "POST",
+        "/api/invitations",
+        in_space_a(403, admin=201),
+        body=lambda ids: {"email": f"new{next(_unique)}@example.test", "space_id": ids["a"], "role": "moderator"},
+        ids_key="moderator",
+    ),
     Case("GET", "/api/spaces/{a}/invitations", in_space_a(200, member=403, bearer=403)),
-    Case("DELETE", "/api/invitations/{invitation}", in_space_a(204, member=403, bearer=403, other=404),
-         setup=_fresh_invitation),
+    Case(
+        "DELETE",
+        "/api/invitations/{invitation}",
+        in_space_a(204, member=403, bearer=403, other=404),
+        setup=_fresh_invitation,
+    ),
     Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 200}),
     Case("GET", "/api/spaces/{a}/threads", in_space_a(200)),
-    Case("POST", "/api/spaces/{a}/threads", in_space_a(201),
-         body=lambda ids: {"title": "Language classes", "body": "Who runs yours?"}),
-    Case("POST", "/api/spaces/{network}/threads", {**everyone(403), "admin": 201},
-         body=lambda ids: {"title": "Open question", "body": "Anyone?"}),
+    Case(
+        "POST",
+        "/api/spaces/{a}/threads",
+        in_space_a(201),
+        body=lambda ids: {"title": "Language classes", "body": "Who runs yours?"},
+    ),
+    Case(
+        "POST",
+        "/api/spaces/{network}/threads",
+        {**everyone(403), "admin": 201},
+        body=lambda ids: {"title": "Open question", "body": "Anyone?"},
+    ),
     Case("GET", "/api/threads/{thread_a}", in_space_a(200)),
     Case("GET", "/api/threads/{thread_b}", {**in_space_a(404), "admin": 200, "other": 200}),
-    Case("PATCH", "/api/threads/{thread_a}", in_space_a(200), body=lambda ids: {"title": "Renamed"},
-         ids_key="title"),
-    Case("PATCH", "/api/threads/{thread_a}", in_space_a(200, member=403, bearer=403),
-         body=lambda ids: {"pinned": True}, ids_key="pinned"),
+    Case("PATCH", "/api/threads/{thread_a}", in_space_a(200), body=lambda ids: {"title": "Renamed"}, ids_key="title"),
+    Case(
+        "PATCH",
+        "/api/threads/{thread_a}",
+        in_space_a(200, member=403, bearer=403),
+        body=lambda ids: {"pinned": True},
+        ids_key="pinned",
+    ),
     Case("GET", "/api/threads/{thread_a}/messages", in_space_a(200)),
     Case("POST", "/api/threads/{thread_a}/messages", in_space_a(201), body=lambda ids: {"body": "Hello"}),
-    Case("PATCH", "/api/messages/{message_a}", in_space_a(200, admin=403, moderator=403),
-         body=lambda ids: {"body": f"edited {next(_unique)}"}),
+    Case(
+        "PATCH",
+        "/api/messages/{message_a}",
+        in_space_a(200, admin=403, moderator=403),
+        body=lambda ids: {"body": f"edited {next(_unique)}"},
+    ),
     Case("GET", "/api/messages/{message_a}/history", in_space_a(200)),
     Case("DELETE", "/api/messages/{fresh_message}", in_space_a(204), setup=_fresh_message),
     Case("PUT", "/api/messages/{message_a}/reactions/%F0%9F%8E%89", in_space_a(200)),
@@ -127,28 +199,45 @@ CASES = [
 def test_every_core_route_is_walked():
     core_tags = {"session", "invitations", "cities", "spaces", "threads", "messages", "operations", "users"}
     # Walked elsewhere: sign-in (test_session), the invitation link (test_spaces_and_invitations), a token.
-    elsewhere = {("POST", "/api/session"), ("POST", "/api/invitations/{token}/accept"),
-                 ("GET", "/api/invitations/{token}"), ("DELETE", "/api/tokens/{token_id:int}")}
+    elsewhere = {
+        ("POST", "/api/session"),
+        ("POST", "/api/invitations/{token}/accept"),
+        ("GET", "/api/invitations/{token}"),
+        ("DELETE", "/api/tokens/{token_id:int}"),
+    }
     concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:
         if ep.tag not in core_tags or (ep.method, ep.path) in elsewhere:
             continue
         pattern = re.compile("^" + re.sub(r"{[^}]+}", "[^/]+", ep.path) + "$")
-        assert any(m == ep.method and pattern.match(p) for m, p in concrete), \
+        assert any(m == ep.method and pattern.match(p) for m, p in concrete), (
             f"{ep.method} {ep.path} is not in the authorization matrix"
+        )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 async def test_route_by_role(case: Case, world):
-    thread_a = expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                              json={"title": "Housing", "body": "First"}), 201)
-    thread_b = expect(await world.other.post(f"/api/spaces/{world.space_b['id']}/threads",
-                                             json={"title": "Jobs", "body": "First"}), 201)
+    thread_a = expect(
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Housing", "body": "First"}
+        ),
+        201,
+    )
+    thread_b = expect(
+        await world.other.post(f"/api/spaces/{world.space_b['id']}/threads", json={"title": "Jobs", "body": "First"}),
+        201,
+    )
     ids = {
-        "a": world.space_a["id"], "b": world.space_b["id"], "network": world.network["id"],
-        "city": world.cities[0]["id"], "city2": world.cities[1]["id"],
-        "thread_a": thread_a["id"], "thread_b": thread_b["id"], "message_a": thread_a["first_message"]["id"],
-        "other_user": world.other.user["id"], "outsider_user": world.outsider.user["id"],
+        "a": world.space_a["id"],
+        "b": world.space_b["id"],
+        "network": world.network["id"],
+        "city": world.cities[0]["id"],
+        "city2": world.cities[1]["id"],
+        "thread_a": thread_a["id"],
+        "thread_b": thread_b["id"],
+        "message_a": thread_a["first_message"]["id"],
+        "other_user": world.other.user["id"],
+        "outsider_user": world.outsider.user["id"],
     }
     failures = []
     # Allowed roles last, so a denied attempt never meets state an allowed one changed.

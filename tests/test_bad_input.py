@@ -14,10 +14,18 @@ def error_of(response, status):
 
 @pytest.fixture
 async def ids(world):
-    thread = expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                            json={"title": "Housing", "body": "First"}), 201)
-    return {"space": world.space_a["id"], "thread": thread["id"], "message": thread["first_message"]["id"],
-            "city": world.cities[0]["id"]}
+    thread = expect(
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Housing", "body": "First"}
+        ),
+        201,
+    )
+    return {
+        "space": world.space_a["id"],
+        "thread": thread["id"],
+        "message": thread["first_message"]["id"],
+        "city": world.cities[0]["id"],
+    }
 
 
 # (method, path, a valid body) for every JSON-body route the member or admin may call.
@@ -83,16 +91,19 @@ async def test_message_length_cap_and_blank_bodies(world, ids, settings):
 async def test_enumerations_and_formats(world, ids):
     bad_profile = await world.admin.post("/api/cities", json={"name": "X", "country": "Y", "profile": "old"})
     assert "profile" in error_of(bad_profile, 422)["fields"]
-    bad_theme = await world.member.post(f"/api/spaces/{ids['space']}/threads",
-                                        json={"title": "T", "body": "B", "themes": ["cooking"]})
+    bad_theme = await world.member.post(
+        f"/api/spaces/{ids['space']}/threads", json={"title": "T", "body": "B", "themes": ["cooking"]}
+    )
     assert "themes.0" in error_of(bad_theme, 422)["fields"]
     bad_email = await world.admin.post("/api/invitations", json={"email": "not-an-email", "space_id": ids["space"]})
     assert "email" in error_of(bad_email, 422)["fields"]
-    bad_role = await world.admin.post("/api/invitations", json={"email": "a@b.test", "space_id": ids["space"],
-                                                                "role": "owner"})
+    bad_role = await world.admin.post(
+        "/api/invitations", json={"email": "a@b.test", "space_id": ids["space"], "role": "owner"}
+    )
     assert "role" in error_of(bad_role, 422)["fields"]
-    bad_client_id = await world.member.post(f"/api/threads/{ids['thread']}/messages",
-                                            json={"body": "x", "client_id": "has spaces in it"})
+    bad_client_id = await world.member.post(
+        f"/api/threads/{ids['thread']}/messages", json={"body": "x", "client_id": "has spaces in it"}
+    )
     assert "client_id" in error_of(bad_client_id, 422)["fields"]
     null_title = await world.member.patch(f"/api/threads/{ids['thread']}", json={"title": None})
     assert error_of(null_title, 422)["fields"] == {"title": "must not be null"}
@@ -103,9 +114,15 @@ async def test_enumerations_and_formats(world, ids):
 
 
 async def test_unknown_ids_are_404(world, ids):
-    for path in ("/api/cities/999999", "/api/spaces/999999", "/api/spaces/999999/members",
-                 "/api/spaces/999999/threads", "/api/threads/999999", "/api/threads/999999/messages",
-                 "/api/messages/999999/history"):
+    for path in (
+        "/api/cities/999999",
+        "/api/spaces/999999",
+        "/api/spaces/999999/members",
+        "/api/spaces/999999/threads",
+        "/api/threads/999999",
+        "/api/threads/999999/messages",
+        "/api/messages/999999/history",
+    ):
         assert error_of(await world.admin.get(path), 404)["code"] == "not_found", path
     error_of(await world.member.patch("/api/messages/999999", json={"body": "x"}), 404)
     error_of(await world.member.delete("/api/messages/999999"), 404)
@@ -144,12 +161,17 @@ async def test_bad_credentials_input(world, clients):
 
 
 async def test_nul_characters_are_refused_by_field(world, ids):
-    response = await world.admin.post("/api/cities", json={"name": "Ant\u0000werp", "country": "Belgium",
-                                                          "profile": "traditional"})
-    assert error_of(response, 422) == {"code": "invalid_text", "message": "Text may not contain NUL characters.",
-                                       "fields": {"name": "must not contain NUL characters"}}
-    response = await world.member.post(f"/api/spaces/{ids['space']}/threads",
-                                       json={"title": "ok", "body": "ok", "themes": [], "client_id": "a\u0000"})
+    response = await world.admin.post(
+        "/api/cities", json={"name": "Ant\u0000werp", "country": "Belgium", "profile": "traditional"}
+    )
+    assert error_of(response, 422) == {
+        "code": "invalid_text",
+        "message": "Text may not contain NUL characters.",
+        "fields": {"name": "must not contain NUL characters"},
+    }
+    response = await world.member.post(
+        f"/api/spaces/{ids['space']}/threads", json={"title": "ok", "body": "ok", "themes": [], "client_id": "a\u0000"}
+    )
     assert "client_id" in error_of(response, 422)["fields"]
 
 

@@ -17,13 +17,19 @@ from server.demo.content import PASSWORD, THREADS
 from tests.harness import expect
 
 # A few words that only occur in running text of each language.
-MARKERS = {"nl": (" het ", " een ", " wij ", " ook "), "fr": (" les ", " des ", " est ", " pour "),
-           "es": (" los ", " las ", " para ", " que "), "en": (" the ", " and ", " with ", " of ", " is ")}
+MARKERS = {
+    "nl": (" het ", " een ", " wij ", " ook "),
+    "fr": (" les ", " des ", " est ", " pour "),
+    "es": (" los ", " las ", " para ", " que "),
+    "en": (" the ", " and ", " with ", " of ", " is "),
+}
 
 
 async def counts(db) -> dict[str, int]:
-    return {model.__name__: await db.scalar(select(func.count()).select_from(model))
-            for model in (City, User, Space, Membership, Thread, Message, Event)}
+    return {
+        model.__name__: await db.scalar(select(func.count()).select_from(model))
+        for model in (City, User, Space, Membership, Thread, Message, Event)
+    }
 
 
 async def test_load_builds_the_network_through_the_services(db):
@@ -53,7 +59,8 @@ async def test_load_builds_the_network_through_the_services(db):
     first_bodies = {}
     for thread in (await db.scalars(select(Thread))).all():
         first_bodies[thread.title] = await db.scalar(
-            select(Message.body).where(Message.thread_id == thread.id).order_by(Message.id).limit(1))
+            select(Message.body).where(Message.thread_id == thread.id).order_by(Message.id).limit(1)
+        )
     languages = {t["lang"] for t in THREADS if t["title"] in first_bodies}
     assert {"en", "fr", "es", "nl"} <= languages
     for t in THREADS:
@@ -99,8 +106,13 @@ async def test_a_demo_official_signs_in_and_reads_the_threads(db, clients):
 
 
 def test_the_demo_command(database_url, tmp_path):
-    env = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(tmp_path),
-           "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024", "CITYBRIDGE_ARGON2_TIME_COST": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CITYBRIDGE_DATA": str(tmp_path),
+        "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
+        "CITYBRIDGE_ARGON2_TIME_COST": "1",
+    }
     command = [str(Path(sys.executable).with_name("citybridge")), "demo"]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr

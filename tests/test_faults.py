@@ -47,26 +47,33 @@ async def seed(url: str, base_url: str) -> tuple[list[httpx.AsyncClient], int]:
     engine = create_async_engine(url, poolclass=NullPool)
     async with session_factory(engine)() as db:
         for n in range(POSTERS):
-            await accounts.create_user(db, email=f"poster{n}@faults.test", name=f"Poster {n}", password=PASSWORD,
-                                       is_admin=True)
+            await accounts.create_user(
+                db, email=f"poster{n}@faults.test", name=f"Poster {n}", password=PASSWORD, is_admin=True
+            )
         await db.commit()
     await engine.dispose()
     posters = []
     for n in range(POSTERS):
         async with httpx.AsyncClient(base_url=base_url) as signin:
-            session = expect(await signin.post("/api/session", json={"email": f"poster{n}@faults.test",
-                                                                       "password": PASSWORD}), 200)
-            token = expect(await signin.post("/api/tokens", json={"name": "faults"},
-                                             headers={"X-CSRF-Token": session["csrf_token"]}), 201)["token"]
-        posters.append(httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"},
-                                         timeout=10))
+            session = expect(
+                await signin.post("/api/session", json={"email": f"poster{n}@faults.test", "password": PASSWORD}), 200
+            )
+            token = expect(
+                await signin.post(
+                    "/api/tokens", json={"name": "faults"}, headers={"X-CSRF-Token": session["csrf_token"]}
+                ),
+                201,
+            )["token"]
+        posters.append(httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10))
     admin = posters[0]
-    cities = [expect(await admin.post("/api/cities", json={"name": name, "country": country, "profile": profile}),
-                     201)["id"]
-              for name, country, profile in (("Ghent", "Belgium", "traditional"), ("Kigali", "Rwanda", "newer"))]
+    cities = [
+        expect(await admin.post("/api/cities", json={"name": name, "country": country, "profile": profile}), 201)["id"]
+        for name, country, profile in (("Ghent", "Belgium", "traditional"), ("Kigali", "Rwanda", "newer"))
+    ]
     space = expect(await admin.post("/api/spaces", json={"name": "Faults", "city_ids": cities}), 201)
-    thread = expect(await admin.post(f"/api/spaces/{space['id']}/threads",
-                                     json={"title": "Steady traffic", "body": "first"}), 201)
+    thread = expect(
+        await admin.post(f"/api/spaces/{space['id']}/threads", json={"title": "Steady traffic", "body": "first"}), 201
+    )
     return posters, thread["thread"]["id"] if "thread" in thread else thread["id"]
 
 
@@ -79,15 +86,17 @@ class Ledger:
         self.unavailable: list[dict] = []
         self.unexpected: list[str] = []
 
-    async def post_steadily(self, client: httpx.AsyncClient, thread_id: int, name: str, stop: asyncio.Event,
-                            interval: float = 0.02) -> None:
+    async def post_steadily(
+        self, client: httpx.AsyncClient, thread_id: int, name: str, stop: asyncio.Event, interval: float = 0.02
+    ) -> None:
         for n in itertools.count():
             if stop.is_set():
                 return
             client_id = f"{name}-{n}"
             try:
-                response = await client.post(f"/api/threads/{thread_id}/messages",
-                                              json={"body": f"message {client_id}", "client_id": client_id})
+                response = await client.post(
+                    f"/api/threads/{thread_id}/messages", json={"body": f"message {client_id}", "client_id": client_id}
+                )
             except httpx.HTTPError:
                 self.unanswered.add(client_id)
                 await asyncio.sleep(interval)
@@ -127,11 +136,14 @@ async def assert_durable(url: str, acked: dict[str, int]) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         rows = dict(await conn.fetch("SELECT client_id, id FROM messages WHERE client_id IS NOT NULL"))
-        events = {int(r["id"]) for r in await conn.fetch(
-            "SELECT data->>'id' AS id FROM events WHERE kind = 'message.created'")}
+        events = {
+            int(r["id"])
+            for r in await conn.fetch("SELECT data->>'id' AS id FROM events WHERE kind = 'message.created'")
+        }
         duplicates = await conn.fetchval(
             "SELECT count(*) FROM (SELECT client_id FROM messages WHERE client_id IS NOT NULL "
-            "GROUP BY author_id, client_id HAVING count(*) > 1) d")
+            "GROUP BY author_id, client_id HAVING count(*) > 1) d"
+        )
     finally:
         await conn.close()
     lost = {cid: mid for cid, mid in acked.items() if rows.get(cid) != mid}
@@ -145,8 +157,9 @@ async def retry(posters: list[httpx.AsyncClient], thread_id: int, unanswered: se
     """Clients retry what got no answer, with the same client_id: each lands exactly once."""
     for client_id in sorted(unanswered):
         poster = posters[int(client_id.split("-")[0][1:])]
-        response = await poster.post(f"/api/threads/{thread_id}/messages",
-                                     json={"body": f"message {client_id}", "client_id": client_id})
+        response = await poster.post(
+            f"/api/threads/{thread_id}/messages", json={"body": f"message {client_id}", "client_id": client_id}
+        )
         assert response.status_code in (200, 201), response.text
         acked[client_id] = response.json()["id"]
 
@@ -158,8 +171,9 @@ async def test_kill_9_loses_no_acknowledged_post(fresh):
     try:
         posters, thread_id = await seed(url, server.base_url)
         ledger, stop = Ledger(), asyncio.Event()
-        workers = [asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop))
-                   for i, p in enumerate(posters)]
+        workers = [
+            asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop)) for i, p in enumerate(posters)
+        ]
         await ledger.wait_for_acks(40)
         server.kill()
         await asyncio.sleep(0.3)  # the clients see refused connections
@@ -176,8 +190,13 @@ async def test_kill_9_loses_no_acknowledged_post(fresh):
         # Readers resuming from the start of the thread see every acknowledged message, in order.
         seen, cursor = [], None
         while True:
-            page = expect(await posters[1].get(f"/api/threads/{thread_id}/messages",
-                                               params={"limit": 100, **({"cursor": cursor} if cursor else {})}), 200)
+            page = expect(
+                await posters[1].get(
+                    f"/api/threads/{thread_id}/messages",
+                    params={"limit": 100, **({"cursor": cursor} if cursor else {})},
+                ),
+                200,
+            )
             seen += [m["id"] for m in page["items"]]
             if not (cursor := page["next_cursor"]):
                 break
@@ -197,8 +216,9 @@ async def test_postgres_restart_under_load(fresh, cluster):
     try:
         posters, thread_id = await seed(url, server.base_url)
         ledger, stop = Ledger(), asyncio.Event()
-        workers = [asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop))
-                   for i, p in enumerate(posters)]
+        workers = [
+            asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop)) for i, p in enumerate(posters)
+        ]
         await ledger.wait_for_acks(20)
         await asyncio.to_thread(cluster.stop)
         async with asyncio.timeout(20):

@@ -49,11 +49,13 @@ async def test_search_outage_loses_nothing_and_readyz_reports_it(cluster, tmp_pa
         await indexed(url, 30)
         assert (await readiness(server.base_url)).status_code == 200
         ledger, stop = Ledger(), asyncio.Event()
-        workers = [asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop, interval=0.05))
-                   for i, p in enumerate(posters)]
+        workers = [
+            asyncio.create_task(ledger.post_steadily(p, thread_id, f"w{i}", stop, interval=0.05))
+            for i, p in enumerate(posters)
+        ]
         await ledger.wait_for_acks(10)
 
-        index_dir.rename(away)                   # the engine fails: its directory is gone ...
+        index_dir.rename(away)  # the engine fails: its directory is gone ...
         index_dir.write_text("not a directory")  # ... and nothing can be created in its place
         broken = True
         acked_before = len(ledger.acked)
@@ -66,13 +68,14 @@ async def test_search_outage_loses_nothing_and_readyz_reports_it(cluster, tmp_pa
         assert "search" in error["message"]
         conn = await asyncpg.connect(asyncpg_dsn(url))
         try:  # indexing really is held up: the stored position stays behind the messages written
-            behind = await conn.fetchval("SELECT (SELECT max(id) FROM events) - (SELECT max(position) "
-                                         "FROM search_indexer_state)")
+            behind = await conn.fetchval(
+                "SELECT (SELECT max(id) FROM events) - (SELECT max(position) FROM search_indexer_state)"
+            )
         finally:
             await conn.close()
         assert behind >= 50, behind
 
-        index_dir.unlink()                       # the engine comes back
+        index_dir.unlink()  # the engine comes back
         away.rename(index_dir)
         broken = False
         await ledger.wait_for_acks(len(ledger.acked) + 20)

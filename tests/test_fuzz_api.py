@@ -39,18 +39,22 @@ async def _seed(database_url: str, base_url: str) -> str:
     passwords.configure(1024, 1)
     engine = create_async_engine(database_url, poolclass=NullPool)
     async with session_factory(engine)() as db:
-        await accounts.create_user(db, email="fuzz@citybridge.test", name="Fuzz Admin", password=PASSWORD,
-                                   is_admin=True)
+        await accounts.create_user(
+            db, email="fuzz@citybridge.test", name="Fuzz Admin", password=PASSWORD, is_admin=True
+        )
         await db.commit()
     await engine.dispose()
     async with httpx.AsyncClient(base_url=base_url) as client:
-        session = expect(await client.post("/api/session", json={"email": "fuzz@citybridge.test",
-                                                                   "password": PASSWORD}), 200)
+        session = expect(
+            await client.post("/api/session", json={"email": "fuzz@citybridge.test", "password": PASSWORD}), 200
+        )
         client.headers["X-CSRF-Token"] = session["csrf_token"]
         token = expect(await client.post("/api/tokens", json={"name": "fuzz"}), 201)["token"]
         client.headers["Authorization"] = f"Bearer {token}"
-        cities = [expect(await client.post("/api/cities", json={"name": n, "country": c, "profile": p}), 201)["id"]
-                  for n, c, p in (("Antwerp", "Belgium", "traditional"), ("Da Nang", "Vietnam", "newer"))]
+        cities = [
+            expect(await client.post("/api/cities", json={"name": n, "country": c, "profile": p}), 201)["id"]
+            for n, c, p in (("Antwerp", "Belgium", "traditional"), ("Da Nang", "Vietnam", "newer"))
+        ]
         space = expect(await client.post("/api/spaces", json={"name": "Fuzz", "city_ids": cities}), 201)
         await client.post(f"/api/spaces/{space['id']}/threads", json={"title": "Fuzz", "body": "**hello**"})
     return token
@@ -76,11 +80,18 @@ def test_api_answers_within_its_contract(server, token):
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.generate],
+        )
         def check(case):
-            case.call_and_validate(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"},
-                                   checks=CHECKS)
+            case.call_and_validate(
+                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS
+            )
 
         try:
             check()

@@ -27,7 +27,7 @@ KNOWN_PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "<svg onload=alert(1)>",
     "<iframe src=javascript:alert(1)></iframe>",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "<details open ontoggle=alert(1)>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<style>@import 'https://evil.example/x.css';</style>",
@@ -43,19 +43,19 @@ KNOWN_PAYLOADS = [
     "[click](java%0ascript:alert(1))",
     "[click](vbscript:msgbox(1))",
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[click](https://ok.example \"title\\\" onmouseover=\\\"alert(1)\")",
+    '[click](https://ok.example "title\\" onmouseover=\\"alert(1)")',
     "[click][1]\n\n[1]: javascript:alert(1)",
     "<javascript:alert(1)>",
     "![x](javascript:alert(1))",
-    "![x](https://evil.example/pixel.png \"onerror=alert(1)\")",
-    "[a](https://example.org/\"onmouseover=\"alert(1))",
+    '![x](https://evil.example/pixel.png "onerror=alert(1)")',
+    '[a](https://example.org/"onmouseover="alert(1))',
     "`<script>alert(1)</script>`",
     "```html\n<script>alert(1)</script>\n```",
     "@admin<script>alert(1)</script>",
     "**<img src=x onerror=alert(1)>**",
     "| a | b |\n|---|---|\n| <script>alert(1)</script> | [x](javascript:alert(1)) |",
     "> <a href='javascript:alert(1)'>quote</a>",
-    "<a href=\"https://ok.example\" onclick=\"alert(1)\">x</a>",
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
     "<<script>script>alert(1)<</script>/script>",
     "<scr<script>ipt>alert(1)</script>",
     "<!--<script>alert(1)</script>-->",
@@ -65,21 +65,80 @@ KNOWN_PAYLOADS = [
     "<link rel=stylesheet href=https://evil.example/x.css>",
     "<embed src=javascript:alert(1)>",
     "<video><source onerror=alert(1)></video>",
-    "<span style=\"background:url(javascript:alert(1))\">x</span>",
+    '<span style="background:url(javascript:alert(1))">x</span>',
     "<span class=mention data-user-id=1 onclick=alert(1)>@x</span>",
     "[x](https://ok.example)\n[y](mailto:someone@example.org)",
 ]
 
 FRAGMENTS = [
-    "<", ">", "/", "\"", "'", "=", "(", ")", "[", "]", "`", "*", "_", "!", "@", "&", "#", ";", ":", " ",
-    "\n", "\n\n", "\t", "\x00", "\u200b", "\ufeff", "script", "SCRIPT", "img", "svg", "iframe", "a", "href",
-    "src", "style", "onerror", "onload", "onclick", "javascript", "JavaScript", "java\tscript", "vbscript",
-    "data", "alert(1)", "&#106;", "&#x6A;", "&colon;", "%6A", "http://", "https://ok.example", "mailto:",
-    "](", "<a ", "<img ", "<script>", "</script>", "-->", "<!--", "<![CDATA[", "```", "|---|", "> ",
+    "<",
+    ">",
+    "/",
+    '"',
+    "'",
+    "=",
+    "(",
+    ")",
+    "[",
+    "]",
+    "`",
+    "*",
+    "_",
+    "!",
+    "@",
+    "&",
+    "#",
+    ";",
+    ":",
+    " ",
+    "\n",
+    "\n\n",
+    "\t",
+    "\x00",
+    "\u200b",
+    "\ufeff",
+    "script",
+    "SCRIPT",
+    "img",
+    "svg",
+    "iframe",
+    "a",
+    "href",
+    "src",
+    "style",
+    "onerror",
+    "onload",
+    "onclick",
+    "javascript",
+    "JavaScript",
+    "java\tscript",
+    "vbscript",
+    "data",
+    "alert(1)",
+    "&#106;",
+    "&#x6A;",
+    "&colon;",
+    "%6A",
+    "http://",
+    "https://ok.example",
+    "mailto:",
+    "](",
+    "<a ",
+    "<img ",
+    "<script>",
+    "</script>",
+    "-->",
+    "<!--",
+    "<![CDATA[",
+    "```",
+    "|---|",
+    "> ",
 ]
 
 ALLOWED = markdown.ALLOWED_TAGS
-ALLOWED_ATTRS = {tag: set(attrs) for tag, attrs in markdown.ALLOWED_ATTRIBUTES.items()} | {"a": {"href", "title", "rel"}}
+ALLOWED_ATTRS = {tag: set(attrs) for tag, attrs in markdown.ALLOWED_ATTRIBUTES.items()} | {
+    "a": {"href", "title", "rel"}
+}
 
 
 class Inspector(HTMLParser):
@@ -139,8 +198,9 @@ def test_links_get_noopener_nofollow_and_keep_safe_schemes():
     assert 'href="https://ok.example/a?b=1"' in html and 'href="mailto:a@b.example"' in html
 
 
-hostile_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.sampled_from(KNOWN_PAYLOADS), st.text(max_size=8)),
-                        max_size=40).map("".join)
+hostile_text = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.sampled_from(KNOWN_PAYLOADS), st.text(max_size=8)), max_size=40
+).map("".join)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

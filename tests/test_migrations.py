@@ -13,8 +13,9 @@ async def test_migrated_schema_matches_the_models(database_url):
     try:
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}),
-                                              Base.metadata)
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata
+                )
             )
     finally:
         await engine.dispose()

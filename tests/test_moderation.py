@@ -13,8 +13,12 @@ from tests.library_helpers import upload
 
 
 async def _thread(world):
-    thread = expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={
-        "title": "Rents", "body": "Landlords refuse newcomers"}), 201)
+    thread = expect(
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Rents", "body": "Landlords refuse newcomers"}
+        ),
+        201,
+    )
     return thread, thread["first_message"]
 
 
@@ -60,9 +64,16 @@ async def test_flags_form_a_queue_that_moderators_resolve(world, db):
     thread, message = await _thread(world)
     resource = expect(await upload(world.member, a, "note.txt", b"spam spam"), 201)
 
-    flag = expect(await world.moderator.post(f"/api/messages/{message['id']}/flags", json={"reason": "Personal data"}), 201)
-    assert flag["state"] == "open" and flag["target"] == {"kind": "message", "id": message["id"], "exists": True,
-                                                          "thread_id": thread["id"], "excerpt": "Landlords refuse newcomers"}
+    flag = expect(
+        await world.moderator.post(f"/api/messages/{message['id']}/flags", json={"reason": "Personal data"}), 201
+    )
+    assert flag["state"] == "open" and flag["target"] == {
+        "kind": "message",
+        "id": message["id"],
+        "exists": True,
+        "thread_id": thread["id"],
+        "excerpt": "Landlords refuse newcomers",
+    }
     expect(await world.moderator.post(f"/api/messages/{message['id']}/flags", json={"reason": "Again"}), 409)
     expect(await world.member.post(f"/api/messages/{message['id']}/flags", json={"reason": "Mine"}), 422)
     expect(await world.other.post(f"/api/messages/{message['id']}/flags", json={"reason": "x"}), 404)
@@ -75,16 +86,21 @@ async def test_flags_form_a_queue_that_moderators_resolve(world, db):
     assert [f["id"] for f in queue["items"]] == [flag["id"], on_resource["id"]]
     assert queue["items"][0]["reporter"]["id"] == world.moderator.user["id"]
     page = expect(await world.moderator.get(f"/api/spaces/{a}/flags", params={"limit": 1}), 200)
-    rest = expect(await world.moderator.get(f"/api/spaces/{a}/flags",
-                                            params={"limit": 1, "cursor": page["next_cursor"]}), 200)
+    rest = expect(
+        await world.moderator.get(f"/api/spaces/{a}/flags", params={"limit": 1, "cursor": page["next_cursor"]}), 200
+    )
     assert [f["id"] for f in page["items"] + rest["items"]] == [flag["id"], on_resource["id"]]
 
     expect(await world.member.post(f"/api/flags/{flag['id']}/resolve", json={"action": "hide", "note": "x"}), 403)
     expect(await world.other.post(f"/api/flags/{flag['id']}/resolve", json={"action": "hide", "note": "x"}), 404)
     expect(await world.moderator.post(f"/api/flags/{flag['id']}/resolve", json={"action": "ban", "note": "x"}), 422)
     expect(await world.moderator.post(f"/api/flags/{flag['id']}/resolve", json={"action": "hide"}), 422)
-    resolved = expect(await world.moderator.post(f"/api/flags/{flag['id']}/resolve",
-                                                 json={"action": "hide", "note": "Removed the name"}), 200)
+    resolved = expect(
+        await world.moderator.post(
+            f"/api/flags/{flag['id']}/resolve", json={"action": "hide", "note": "Removed the name"}
+        ),
+        200,
+    )
     assert resolved["state"] == "hidden" and resolved["resolution_note"] == "Removed the name"
     assert resolved["resolved_by"]["id"] == world.moderator.user["id"]
     assert expect(await world.moderator.get(f"/api/messages/{message['id']}/history"), 200) is not None
@@ -92,8 +108,12 @@ async def test_flags_form_a_queue_that_moderators_resolve(world, db):
     assert listed["hidden"] and listed["hidden_reason"] == "Removed the name"
     expect(await world.moderator.post(f"/api/flags/{flag['id']}/resolve", json={"action": "dismiss", "note": "x"}), 409)
 
-    deleted = expect(await world.moderator.post(f"/api/flags/{on_resource['id']}/resolve",
-                                                json={"action": "delete", "note": "Spam"}), 200)
+    deleted = expect(
+        await world.moderator.post(
+            f"/api/flags/{on_resource['id']}/resolve", json={"action": "delete", "note": "Spam"}
+        ),
+        200,
+    )
     assert deleted["state"] == "deleted" and deleted["target"]["exists"] is False
     expect(await world.member.get(f"/api/resources/{resource['id']}"), 404)
     assert expect(await world.moderator.get(f"/api/spaces/{a}/flags"), 200)["items"] == []
@@ -101,21 +121,35 @@ async def test_flags_form_a_queue_that_moderators_resolve(world, db):
     assert {f["state"] for f in closed["items"]} == {"hidden", "deleted"}
 
     created, resolved_events = await _events(db, "flag.created"), await _events(db, "flag.resolved")
-    assert created[0] == {"id": flag["id"], "space_id": a, "target": {"kind": "message", "id": message["id"]},
-                          "state": "open"}
+    assert created[0] == {
+        "id": flag["id"],
+        "space_id": a,
+        "target": {"kind": "message", "id": message["id"]},
+        "state": "open",
+    }
     assert {(e["id"], e["state"], e["action"]) for e in resolved_events} == {
-        (flag["id"], "hidden", "hide"), (on_resource["id"], "deleted", "delete")}
+        (flag["id"], "hidden", "hide"),
+        (on_resource["id"], "deleted", "delete"),
+    }
     actions = [e["action"] for e in expect(await world.moderator.get(f"/api/spaces/{a}/audit"), 200)["items"]]
     assert actions == ["flag.resolved", "resource.deleted", "flag.resolved", "message.hidden"]
 
 
 async def test_dismissing_and_hiding_resources(world, db):
     a = world.space_a["id"]
-    resource = expect(await world.member.post(f"/api/spaces/{a}/resources", json={
-        "kind": "link", "title": "Dubious", "url": "https://example.org"}), 201)
+    resource = expect(
+        await world.member.post(
+            f"/api/spaces/{a}/resources", json={"kind": "link", "title": "Dubious", "url": "https://example.org"}
+        ),
+        201,
+    )
     flag = expect(await world.moderator.post(f"/api/resources/{resource['id']}/flags", json={"reason": "?"}), 201)
-    dismissed = expect(await world.moderator.post(f"/api/flags/{flag['id']}/resolve",
-                                                  json={"action": "dismiss", "note": "Looks fine"}), 200)
+    dismissed = expect(
+        await world.moderator.post(
+            f"/api/flags/{flag['id']}/resolve", json={"action": "dismiss", "note": "Looks fine"}
+        ),
+        200,
+    )
     assert dismissed["state"] == "dismissed"
     expect(await world.member.post(f"/api/resources/{resource['id']}/hide", json={"reason": "x"}), 403)
     hidden = expect(await world.moderator.post(f"/api/resources/{resource['id']}/hide", json={"reason": "Broken"}), 200)
@@ -159,24 +193,37 @@ async def test_joining_approval_refusal_suspension_and_removal(world, clients, d
     expect(await world.outsider.post(f"/api/spaces/{net}/threads", json={"title": "Hi", "body": "Hello"}), 201)
 
     expect(await world.other.post(f"/api/spaces/{net}/join"), 201)
-    expect(await world.admin.post(f"/api/spaces/{net}/members/{world.other.user['id']}/refuse",
-                                  json={"reason": "Not a city official"}), 204)
+    expect(
+        await world.admin.post(
+            f"/api/spaces/{net}/members/{world.other.user['id']}/refuse", json={"reason": "Not a city official"}
+        ),
+        204,
+    )
     members = expect(await world.admin.get(f"/api/spaces/{net}/members"), 200)["items"]
     assert world.other.user["id"] not in [m["user"]["id"] for m in members]
 
     member_id = world.member.user["id"]
-    expect(await world.member.post(f"/api/spaces/{a}/members/{world.moderator.user['id']}/suspend",
-                                   json={"reason": "x"}), 403)
-    expect(await world.moderator.post(f"/api/spaces/{a}/members/{world.moderator.user['id']}/suspend",
-                                      json={"reason": "x"}), 422)
-    suspended = expect(await world.moderator.post(f"/api/spaces/{a}/members/{member_id}/suspend",
-                                                  json={"reason": "Harassment"}), 200)
+    expect(
+        await world.member.post(f"/api/spaces/{a}/members/{world.moderator.user['id']}/suspend", json={"reason": "x"}),
+        403,
+    )
+    expect(
+        await world.moderator.post(
+            f"/api/spaces/{a}/members/{world.moderator.user['id']}/suspend", json={"reason": "x"}
+        ),
+        422,
+    )
+    suspended = expect(
+        await world.moderator.post(f"/api/spaces/{a}/members/{member_id}/suspend", json={"reason": "Harassment"}), 200
+    )
     assert suspended["state"] == "suspended"
     expect(await world.member.get(f"/api/spaces/{a}"), 404)
     expect(await world.bearer.get(f"/api/spaces/{a}/resources"), 404)
     # A suspension also shuts a user out of a network space they could otherwise read.
-    expect(await world.admin.post(f"/api/spaces/{net}/members/{world.other.user['id']}/suspend",
-                                  json={"reason": "Spam"}), 200)
+    expect(
+        await world.admin.post(f"/api/spaces/{net}/members/{world.other.user['id']}/suspend", json={"reason": "Spam"}),
+        200,
+    )
     expect(await world.other.get(f"/api/spaces/{net}"), 404)
     expect(await world.other.post(f"/api/spaces/{net}/join"), 404)
     reinstated = expect(await world.moderator.post(f"/api/spaces/{a}/members/{member_id}/reinstate"), 200)
@@ -189,10 +236,18 @@ async def test_joining_approval_refusal_suspension_and_removal(world, clients, d
     assert actions == ["member.removed", "member.reinstated", "member.suspended"]
     net_audit = expect(await world.admin.get(f"/api/spaces/{net}/audit"), 200)["items"]
     assert [(e["action"], e["reason"]) for e in net_audit] == [
-        ("member.suspended", "Spam"), ("member.refused", "Not a city official"), ("member.approved", "")]
+        ("member.suspended", "Spam"),
+        ("member.refused", "Not a city official"),
+        ("member.approved", ""),
+    ]
     kinds = [e.kind for e in (await db.scalars(select(Event).where(Event.space_id == net).order_by(Event.id))).all()]
     assert [k for k in kinds if k.startswith("member.")] == [
-        "member.requested", "member.approved", "member.requested", "member.refused", "member.suspended"]
+        "member.requested",
+        "member.approved",
+        "member.requested",
+        "member.refused",
+        "member.suspended",
+    ]
 
 
 async def test_pin_and_lock_are_audited_and_the_audit_log_is_append_only(world, db):
@@ -208,8 +263,9 @@ async def test_pin_and_lock_are_audited_and_the_audit_log_is_append_only(world, 
     assert entries[0]["actor"] == {"id": world.moderator.user["id"], "name": "Mieke Moderator"}
     assert entries[0]["target_kind"] == "thread" and entries[0]["target_id"] == thread["id"]
     first = expect(await world.admin.get(f"/api/spaces/{a}/audit", params={"limit": 2}), 200)
-    second = expect(await world.admin.get(f"/api/spaces/{a}/audit",
-                                          params={"limit": 2, "cursor": first["next_cursor"]}), 200)
+    second = expect(
+        await world.admin.get(f"/api/spaces/{a}/audit", params={"limit": 2, "cursor": first["next_cursor"]}), 200
+    )
     assert [e["id"] for e in first["items"] + second["items"]] == [e["id"] for e in entries]
     for statement in ("UPDATE audit_entries SET reason = 'rewritten'", "DELETE FROM audit_entries"):
         with pytest.raises(DBAPIError, match="cannot be changed"):

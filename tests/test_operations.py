@@ -36,19 +36,36 @@ POSTED = 'method="POST",route="/api/threads/{thread_id}/messages",status="201"'
 async def test_metrics_count_requests_by_route_template(world):
     # The registry lives as long as the session's server: compare before and after.
     before = _sample((await world.anonymous.get("/metrics")).text, "citybridge_http_requests_total", POSTED)
-    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                                       json={"title": "Metrics", "body": "one"}), 201))
+    thread = _thread_id(
+        expect(
+            await world.member.post(
+                f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Metrics", "body": "one"}
+            ),
+            201,
+        )
+    )
     for n in range(3):
-        expect(await world.member.post(f"/api/threads/{thread}/messages",
-                                       json={"body": f"m{n}", "client_id": f"metrics-{n}"}), 201)
+        expect(
+            await world.member.post(
+                f"/api/threads/{thread}/messages", json={"body": f"m{n}", "client_id": f"metrics-{n}"}
+            ),
+            201,
+        )
     await world.member.get("/api/threads/999999")
     text = (await world.anonymous.get("/metrics")).text
     assert _sample(text, "citybridge_http_requests_total", POSTED) == before + 3
     assert 'route="/api/threads/{thread_id}",status="404"' in text
-    assert 'citybridge_http_request_duration_seconds_bucket{le="0.1",method="POST",' \
-           'route="/api/threads/{thread_id}/messages"}' in text
-    for name in ("citybridge_websockets_open", "citybridge_events_fanned_out_total", "citybridge_indexer_lag_events",
-                 "citybridge_search_duration_seconds_bucket", "citybridge_rate_limited_total"):
+    assert (
+        'citybridge_http_request_duration_seconds_bucket{le="0.1",method="POST",'
+        'route="/api/threads/{thread_id}/messages"}' in text
+    )
+    for name in (
+        "citybridge_websockets_open",
+        "citybridge_events_fanned_out_total",
+        "citybridge_indexer_lag_events",
+        "citybridge_search_duration_seconds_bucket",
+        "citybridge_rate_limited_total",
+    ):
         assert name in text, name
     assert "/api/threads/999999" not in text  # raw paths never become labels
 
@@ -105,10 +122,20 @@ def test_logs_are_json_lines_with_the_request_id():
 
 
 def _cli(*args: str, database_url: str, data_dir, cwd=None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(data_dir),
-           "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32}
-    result = subprocess.run([sys.executable, "-c", "from server.cli import main; main()", *args], env=env,
-                            cwd=cwd, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CITYBRIDGE_DATA": str(data_dir),
+        "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from server.cli import main; main()", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -139,10 +166,20 @@ async def _rows(url: str, query: str) -> list:
 
 
 async def test_backup_and_restore_round_trip(world, database_url, tmp_path):
-    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                                       json={"title": "Kept safe", "body": "first words"}), 201))
-    expect(await world.moderator.post(f"/api/threads/{thread}/messages",
-                                      json={"body": "Ελληνικά, ไทย, **bold**", "client_id": "bk-1"}), 201)
+    thread = _thread_id(
+        expect(
+            await world.member.post(
+                f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Kept safe", "body": "first words"}
+            ),
+            201,
+        )
+    )
+    expect(
+        await world.moderator.post(
+            f"/api/threads/{thread}/messages", json={"body": "Ελληνικά, ไทย, **bold**", "client_id": "bk-1"}
+        ),
+        201,
+    )
     source_files = tmp_path / "source" / "files"
     blob = b"%PDF-1.4 a housing plan"
     key = hashlib.sha256(blob).hexdigest()
@@ -152,8 +189,7 @@ async def test_backup_and_restore_round_trip(world, database_url, tmp_path):
     (source_files / "tmp" / "half-received").write_bytes(b"partial")
 
     archive = tmp_path / "backup.tar"
-    out = _cli("backup", "--output", str(archive), "--quiet", database_url=database_url,
-               data_dir=tmp_path / "source")
+    out = _cli("backup", "--output", str(archive), "--quiet", database_url=database_url, data_dir=tmp_path / "source")
     assert "Backup written" in out.stdout and archive.is_file()
 
     name = f"restore_{uuid.uuid4().hex[:8]}"
@@ -176,9 +212,21 @@ async def test_backup_and_restore_round_trip(world, database_url, tmp_path):
         conn = await asyncpg.connect(asyncpg_dsn(target))
         try:
             env = {**os.environ, "DATABASE_URL": target, "CITYBRIDGE_DATA": str(target_dir)}
-            refused = subprocess.run([sys.executable, "-c", "from server.cli import main; main()", "restore",
-                                      str(archive), "--yes", "--quiet"], env=env, capture_output=True, text=True,
-                                     timeout=120)
+            refused = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from server.cli import main; main()",
+                    "restore",
+                    str(archive),
+                    "--yes",
+                    "--quiet",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert refused.returncode != 0 and "stop the Citybridge servers" in refused.stderr
         finally:
             await conn.close()
@@ -187,25 +235,45 @@ async def test_backup_and_restore_round_trip(world, database_url, tmp_path):
 
 
 async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_path):
-    thread = _thread_id(expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                                       json={"title": "Housing, first year", "body": "Hello"}),
-                               201))
-    expect(await world.moderator.post(f"/api/threads/{thread}/messages",
-                                      json={"body": "Xin chào, \"quoted\", comma", "client_id": "ex-1"}), 201)
-    expect(await world.other.post(f"/api/spaces/{world.space_b['id']}/threads",
-                                  json={"title": "Elsewhere", "body": "not in the export"}), 201)
+    thread = _thread_id(
+        expect(
+            await world.member.post(
+                f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Housing, first year", "body": "Hello"}
+            ),
+            201,
+        )
+    )
+    expect(
+        await world.moderator.post(
+            f"/api/threads/{thread}/messages", json={"body": 'Xin chào, "quoted", comma', "client_id": "ex-1"}
+        ),
+        201,
+    )
+    expect(
+        await world.other.post(
+            f"/api/spaces/{world.space_b['id']}/threads", json={"title": "Elsewhere", "body": "not in the export"}
+        ),
+        201,
+    )
     out_dir = tmp_path / "export"
-    result = _cli("export", "--space", str(world.space_a["id"]), "--output", str(out_dir),
-                  database_url=database_url, data_dir=tmp_path / "data")
+    result = _cli(
+        "export",
+        "--space",
+        str(world.space_a["id"]),
+        "--output",
+        str(out_dir),
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+    )
     assert "2 messages" in result.stdout
     space = json.loads((out_dir / "space.json").read_text())
     assert space["name"] == world.space_a["name"] and len(space["cities"]) == 2
     threads = json.loads((out_dir / "threads.json").read_text())
     assert [t["title"] for t in threads] == ["Housing, first year"] and threads[0]["messages"] == 2
     messages = json.loads((out_dir / "messages.json").read_text())
-    assert [m["body"] for m in messages] == ["Hello", "Xin chào, \"quoted\", comma"]
+    assert [m["body"] for m in messages] == ["Hello", 'Xin chào, "quoted", comma']
     with open(out_dir / "messages.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["body"] for r in rows] == ["Hello", "Xin chào, \"quoted\", comma"]
+    assert [r["body"] for r in rows] == ["Hello", 'Xin chào, "quoted", comma']
     assert rows[1]["author_name"] == "Mieke Moderator" and rows[1]["thread_title"] == "Housing, first year"
     assert (out_dir / "resources.json").is_file() and (out_dir / "resources.csv").is_file()

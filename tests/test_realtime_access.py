@@ -52,8 +52,7 @@ async def test_space_turned_members_only_drops_non_members(server, world):
     expect(await world.admin.patch(f"/api/spaces/{space}", json={"visibility": "members"}), 200)
     assert (await outsider.of_type("unsubscribed", space_id=space))["reason"] == "access_revoked"
     await thread(world.admin, space)
-    assert [e["kind"] for e in await admin.events(3, space)] == ["space.updated", "thread.created",
-                                                                 "message.created"]
+    assert [e["kind"] for e in await admin.events(3, space)] == ["space.updated", "thread.created", "message.created"]
     assert not [f for f in await outsider.quiet(1.0) if f.get("kind") == "thread.created"]
     await outsider.close()
     await admin.close()
@@ -61,8 +60,7 @@ async def test_space_turned_members_only_drops_non_members(server, world):
 
 async def test_leaving_a_network_space_keeps_reading_it(server, world):
     space = world.network["id"]
-    expect(await world.admin.put(f"/api/spaces/{space}/members/{world.other.user['id']}",
-                                 json={"role": "member"}), 200)
+    expect(await world.admin.put(f"/api/spaces/{space}/members/{world.other.user['id']}", json={"role": "member"}), 200)
     other = await Live.open(server.base_url, world.other)
     await other.subscribe(space)
     expect(await world.other.delete(f"/api/spaces/{space}/members/{world.other.user['id']}"), 204)
@@ -106,8 +104,10 @@ async def test_deactivating_a_user_closes_all_their_sockets(server, world, db):
     from server.db.models import User
     from server.services import accounts
 
-    sockets = [await Live.open(server.base_url, world.member), await Live.open(server.base_url, world.bearer,
-                                                                                origin=None)]
+    sockets = [
+        await Live.open(server.base_url, world.member),
+        await Live.open(server.base_url, world.bearer, origin=None),
+    ]
     for live in sockets:
         await live.of_type("hello")
     watcher = await Live.open(server.base_url, world.moderator)
@@ -127,8 +127,12 @@ async def test_suspended_member_stops_receiving_at_once(server, world):
     t = await thread(world.moderator, space)
     member = await Live.open(server.base_url, world.member)
     await member.subscribe(space)
-    expect(await world.moderator.post(f"/api/spaces/{space}/members/{world.member.user['id']}/suspend",
-                                      json={"reason": "cooling off"}), 200)
+    expect(
+        await world.moderator.post(
+            f"/api/spaces/{space}/members/{world.member.user['id']}/suspend", json={"reason": "cooling off"}
+        ),
+        200,
+    )
     await post(world.moderator, t["id"], "after the suspension")
     assert (await member.of_type("unsubscribed", space_id=space))["reason"] == "access_revoked"
     later = [f for f in await member.quiet(1.0) if f.get("type") == "event" and f.get("space_id") == space]
@@ -146,12 +150,17 @@ async def test_metrics_count_open_websockets_and_events_fanned_out(world, server
     second = await Live.open(server.base_url, world.moderator)
     for live in (first, second):
         assert (await live.subscribe(world.space_a["id"]))["type"] == "subscribed"
-    expect(await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Metrics", "body": "x"}), 201)
+    expect(
+        await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Metrics", "body": "x"}),
+        201,
+    )
     for live in (first, second):
         await live.until(lambda f: f.get("kind") == "message.created")
     during = (await world.anonymous.get("/metrics")).text
     assert value(during, "citybridge_websockets_open") >= value(before, "citybridge_websockets_open") + 2
     # thread.created and message.created, each to two sockets
-    assert value(during, "citybridge_events_fanned_out_total") >= value(before, "citybridge_events_fanned_out_total") + 4
+    assert (
+        value(during, "citybridge_events_fanned_out_total") >= value(before, "citybridge_events_fanned_out_total") + 4
+    )
     await first.ws.close()
     await second.ws.close()

@@ -36,8 +36,14 @@ async def test_bearer_token_and_edit_delete_reaction_events(server, world):
     assert (await world.moderator.patch(f"/api/threads/{t['id']}", json={"pinned": True})).status_code == 200
     assert (await world.member.delete(f"/api/messages/{message['id']}")).status_code == 204
     kinds = [e["kind"] for e in await live.events(6, world.space_a["id"])]
-    assert kinds == ["thread.created", "message.created", "message.edited", "reaction.added", "thread.updated",
-                     "message.deleted"]
+    assert kinds == [
+        "thread.created",
+        "message.created",
+        "message.edited",
+        "reaction.added",
+        "thread.updated",
+        "message.deleted",
+    ]
     await live.close()
 
 
@@ -61,7 +67,7 @@ async def test_resume_after_forced_disconnect_has_no_gap_and_no_duplicate(server
         seen += await live.events(5, space)
         last = seen[-1]["id"]
         live.ws.transport.abort()  # a dropped connection, not a polite close
-        await asyncio.sleep(0.2)   # messages keep coming meanwhile
+        await asyncio.sleep(0.2)  # messages keep coming meanwhile
         live = await Live.open(server.base_url, world.member)
         ack = await live.subscribe(space, since=last)
         assert ack["type"] == "subscribed"

@@ -18,8 +18,10 @@ from tests.realtime_helpers import WAIT, Live, Node, post, thread, ws_url
 
 @pytest.fixture(scope="module")
 def nodes(database_url, data_dir, server):
-    started = [Node(database_url, data_dir, CITYBRIDGE_WS_QUEUE_FRAMES="20", CITYBRIDGE_PRESENCE_INTERVAL="1")
-               for _ in range(2)]
+    started = [
+        Node(database_url, data_dir, CITYBRIDGE_WS_QUEUE_FRAMES="20", CITYBRIDGE_PRESENCE_INTERVAL="1")
+        for _ in range(2)
+    ]
     try:
         for node in started:
             node.wait_ready()
@@ -57,15 +59,25 @@ async def test_typing_and_presence_cross_nodes_and_expire(nodes, world):
     await moderator.subscribe(space)
     snapshot = await moderator.of_type("presence", space_id=space)
     assert "users" in snapshot
-    online = await member.until(lambda f: f.get("type") == "presence" and f.get("status") == "online"
-                                and f["user"]["id"] == world.moderator.user["id"])
+    online = await member.until(
+        lambda f: (
+            f.get("type") == "presence"
+            and f.get("status") == "online"
+            and f["user"]["id"] == world.moderator.user["id"]
+        )
+    )
     assert online["user"]["name"] == "Mieke Moderator"
     await moderator.send({"type": "typing", "thread_id": t["id"]})
     typing = await member.of_type("typing", thread_id=t["id"])
     assert typing["user"]["id"] == world.moderator.user["id"] and typing["expires_in"] > 0
     await moderator.close()
-    await member.until(lambda f: f.get("type") == "presence" and f.get("status") == "offline"
-                       and f["user"]["id"] == world.moderator.user["id"])
+    await member.until(
+        lambda f: (
+            f.get("type") == "presence"
+            and f.get("status") == "offline"
+            and f["user"]["id"] == world.moderator.user["id"]
+        )
+    )
     await member.close()
 
 
@@ -93,8 +105,14 @@ async def test_slow_consumer_is_closed_with_4008_without_delaying_others(nodes, 
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", one.port))
-    slow = await connect(ws_url(one.base_url), sock=sock, max_queue=1, compression=None, origin=one.base_url,
-                         additional_headers={"Cookie": f"cb_session={world.member.http.cookies.get('cb_session')}"})
+    slow = await connect(
+        ws_url(one.base_url),
+        sock=sock,
+        max_queue=1,
+        compression=None,
+        origin=one.base_url,
+        additional_headers={"Cookie": f"cb_session={world.member.http.cookies.get('cb_session')}"},
+    )
     await slow.send('{"type": "subscribe", "space_id": %d}' % space)
     await fast.until(lambda f: f.get("status") == "online" and f["user"]["id"] == world.member.user["id"])
     big = "x" * 19_000
@@ -131,8 +149,9 @@ async def test_listener_reconnects_and_catches_up(server, world, database_url):
     await live.subscribe(space)
     conn = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
-        killed = await conn.fetchval("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                     "WHERE application_name = $1", LISTENER_NAME)
+        killed = await conn.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", LISTENER_NAME
+        )
         assert killed >= 1
     finally:
         await conn.close()

@@ -20,8 +20,9 @@ async def test_unread_counts_follow_read_positions(server, world):
     await post(world.member, t["id"], "my own message does not count")
     counts = expect(await world.member.get(f"/api/spaces/{space}/unread"), 200)
     assert counts["unread"] == 3 and counts["mentions"] == 1
-    assert counts["threads"] == [{"thread_id": t["id"], "space_id": space, "unread": 3, "mentions": 1,
-                                  "last_read_message_id": None}]
+    assert counts["threads"] == [
+        {"thread_id": t["id"], "space_id": space, "unread": 3, "mentions": 1, "last_read_message_id": None}
+    ]
     live = await Live.open(server.base_url, world.bearer, origin=None)
     await live.of_type("subscribed", notifications=True)
     state = expect(await world.member.put(f"/api/threads/{t['id']}/read", json={"message_id": last["id"]}), 200)
@@ -30,8 +31,12 @@ async def test_unread_counts_follow_read_positions(server, world):
     assert synced["data"]["thread_id"] == t["id"] and synced["space_id"] is None
     # positions never move backwards
     first = t["first_message"]["id"]
-    assert expect(await world.member.put(f"/api/threads/{t['id']}/read", json={"message_id": first}),
-                  200)["last_read_message_id"] == last["id"]
+    assert (
+        expect(await world.member.put(f"/api/threads/{t['id']}/read", json={"message_id": first}), 200)[
+            "last_read_message_id"
+        ]
+        == last["id"]
+    )
     await post(world.moderator, t["id"], "three")
     assert expect(await world.member.get(f"/api/threads/{t['id']}/read"), 200)["unread"] == 1
     totals = expect(await world.member.get("/api/unread"), 200)["items"]
@@ -46,8 +51,9 @@ async def test_unread_routes_check_access_and_input(server, world):
     expect(await world.outsider.put(f"/api/threads/{t['id']}/read", json={"message_id": message_id}), 404)
     expect(await world.anonymous.get("/api/unread"), 401)
     other = await thread(world.member, world.space_a["id"], title="Another")
-    expect(await world.member.put(f"/api/threads/{t['id']}/read",
-                                  json={"message_id": other["first_message"]["id"]}), 422)
+    expect(
+        await world.member.put(f"/api/threads/{t['id']}/read", json={"message_id": other["first_message"]["id"]}), 422
+    )
     expect(await world.member.put(f"/api/threads/{t['id']}/read", json={"message_id": "x"}), 422)
     paths = expect(await world.member.get("/api/openapi.json"), 200)["paths"]
     assert {"/api/threads/{thread_id}/read", "/api/spaces/{space_id}/unread", "/api/unread"} <= set(paths)
@@ -94,8 +100,11 @@ async def test_scheduled_prune_never_passes_the_search_indexers_position(server,
         ids = [r["id"] for r in await pool.fetch("SELECT id FROM events ORDER BY id")]
         await pool.execute("UPDATE events SET created_at = now() - interval '40 days'")
         await pool.execute("DELETE FROM search_indexer_state")
-        await pool.execute("INSERT INTO search_indexer_state (name, position, generation) VALUES ('a', $1, 'g'),"
-                           " ('b', $2, 'g')", ids[-1], ids[2])
+        await pool.execute(
+            "INSERT INTO search_indexer_state (name, position, generation) VALUES ('a', $1, 'g'), ('b', $2, 'g')",
+            ids[-1],
+            ids[2],
+        )
         assert await prune_once(pool, (4, 0), older_than=timedelta(days=30)) == 3
         assert [r["id"] for r in await pool.fetch("SELECT id FROM events ORDER BY id")] == ids[3:]
         assert await pool.fetchval("SELECT pruned_through FROM changelog_horizon") == ids[2]

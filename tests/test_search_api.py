@@ -18,8 +18,10 @@ async def indexed(database_url: str, timeout: float = 60) -> None:
     try:
         deadline = time.monotonic() + timeout
         while True:
-            row = await conn.fetchrow("SELECT (SELECT coalesce(max(id), 0) FROM events) AS newest, "
-                                      "(SELECT max(position) FROM search_indexer_state) AS position")
+            row = await conn.fetchrow(
+                "SELECT (SELECT coalesce(max(id), 0) FROM events) AS newest, "
+                "(SELECT max(position) FROM search_indexer_state) AS position"
+            )
             if row["position"] is not None and row["position"] >= row["newest"]:
                 return
             assert time.monotonic() < deadline, f"the indexer did not reach event {row['newest']}: {row['position']}"
@@ -39,13 +41,21 @@ def ids(found: dict, kind: str = "message") -> list[int]:
 
 
 async def post_thread(client, space_id: int, title: str, body: str, themes=()) -> dict:
-    return expect(await client.post(f"/api/spaces/{space_id}/threads",
-                                    json={"title": title, "body": body, "themes": list(themes)}), 201)
+    return expect(
+        await client.post(
+            f"/api/spaces/{space_id}/threads", json={"title": title, "body": body, "themes": list(themes)}
+        ),
+        201,
+    )
 
 
 async def test_post_find_edit_delete(world, database_url):
-    thread = await post_thread(world.member, world.space_a["id"], "Winter shelter",
-                               "The **shelter** opens on Monday for newly arrived families.")
+    thread = await post_thread(
+        world.member,
+        world.space_a["id"],
+        "Winter shelter",
+        "The **shelter** opens on Monday for newly arrived families.",
+    )
     message_id = thread["first_message"]["id"]
     found = await search(world.member, database_url, q="shelter")
     assert ids(found, "thread") == [thread["id"]] and ids(found) == [message_id]
@@ -84,8 +94,14 @@ async def test_typo_plural_accents_and_unspaced_scripts(world, database_url):
     await post_thread(world.member, space, "住房", "我们讨论了外来务工人员的住房政策问题。")
     await post_thread(world.member, space, "Thai", "เรากำลังพูดถึงนโยบายที่อยู่อาศัยสำหรับแรงงานข้ามชาติ")
     await indexed(database_url)
-    for q, needle in [("logement", "logements"), ("integraton", "Intégration"), ("Intégration", "Intégration"),
-                      ("da nang", "Nẵng"), ("政策", "政策"), ("นโยบาย", "นโยบาย")]:
+    for q, needle in [
+        ("logement", "logements"),
+        ("integraton", "Intégration"),
+        ("Intégration", "Intégration"),
+        ("da nang", "Nẵng"),
+        ("政策", "政策"),
+        ("นโยบาย", "นโยบาย"),
+    ]:
         found = await search(world.member, q=q)
         assert found["total"] >= 1, q
         assert any(needle in (h["snippet"] + h["title"]) for h in found["hits"]), q
@@ -93,13 +109,19 @@ async def test_typo_plural_accents_and_unspaced_scripts(world, database_url):
 
 
 async def test_member_of_a_finds_nothing_of_b_and_facets_do_not_move(world, database_url):
-    await post_thread(world.member, world.space_a["id"], "Job fair in Antwerp", "A job fair for newcomers",
-                      themes=["employment"])
+    await post_thread(
+        world.member, world.space_a["id"], "Job fair in Antwerp", "A job fair for newcomers", themes=["employment"]
+    )
     await indexed(database_url)
     before = await search(world.member, q="fair")
     before_browse = await search(world.member, theme="employment")
-    await post_thread(world.other, world.space_b["id"], "Secret fair in Toronto", "A fair nobody else may see",
-                      themes=["employment", "health"])
+    await post_thread(
+        world.other,
+        world.space_b["id"],
+        "Secret fair in Toronto",
+        "A fair nobody else may see",
+        themes=["employment", "health"],
+    )
     await post_thread(world.other, world.space_b["id"], "Toronto only", "Toronto secretword", themes=["health"])
     after = await search(world.member, database_url, q="fair")
     assert after["hits"] == before["hits"] and after["total"] == before["total"] == 2
@@ -121,14 +143,20 @@ async def test_member_of_a_finds_nothing_of_b_and_facets_do_not_move(world, data
 async def test_filters_sort_paging_and_suggest(world, database_url):
     space = world.space_a["id"]
     for n in range(5):
-        await post_thread(world.member, space, f"Mentoring round {n}", f"The mentoring programme of the city is in session {n}",
-                          themes=["employment"] if n % 2 else ["education"])
+        await post_thread(
+            world.member,
+            space,
+            f"Mentoring round {n}",
+            f"The mentoring programme of the city is in session {n}",
+            themes=["employment"] if n % 2 else ["education"],
+        )
     await indexed(database_url)
     first = await search(world.member, q="mentoring", kind="message", sort="date", limit=2)
     assert first["total"] == 5 and len(first["hits"]) == 2 and first["next_cursor"]
     assert first["hits"][0]["date"] >= first["hits"][1]["date"]
-    second = await search(world.member, q="mentoring", kind="message", sort="date", limit=2,
-                          cursor=first["next_cursor"])
+    second = await search(
+        world.member, q="mentoring", kind="message", sort="date", limit=2, cursor=first["next_cursor"]
+    )
     assert first["hits"][1]["date"] >= second["hits"][0]["date"]
     assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
     # Later pages: the exact total again, no facets (the first page's stand).
@@ -146,9 +174,17 @@ async def test_filters_sort_paging_and_suggest(world, database_url):
 
 
 async def test_library_resources_are_found(world, database_url):
-    created = await world.member.post(f"/api/spaces/{world.space_a['id']}/resources", json={
-        "kind": "link", "title": "Toolkit for welcoming cities", "url": "https://example.org/toolkit",
-        "summary": "Checklists for reception desks", "themes": ["integration"], "language": "en"})
+    created = await world.member.post(
+        f"/api/spaces/{world.space_a['id']}/resources",
+        json={
+            "kind": "link",
+            "title": "Toolkit for welcoming cities",
+            "url": "https://example.org/toolkit",
+            "summary": "Checklists for reception desks",
+            "themes": ["integration"],
+            "language": "en",
+        },
+    )
     if created.status_code == 404:
         pytest.skip("the library API is not there yet")
     resource = expect(created, 201)
@@ -207,8 +243,9 @@ async def test_search_and_suggest_are_rate_limited_per_user(world, settings, dat
     from tests.conftest import PASSWORD
     from tests.harness import ServerThread
 
-    node = ServerThread(replace(settings, rate_searches_per_minute=3, rate_suggestions_per_minute=2),
-                        database_url).start()
+    node = ServerThread(
+        replace(settings, rate_searches_per_minute=3, rate_suggestions_per_minute=2), database_url
+    ).start()
     try:
         async with httpx.AsyncClient(base_url=node.base_url) as client:
             expect(await client.post("/api/session", json={"email": "member@danang.test", "password": PASSWORD}), 200)

@@ -25,8 +25,9 @@ async def engine(request, tmp_path):
             pytest.skip("MEILISEARCH_URL is not set: no Meilisearch server to test against")
         from search.engines.meilisearch import MeilisearchEngine
 
-        made = MeilisearchEngine(MEILI_URL, os.environ.get("MEILISEARCH_API_KEY"),
-                                 uid=f"citybridge_test_{uuid.uuid4().hex[:8]}")
+        made = MeilisearchEngine(
+            MEILI_URL, os.environ.get("MEILISEARCH_API_KEY"), uid=f"citybridge_test_{uuid.uuid4().hex[:8]}"
+        )
     await made.open()
     yield made
     if request.param == "meilisearch":
@@ -34,12 +35,35 @@ async def engine(request, tmp_path):
     await made.close()
 
 
-def doc(key: str, body: str = "", *, title: str = "", space: int = 1, lang: str = "en", kind: str | None = None,
-        cities=(1, 2), profiles=("traditional", "newer"), themes=(), date: int = 1_700_000_000) -> Document:
+def doc(
+    key: str,
+    body: str = "",
+    *,
+    title: str = "",
+    space: int = 1,
+    lang: str = "en",
+    kind: str | None = None,
+    cities=(1, 2),
+    profiles=("traditional", "newer"),
+    themes=(),
+    date: int = 1_700_000_000,
+) -> Document:
     kind = kind or key.split(":")[0]
-    return Document(key=key, kind=kind, id=int(key.split(":")[1]), space_id=space, city_ids=list(cities),
-                    profiles=list(profiles), themes=list(themes), lang=lang, author_id=1, author_name="Ana",
-                    date=date, title=title, body=body)
+    return Document(
+        key=key,
+        kind=kind,
+        id=int(key.split(":")[1]),
+        space_id=space,
+        city_ids=list(cities),
+        profiles=list(profiles),
+        themes=list(themes),
+        lang=lang,
+        author_id=1,
+        author_name="Ana",
+        date=date,
+        title=title,
+        body=body,
+    )
 
 
 async def find(engine, q: str, readable=None, **options):
@@ -70,11 +94,13 @@ async def test_stored_fields_come_back(engine):
 
 
 async def test_only_readable_spaces_in_hits_facets_and_total(engine):
-    await engine.upsert([
-        doc("message:1", "housing plan alpha", space=1, themes=["housing"]),
-        doc("message:2", "housing plan beta", space=2, themes=["health"], cities=[7], lang="fr"),
-        doc("message:3", "housing plan gamma", space=2, themes=["health"], cities=[7]),
-    ])
+    await engine.upsert(
+        [
+            doc("message:1", "housing plan alpha", space=1, themes=["housing"]),
+            doc("message:2", "housing plan beta", space=2, themes=["health"], cities=[7], lang="fr"),
+            doc("message:3", "housing plan gamma", space=2, themes=["health"], cities=[7]),
+        ]
+    )
     result = await find(engine, "housing", readable=[1])
     assert [h.document["key"] for h in result.hits] == ["message:1"]
     assert result.total == 1
@@ -88,60 +114,94 @@ async def test_only_readable_spaces_in_hits_facets_and_total(engine):
 
 async def test_typos(engine):
     await engine.upsert([doc("message:1", "integration of newcomers"), doc("message:2", "the job fair")])
-    assert await keys(engine, "integraton") == ["message:1"]       # one typo, 10 letters
-    assert await keys(engine, "intgraton") == ["message:1"]        # two typos from 9 letters
-    assert await keys(engine, "newcomres") == ["message:1"]        # a transposition is one typo
-    assert await keys(engine, "fiar jbo") == []                    # no typo under 5 letters
+    assert await keys(engine, "integraton") == ["message:1"]  # one typo, 10 letters
+    assert await keys(engine, "intgraton") == ["message:1"]  # two typos from 9 letters
+    assert await keys(engine, "newcomres") == ["message:1"]  # a transposition is one typo
+    assert await keys(engine, "fiar jbo") == []  # no typo under 5 letters
 
 
-@pytest.mark.parametrize("lang, stored, query", [
-    ("fr", "Les logements sociaux de la ville", "logement"),
-    ("es", "Las viviendas para familias", "vivienda"),
-    ("de", "Die Wohnungen der Stadt", "Wohnung"),
-    ("nl", "De woningen in de stad", "woning"),
-    ("en", "Housing policies of the city", "policy"),
-])
+@pytest.mark.parametrize(
+    "lang, stored, query",
+    [
+        ("fr", "Les logements sociaux de la ville", "logement"),
+        ("es", "Las viviendas para familias", "vivienda"),
+        ("de", "Die Wohnungen der Stadt", "Wohnung"),
+        ("nl", "De woningen in de stad", "woning"),
+        ("en", "Housing policies of the city", "policy"),
+    ],
+)
 async def test_stemming(engine, lang, stored, query):
     await engine.upsert([doc("message:1", stored, lang=lang), doc("message:2", "something else", lang=lang)])
     assert await keys(engine, query) == ["message:1"]
 
 
 async def test_accents_do_not_matter(engine):
-    await engine.upsert([doc("message:1", "Chính sách nhà ở tại Đà Nẵng", lang="vi"),
-                         doc("message:2", "programa de integracion", lang="es")])
+    await engine.upsert(
+        [
+            doc("message:1", "Chính sách nhà ở tại Đà Nẵng", lang="vi"),
+            doc("message:2", "programa de integracion", lang="es"),
+        ]
+    )
     assert await keys(engine, "da nang") == ["message:1"]
     assert await keys(engine, "chinh sach") == ["message:1"]
     assert await keys(engine, "integración") == ["message:2"]
 
 
 async def test_title_ranks_above_body(engine):
-    await engine.upsert([
-        doc("message:1", "We talked about the employment fair and other things at length"),
-        doc("thread:2", title="Employment fair"),
-    ])
+    await engine.upsert(
+        [
+            doc("message:1", "We talked about the employment fair and other things at length"),
+            doc("thread:2", title="Employment fair"),
+        ]
+    )
     assert await keys(engine, "employment") == ["thread:2", "message:1"]
 
 
-@pytest.mark.parametrize("stored, query", [
-    ("我们讨论了住房政策的问题", "住房"),
-    ("移民の住宅政策について話しました", "住宅"),
-    ("เรากำลังพูดถึงนโยบายที่อยู่อาศัยสำหรับผู้อพยพ", "นโยบาย"),
-    ("យើងកំពុងនិយាយអំពីគោលនយោបាយលំនៅដ្ឋាន", "លំនៅដ្ឋាន"),
-])
+@pytest.mark.parametrize(
+    "stored, query",
+    [
+        ("我们讨论了住房政策的问题", "住房"),
+        ("移民の住宅政策について話しました", "住宅"),
+        ("เรากำลังพูดถึงนโยบายที่อยู่อาศัยสำหรับผู้อพยพ", "นโยบาย"),
+        ("យើងកំពុងនិយាយអំពីគោលនយោបាយលំនៅដ្ឋាន", "លំនៅដ្ឋាន"),
+    ],
+)
 async def test_word_inside_unspaced_sentence(engine, stored, query):
     await engine.upsert([doc("message:1", stored, lang=""), doc("message:2", "unrelated words", lang="")])
     assert await keys(engine, query) == ["message:1"]
 
 
 async def test_filters_and_facets(engine):
-    await engine.upsert([
-        doc("thread:1", title="Skills training", themes=["employment"], date=100, cities=[1], profiles=["traditional"]),
-        doc("message:2", "skills for newcomers", themes=["employment", "education"], date=200, lang="fr"),
-        doc("practice:3", "skills passport", kind="practice", themes=["education"], date=300, cities=[3],
-            profiles=["newer"]),
-    ])
-    assert set(await keys(engine, "skills", filters=Filters(kinds=["practice", "thread"]))) == {"practice:3", "thread:1"}
-    assert await keys(engine, "skills", filters=Filters(themes=["education"]), sort="date") == ["practice:3", "message:2"]
+    await engine.upsert(
+        [
+            doc(
+                "thread:1",
+                title="Skills training",
+                themes=["employment"],
+                date=100,
+                cities=[1],
+                profiles=["traditional"],
+            ),
+            doc("message:2", "skills for newcomers", themes=["employment", "education"], date=200, lang="fr"),
+            doc(
+                "practice:3",
+                "skills passport",
+                kind="practice",
+                themes=["education"],
+                date=300,
+                cities=[3],
+                profiles=["newer"],
+            ),
+        ]
+    )
+    assert set(await keys(engine, "skills", filters=Filters(kinds=["practice", "thread"]))) == {
+        "practice:3",
+        "thread:1",
+    }
+    assert await keys(engine, "skills", filters=Filters(themes=["education"]), sort="date") == [
+        "practice:3",
+        "message:2",
+    ]
     assert await keys(engine, "skills", filters=Filters(city_ids=[3])) == ["practice:3"]
     assert await keys(engine, "skills", filters=Filters(profiles=["newer"]), sort="date") == ["practice:3", "message:2"]
     assert await keys(engine, "skills", filters=Filters(langs=["fr"])) == ["message:2"]
@@ -177,8 +237,9 @@ async def test_phrases_and_odd_input(engine):
 
 
 async def test_suggest_completes_the_last_word(engine):
-    await engine.upsert([doc("message:1", "integration integration interpreters", space=1),
-                         doc("message:2", "intercultural", space=2)])
+    await engine.upsert(
+        [doc("message:1", "integration integration interpreters", space=1), doc("message:2", "intercultural", space=2)]
+    )
     words, prefix = text.prefix_query("inte")
     assert await engine.suggest(text.parse(""), prefix, [1], 5) == ["integration", "interpreters"]
     assert "intercultural" not in await engine.suggest(text.parse(""), prefix, [1], 5)
@@ -215,7 +276,8 @@ async def test_typos_hold_on_later_pages_and_in_suggestions(engine):
     assert (await find(engine, "sheltre", limit=2)).total == 5
     assert len((await find(engine, "sheltre", limit=2, offset=4)).hits) == 1
     assert await engine.suggest(text.ParsedQuery(terms=text.prefix_query("sheltre pro")[0]), "pro", None, 5) == [
-        "programme"]
+        "programme"
+    ]
 
 
 async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_path, monkeypatch):
@@ -226,9 +288,13 @@ async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_pa
     engine = module.TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
     await engine.open()
     try:
-        await engine.upsert([doc(f"message:{i}", f"common words number {i}", space=1 + i % 2,
-                                 lang="en" if i % 4 else "fr") for i in range(1, 3201)]
-                            + [doc("message:9999", "rare common", space=3)])
+        await engine.upsert(
+            [
+                doc(f"message:{i}", f"common words number {i}", space=1 + i % 2, lang="en" if i % 4 else "fr")
+                for i in range(1, 3201)
+            ]
+            + [doc("message:9999", "rare common", space=3)]
+        )
         exact = await find(engine, "common", [1, 2], limit=5)
         assert exact.total == 3200 and not exact.total_is_estimate
         assert exact.facets["space_id"] == {"1": 1600, "2": 1600} and exact.facets["lang"] == {"en": 2400, "fr": 800}

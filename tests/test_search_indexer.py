@@ -14,15 +14,23 @@ from tests.harness import asyncpg_dsn
 async def _post(conn, thread: dict, body: str) -> int:
     message_id = await conn.fetchval(
         "INSERT INTO messages (thread_id, space_id, author_id, body, html) VALUES ($1, $2, NULL, $3, $4) RETURNING id",
-        thread["id"], thread["space_id"], body, f"<p>{body}</p>")
-    await conn.execute("INSERT INTO events (space_id, kind, data) VALUES ($1, 'message.created', $2::jsonb)",
-                       thread["space_id"], f'{{"id": {message_id}}}')
+        thread["id"],
+        thread["space_id"],
+        body,
+        f"<p>{body}</p>",
+    )
+    await conn.execute(
+        "INSERT INTO events (space_id, kind, data) VALUES ($1, 'message.created', $2::jsonb)",
+        thread["space_id"],
+        f'{{"id": {message_id}}}',
+    )
     return message_id
 
 
 async def test_an_event_committed_late_with_a_smaller_id_is_indexed(world, database_url, tmp_path):
-    thread = (await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                      json={"title": "Order", "body": "first"})).json()
+    thread = (
+        await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Order", "body": "first"})
+    ).json()
     engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
     await engine.open()
     indexer = Indexer(engine, database_url)
@@ -32,8 +40,8 @@ async def test_an_event_committed_late_with_a_smaller_id_is_indexed(world, datab
         await indexer.step(reader)  # no state yet: rebuilds from the tables
         slow_tx = slow.transaction()
         await slow_tx.start()
-        late = await _post(slow, thread, "latecomer words")        # takes the smaller event id
-        early = await _post(fast, thread, "punctual words")        # commits first
+        late = await _post(slow, thread, "latecomer words")  # takes the smaller event id
+        early = await _post(fast, thread, "punctual words")  # commits first
         await indexer.step(reader)
         found = await engine.search(Request(text.parse("punctual"), None))
         assert [h.document["id"] for h in found.hits] == [early]
@@ -53,8 +61,11 @@ async def test_an_event_committed_late_with_a_smaller_id_is_indexed(world, datab
 
 
 async def test_a_rolled_back_id_does_not_hold_the_position(world, database_url, tmp_path):
-    thread = (await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                      json={"title": "Rollback", "body": "first"})).json()
+    thread = (
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Rollback", "body": "first"}
+        )
+    ).json()
     engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
     await engine.open()
     indexer = Indexer(engine, database_url)
@@ -71,8 +82,9 @@ async def test_a_rolled_back_id_does_not_hold_the_position(world, database_url, 
         await indexer.step(reader)
         found = await engine.search(Request(text.parse("committed"), None))
         assert [h.document["id"] for h in found.hits] == [kept]
-        assert await reader.fetchval("SELECT position FROM search_indexer_state WHERE name = $1",
-                                     indexer.name) == await reader.fetchval("SELECT max(id) FROM events")
+        assert await reader.fetchval(
+            "SELECT position FROM search_indexer_state WHERE name = $1", indexer.name
+        ) == await reader.fetchval("SELECT max(id) FROM events")
     finally:
         await reader.close()
         await other.close()
@@ -80,8 +92,11 @@ async def test_a_rolled_back_id_does_not_hold_the_position(world, database_url, 
 
 
 async def test_a_deleted_thread_takes_its_messages_out_of_the_index(world, database_url, tmp_path):
-    thread = (await world.member.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                      json={"title": "Doomed", "body": "ephemeral words"})).json()
+    thread = (
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Doomed", "body": "ephemeral words"}
+        )
+    ).json()
     engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
     await engine.open()
     indexer = Indexer(engine, database_url)
@@ -91,8 +106,11 @@ async def test_a_deleted_thread_takes_its_messages_out_of_the_index(world, datab
         assert (await engine.search(Request(text.parse("ephemeral"), None))).total == 1
         # No service deletes threads yet; the rows go by cascade (as when a space is deleted).
         await conn.execute("DELETE FROM threads WHERE id = $1", thread["id"])
-        await conn.execute("INSERT INTO events (space_id, kind, data) VALUES ($1, 'thread.deleted', $2::jsonb)",
-                           thread["space_id"], f'{{"id": {thread["id"]}}}')
+        await conn.execute(
+            "INSERT INTO events (space_id, kind, data) VALUES ($1, 'thread.deleted', $2::jsonb)",
+            thread["space_id"],
+            f'{{"id": {thread["id"]}}}',
+        )
         await indexer.step(conn)
         assert (await engine.search(Request(text.parse("ephemeral"), None))).total == 0
         assert (await engine.search(Request(text.parse("doomed"), None))).total == 0

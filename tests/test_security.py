@@ -14,8 +14,9 @@ from tests.harness import ServerThread, expect
 
 def assert_protected(response: httpx.Response) -> None:
     h = response.headers
-    policy = dict((part.strip().split(" ", 1) + [""])[:2] for part in h["content-security-policy"].split(";")
-                  if part.strip())
+    policy = dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in h["content-security-policy"].split(";") if part.strip()
+    )
     assert "'unsafe-inline'" not in policy.get("script-src", policy["default-src"])
     assert "'unsafe-eval'" not in policy.get("script-src", policy["default-src"])
     assert policy["frame-ancestors"] == "'none'"
@@ -27,13 +28,17 @@ def assert_protected(response: httpx.Response) -> None:
 
 async def test_security_headers_on_pages_api_files_and_errors(world):
     client = world.member
-    thread = expect(await client.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                      json={"title": "Headers", "body": "hello"}), 201)
+    thread = expect(
+        await client.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Headers", "body": "hello"}), 201
+    )
     responses = [
         await client.get("/api/me"),
         await client.get("/api/nothing-here"),
-        await client.post(f"/api/spaces/{world.space_a['id']}/threads", content=b"{not json",
-                          headers={"Content-Type": "application/json"}),
+        await client.post(
+            f"/api/spaces/{world.space_a['id']}/threads",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        ),
         await world.anonymous.get("/api/me"),
         await client.get("/healthz"),
         await client.get("/readyz"),
@@ -59,8 +64,11 @@ async def test_uploaded_files_are_served_with_the_same_protections(world):
     if response.status_code == 404 and response.json()["error"]["message"] == "No such route.":
         pytest.skip("the library's upload route is not registered")
     if response.status_code >= 400:
-        response = await world.member.post(f"/api/spaces/{world.space_a['id']}/resources", data=form,
-                                           files={"file": ("plan.txt", b"just text", "text/plain")})
+        response = await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/resources",
+            data=form,
+            files={"file": ("plan.txt", b"just text", "text/plain")},
+        )
     resource = expect(response, 201)
     download = await world.member.get(f"/api/resources/{resource['id']}/download")
     assert download.status_code == 200
@@ -70,7 +78,9 @@ async def test_uploaded_files_are_served_with_the_same_protections(world):
 
 async def test_request_id_is_echoed_or_made(clients):
     client = clients()
-    assert (await client.get("/healthz", headers={"X-Request-ID": "trace-42.a"})).headers["x-request-id"] == "trace-42.a"
+    assert (await client.get("/healthz", headers={"X-Request-ID": "trace-42.a"})).headers[
+        "x-request-id"
+    ] == "trace-42.a"
     made = (await client.get("/healthz", headers={"X-Request-ID": "<script> bad id"})).headers["x-request-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", made)
 
@@ -142,10 +152,16 @@ async def test_posting_is_rate_limited_per_user(world, settings, database_url):
     limited = ServerThread(replace(settings, rate_posts_per_minute=3), database_url).start()
     try:
         headers = dict(world.bearer.http.headers)
-        async with httpx.AsyncClient(base_url=limited.base_url, headers=headers) as member, \
-                httpx.AsyncClient(base_url=limited.base_url) as admin_client:
-            thread = expect(await world.admin.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                                   json={"title": "Busy", "body": "start"}), 201)
+        async with (
+            httpx.AsyncClient(base_url=limited.base_url, headers=headers) as member,
+            httpx.AsyncClient(base_url=limited.base_url) as admin_client,
+        ):
+            thread = expect(
+                await world.admin.post(
+                    f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Busy", "body": "start"}
+                ),
+                201,
+            )
             thread_id = thread["thread"]["id"] if "thread" in thread else thread["id"]
             url = f"/api/threads/{thread_id}/messages"
             # Fixed one-minute windows: within 7 posts one window must overflow, even across a boundary.
@@ -164,10 +180,12 @@ async def test_posting_is_rate_limited_per_user(world, settings, database_url):
             replay = await member.post(url, json={"body": "post 0", "client_id": "rl-0"})
             assert replay.status_code == 200 and replay.json()["id"] == accepted[0]["id"]
             # Other users have their own budget.
-            signed = expect(await admin_client.post("/api/session", json={"email": "mod@antwerpen.test",
-                                                                          "password": PASSWORD}), 200)
-            other = await admin_client.post(url, json={"body": "moderator here", "client_id": "m-1"},
-                                            headers={"X-CSRF-Token": signed["csrf_token"]})
+            signed = expect(
+                await admin_client.post("/api/session", json={"email": "mod@antwerpen.test", "password": PASSWORD}), 200
+            )
+            other = await admin_client.post(
+                url, json={"body": "moderator here", "client_id": "m-1"}, headers={"X-CSRF-Token": signed["csrf_token"]}
+            )
             assert other.status_code == 201
             messages = expect(await member.get(url, params={"limit": 100}), 200)["items"]
             assert len(messages) == 1 + len(accepted) + 1  # the refused post left nothing behind
@@ -187,8 +205,9 @@ async def test_websocket_refused_from_another_origin(world, server):
     url = server.base_url.replace("http://", "ws://") + "/ws"
     refused = None
     try:
-        async with websockets.connect(url, additional_headers={"Cookie": cookie, "Origin": "https://evil.example"},
-                                      open_timeout=10) as socket:
+        async with websockets.connect(
+            url, additional_headers={"Cookie": cookie, "Origin": "https://evil.example"}, open_timeout=10
+        ) as socket:
             message = await socket.recv()
             refused = message
     except websockets.exceptions.InvalidStatus as error:

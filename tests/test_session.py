@@ -41,8 +41,12 @@ async def test_bearer_token_needs_no_cookie_or_csrf(world):
     assert "X-CSRF-Token" not in world.bearer.http.headers
     me = expect(await world.bearer.get("/api/me"), 200)
     assert me["email"] == "member@danang.test" and me["csrf_token"] is None
-    expect(await world.bearer.post(f"/api/spaces/{world.space_a['id']}/threads",
-                                   json={"title": "By token", "body": "posted by a script"}), 201)
+    expect(
+        await world.bearer.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "By token", "body": "posted by a script"}
+        ),
+        201,
+    )
 
 
 async def test_bad_and_revoked_tokens_are_refused(world, clients):

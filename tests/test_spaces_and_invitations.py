@@ -10,11 +10,16 @@ async def test_admin_registers_cities_and_pairs_them(world):
     space = world.space_a
     assert space["city_ids"] == [world.cities[0]["id"], world.cities[1]["id"]]
     assert [c["name"] for c in space["cities"]] == ["Antwerp", "Da Nang"]
-    duplicate = await world.admin.post("/api/cities", json={"name": "Antwerp", "country": "Belgium",
-                                                             "profile": "traditional"})
+    duplicate = await world.admin.post(
+        "/api/cities", json={"name": "Antwerp", "country": "Belgium", "profile": "traditional"}
+    )
     assert expect(duplicate, 409)["error"]["code"] == "city_exists"
-    renamed = expect(await world.admin.patch(f"/api/cities/{world.cities[1]['id']}",
-                                             json={"name": "Đà Nẵng", "languages": ["vi", "en"]}), 200)
+    renamed = expect(
+        await world.admin.patch(
+            f"/api/cities/{world.cities[1]['id']}", json={"name": "Đà Nẵng", "languages": ["vi", "en"]}
+        ),
+        200,
+    )
     assert renamed["name"] == "Đà Nẵng" and renamed["languages"] == ["vi", "en"]
 
 
@@ -44,8 +49,10 @@ async def test_unreadable_space_is_indistinguishable_from_a_missing_one(world):
 async def test_members_and_moderator_rules(world):
     space = world.space_a["id"]
     members = expect(await world.member.get(f"/api/spaces/{space}/members"), 200)["items"]
-    assert {(m["user"]["name"], m["role"]) for m in members} == {("Mieke Moderator", "moderator"),
-                                                                 ("Nguyen Member", "member")}
+    assert {(m["user"]["name"], m["role"]) for m in members} == {
+        ("Mieke Moderator", "moderator"),
+        ("Nguyen Member", "member"),
+    }
     # A moderator adds a member but cannot name moderators; admins can.
     outsider = world.outsider.user["id"]
     expect(await world.moderator.put(f"/api/spaces/{space}/members/{outsider}", json={"role": "member"}), 200)
@@ -62,8 +69,13 @@ async def test_members_and_moderator_rules(world):
 
 async def test_invitation_flow(world, clients):
     space = world.space_a["id"]
-    invitation = expect(await world.moderator.post("/api/invitations", json={
-        "email": "Sofia@Wroclaw.test", "space_id": space, "city_id": world.cities[1]["id"]}), 201)
+    invitation = expect(
+        await world.moderator.post(
+            "/api/invitations",
+            json={"email": "Sofia@Wroclaw.test", "space_id": space, "city_id": world.cities[1]["id"]},
+        ),
+        201,
+    )
     assert invitation["email"] == "sofia@wroclaw.test" and invitation["link"].endswith(invitation["token"])
     newcomer = clients()
     path = f"/api/invitations/{invitation['token']}/accept"
@@ -84,8 +96,12 @@ async def test_invitation_flow(world, clients):
 
 
 async def test_invitation_for_an_existing_account_needs_that_account(world, clients):
-    invitation = expect(await world.admin.post("/api/invitations", json={
-        "email": "other@toronto.test", "space_id": world.space_a["id"]}), 201)
+    invitation = expect(
+        await world.admin.post(
+            "/api/invitations", json={"email": "other@toronto.test", "space_id": world.space_a["id"]}
+        ),
+        201,
+    )
     path = f"/api/invitations/{invitation['token']}/accept"
     expect(await clients().post(path, json={"name": "Impostor", "password": PASSWORD}), 401)
     expect(await world.member.post(path, json={}), 401)
@@ -108,11 +124,19 @@ async def test_duplicate_email_is_a_conflict(world, clients, db):
 
 async def test_space_edit_by_moderator_and_admin(world):
     space = world.space_a["id"]
-    edited = expect(await world.moderator.patch(f"/api/spaces/{space}", json={
-        "description": "Housing and reception", "themes": ["housing", "integration"]}), 200)
+    edited = expect(
+        await world.moderator.patch(
+            f"/api/spaces/{space}", json={"description": "Housing and reception", "themes": ["housing", "integration"]}
+        ),
+        200,
+    )
     assert edited["themes"] == ["housing", "integration"]
-    expect(await world.moderator.patch(f"/api/spaces/{space}", json={"city_ids": [world.cities[0]["id"],
-                                                                                 world.cities[2]["id"]]}), 403)
+    expect(
+        await world.moderator.patch(
+            f"/api/spaces/{space}", json={"city_ids": [world.cities[0]["id"], world.cities[2]["id"]]}
+        ),
+        403,
+    )
     opened = expect(await world.admin.patch(f"/api/spaces/{space}", json={"visibility": "network"}), 200)
     assert opened["visibility"] == "network"
     expect(await world.outsider.get(f"/api/spaces/{space}"), 200)
@@ -130,11 +154,18 @@ async def test_city_change_is_announced_in_its_spaces(world, database_url):
 
 async def test_pending_invitations_preview_and_revoke(world, clients):
     space = world.space_a["id"]
-    invitation = expect(await world.moderator.post("/api/invitations", json={
-        "email": "lina@danang.test", "space_id": space}), 201)
+    invitation = expect(
+        await world.moderator.post("/api/invitations", json={"email": "lina@danang.test", "space_id": space}), 201
+    )
     preview = expect(await clients().get(f"/api/invitations/{invitation['token']}"), 200)
-    assert preview == {"email": "lina@danang.test", "role": "member", "space_id": space,
-                       "space_name": "Antwerp – Da Nang", "expires_at": invitation["expires_at"], "has_account": False}
+    assert preview == {
+        "email": "lina@danang.test",
+        "role": "member",
+        "space_id": space,
+        "space_name": "Antwerp – Da Nang",
+        "expires_at": invitation["expires_at"],
+        "has_account": False,
+    }
     pending = expect(await world.moderator.get(f"/api/spaces/{space}/invitations"), 200)["items"]
     assert [i["email"] for i in pending] == ["lina@danang.test"] and "token" not in pending[0]
     expect(await world.member.get(f"/api/spaces/{space}/invitations"), 403)
@@ -160,7 +191,9 @@ async def test_a_new_member_is_told_on_their_own_stream(world, database_url):
     from tests.test_threads_and_messages import events
 
     outsider = world.outsider.user["id"]
-    expect(await world.moderator.put(f"/api/spaces/{world.space_a['id']}/members/{outsider}", json={"role": "member"}), 200)
+    expect(
+        await world.moderator.put(f"/api/spaces/{world.space_a['id']}/members/{outsider}", json={"role": "member"}), 200
+    )
     joined = [e for e in await events(database_url) if e["kind"] == "space.joined" and e["user_id"] == outsider]
     assert [e["data"]["id"] for e in joined][-1] == world.space_a["id"] and joined[-1]["space_id"] is None
     assert joined[-1]["data"]["my_role"] == "member"

@@ -9,7 +9,9 @@ from tests.harness import asyncpg_dsn, expect
 
 
 async def start_thread(client, space_id, title="Housing for newcomers", body="How do you find *first* homes?", **extra):
-    return expect(await client.post(f"/api/spaces/{space_id}/threads", json={"title": title, "body": body, **extra}), 201)
+    return expect(
+        await client.post(f"/api/spaces/{space_id}/threads", json={"title": title, "body": body, **extra}), 201
+    )
 
 
 async def events(database_url, space_id=None):
@@ -50,9 +52,9 @@ async def test_client_id_makes_a_retry_idempotent(world, database_url):
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["id"] == again.json()["id"]
     # Concurrent retries also create one message.
-    answers = await asyncio.gather(*[
-        world.member.post(path, json={"body": "Racing", "client_id": "c-race"}) for _ in range(5)
-    ])
+    answers = await asyncio.gather(
+        *[world.member.post(path, json={"body": "Racing", "client_id": "c-race"}) for _ in range(5)]
+    )
     assert len({a.json()["id"] for a in answers}) == 1 and {a.status_code for a in answers} <= {200, 201}
     listed = expect(await world.member.get(path), 200)["items"]
     assert [m["body"] for m in listed].count("Racing") == 1
@@ -93,8 +95,9 @@ async def test_reactions(world):
     path = f"/api/messages/{message_id}/reactions/%F0%9F%91%8D"  # 👍
     expect(await world.member.put(path), 200)
     again = expect(await world.moderator.put(path), 200)
-    assert again["reactions"] == [{"emoji": "👍", "count": 2, "user_ids": sorted([world.member.user["id"],
-                                                                              world.moderator.user["id"]])}]
+    assert again["reactions"] == [
+        {"emoji": "👍", "count": 2, "user_ids": sorted([world.member.user["id"], world.moderator.user["id"]])}
+    ]
     expect(await world.member.put(path), 200)  # idempotent
     gone = expect(await world.member.delete(path), 200)
     assert gone["reactions"][0]["count"] == 1

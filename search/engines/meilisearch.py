@@ -24,13 +24,15 @@ TASK_TIMEOUT_MS = 120_000
 
 def _settings() -> MeilisearchSettings:
     return MeilisearchSettings(
-        searchable_attributes=["title", "body"],          # a title match ranks above a body match
+        searchable_attributes=["title", "body"],  # a title match ranks above a body match
         filterable_attributes=FILTERABLE,
         sortable_attributes=["date", "id"],
         displayed_attributes=["*"],
         # "sort" first: with sort=date:desc the order is by date; without a sort it is a no-op.
         ranking_rules=["sort", "words", "typo", "proximity", "attribute", "exactness"],
-        typo_tolerance=TypoTolerance(enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=5, two_typos=9)),
+        typo_tolerance=TypoTolerance(
+            enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=5, two_typos=9)
+        ),
     )
 
 
@@ -43,9 +45,14 @@ def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]
     clauses = []
     if readable is not None:
         clauses.append(f"space_id IN [{', '.join(str(int(s)) for s in readable)}]")
-    for field, values in (("space_id", filters.space_ids), ("city_ids", filters.city_ids),
-                          ("profiles", filters.profiles), ("themes", filters.themes),
-                          ("lang", filters.langs), ("kind", filters.kinds)):
+    for field, values in (
+        ("space_id", filters.space_ids),
+        ("city_ids", filters.city_ids),
+        ("profiles", filters.profiles),
+        ("themes", filters.themes),
+        ("lang", filters.langs),
+        ("kind", filters.kinds),
+    ):
         if values is not None:
             clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")
     if filters.date_from is not None:
@@ -94,6 +101,7 @@ class MeilisearchEngine:
             except MeilisearchApiError:
                 self.index = await self.client.create_index(self.uid, primary_key="pk")
             await self._wait(await self.index.update_settings(_settings()))
+
         await self._call(setup())
 
     async def close(self) -> None:
@@ -126,6 +134,7 @@ class MeilisearchEngine:
             await self.client.delete_index_if_exists(self.uid)
             self.index = await self.client.create_index(self.uid, primary_key="pk")
             await self._wait(await self.index.update_settings(_settings()))
+
         await self._call(recreate())
 
     async def search(self, request: Request) -> Result:
@@ -139,31 +148,43 @@ class MeilisearchEngine:
             show_ranking_score=True,
         )
         if request.offset % request.limit == 0:  # pages give an exact total
-            found = await self._call(self.index.search(
-                query_string(request.query), hits_per_page=request.limit,
-                page=request.offset // request.limit + 1, **options))
+            found = await self._call(
+                self.index.search(
+                    query_string(request.query),
+                    hits_per_page=request.limit,
+                    page=request.offset // request.limit + 1,
+                    **options,
+                )
+            )
             total, estimated = found.total_hits or 0, False
         else:
-            found = await self._call(self.index.search(
-                query_string(request.query), offset=request.offset, limit=request.limit, **options))
+            found = await self._call(
+                self.index.search(query_string(request.query), offset=request.offset, limit=request.limit, **options)
+            )
             total, estimated = found.estimated_total_hits or 0, True
         hits = []
         for raw in found.hits:
             score = raw.pop("_rankingScore", 0.0)
             raw.pop("pk", None)
             hits.append(Hit(raw, float(score)))
-        facets = {name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
-                  for name in request.facets}
+        facets = {
+            name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
+            for name in request.facets
+        }
         return Result(hits, total, facets, estimated)
 
-    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
-                      limit: int) -> list[str]:
+    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None, limit: int) -> list[str]:
         if readable is not None and not readable or not prefix:
             return []
-        found = await self._call(self.index.search(
-            f"{query_string(words)} {prefix}".strip(), limit=50, matching_strategy="all",
-            filter=filter_expression(readable, Filters()) or None,
-            attributes_to_retrieve=["title", "body"]))
+        found = await self._call(
+            self.index.search(
+                f"{query_string(words)} {prefix}".strip(),
+                limit=50,
+                matching_strategy="all",
+                filter=filter_expression(readable, Filters()) or None,
+                attributes_to_retrieve=["title", "body"],
+            )
+        )
         counts: Counter[str] = Counter()
         for hit in found.hits:
             for field in ("title", "body"):

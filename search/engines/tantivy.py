@@ -47,8 +47,18 @@ def _sort_key(document: Document) -> int:
 
 
 def _facet_key(document: Document) -> str:
-    return "\x1f".join((document.kind, document.lang, str(document.space_id), "\x1e".join(document.themes),
-                        "\x1e".join(map(str, document.city_ids)), "\x1e".join(document.profiles)))
+    return "\x1f".join(
+        (
+            document.kind,
+            document.lang,
+            str(document.space_id),
+            "\x1e".join(document.themes),
+            "\x1e".join(map(str, document.city_ids)),
+            "\x1e".join(document.profiles),
+        )
+    )
+
+
 # Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
 # from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
 # flagged as estimates: counting 100,000 matches of a stop word costs as much as ranking them.
@@ -243,8 +253,11 @@ class TantivyEngine:
 
     def _delete_thread_messages(self, thread_ids: list[int]) -> None:
         writer = self._writer_or_open()
-        writer.delete_documents_by_query(tantivy.Query.boolean_query([
-            (Occur.Must, self._terms("kind", ["message"])), (Occur.Must, self._terms("thread_id", thread_ids))]))
+        writer.delete_documents_by_query(
+            tantivy.Query.boolean_query(
+                [(Occur.Must, self._terms("kind", ["message"])), (Occur.Must, self._terms("thread_id", thread_ids))]
+            )
+        )
         self._commit(writer)
 
     def _commit(self, writer: tantivy.IndexWriter) -> None:
@@ -288,8 +301,9 @@ class TantivyEngine:
                 chars = text.analyze(term.text)  # as indexed: signs that are no letters drop out
                 if not chars:
                     continue
-                query = (Q.phrase_query(schema, field, chars) if len(chars) > 1
-                         else Q.term_query(schema, field, chars[0]))
+                query = (
+                    Q.phrase_query(schema, field, chars) if len(chars) > 1 else Q.term_query(schema, field, chars[0])
+                )
                 clauses.append(Q.boost_query(query, boost))
                 continue
             plain = text.analyze(term.text)
@@ -318,27 +332,38 @@ class TantivyEngine:
         tokens = [t for w in words for t in text.analyze(w)]
         if len(tokens) < 2:
             return self._word(Term(words[0], text.fold(words[0])))
-        return Q.boolean_query([
-            (Occur.Should, Q.boost_query(Q.phrase_query(self.schema, field, tokens), boost))
-            for field, boost in (("title", TITLE_BOOST), ("body", 1.0))
-        ])
+        return Q.boolean_query(
+            [
+                (Occur.Should, Q.boost_query(Q.phrase_query(self.schema, field, tokens), boost))
+                for field, boost in (("title", TITLE_BOOST), ("body", 1.0))
+            ]
+        )
 
     def _filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
         must = []
         if readable is not None:
             must.append(self._terms("space_id", readable))
-        for field, values in (("space_id", filters.space_ids), ("city_ids", filters.city_ids),
-                              ("profiles", filters.profiles), ("themes", filters.themes),
-                              ("lang", filters.langs), ("kind", filters.kinds)):
+        for field, values in (
+            ("space_id", filters.space_ids),
+            ("city_ids", filters.city_ids),
+            ("profiles", filters.profiles),
+            ("themes", filters.themes),
+            ("lang", filters.langs),
+            ("kind", filters.kinds),
+        ):
             if values is not None:
                 must.append(self._terms(field, values))
         if filters.date_from is not None or filters.date_to is not None:
-            must.append(tantivy.Query.range_query(self.schema, "date", tantivy.FieldType.Integer,
-                                                  filters.date_from, filters.date_to))
+            must.append(
+                tantivy.Query.range_query(
+                    self.schema, "date", tantivy.FieldType.Integer, filters.date_from, filters.date_to
+                )
+            )
         return must
 
-    def _query(self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters,
-               typos: frozenset[int] = frozenset()) -> tantivy.Query:
+    def _query(
+        self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int] = frozenset()
+    ) -> tantivy.Query:
         """Every word (read with typos when its index is in `typos`) and phrase, within the filters."""
         must = [self._word(t, i in typos) for i, t in enumerate(parsed.terms)]
         must += [self._phrase(p.words) for p in parsed.phrases]
@@ -376,8 +401,11 @@ class TantivyEngine:
         parsed = request.query
         query = self._query(parsed, request.readable, request.filters)
         found = self._top(searcher, query, request)
-        if (not found.hits and any(t.typos for t in parsed.terms)
-                and (request.offset == 0 or not searcher.search(query, 1, count=False).hits)):
+        if (
+            not found.hits
+            and any(t.typos for t in parsed.terms)
+            and (request.offset == 0 or not searcher.search(query, 1, count=False).hits)
+        ):
             # Nothing matched as typed. Only then can a word be missing from the readable documents,
             # so only then are words checked one by one and the missing ones read with typos: the
             # common case is a single pass, and the answer is the same as checking every word first.
@@ -400,9 +428,15 @@ class TantivyEngine:
         sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, slice_)])
         total, facets = self._facets(searcher, sampled, request.facets)
         if total * SAMPLE_SLICES > EXACT_COUNT:
-            return Result(hits, _about(total * SAMPLE_SLICES),
-                          {name: {value: max(1, _about(count * SAMPLE_SLICES)) for value, count in counts.items()}
-                           for name, counts in facets.items()}, total_is_estimate=True)
+            return Result(
+                hits,
+                _about(total * SAMPLE_SLICES),
+                {
+                    name: {value: max(1, _about(count * SAMPLE_SLICES)) for value, count in counts.items()}
+                    for name, counts in facets.items()
+                },
+                total_is_estimate=True,
+            )
         return Result(hits, *self._facets(searcher, query, request.facets))
 
     @staticmethod
@@ -410,16 +444,23 @@ class TantivyEngine:
         # With facets the total comes from the facet pass, so the top hits need no count.
         count = not request.facets
         if request.sort == "date":
-            return searcher.search(query, request.limit, count=count, offset=request.offset,
-                                   order_by_field="sort_key", order=tantivy.Order.Desc)
+            return searcher.search(
+                query,
+                request.limit,
+                count=count,
+                offset=request.offset,
+                order_by_field="sort_key",
+                order=tantivy.Order.Desc,
+            )
         return searcher.search(query, request.limit, count=count, offset=request.offset)
 
     def _facets(self, searcher, query: tantivy.Query, names: tuple[str, ...]) -> tuple[int, dict]:
         """The total and the facet counts of `query` in one pass over its documents: a terms
         aggregation on `facet_key`, which holds every facet value of a document, split here. When the
         distinct keys outnumber the buckets asked for, one terms aggregation per facet instead."""
-        aggregated = searcher.aggregate(query, {"keys": {"terms": {
-            "field": "facet_key", "size": _FACET_KEYS, "segment_size": _FACET_KEYS}}})["keys"]
+        aggregated = searcher.aggregate(
+            query, {"keys": {"terms": {"field": "facet_key", "size": _FACET_KEYS, "segment_size": _FACET_KEYS}}}
+        )["keys"]
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
         if aggregated.get("sum_other_doc_count", 0):
             spec = {name: {"terms": {"field": name, "size": 10_000}} for name in names}
@@ -432,16 +473,16 @@ class TantivyEngine:
         for bucket in aggregated["buckets"]:
             count = bucket["doc_count"]
             total += count
-            for name, values in zip(_FACET_FIELDS, bucket["key"].split("\x1f")):
+            for name, values in zip(_FACET_FIELDS, bucket["key"].split("\x1f"), strict=False):
                 if name in facets and values:
                     into = facets[name]
                     for value in values.split("\x1e"):
                         into[value] = into.get(value, 0) + count
-        return total, {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-                       for name, counts in facets.items()}
+        return total, {
+            name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in facets.items()
+        }
 
-    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None,
-                      limit: int) -> list[str]:
+    async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None, limit: int) -> list[str]:
         if readable is not None and not readable:
             return []
         return await asyncio.to_thread(self._suggest, words, prefix, readable, limit)

@@ -48,6 +48,11 @@ async def authenticate_request(conn: HTTPConnection, db: AsyncSession, settings)
 
 def session_cookie(settings, token: str, max_age: int) -> dict:
     return {
-        "key": SESSION_COOKIE, "value": token, "max_age": max_age, "httponly": True,
-        "samesite": "lax", "secure": settings.secure_cookies, "path": "/",
+        "key": SESSION_COOKIE,
+        "value": token,
+        "max_age": max_age,
+        "httponly": True,
+        "samesite": "lax",
+        "secure": settings.secure_cookies,
+        "path": "/",
     }

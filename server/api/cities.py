@@ -13,8 +13,16 @@ async def list_cities(ctx: Context):
     return {"items": [city_view(c) for c in await cities.list_cities(ctx.db)]}
 
 
-@endpoint("POST", "/api/cities", summary="Register a city (admins)", tag="cities", body=s.CityCreate,
-          response=s.CityOut, status=201, errors=(403, 409))
+@endpoint(
+    "POST",
+    "/api/cities",
+    summary="Register a city (admins)",
+    tag="cities",
+    body=s.CityCreate,
+    response=s.CityOut,
+    status=201,
+    errors=(403, 409),
+)
 async def create_city(ctx: Context):
     return city_view(await cities.create_city(ctx.db, ctx.user, ctx.body.model_dump()))
 
@@ -24,7 +32,14 @@ async def get_city(ctx: Context, city_id: int):
     return city_view(await cities.get_city(ctx.db, city_id))
 
 
-@endpoint("PATCH", "/api/cities/{city_id:int}", summary="Edit a city (admins)", tag="cities", body=s.CityChange,
-          response=s.CityOut, errors=(403, 404, 409))
+@endpoint(
+    "PATCH",
+    "/api/cities/{city_id:int}",
+    summary="Edit a city (admins)",
+    tag="cities",
+    body=s.CityChange,
+    response=s.CityOut,
+    errors=(403, 404, 409),
+)
 async def update_city(ctx: Context, city_id: int):
     return city_view(await cities.update_city(ctx.db, ctx.user, city_id, changes(ctx.body)))

@@ -32,14 +32,24 @@ async def api_error(request: Request, error: ApiError) -> JSONResponse:
 async def http_error(request: Request, error: HTTPException) -> JSONResponse:
     code = HTTP_CODES.get(error.status_code, "error")
     message = {404: "No such route.", 405: "This route does not take that method."}.get(error.status_code, error.detail)
-    return JSONResponse({"error": {"code": code, "message": message, "fields": {}}},
-                        status_code=error.status_code, headers=getattr(error, "headers", None))
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "fields": {}}},
+        status_code=error.status_code,
+        headers=getattr(error, "headers", None),
+    )
 
 
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-DATABASE_DOWN = (OperationalError, InterfaceError, ConnectionError, OSError, asyncpg.PostgresConnectionError,
-                 asyncpg.exceptions.OperatorInterventionError, asyncpg.InterfaceError,
-                 asyncpg.exceptions.TooManyConnectionsError)
+DATABASE_DOWN = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
 
 
 # Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.
@@ -68,8 +78,10 @@ def _is_connection_failure(error: Exception) -> bool:
         return True
     # SQLAlchemy wraps driver errors (e.g. "the database system is shutting down" while connecting)
     # in a plain DBAPIError; the driver's exception is further down the chain.
-    return any(isinstance(cause, DATABASE_DOWN) or str(getattr(cause, "sqlstate", "") or "").startswith(DOWN_SQLSTATES)
-               for cause in _causes(error))
+    return any(
+        isinstance(cause, DATABASE_DOWN) or str(getattr(cause, "sqlstate", "") or "").startswith(DOWN_SQLSTATES)
+        for cause in _causes(error)
+    )
 
 
 def _raised_by_database_driver(error: BaseException) -> bool:
@@ -84,37 +96,50 @@ def _raised_by_database_driver(error: BaseException) -> bool:
 
 def _is_storage_failure(error: Exception) -> bool:
     """An OSError from the file system (full, read-only, not writable), not from reaching PostgreSQL."""
-    return (isinstance(error, OSError) and not isinstance(error, ConnectionError)
-            and not _raised_by_database_driver(error))
+    return (
+        isinstance(error, OSError) and not isinstance(error, ConnectionError) and not _raised_by_database_driver(error)
+    )
 
 
 async def unexpected(request: Request, error: Exception) -> JSONResponse:
     if _is_storage_failure(error):
         log.error("file storage failed: %s", error)
         full = error.errno in STORAGE_FULL
-        return error_response(Unavailable(
-            "The server's file storage is full; nothing was saved." if full
-            else "The server could not write to its file storage; nothing was saved.",
-            code="storage_full" if full else "storage_unavailable", headers={"Retry-After": "60"}))
+        return error_response(
+            Unavailable(
+                "The server's file storage is full; nothing was saved."
+                if full
+                else "The server could not write to its file storage; nothing was saved.",
+                code="storage_full" if full else "storage_unavailable",
+                headers={"Retry-After": "60"},
+            )
+        )
     if isinstance(error, DBAPIError) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
         return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"))
-    if isinstance(error, DBAPIError) and ("22003" in _sqlstates(error)
-                                          or any(isinstance(c, OverflowError) for c in _causes(error))):
+    if isinstance(error, DBAPIError) and (
+        "22003" in _sqlstates(error) or any(isinstance(c, OverflowError) for c in _causes(error))
+    ):
         # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
         return error_response(NotFound("No such item."))
     if _is_connection_failure(error):
         metrics.DATABASE_UNAVAILABLE.inc()
         log.warning("database unavailable: %s", error)
-        return error_response(Unavailable("The database is unavailable; try again shortly.",
-                                          headers={"Retry-After": "2"}))
+        return error_response(
+            Unavailable("The database is unavailable; try again shortly.", headers={"Retry-After": "2"})
+        )
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse({"error": {"code": "internal", "message": "Something went wrong on our side.", "fields": {}}},
-                        status_code=500)
+    return JSONResponse(
+        {"error": {"code": "internal", "message": "Something went wrong on our side.", "fields": {}}}, status_code=500
+    )
 
 
 def exception_handlers() -> dict:
     # The database and driver failures are listed by type so Starlette handles them inside the
     # middleware (not in the outermost 500 handler): their answers get the request id, the
     # security headers and the metrics too.
-    return {ApiError: api_error, HTTPException: http_error, Exception: unexpected,
-            **{kind: unexpected for kind in (*DATABASE_DOWN, DBAPIError)}}
+    return {
+        ApiError: api_error,
+        HTTPException: http_error,
+        Exception: unexpected,
+        **{kind: unexpected for kind in (*DATABASE_DOWN, DBAPIError)},
+    }

@@ -9,8 +9,9 @@ drift from what the code does.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,14 +71,24 @@ ENDPOINTS: list[Endpoint] = []
 
 
 def endpoint(
-    method: str, path: str, *, summary: str, tag: str, auth: str = "user",
-    body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-    response: Any = None, status: int = 200, errors: tuple[int, ...] = (), raw_body: bool = False,
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    tag: str,
+    auth: str = "user",
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    raw_body: bool = False,
     form: type[BaseModel] | None = None,
 ):
     def register(handler: Handler) -> Handler:
-        ENDPOINTS.append(Endpoint(method, path, handler, summary, tag, auth, body, query, response,
-                                  status, errors, raw_body, form))
+        ENDPOINTS.append(
+            Endpoint(method, path, handler, summary, tag, auth, body, query, response, status, errors, raw_body, form)
+        )
         return handler
 
     return register
@@ -142,8 +153,9 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     except ValidationError as error:
         if any(e["type"] == "json_invalid" for e in error.errors()):
             raise BadRequest("The request body is not valid JSON.", code="malformed_json") from None
-        raise Invalid("Some fields are not valid.",
-                      fields=_fields(error, tagged_union=issubclass(model, RootModel))) from None
+        raise Invalid(
+            "Some fields are not valid.", fields=_fields(error, tagged_union=issubclass(model, RootModel))
+        ) from None
 
 
 def is_multipart(request: Request) -> bool:
@@ -174,8 +186,10 @@ def _make_route(ep: Endpoint) -> Route:
             if ep.query is not None:
                 ctx.query = parse_query(ep.query, request)
             elif request.query_params:
-                raise Invalid("This route takes no query parameters.",
-                              fields={k: "unknown parameter" for k in request.query_params.keys()})
+                raise Invalid(
+                    "This route takes no query parameters.",
+                    fields={k: "unknown parameter" for k in request.query_params.keys()},
+                )
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
             result = await ep.handler(ctx, **request.path_params)

@@ -11,9 +11,11 @@ class SinglePageApp(StaticFiles):
     """The browser app's files; any other non-API path (/spaces/3, /invitations/<token>) gets
     index.html so the app's router can show it. The policy forbids inline script."""
 
-    POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-              "form-action 'self'")
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    )
 
     async def get_response(self, path: str, scope) -> Response:
         try:

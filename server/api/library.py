@@ -21,28 +21,43 @@ log = logging.getLogger(__name__)
 LIST_FIELDS = ("themes",)
 
 
-@endpoint("GET", "/api/spaces/{space_id:int}/resources",
-          summary="The library of a space, filtered by kind, theme, objective, language, city, featured, collection",
-          tag="library", query=s.ResourceQuery, response=s.ResourcePage, errors=(400, 404))
+@endpoint(
+    "GET",
+    "/api/spaces/{space_id:int}/resources",
+    summary="The library of a space, filtered by kind, theme, objective, language, city, featured, collection",
+    tag="library",
+    query=s.ResourceQuery,
+    response=s.ResourcePage,
+    errors=(400, 404),
+)
 async def list_resources(ctx: Context, space_id: int):
     q, secret = ctx.query, ctx.settings.secret_key
     cursor = paging.decode(secret, q.cursor, (str, str, int))
     if cursor is not None and cursor[0] != q.sort:
-        raise Invalid("This cursor belongs to another sort order.", code="bad_cursor",
-                      fields={"cursor": "sort does not match"})
+        raise Invalid(
+            "This cursor belongs to another sort order.", code="bad_cursor", fields={"cursor": "sort does not match"}
+        )
     filters = q.model_dump(exclude={"limit", "cursor", "sort"})
-    items = await library.list_resources(ctx.db, ctx.user, space_id, filters, sort=q.sort,
-                                         after=cursor[1:] if cursor else None, limit=q.limit)
+    items = await library.list_resources(
+        ctx.db, ctx.user, space_id, filters, sort=q.sort, after=cursor[1:] if cursor else None, limit=q.limit
+    )
     next_cursor = None
     if len(items) == q.limit:
         next_cursor = paging.encode(secret, [q.sort, *library.sort_key(items[-1], q.sort)])
     return {"items": items, "next_cursor": next_cursor}
 
 
-@endpoint("POST", "/api/spaces/{space_id:int}/resources",
-          summary="Add a link or practice record (JSON), or upload a file (multipart/form-data)",
-          tag="library", body=s.ResourceCreate, form=s.FileUploadForm, response=s.ResourceDetail, status=201,
-          errors=(403, 404, 413, 422, 429))
+@endpoint(
+    "POST",
+    "/api/spaces/{space_id:int}/resources",
+    summary="Add a link or practice record (JSON), or upload a file (multipart/form-data)",
+    tag="library",
+    body=s.ResourceCreate,
+    form=s.FileUploadForm,
+    response=s.ResourceDetail,
+    status=201,
+    errors=(403, 404, 413, 422, 429),
+)
 async def create_resource(ctx: Context, space_id: int):
     if ctx.body is not None:
         return await library.create(ctx.db, ctx.user, space_id, ctx.body.root.model_dump())
@@ -82,12 +97,25 @@ async def _upload(ctx: Context, space_id: int):
         try:
             detected = await anyio.to_thread.run_sync(filetypes.detect, path, blob.head(), upload.filename or "")
         except filetypes.NotAllowed as refusal:
-            raise Invalid(f"{refusal} Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, "
-                          "PNG, JPEG, GIF, WebP.", code="file_type_not_allowed", fields={"file": str(refusal)}) from None
+            raise Invalid(
+                f"{refusal} Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, "
+                "PNG, JPEG, GIF, WebP.",
+                code="file_type_not_allowed",
+                fields={"file": str(refusal)},
+            ) from None
         name = filetypes.safe_name(upload.filename or "", detected)
         text = await anyio.to_thread.run_sync(extract.extract_text, path, detected.content_type)
-        result = await library.create_file(ctx.db, ctx.user, access, fields, key=blob.key(), name=name,
-                                           size=blob.size, content_type=detected.content_type, text=text)
+        result = await library.create_file(
+            ctx.db,
+            ctx.user,
+            access,
+            fields,
+            key=blob.key(),
+            name=name,
+            size=blob.size,
+            content_type=detected.content_type,
+            text=text,
+        )
         blob.commit()
     except BaseException:
         blob.discard()
@@ -95,21 +123,39 @@ async def _upload(ctx: Context, space_id: int):
     return result
 
 
-@endpoint("GET", "/api/resources/{resource_id:int}", summary="One resource, with its adaptations and collections",
-          tag="library", response=s.ResourceDetail, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/resources/{resource_id:int}",
+    summary="One resource, with its adaptations and collections",
+    tag="library",
+    response=s.ResourceDetail,
+    errors=(404,),
+)
 async def get_resource(ctx: Context, resource_id: int):
     return await library.get(ctx.db, ctx.user, resource_id)
 
 
-@endpoint("PATCH", "/api/resources/{resource_id:int}",
-          summary="Edit a resource (author or moderator; the previous version is kept; featured: moderators)",
-          tag="library", body=s.ResourceChange, response=s.ResourceDetail, errors=(403, 404, 422))
+@endpoint(
+    "PATCH",
+    "/api/resources/{resource_id:int}",
+    summary="Edit a resource (author or moderator; the previous version is kept; featured: moderators)",
+    tag="library",
+    body=s.ResourceChange,
+    response=s.ResourceDetail,
+    errors=(403, 404, 422),
+)
 async def update_resource(ctx: Context, resource_id: int):
     return await library.update(ctx.db, ctx.user, resource_id, changes(ctx.body))
 
 
-@endpoint("DELETE", "/api/resources/{resource_id:int}", summary="Delete a resource (author or moderator)",
-          tag="library", status=204, errors=(403, 404))
+@endpoint(
+    "DELETE",
+    "/api/resources/{resource_id:int}",
+    summary="Delete a resource (author or moderator)",
+    tag="library",
+    status=204,
+    errors=(403, 404),
+)
 async def delete_resource(ctx: Context, resource_id: int):
     orphan = await library.delete(ctx.db, ctx.user, resource_id)
     await ctx.db.commit()
@@ -117,8 +163,14 @@ async def delete_resource(ctx: Context, resource_id: int):
         storage.from_settings(ctx.settings).delete(orphan)
 
 
-@endpoint("GET", "/api/resources/{resource_id:int}/versions", summary="Earlier versions of a resource, newest first",
-          tag="library", response=s.ResourceVersions, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/resources/{resource_id:int}/versions",
+    summary="Earlier versions of a resource, newest first",
+    tag="library",
+    response=s.ResourceVersions,
+    errors=(404,),
+)
 async def resource_versions(ctx: Context, resource_id: int):
     return {"items": await library.versions(ctx.db, ctx.user, resource_id)}
 
@@ -128,8 +180,13 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@endpoint("GET", "/api/resources/{resource_id:int}/download",
-          summary="Download a file resource (always as an attachment)", tag="library", errors=(404,))
+@endpoint(
+    "GET",
+    "/api/resources/{resource_id:int}/download",
+    summary="Download a file resource (always as an attachment)",
+    tag="library",
+    errors=(404,),
+)
 async def download(ctx: Context, resource_id: int):
     resource = await library.open_download(ctx.db, ctx.user, resource_id)
     store = storage.from_settings(ctx.settings)
@@ -149,66 +206,126 @@ async def download(ctx: Context, resource_id: int):
     return StreamingResponse(store.read(resource.file_key), media_type=media_type, headers=headers)
 
 
-@endpoint("PUT", "/api/resources/{resource_id:int}/adapted-from/{source_id:int}",
-          summary="Record that a practice record was adapted from another", tag="library",
-          response=s.ResourceDetail, errors=(403, 404, 422))
+@endpoint(
+    "PUT",
+    "/api/resources/{resource_id:int}/adapted-from/{source_id:int}",
+    summary="Record that a practice record was adapted from another",
+    tag="library",
+    response=s.ResourceDetail,
+    errors=(403, 404, 422),
+)
 async def add_adaptation(ctx: Context, resource_id: int, source_id: int):
     return await library.set_adaptation(ctx.db, ctx.user, resource_id, source_id, add=True)
 
 
-@endpoint("DELETE", "/api/resources/{resource_id:int}/adapted-from/{source_id:int}",
-          summary="Remove an adapted-from link", tag="library", response=s.ResourceDetail, errors=(403, 404, 422))
+@endpoint(
+    "DELETE",
+    "/api/resources/{resource_id:int}/adapted-from/{source_id:int}",
+    summary="Remove an adapted-from link",
+    tag="library",
+    response=s.ResourceDetail,
+    errors=(403, 404, 422),
+)
 async def remove_adaptation(ctx: Context, resource_id: int, source_id: int):
     return await library.set_adaptation(ctx.db, ctx.user, resource_id, source_id, add=False)
 
 
-@endpoint("GET", "/api/threads/{thread_id:int}/practice-draft",
-          summary="A practice record pre-filled from a thread (not saved)", tag="library",
-          response=s.PracticeDraft, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/threads/{thread_id:int}/practice-draft",
+    summary="A practice record pre-filled from a thread (not saved)",
+    tag="library",
+    response=s.PracticeDraft,
+    errors=(404,),
+)
 async def practice_draft(ctx: Context, thread_id: int):
     return await library.practice_draft(ctx.db, ctx.user, thread_id)
 
 
-@endpoint("POST", "/api/threads/{thread_id:int}/practice",
-          summary="Turn a thread into a practice record, pre-filled from it and linked to it", tag="library",
-          body=s.PracticeFromThread, response=s.ResourceDetail, status=201, errors=(403, 404, 422))
+@endpoint(
+    "POST",
+    "/api/threads/{thread_id:int}/practice",
+    summary="Turn a thread into a practice record, pre-filled from it and linked to it",
+    tag="library",
+    body=s.PracticeFromThread,
+    response=s.ResourceDetail,
+    status=201,
+    errors=(403, 404, 422),
+)
 async def practice_from_thread(ctx: Context, thread_id: int):
     return await library.practice_from_thread(ctx.db, ctx.user, thread_id, ctx.body.model_dump(exclude_unset=True))
 
 
-@endpoint("GET", "/api/spaces/{space_id:int}/collections", summary="Collections of a space's library",
-          tag="library", response=s.CollectionList, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/spaces/{space_id:int}/collections",
+    summary="Collections of a space's library",
+    tag="library",
+    response=s.CollectionList,
+    errors=(404,),
+)
 async def list_collections(ctx: Context, space_id: int):
     return {"items": await library.list_collections(ctx.db, ctx.user, space_id)}
 
 
-@endpoint("POST", "/api/spaces/{space_id:int}/collections", summary="Create a collection (moderators)",
-          tag="library", body=s.CollectionCreate, response=s.CollectionOut, status=201, errors=(403, 404))
+@endpoint(
+    "POST",
+    "/api/spaces/{space_id:int}/collections",
+    summary="Create a collection (moderators)",
+    tag="library",
+    body=s.CollectionCreate,
+    response=s.CollectionOut,
+    status=201,
+    errors=(403, 404),
+)
 async def create_collection(ctx: Context, space_id: int):
     return await library.create_collection(ctx.db, ctx.user, space_id, ctx.body.model_dump())
 
 
-@endpoint("PATCH", "/api/collections/{collection_id:int}", summary="Rename or describe a collection (moderators)",
-          tag="library", body=s.CollectionChange, response=s.CollectionOut, errors=(403, 404))
+@endpoint(
+    "PATCH",
+    "/api/collections/{collection_id:int}",
+    summary="Rename or describe a collection (moderators)",
+    tag="library",
+    body=s.CollectionChange,
+    response=s.CollectionOut,
+    errors=(403, 404),
+)
 async def update_collection(ctx: Context, collection_id: int):
     return await library.update_collection(ctx.db, ctx.user, collection_id, changes(ctx.body))
 
 
-@endpoint("DELETE", "/api/collections/{collection_id:int}", summary="Delete a collection (its resources stay)",
-          tag="library", status=204, errors=(403, 404))
+@endpoint(
+    "DELETE",
+    "/api/collections/{collection_id:int}",
+    summary="Delete a collection (its resources stay)",
+    tag="library",
+    status=204,
+    errors=(403, 404),
+)
 async def delete_collection(ctx: Context, collection_id: int):
     await library.delete_collection(ctx.db, ctx.user, collection_id)
 
 
-@endpoint("PUT", "/api/collections/{collection_id:int}/resources/{resource_id:int}",
-          summary="Put a resource of the space in a collection (moderators)", tag="library",
-          response=s.CollectionOut, errors=(403, 404))
+@endpoint(
+    "PUT",
+    "/api/collections/{collection_id:int}/resources/{resource_id:int}",
+    summary="Put a resource of the space in a collection (moderators)",
+    tag="library",
+    response=s.CollectionOut,
+    errors=(403, 404),
+)
 async def add_to_collection(ctx: Context, collection_id: int, resource_id: int):
     return await library.set_collection_item(ctx.db, ctx.user, collection_id, resource_id, add=True)
 
 
-@endpoint("DELETE", "/api/collections/{collection_id:int}/resources/{resource_id:int}",
-          summary="Take a resource out of a collection (moderators)", tag="library",
-          response=s.CollectionOut, errors=(403, 404))
+@endpoint(
+    "DELETE",
+    "/api/collections/{collection_id:int}/resources/{resource_id:int}",
+    summary="Take a resource out of a collection (moderators)",
+    tag="library",
+    response=s.CollectionOut,
+    errors=(403, 404),
+)
 async def remove_from_collection(ctx: Context, collection_id: int, resource_id: int):
     return await library.set_collection_item(ctx.db, ctx.user, collection_id, resource_id, add=False)

@@ -10,9 +10,20 @@ from server.api import schemas as s
 from server.api.framework import ENDPOINTS, Endpoint
 
 REF = "#/components/schemas/{model}"
-STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Not signed in",
-               403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input",
-               429: "Too many requests", 503: "Unavailable"}
+STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+    422: "Invalid input",
+    429: "Too many requests",
+    503: "Unavailable",
+}
 
 
 def _schema(model: type[BaseModel], components: dict) -> dict:
@@ -34,20 +45,32 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
 
 def _operation(ep: Endpoint, components: dict) -> dict:
     params = [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string", "minLength": 1}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1} if conv == "int" else {"type": "string", "minLength": 1},
+        }
         for name, conv in re.findall(r"{(\w+)(?::(\w+))?}", ep.path)
     ]
     if ep.query is not None:
         params += _query_parameters(ep.query)
-    op: dict = {"summary": ep.summary, "operationId": ep.handler.__module__.rsplit(".", 1)[-1] + "_" + ep.handler.__name__,
-                "tags": [ep.tag], "parameters": params, "responses": {}}
+    op: dict = {
+        "summary": ep.summary,
+        "operationId": ep.handler.__module__.rsplit(".", 1)[-1] + "_" + ep.handler.__name__,
+        "tags": [ep.tag],
+        "parameters": params,
+        "responses": {},
+    }
     if ep.body is not None:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": _schema(ep.body, components)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(ep.body, components)}},
+        }
     if ep.form is not None:
         op.setdefault("requestBody", {"required": True, "content": {}})["content"]["multipart/form-data"] = {
-            "schema": _schema(ep.form, components)}
+            "schema": _schema(ep.form, components)
+        }
     if ep.response is not None:
         content = {"application/json": {"schema": _schema(ep.response, components)}}
         op["responses"][str(ep.status)] = {"description": STATUS_TEXT[ep.status], "content": content}
@@ -78,16 +101,23 @@ def document() -> dict:
         paths.setdefault(path, {})[ep.method.lower()] = _operation(ep, components)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Citybridge API", "version": "1",
-                 "description": "The one API used by the browser app, outside clients and the tests. "
-                                "Errors always have the shape {error: {code, message, fields}}."},
+        "info": {
+            "title": "Citybridge API",
+            "version": "1",
+            "description": "The one API used by the browser app, outside clients and the tests. "
+            "Errors always have the shape {error: {code, message, fields}}.",
+        },
         "paths": paths,
         "components": {
             "schemas": components,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token"},
-                "cookie": {"type": "apiKey", "in": "cookie", "name": "cb_session",
-                           "description": "Browser session; state-changing requests also need X-CSRF-Token"},
+                "cookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "cb_session",
+                    "description": "Browser session; state-changing requests also need X-CSRF-Token",
+                },
             },
         },
     }

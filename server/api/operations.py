@@ -21,8 +21,15 @@ async def healthz(ctx: Context):
     return {"status": "ok"}
 
 
-@endpoint("GET", "/readyz", summary="The database and every registered part (search engine, indexer) answer",
-          tag="operations", auth="none", response=Readiness, errors=(503,))
+@endpoint(
+    "GET",
+    "/readyz",
+    summary="The database and every registered part (search engine, indexer) answer",
+    tag="operations",
+    auth="none",
+    response=Readiness,
+    errors=(503,),
+)
 async def readyz(ctx: Context):
     async def database() -> None:
         await ctx.db.execute(text("SELECT 1"))
@@ -30,8 +37,12 @@ async def readyz(ctx: Context):
     parts = {"database": database, **readiness.checks(ctx.request.app)}
     failures = {name: why for name, check in parts.items() if (why := await readiness.run(name, check))}
     if failures:
-        raise Unavailable("Not ready: " + ", ".join(sorted(failures)) + ".", code="not_ready", fields=failures,
-                          headers={"Retry-After": "5"})
+        raise Unavailable(
+            "Not ready: " + ", ".join(sorted(failures)) + ".",
+            code="not_ready",
+            fields=failures,
+            headers={"Retry-After": "5"},
+        )
     return {"status": "ok", "checks": {name: "ok" for name in parts}}
 
 

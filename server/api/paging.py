@@ -27,8 +27,10 @@ def decode(secret: str, cursor: str | None, shape: tuple[type, ...]) -> list | N
     if not hmac.compare_digest(_sign(secret, payload.encode()), signature):
         raise BadRequest("This paging cursor is not valid.", code="bad_cursor")
     value = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    if not isinstance(value, list) or len(value) != len(shape) or not all(
-        isinstance(v, t) for v, t in zip(value, shape)
+    if (
+        not isinstance(value, list)
+        or len(value) != len(shape)
+        or not all(isinstance(v, t) for v, t in zip(value, shape, strict=False))
     ):
         raise BadRequest("This paging cursor is not valid.", code="bad_cursor")
     return value

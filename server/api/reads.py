@@ -40,25 +40,49 @@ class UnreadList(Answer):
     items: list[SpaceUnreadTotal]
 
 
-@endpoint("PUT", "/api/threads/{thread_id:int}/read", summary="Mark a thread read up to a message",
-          tag="unread", body=ReadMark, response=ThreadUnread, errors=(404, 422))
+@endpoint(
+    "PUT",
+    "/api/threads/{thread_id:int}/read",
+    summary="Mark a thread read up to a message",
+    tag="unread",
+    body=ReadMark,
+    response=ThreadUnread,
+    errors=(404, 422),
+)
 async def mark_read(ctx: Context, thread_id: int):
     return await reads.mark_read(ctx.db, ctx.user, thread_id, ctx.body.message_id)
 
 
-@endpoint("GET", "/api/threads/{thread_id:int}/read", summary="My read position and unread count in a thread",
-          tag="unread", response=ThreadUnread, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/threads/{thread_id:int}/read",
+    summary="My read position and unread count in a thread",
+    tag="unread",
+    response=ThreadUnread,
+    errors=(404,),
+)
 async def thread_read(ctx: Context, thread_id: int):
     return await reads.thread_state(ctx.db, ctx.user, thread_id)
 
 
-@endpoint("GET", "/api/spaces/{space_id:int}/unread", summary="Unread and mention counts of a space and its threads",
-          tag="unread", response=SpaceUnread, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/spaces/{space_id:int}/unread",
+    summary="Unread and mention counts of a space and its threads",
+    tag="unread",
+    response=SpaceUnread,
+    errors=(404,),
+)
 async def space_unread(ctx: Context, space_id: int):
     return await reads.space_unread(ctx.db, ctx.user, space_id)
 
 
-@endpoint("GET", "/api/unread", summary="Unread and mention counts of every space I can read",
-          tag="unread", response=UnreadList)
+@endpoint(
+    "GET",
+    "/api/unread",
+    summary="Unread and mention counts of every space I can read",
+    tag="unread",
+    response=UnreadList,
+)
 async def all_unread(ctx: Context):
     return {"items": await reads.all_unread(ctx.db, ctx.user)}

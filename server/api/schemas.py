@@ -17,8 +17,7 @@ Locale = Literal["en", "fr", "es", "nl"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -43,6 +42,7 @@ class Answer(BaseModel):
 
 
 # --- requests ---------------------------------------------------------------
+
 
 class SignIn(Strict):
     email: Email
@@ -144,6 +144,7 @@ class MessagePage(Page):
 
 
 # --- answers ----------------------------------------------------------------
+
 
 class UserBrief(Answer):
     id: int
@@ -319,8 +320,6 @@ class MessageHistory(Answer):
 class ReactionsOut(Answer):
     message_id: int
     reactions: list[ReactionOut]
-
-
 
 
 class Health(Answer):

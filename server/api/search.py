@@ -38,6 +38,7 @@ def _listed(allowed: tuple[str, ...] | None, number: bool = False):
         if unknown:
             raise ValueError(f"unknown value {unknown[0]!r}; one of: {', '.join(allowed)}")
         return sorted(set(values))
+
     return check
 
 
@@ -61,14 +62,16 @@ Ids = Annotated[Short, AfterValidator(_listed(None, number=True))]
 class SearchParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     q: Annotated[str, StringConstraints(max_length=500)] = Field(
-        "", description="Words to find; \"quoted phrases\"; the last word also matches as a prefix.")
+        "", description='Words to find; "quoted phrases"; the last word also matches as a prefix.'
+    )
     space: Ids | None = Field(None, description="Space ids, comma-separated.")
     city: Ids | None = Field(None, description="City ids, comma-separated.")
     profile: Annotated[Short, AfterValidator(_listed(("traditional", "newer")))] | None = None
     theme: Annotated[Short, AfterValidator(_listed(tuple(THEMES)))] | None = None
     lang: Annotated[Short, AfterValidator(_languages)] | None = Field(None, description="Language codes.")
     kind: Annotated[Short, AfterValidator(_listed(KINDS))] | None = Field(
-        None, description="thread, message, practice, file, link; comma-separated.")
+        None, description="thread, message, practice, file, link; comma-separated."
+    )
     date_from: dt.date | None = Field(None, alias="from", description="Earliest date, YYYY-MM-DD.")
     date_to: dt.date | None = Field(None, alias="to", description="Latest date, YYYY-MM-DD (included).")
     sort: Literal["relevance", "date"] = "relevance"
@@ -108,11 +111,14 @@ class SearchOut(BaseModel):
     hits: list[SearchHit]
     total: int
     total_is_estimate: bool = Field(
-        False, description="True when more than 10,000 readable documents match: `total` and the facet counts "
-                           "are then estimated from a sample (rounded to two significant digits); hits are exact.")
+        False,
+        description="True when more than 10,000 readable documents match: `total` and the facet counts "
+        "are then estimated from a sample (rounded to two significant digits); hits are exact.",
+    )
     facets: dict[str, dict[str, int]] = Field(
         description="Counts per value of kind, lang, theme, city, profile and space, among readable documents; "
-                    "on the first page only (empty on later pages).")
+        "on the first page only (empty on later pages)."
+    )
     next_cursor: str | None
 
 
@@ -143,17 +149,25 @@ async def _readable(ctx: Context) -> list[int] | None:
     return None if ctx.user.is_admin else await readable_space_ids(ctx.db, ctx.user)
 
 
-@endpoint("GET", "/api/search", summary="Search threads, messages and library resources of readable spaces",
-          tag="search", query=SearchParams, response=SearchOut, errors=(400, 401, 422, 429, 503))
+@endpoint(
+    "GET",
+    "/api/search",
+    summary="Search threads, messages and library resources of readable spaces",
+    tag="search",
+    query=SearchParams,
+    response=SearchOut,
+    errors=(400, 401, 422, 429, 503),
+)
 async def search(ctx: Context):
     params: SearchParams = ctx.query
     if params.cursor is not None and params.page is not None:
         raise Invalid("Give a cursor or a page, not both.", fields={"page": "not with cursor"})
-    has_filter = any(getattr(params, f) is not None for f in
-                     ("space", "city", "profile", "theme", "lang", "kind", "date_from", "date_to"))
+    has_filter = any(
+        getattr(params, f) is not None
+        for f in ("space", "city", "profile", "theme", "lang", "kind", "date_from", "date_to")
+    )
     if not params.q.strip() and not has_filter:
-        raise Invalid("Type something to search for, or choose a filter.", code="empty_query",
-                      fields={"q": "empty"})
+        raise Invalid("Type something to search for, or choose a filter.", code="empty_query", fields={"q": "empty"})
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise Invalid("`from` is after `to`.", fields={"from": "after to"})
     secret = ctx.settings.secret_key
@@ -162,9 +176,18 @@ async def search(ctx: Context):
     else:
         offset = ((params.page or 1) - 1) * params.limit
     query = search_query.Query(
-        q=params.q, spaces=params.space, cities=params.city, profiles=params.profile, themes=params.theme,
-        langs=params.lang, kinds=params.kind, date_from=params.date_from, date_to=params.date_to,
-        sort=params.sort, offset=offset, limit=params.limit,
+        q=params.q,
+        spaces=params.space,
+        cities=params.city,
+        profiles=params.profile,
+        themes=params.theme,
+        langs=params.lang,
+        kinds=params.kind,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        sort=params.sort,
+        offset=offset,
+        limit=params.limit,
     )
     await _count(ctx, "search", ctx.settings.rate_searches_per_minute)
     readable = await _readable(ctx)
@@ -176,8 +199,15 @@ async def search(ctx: Context):
     return {**found, "next_cursor": next_cursor}
 
 
-@endpoint("GET", "/api/search/suggest", summary="Complete the last word typed, from readable documents",
-          tag="search", query=SuggestParams, response=SuggestOut, errors=(401, 422, 429, 503))
+@endpoint(
+    "GET",
+    "/api/search/suggest",
+    summary="Complete the last word typed, from readable documents",
+    tag="search",
+    query=SuggestParams,
+    response=SuggestOut,
+    errors=(401, 422, 429, 503),
+)
 async def suggest(ctx: Context):
     await _count(ctx, "suggest", ctx.settings.rate_suggestions_per_minute)
     readable = await _readable(ctx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from server.api import schemas as s
 from server.api.auth import SESSION_COOKIE, session_cookie
 from server.api.framework import Context, changes, endpoint
@@ -16,12 +15,23 @@ def client_address(ctx: Context) -> str:
     return ctx.request.client.host if ctx.request.client else "unknown"
 
 
-@endpoint("POST", "/api/session", summary="Sign in with email and password", tag="session",
-          auth="none", body=s.SignIn, response=s.SessionOut, errors=(401, 429))
+@endpoint(
+    "POST",
+    "/api/session",
+    summary="Sign in with email and password",
+    tag="session",
+    auth="none",
+    body=s.SignIn,
+    response=s.SessionOut,
+    errors=(401, 429),
+)
 async def sign_in(ctx: Context):
     settings = ctx.settings
     user = await accounts.authenticate(
-        ctx.db, email=ctx.body.email, password=ctx.body.password, address=client_address(ctx),
+        ctx.db,
+        email=ctx.body.email,
+        password=ctx.body.password,
+        address=client_address(ctx),
         window_seconds=settings.login_window_seconds,
         max_per_account=settings.login_max_failures_per_account,
         max_per_address=settings.login_max_failures_per_address,
@@ -35,19 +45,39 @@ async def sign_in(ctx: Context):
 async def sign_out(ctx: Context):
     if ctx.caller.session_token:
         await accounts.end_session(ctx.db, ctx.caller.session_token)
-    ctx.cookies.append({"key": SESSION_COOKIE, "value": "", "max_age": 0, "httponly": True,
-                        "samesite": "lax", "secure": ctx.settings.secure_cookies, "path": "/"})
+    ctx.cookies.append(
+        {
+            "key": SESSION_COOKIE,
+            "value": "",
+            "max_age": 0,
+            "httponly": True,
+            "samesite": "lax",
+            "secure": ctx.settings.secure_cookies,
+            "path": "/",
+        }
+    )
 
 
-@endpoint("GET", "/api/me", summary="The signed-in user (and the CSRF token of a cookie session)",
-          tag="session", response=s.MeOut)
+@endpoint(
+    "GET",
+    "/api/me",
+    summary="The signed-in user (and the CSRF token of a cookie session)",
+    tag="session",
+    response=s.MeOut,
+)
 async def me(ctx: Context):
     token = ctx.caller.session_token
     return {**user_view(ctx.user), "csrf_token": csrf_token(ctx.settings.secret_key, token) if token else None}
 
 
-@endpoint("PATCH", "/api/me", summary="Change my name, position, languages or UI locale", tag="session",
-          body=s.ProfileChange, response=s.UserOut)
+@endpoint(
+    "PATCH",
+    "/api/me",
+    summary="Change my name, position, languages or UI locale",
+    tag="session",
+    body=s.ProfileChange,
+    response=s.UserOut,
+)
 async def change_me(ctx: Context):
     user = await accounts.update_profile(ctx.db, ctx.user, changes(ctx.body))
     return user_view(user)
@@ -57,8 +87,15 @@ def _token_view(token, secret: str | None = None) -> dict:
     return {"id": token.id, "name": token.name, "created_at": iso(token.created_at), "token": secret}
 
 
-@endpoint("POST", "/api/tokens", summary="Create a personal API token (shown once)", tag="session",
-          body=s.TokenCreate, response=s.TokenOut, status=201)
+@endpoint(
+    "POST",
+    "/api/tokens",
+    summary="Create a personal API token (shown once)",
+    tag="session",
+    body=s.TokenCreate,
+    response=s.TokenOut,
+    status=201,
+)
 async def create_token(ctx: Context):
     token, secret = await accounts.create_api_token(ctx.db, ctx.user, ctx.body.name)
     await ctx.db.refresh(token)
@@ -70,8 +107,14 @@ async def list_tokens(ctx: Context):
     return {"items": [_token_view(t) for t in await accounts.list_api_tokens(ctx.db, ctx.user)]}
 
 
-@endpoint("DELETE", "/api/tokens/{token_id:int}", summary="Revoke a personal API token", tag="session",
-          status=204, errors=(404,))
+@endpoint(
+    "DELETE",
+    "/api/tokens/{token_id:int}",
+    summary="Revoke a personal API token",
+    tag="session",
+    status=204,
+    errors=(404,),
+)
 async def revoke_token(ctx: Context, token_id: int):
     if not await accounts.revoke_api_token(ctx.db, ctx.user, token_id):
         raise NotFound("No such token.")

@@ -14,12 +14,20 @@ from server.services import messages, ratelimit, threads
 def _check_length(ctx: Context, body: str) -> None:
     limit = ctx.settings.message_max_chars
     if len(body) > limit:
-        raise Invalid(f"A message is at most {limit} characters.", code="too_long",
-                      fields={"body": f"at most {limit} characters"})
+        raise Invalid(
+            f"A message is at most {limit} characters.", code="too_long", fields={"body": f"at most {limit} characters"}
+        )
 
 
-@endpoint("GET", "/api/spaces/{space_id:int}/threads", summary="Threads of a space: pinned, then most recently active",
-          tag="threads", query=s.Page, response=s.ThreadPage, errors=(400, 404))
+@endpoint(
+    "GET",
+    "/api/spaces/{space_id:int}/threads",
+    summary="Threads of a space: pinned, then most recently active",
+    tag="threads",
+    query=s.Page,
+    response=s.ThreadPage,
+    errors=(400, 404),
+)
 async def list_threads(ctx: Context, space_id: int):
     secret = ctx.settings.secret_key
     after = paging.decode(secret, ctx.query.cursor, (bool, str, int))
@@ -31,8 +39,16 @@ async def list_threads(ctx: Context, space_id: int):
     return {"items": items, "next_cursor": next_cursor}
 
 
-@endpoint("POST", "/api/spaces/{space_id:int}/threads", summary="Start a thread with its first message",
-          tag="threads", body=s.ThreadCreate, response=s.ThreadCreated, status=201, errors=(403, 404, 422, 429))
+@endpoint(
+    "POST",
+    "/api/spaces/{space_id:int}/threads",
+    summary="Start a thread with its first message",
+    tag="threads",
+    body=s.ThreadCreate,
+    response=s.ThreadCreated,
+    status=201,
+    errors=(403, 404, 422, 429),
+)
 async def start_thread(ctx: Context, space_id: int):
     _check_length(ctx, ctx.body.body)
     created = await threads.start(ctx.db, ctx.user, space_id, ctx.body.model_dump())
@@ -40,29 +56,46 @@ async def start_thread(ctx: Context, space_id: int):
     return created
 
 
-@endpoint("GET", "/api/threads/{thread_id:int}", summary="One thread", tag="threads", response=s.ThreadOut,
-          errors=(404,))
+@endpoint(
+    "GET", "/api/threads/{thread_id:int}", summary="One thread", tag="threads", response=s.ThreadOut, errors=(404,)
+)
 async def get_thread(ctx: Context, thread_id: int):
     return await threads.get(ctx.db, ctx.user, thread_id)
 
 
-@endpoint("PATCH", "/api/threads/{thread_id:int}", summary="Rename, re-theme, pin or lock a thread", tag="threads",
-          body=s.ThreadChange, response=s.ThreadOut, errors=(403, 404, 422))
+@endpoint(
+    "PATCH",
+    "/api/threads/{thread_id:int}",
+    summary="Rename, re-theme, pin or lock a thread",
+    tag="threads",
+    body=s.ThreadChange,
+    response=s.ThreadOut,
+    errors=(403, 404, 422),
+)
 async def update_thread(ctx: Context, thread_id: int):
     return await threads.update(ctx.db, ctx.user, thread_id, changes(ctx.body))
 
 
-@endpoint("GET", "/api/threads/{thread_id:int}/messages",
-          summary="Messages of a thread, oldest first; direction=backward pages from the newest",
-          tag="messages", query=s.MessagePage, response=s.MessagePageOut, errors=(400, 404))
+@endpoint(
+    "GET",
+    "/api/threads/{thread_id:int}/messages",
+    summary="Messages of a thread, oldest first; direction=backward pages from the newest",
+    tag="messages",
+    query=s.MessagePage,
+    response=s.MessagePageOut,
+    errors=(400, 404),
+)
 async def list_messages(ctx: Context, thread_id: int):
     secret, q = ctx.settings.secret_key, ctx.query
     cursor = paging.decode(secret, q.cursor, (str, int))
     after = before = None
     if cursor is not None:
         if cursor[0] != q.direction:
-            raise Invalid("This cursor belongs to the other direction.", code="bad_cursor",
-                          fields={"cursor": "direction does not match"})
+            raise Invalid(
+                "This cursor belongs to the other direction.",
+                code="bad_cursor",
+                fields={"cursor": "direction does not match"},
+            )
         after, before = (cursor[1], None) if q.direction == "forward" else (None, cursor[1])
     elif q.direction == "backward":
         before = 2**63 - 1
@@ -74,9 +107,16 @@ async def list_messages(ctx: Context, thread_id: int):
     return {"items": items, "next_cursor": next_cursor}
 
 
-@endpoint("POST", "/api/threads/{thread_id:int}/messages",
-          summary="Post a message; the same client_id twice creates one message", tag="messages",
-          body=s.MessageCreate, response=s.MessageOut, status=201, errors=(403, 404, 409, 422, 429))
+@endpoint(
+    "POST",
+    "/api/threads/{thread_id:int}/messages",
+    summary="Post a message; the same client_id twice creates one message",
+    tag="messages",
+    body=s.MessageCreate,
+    response=s.MessageOut,
+    status=201,
+    errors=(403, 404, 409, 422, 429),
+)
 async def post_message(ctx: Context, thread_id: int):
     _check_length(ctx, ctx.body.body)
     thread, access = await messages.thread_access(ctx.db, ctx.user, thread_id, for_update=True)
@@ -87,44 +127,80 @@ async def post_message(ctx: Context, thread_id: int):
     return message
 
 
-@endpoint("PATCH", "/api/messages/{message_id:int}", summary="Edit my message (the old version is kept)",
-          tag="messages", body=s.MessageChange, response=s.MessageOut, errors=(403, 404, 409, 422))
+@endpoint(
+    "PATCH",
+    "/api/messages/{message_id:int}",
+    summary="Edit my message (the old version is kept)",
+    tag="messages",
+    body=s.MessageChange,
+    response=s.MessageOut,
+    errors=(403, 404, 409, 422),
+)
 async def edit_message(ctx: Context, message_id: int):
     _check_length(ctx, ctx.body.body)
     return await messages.edit(ctx.db, ctx.user, message_id, ctx.body.body)
 
 
-@endpoint("GET", "/api/messages/{message_id:int}/history", summary="Earlier versions of an edited message",
-          tag="messages", response=s.MessageHistory, errors=(404,))
+@endpoint(
+    "GET",
+    "/api/messages/{message_id:int}/history",
+    summary="Earlier versions of an edited message",
+    tag="messages",
+    response=s.MessageHistory,
+    errors=(404,),
+)
 async def message_history(ctx: Context, message_id: int):
     return {"items": await messages.history(ctx.db, ctx.user, message_id)}
 
 
-@endpoint("DELETE", "/api/messages/{message_id:int}", summary="Delete a message (author or moderator)",
-          tag="messages", status=204, errors=(403, 404))
+@endpoint(
+    "DELETE",
+    "/api/messages/{message_id:int}",
+    summary="Delete a message (author or moderator)",
+    tag="messages",
+    status=204,
+    errors=(403, 404),
+)
 async def delete_message(ctx: Context, message_id: int):
     await messages.delete(ctx.db, ctx.user, message_id)
 
 
 def _emoji(raw: str) -> str:
     """One emoji (with its modifiers and joiners), nothing else."""
-    ok = 0 < len(raw) <= 16 and all(
-        unicodedata.category(ch) in ("So", "Sk", "Mn", "Me", "Cf") or 0x1F1E6 <= ord(ch) <= 0x1F1FF
-        or ch in "\u200d\ufe0f"
-        for ch in raw
-    ) and any(unicodedata.category(ch) == "So" or 0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in raw)
+    ok = (
+        0 < len(raw) <= 16
+        and all(
+            unicodedata.category(ch) in ("So", "Sk", "Mn", "Me", "Cf")
+            or 0x1F1E6 <= ord(ch) <= 0x1F1FF
+            or ch in "\u200d\ufe0f"
+            for ch in raw
+        )
+        and any(unicodedata.category(ch) == "So" or 0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in raw)
+    )
     if not ok:
         raise Invalid("A reaction is a single emoji.", fields={"emoji": "not an emoji"})
     return raw
 
 
-@endpoint("PUT", "/api/messages/{message_id:int}/reactions/{emoji}", summary="React to a message",
-          tag="messages", response=s.ReactionsOut, errors=(403, 404, 422))
+@endpoint(
+    "PUT",
+    "/api/messages/{message_id:int}/reactions/{emoji}",
+    summary="React to a message",
+    tag="messages",
+    response=s.ReactionsOut,
+    errors=(403, 404, 422),
+)
 async def add_reaction(ctx: Context, message_id: int, emoji: str):
     return await messages.react(ctx.db, ctx.user, message_id, _emoji(emoji), add=True)
 
 
-@endpoint("DELETE", "/api/messages/{message_id:int}/reactions/{emoji}", summary="Take back my reaction",
-          tag="messages", response=s.ReactionsOut, errors=(403, 404, 422))
+@endpoint(
+    "DELETE",
+    "/api/messages/{message_id:int}/reactions/{emoji}",
+    summary="Take back my reaction",
+    tag="messages",
+    response=s.ReactionsOut,
+    errors=(403, 404, 422),
+)
 async def remove_reaction(ctx: Context, message_id: int, emoji: str):
     return await messages.react(ctx.db, ctx.user, message_id, _emoji(emoji), add=False)

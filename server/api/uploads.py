@@ -65,8 +65,11 @@ class _Receiver:
             raise BadRequest("Too many form fields.", code="malformed_form")
         if b"filename" in options:
             if self.name != FILE_FIELD or self.upload.blob is not None:
-                raise Invalid("Send exactly one file, in the field named 'file'.", code="one_file",
-                              fields={self.name: "unexpected file"})
+                raise Invalid(
+                    "Send exactly one file, in the field named 'file'.",
+                    code="one_file",
+                    fields={self.name: "unexpected file"},
+                )
             self.is_file = True
             self.upload.filename = options[b"filename"].decode("utf-8", "replace")
             self.upload.blob = self.storage.begin()
@@ -97,9 +100,18 @@ async def receive(request: Request, storage: Storage, *, max_bytes: int) -> Uplo
     if not boundary:
         raise BadRequest("A multipart form needs a boundary.", code="malformed_form")
     receiver = _Receiver(storage, max_bytes)
-    callbacks = {name: getattr(receiver, name) for name in (
-        "on_part_begin", "on_header_field", "on_header_value", "on_header_end", "on_headers_finished",
-        "on_part_data", "on_part_end")}
+    callbacks = {
+        name: getattr(receiver, name)
+        for name in (
+            "on_part_begin",
+            "on_header_field",
+            "on_header_value",
+            "on_header_end",
+            "on_headers_finished",
+            "on_part_data",
+            "on_part_end",
+        )
+    }
     parser = MultipartParser(boundary, callbacks)
     received = 0
     try:

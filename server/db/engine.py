@@ -22,5 +22,5 @@ def to_asyncpg_url(url: str) -> str:
     """Accept postgres://, postgresql:// or postgresql+asyncpg:// URLs."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix):]
+            return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")

@@ -34,8 +34,16 @@ async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
     async def create_person(key: str, city_id: int | None) -> None:
         p = PEOPLE[key]
         people[key] = await accounts.create_user(
-            db, email=p["email"], name=p["name"], password=PASSWORD, is_admin=p.get("admin", False),
-            city_id=city_id, position=p["position"], languages=p["languages"], locale=p["locale"])
+            db,
+            email=p["email"],
+            name=p["name"],
+            password=PASSWORD,
+            is_admin=p.get("admin", False),
+            city_id=city_id,
+            position=p["position"],
+            languages=p["languages"],
+            locale=p["locale"],
+        )
 
     admin_key = next(k for k, p in PEOPLE.items() if p.get("admin"))
     await create_person(admin_key, None)
@@ -54,9 +62,17 @@ async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
     roles: dict[str, list[str]] = {admin_key: ["admin"]}
     space_ids = {}
     for key, s in SPACES.items():
-        space = await spaces.create_space(db, admin, {
-            "name": s["name"], "description": s["description"], "themes": s["themes"],
-            "visibility": s["visibility"], "city_ids": [city_ids[c] for c in s["cities"]]})
+        space = await spaces.create_space(
+            db,
+            admin,
+            {
+                "name": s["name"],
+                "description": s["description"],
+                "themes": s["themes"],
+                "visibility": s["visibility"],
+                "city_ids": [city_ids[c] for c in s["cities"]],
+            },
+        )
         space_ids[key] = space["id"]
         for person in [s["moderator"], *s["members"]]:
             role = "moderator" if person == s["moderator"] else "member"
@@ -68,14 +84,16 @@ async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
 
     for t in THREADS:
         (first_author, first_body, *first_reactions), *replies = t["messages"]
-        started = await threads.start(db, people[first_author], space_ids[t["space"]], {
-            "title": t["title"], "themes": t["themes"], "body": body(first_body),
-            "client_id": f"demo:{t['key']}:0"})
+        started = await threads.start(
+            db,
+            people[first_author],
+            space_ids[t["space"]],
+            {"title": t["title"], "themes": t["themes"], "body": body(first_body), "client_id": f"demo:{t['key']}:0"},
+        )
         posted = [(started["first_message"]["id"], first_reactions)]
         for n, (author, text, *reactions) in enumerate(replies, 1):
             thread, access = await messages.thread_access(db, people[author], started["id"])
-            message, _ = await messages.post(db, people[author], thread, access, body(text),
-                                             f"demo:{t['key']}:{n}")
+            message, _ = await messages.post(db, people[author], thread, access, body(text), f"demo:{t['key']}:{n}")
             posted.append((message["id"], reactions))
         for message_id, reactions in posted:
             for emoji, who in (reactions[0] if reactions else {}).items():

@@ -18,29 +18,39 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, His
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 HTTP_REQUESTS = Counter(
-    "citybridge_http_requests_total", "HTTP requests answered, by route template and status.",
+    "citybridge_http_requests_total",
+    "HTTP requests answered, by route template and status.",
     ["method", "route", "status"],
 )
 HTTP_LATENCY = Histogram(
-    "citybridge_http_request_duration_seconds", "Time to answer an HTTP request, by route template.",
-    ["method", "route"], buckets=LATENCY_BUCKETS,
+    "citybridge_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route template.",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
 )
 HTTP_IN_FLIGHT = Gauge("citybridge_http_requests_in_flight", "HTTP requests being answered now.")
 OPEN_WEBSOCKETS = Gauge("citybridge_websockets_open", "Websocket connections open on this node.")
 EVENTS_FANNED_OUT = Counter(
-    "citybridge_events_fanned_out_total", "Change-log events sent to websocket clients by this node.",
+    "citybridge_events_fanned_out_total",
+    "Change-log events sent to websocket clients by this node.",
 )
 INDEXER_LAG = Gauge(
-    "citybridge_indexer_lag_events", "Change-log events not yet applied to the search engine.",
+    "citybridge_indexer_lag_events",
+    "Change-log events not yet applied to the search engine.",
 )
 SEARCH_LATENCY = Histogram(
-    "citybridge_search_duration_seconds", "Time to answer a search query.", buckets=LATENCY_BUCKETS,
+    "citybridge_search_duration_seconds",
+    "Time to answer a search query.",
+    buckets=LATENCY_BUCKETS,
 )
 RATE_LIMITED = Counter(
-    "citybridge_rate_limited_total", "Requests refused with 429, by action.", ["action"],
+    "citybridge_rate_limited_total",
+    "Requests refused with 429, by action.",
+    ["action"],
 )
 DATABASE_UNAVAILABLE = Counter(
-    "citybridge_database_unavailable_total", "Requests answered 503 because the database could not be reached.",
+    "citybridge_database_unavailable_total",
+    "Requests answered 503 because the database could not be reached.",
 )
 
 

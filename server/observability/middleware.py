@@ -22,19 +22,21 @@ log = logging.getLogger("citybridge.http")
 REQUEST_ID_HEADER = "x-request-id"
 _GOOD_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self' ws: wss:",
-    "media-src 'self'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self' ws: wss:",
+        "media-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
 
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -118,8 +120,12 @@ class ObservabilityMiddleware:
         try:
             declared = self._content_length(scope)
             if declared is not None and declared > self.body_max_bytes:
-                await self._answer(send_with_headers, *_error_body(
-                    413, "payload_too_large", f"The request body is larger than {self.body_max_bytes} bytes."))
+                await self._answer(
+                    send_with_headers,
+                    *_error_body(
+                        413, "payload_too_large", f"The request body is larger than {self.body_max_bytes} bytes."
+                    ),
+                )
                 return
             await self.app(scope, counted_receive, send_with_headers)
         except Exception:
@@ -133,11 +139,20 @@ class ObservabilityMiddleware:
             method, route, status = scope.get("method", ""), route_label(scope), state["status"]
             metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
             metrics.HTTP_LATENCY.labels(method, route).observe(elapsed)
-            log.info("%s %s %s", method, scope.get("path"), status, extra={
-                "method": method, "path": scope.get("path"), "route": route, "status": status,
-                "duration_ms": round(elapsed * 1000, 1),
-                "client": (scope.get("client") or ("", 0))[0],
-            })
+            log.info(
+                "%s %s %s",
+                method,
+                scope.get("path"),
+                status,
+                extra={
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "client": (scope.get("client") or ("", 0))[0],
+                },
+            )
             request_id.reset(token)
 
     @staticmethod
@@ -159,6 +174,11 @@ class ObservabilityMiddleware:
 
     @staticmethod
     async def _answer(send: Send, body: bytes, status: int) -> None:
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

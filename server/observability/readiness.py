@@ -15,7 +15,7 @@ one entry per failing part in ``error.fields``.
 from __future__ import annotations
 
 import asyncio
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 
@@ -37,7 +37,7 @@ async def run(name: str, check: Check) -> str | None:
     """None when the check passes, else why it failed."""
     try:
         await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return f"{name} did not answer within {CHECK_TIMEOUT_SECONDS:g}s"
     except Exception as error:  # a failing part, whatever the failure, means "not ready"
         return f"{type(error).__name__}: {error}"[:300]

@@ -13,11 +13,18 @@ from server.observability.metrics import exposition
 
 async def metrics_endpoint(request: Request) -> Response:
     token = request.app.state.settings.metrics_token
-    if token and not hmac.compare_digest(request.headers.get("authorization", "").encode(),
-                                         f"Bearer {token}".encode()):
-        return JSONResponse({"error": {"code": "unauthorized", "message": "Send 'Authorization: Bearer "
-                                       "<CITYBRIDGE_METRICS_TOKEN>'.", "fields": {}}},
-                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    if token and not hmac.compare_digest(request.headers.get("authorization", "").encode(), f"Bearer {token}".encode()):
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "unauthorized",
+                    "message": "Send 'Authorization: Bearer <CITYBRIDGE_METRICS_TOKEN>'.",
+                    "fields": {},
+                }
+            },
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     body, content_type = exposition()
     return Response(body, headers={"Content-Type": content_type, "Cache-Control": "no-store"})
 

@@ -57,8 +57,9 @@ def can_read(user: User, space: Space, membership: Membership | None) -> bool:
     return membership is not None and membership.state == "active"
 
 
-async def space_access(db: AsyncSession, user: User, space_id: int, *, for_update: bool = False,
-                       missing: str = "No such space.") -> SpaceAccess:
+async def space_access(
+    db: AsyncSession, user: User, space_id: int, *, for_update: bool = False, missing: str = "No such space."
+) -> SpaceAccess:
     """The space and the user's standing in it, or NotFound if they may not read it.
 
     Things inside a space pass `missing` ("No such flag.") so that an unreadable space's
@@ -80,16 +81,16 @@ def readable_spaces_clause(user: User) -> ColumnElement[bool]:
     """A SQL condition on Space that holds for exactly the spaces the user may read."""
     if user.is_admin:
         return true()
-    active = select(Membership.space_id).where(
-        Membership.user_id == user.id, Membership.state == "active"
+    active = select(Membership.space_id).where(Membership.user_id == user.id, Membership.state == "active")
+    suspended = select(Membership.space_id).where(Membership.user_id == user.id, Membership.state == "suspended")
+    return (
+        or_(
+            Space.id.in_(active),
+            (Space.visibility == "network") & Space.id.not_in(suspended),
+        )
+        if user.id is not None
+        else false()
     )
-    suspended = select(Membership.space_id).where(
-        Membership.user_id == user.id, Membership.state == "suspended"
-    )
-    return or_(
-        Space.id.in_(active),
-        (Space.visibility == "network") & Space.id.not_in(suspended),
-    ) if user.id is not None else false()
 
 
 async def readable_space_ids(db: AsyncSession, user: User) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ MIN_PASSWORD = 8
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def normalise_email(email: str) -> str:
@@ -27,8 +27,24 @@ def normalise_email(email: str) -> str:
 
 
 # Letters that NFKD does not decompose into an ASCII base letter.
-_TRANSLITERATE = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "ı": "i",
-                                "ß": "ss", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th"})
+_TRANSLITERATE = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Ø": "O",
+        "ø": "o",
+        "ı": "i",
+        "ß": "ss",
+        "Æ": "Ae",
+        "æ": "ae",
+        "Œ": "Oe",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+    }
+)
 
 
 def _handle_base(name: str) -> str:
@@ -39,9 +55,7 @@ def _handle_base(name: str) -> str:
 
 async def _unique_handle(db: AsyncSession, name: str) -> str:
     base = _handle_base(name)
-    taken = set(
-        (await db.scalars(select(User.handle).where(User.handle.like(f"{base}%")))).all()
-    )
+    taken = set((await db.scalars(select(User.handle).where(User.handle.like(f"{base}%")))).all())
     if base not in taken:
         return base
     n = 2
@@ -65,8 +79,9 @@ async def create_user(
     """Create an account; Conflict if the email is already registered."""
     email = normalise_email(email)
     if await db.scalar(select(User.id).where(User.email == email)):
-        raise Conflict("An account with this email already exists.", code="email_taken",
-                       fields={"email": "already registered"})
+        raise Conflict(
+            "An account with this email already exists.", code="email_taken", fields={"email": "already registered"}
+        )
     user = User(
         email=email,
         name=name.strip(),
@@ -84,8 +99,14 @@ async def create_user(
 
 
 async def authenticate(
-    db: AsyncSession, *, email: str, password: str, address: str, window_seconds: int,
-    max_per_account: int, max_per_address: int,
+    db: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    window_seconds: int,
+    max_per_account: int,
+    max_per_address: int,
 ) -> User:
     """Check a password, refusing with 429 once an account or an address has
     failed too often within the window. Failed attempts are committed here,
@@ -138,8 +159,7 @@ async def user_for_session(db: AsyncSession, token: str) -> User | None:
     return await db.scalar(
         select(User)
         .join(Session, Session.user_id == User.id)
-        .where(Session.token_hash == token_hash(token), Session.expires_at > now(),
-               User.deactivated_at.is_(None))
+        .where(Session.token_hash == token_hash(token), Session.expires_at > now(), User.deactivated_at.is_(None))
     )
 
 
@@ -160,9 +180,13 @@ async def create_api_token(db: AsyncSession, user: User, name: str) -> tuple[Api
 
 
 async def list_api_tokens(db: AsyncSession, user: User) -> list[ApiToken]:
-    return list((await db.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
-    )).all())
+    return list(
+        (
+            await db.scalars(
+                select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+            )
+        ).all()
+    )
 
 
 async def revoke_api_token(db: AsyncSession, user: User, token_id: int) -> bool:
@@ -190,8 +214,7 @@ async def user_for_api_token(db: AsyncSession, secret: str) -> User | None:
     return await db.scalar(
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None),
-               User.deactivated_at.is_(None))
+        .where(ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None), User.deactivated_at.is_(None))
     )
 
 
@@ -206,15 +229,19 @@ async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
 async def find_users(db: AsyncSession, actor: User, text: str, limit: int) -> list[User]:
     """Find people by name, handle or email, for admins and moderators adding members."""
     if not actor.is_admin and not await db.scalar(
-        select(Membership.space_id).where(Membership.user_id == actor.id, Membership.role == "moderator",
-                                          Membership.state == "active").limit(1)
+        select(Membership.space_id)
+        .where(Membership.user_id == actor.id, Membership.role == "moderator", Membership.state == "active")
+        .limit(1)
     ):
         raise Forbidden("Only admins and moderators can look people up.", code="not_a_moderator")
     pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(User)
-        .where(User.deactivated_at.is_(None),
-               func.lower(User.name).like(pattern) | User.handle.like(pattern) | User.email.like(pattern))
-        .order_by(User.name, User.id).limit(limit)
+        .where(
+            User.deactivated_at.is_(None),
+            func.lower(User.name).like(pattern) | User.handle.like(pattern) | User.email.like(pattern),
+        )
+        .order_by(User.name, User.id)
+        .limit(limit)
     )
     return list((await db.scalars(query)).all())

@@ -14,11 +14,30 @@ from server.services.access import space_access
 from server.services.views import iso
 
 
-async def record(db: AsyncSession, actor: User, action: str, *, space_id: int | None, target_kind: str,
-                 target_id: int, reason: str = "", details: dict | None = None) -> None:
+async def record(
+    db: AsyncSession,
+    actor: User,
+    action: str,
+    *,
+    space_id: int | None,
+    target_kind: str,
+    target_id: int,
+    reason: str = "",
+    details: dict | None = None,
+) -> None:
     """Append one entry in the caller's transaction."""
-    db.add(AuditEntry(space_id=space_id, actor_id=actor.id, actor_name=actor.name, action=action,
-                      target_kind=target_kind, target_id=target_id, reason=reason or "", details=details or {}))
+    db.add(
+        AuditEntry(
+            space_id=space_id,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action=action,
+            target_kind=target_kind,
+            target_id=target_id,
+            reason=reason or "",
+            details=details or {},
+        )
+    )
     await db.flush()
 
 
@@ -36,8 +55,7 @@ def audit_view(entry: AuditEntry) -> dict:
     }
 
 
-async def list_entries(db: AsyncSession, actor: User, space_id: int, *, before: int | None,
-                       limit: int) -> list[dict]:
+async def list_entries(db: AsyncSession, actor: User, space_id: int, *, before: int | None, limit: int) -> list[dict]:
     """Newest first; the space's moderators and platform admins only."""
     access = await space_access(db, actor, space_id)
     access.require_moderator()

@@ -42,10 +42,20 @@ async def record(
     if space_id is None and user_id is None:
         raise ValueError("an event belongs to a space or to a user")
     lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
-    row = (await db.execute(_RECORD, {
-        "space_id": space_id, "user_id": user_id, "kind": kind, "data": json.dumps(data),
-        "lock_class": lock_class, "lock_key": lock_key, "channel": NOTIFY_CHANNEL,
-    })).one()
+    row = (
+        await db.execute(
+            _RECORD,
+            {
+                "space_id": space_id,
+                "user_id": user_id,
+                "kind": kind,
+                "data": json.dumps(data),
+                "lock_class": lock_class,
+                "lock_key": lock_key,
+                "channel": NOTIFY_CHANNEL,
+            },
+        )
+    ).one()
     # A detached, read-only picture of the row (nothing else in the transaction reads it back).
     return Event(id=row.id, space_id=space_id, user_id=user_id, kind=kind, data=data, created_at=row.created_at)
 
@@ -54,6 +64,7 @@ async def signal_sign_out(db: AsyncSession, user_id: int, credential: str | None
     """Tell every realtime node, once this transaction commits, to close the user's sockets that
     signed in with `credential` (the stored token hash of a session or API token), or all of the
     user's sockets when it is None."""
-    payload = json.dumps({"k": "kick", "user_id": user_id,
-                          "credential": credential[:16] if credential else None, "reason": reason})
+    payload = json.dumps(
+        {"k": "kick", "user_id": user_id, "credential": credential[:16] if credential else None, "reason": reason}
+    )
     await db.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": SIGNALS_CHANNEL, "payload": payload})

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import City, Space, SpaceCity, User
+from server.errors import Conflict, NotFound
 from server.services import changelog, spaces
 from server.services.access import require_admin
 from server.services.views import space_view
-from server.errors import Conflict, NotFound
 
 FIELDS = ("name", "country", "region", "languages", "profile", "description")
 
@@ -19,8 +19,11 @@ async def _ensure_unique(db: AsyncSession, name: str, country: str, except_id: i
     if except_id is not None:
         query = query.where(City.id != except_id)
     if await db.scalar(query):
-        raise Conflict(f"{name}, {country} is already registered.", code="city_exists",
-                       fields={"name": "already registered in this country"})
+        raise Conflict(
+            f"{name}, {country} is already registered.",
+            code="city_exists",
+            fields={"name": "already registered in this country"},
+        )
 
 
 async def create_city(db: AsyncSession, actor: User, fields: dict) -> City:
@@ -55,10 +58,14 @@ async def update_city(db: AsyncSession, actor: User, city_id: int, changes: dict
             setattr(city, key, changes[key])
     await db.flush()
     # Spaces show their cities (and search filters on their profiles): tell each space.
-    paired = (await db.scalars(
-        select(Space).join(SpaceCity, SpaceCity.space_id == Space.id).where(SpaceCity.city_id == city.id)
-        .order_by(Space.id)
-    )).all()
+    paired = (
+        await db.scalars(
+            select(Space)
+            .join(SpaceCity, SpaceCity.space_id == Space.id)
+            .where(SpaceCity.city_id == city.id)
+            .order_by(Space.id)
+        )
+    ).all()
     cities = await spaces.cities_of(db, [space.id for space in paired])
     for space in paired:
         await changelog.record(db, "space.updated", space_view(space, cities[space.id]), space_id=space.id)

@@ -21,13 +21,24 @@ ACTIONS = {"dismissed": "dismiss", "hidden": "hide", "deleted": "delete"}
 
 def _event(flag: Flag, **extra) -> dict:
     """Events reach every subscriber of the space: no reporter, no reason."""
-    return {"id": flag.id, "space_id": flag.space_id, "target": {"kind": flag.target_kind, "id": flag.target_id},
-            "state": flag.state, **extra}
+    return {
+        "id": flag.id,
+        "space_id": flag.space_id,
+        "target": {"kind": flag.target_kind, "id": flag.target_id},
+        "state": flag.state,
+        **extra,
+    }
 
 
 async def add(db: AsyncSession, actor: User, space_id: int, target_kind: str, target_id: int, reason: str) -> Flag:
-    flag = Flag(space_id=space_id, target_kind=target_kind, target_id=target_id, reporter_id=actor.id,
-                reason=reason, state="open")
+    flag = Flag(
+        space_id=space_id,
+        target_kind=target_kind,
+        target_id=target_id,
+        reporter_id=actor.id,
+        reason=reason,
+        state="open",
+    )
     try:
         async with db.begin_nested():
             db.add(flag)
@@ -39,19 +50,25 @@ async def add(db: AsyncSession, actor: User, space_id: int, target_kind: str, ta
     return flag
 
 
-async def close_open(db: AsyncSession, actor: User, target_kind: str, target_id: int, *, state: str,
-                     note: str, action: str | None = None) -> list[Flag]:
+async def close_open(
+    db: AsyncSession, actor: User, target_kind: str, target_id: int, *, state: str, note: str, action: str | None = None
+) -> list[Flag]:
     """Resolve every open flag on a target at once."""
-    open_flags = (await db.scalars(
-        select(Flag).where(Flag.target_kind == target_kind, Flag.target_id == target_id, Flag.state == "open")
-        .order_by(Flag.id).with_for_update()
-    )).all()
+    open_flags = (
+        await db.scalars(
+            select(Flag)
+            .where(Flag.target_kind == target_kind, Flag.target_id == target_id, Flag.state == "open")
+            .order_by(Flag.id)
+            .with_for_update()
+        )
+    ).all()
     for flag in open_flags:
         flag.state, flag.resolved_by, flag.resolved_at, flag.resolution_note = state, actor.id, now(), note
     await db.flush()
     for flag in open_flags:
-        await changelog.record(db, "flag.resolved", _event(flag, action=action or ACTIONS[state]),
-                               space_id=flag.space_id)
+        await changelog.record(
+            db, "flag.resolved", _event(flag, action=action or ACTIONS[state]), space_id=flag.space_id
+        )
     return list(open_flags)
 
 
@@ -60,31 +77,53 @@ async def views(db: AsyncSession, flags: list[Flag]) -> list[dict]:
     users = {u.id: u for u in (await db.scalars(select(User).where(User.id.in_(user_ids - {None})))).all()}
     message_ids = [f.target_id for f in flags if f.target_kind == "message"]
     resource_ids = [f.target_id for f in flags if f.target_kind == "resource"]
-    found_messages = {m.id: m for m in (await db.scalars(
-        select(Message).where(Message.id.in_(message_ids), Message.deleted_at.is_(None)))).all()}
+    found_messages = {
+        m.id: m
+        for m in (
+            await db.scalars(select(Message).where(Message.id.in_(message_ids), Message.deleted_at.is_(None)))
+        ).all()
+    }
     found_resources = {r.id: r for r in (await db.scalars(select(Resource).where(Resource.id.in_(resource_ids)))).all()}
     result = []
     for flag in flags:
         if flag.target_kind == "message":
             message = found_messages.get(flag.target_id)
-            target = {"kind": "message", "id": flag.target_id, "exists": message is not None,
-                      "thread_id": message.thread_id if message else None,
-                      "excerpt": message.body[:EXCERPT] if message else None}
+            target = {
+                "kind": "message",
+                "id": flag.target_id,
+                "exists": message is not None,
+                "thread_id": message.thread_id if message else None,
+                "excerpt": message.body[:EXCERPT] if message else None,
+            }
         else:
             resource = found_resources.get(flag.target_id)
-            target = {"kind": "resource", "id": flag.target_id, "exists": resource is not None, "thread_id": None,
-                      "excerpt": resource.title if resource else None}
-        result.append({
-            "id": flag.id, "space_id": flag.space_id, "target": target,
-            "reporter": user_brief(users.get(flag.reporter_id)), "reason": flag.reason, "state": flag.state,
-            "created_at": iso(flag.created_at), "resolved_by": user_brief(users.get(flag.resolved_by)),
-            "resolved_at": iso(flag.resolved_at), "resolution_note": flag.resolution_note,
-        })
+            target = {
+                "kind": "resource",
+                "id": flag.target_id,
+                "exists": resource is not None,
+                "thread_id": None,
+                "excerpt": resource.title if resource else None,
+            }
+        result.append(
+            {
+                "id": flag.id,
+                "space_id": flag.space_id,
+                "target": target,
+                "reporter": user_brief(users.get(flag.reporter_id)),
+                "reason": flag.reason,
+                "state": flag.state,
+                "created_at": iso(flag.created_at),
+                "resolved_by": user_brief(users.get(flag.resolved_by)),
+                "resolved_at": iso(flag.resolved_at),
+                "resolution_note": flag.resolution_note,
+            }
+        )
     return result
 
 
-async def list_flags(db: AsyncSession, actor: User, space_id: int, *, state: str, after: int | None,
-                     limit: int) -> list[dict]:
+async def list_flags(
+    db: AsyncSession, actor: User, space_id: int, *, state: str, after: int | None, limit: int
+) -> list[dict]:
     """The review queue of a space, oldest first (moderators)."""
     access = await space_access(db, actor, space_id)
     access.require_moderator()

@@ -45,8 +45,12 @@ async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> d
         raise Invalid("Unknown city.", fields={"city_id": "no such city"})
     token = new_token()
     invitation = Invitation(
-        token_hash=token_hash(token), email=accounts.normalise_email(fields["email"]),
-        space_id=access.space.id, role=fields["role"], city_id=city_id, invited_by=actor.id,
+        token_hash=token_hash(token),
+        email=accounts.normalise_email(fields["email"]),
+        space_id=access.space.id,
+        role=fields["role"],
+        city_id=city_id,
+        invited_by=actor.id,
         expires_at=accounts.now() + timedelta(days=days),
     )
     db.add(invitation)
@@ -57,16 +61,15 @@ async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> d
 
 
 async def pending_invitation(db: AsyncSession, token: str) -> Invitation:
-    invitation = await db.scalar(
-        select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update()
-    )
+    invitation = await db.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update())
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < accounts.now():
         raise NotFound("This invitation does not exist, was used, or has expired.", code="invitation_invalid")
     return invitation
 
 
-async def accept(db: AsyncSession, token: str, *, name: str | None, password: str | None,
-                 signed_in: User | None) -> User:
+async def accept(
+    db: AsyncSession, token: str, *, name: str | None, password: str | None, signed_in: User | None
+) -> User:
     """Join the space. A new official sets name and password; someone who already
     has an account must be signed in as the invited email."""
     invitation = await pending_invitation(db, token)
@@ -81,8 +84,9 @@ async def accept(db: AsyncSession, token: str, *, name: str | None, password: st
         missing = {k: "required" for k, v in (("name", name), ("password", password)) if not v}
         if missing:
             raise Invalid("Choose a name and a password.", fields=missing)
-        user = await accounts.create_user(db, email=invitation.email, name=name, password=password,
-                                          city_id=invitation.city_id)
+        user = await accounts.create_user(
+            db, email=invitation.email, name=name, password=password, city_id=invitation.city_id
+        )
     invitation.accepted_at = accounts.now()
     invitation.accepted_by = user.id
     current = await db.get(Membership, (invitation.space_id, user.id))
@@ -96,8 +100,11 @@ async def list_pending(db: AsyncSession, actor: User, space_id: int) -> list[dic
     access = await space_access(db, actor, space_id)
     access.require_moderator()
     rows = await db.scalars(
-        select(Invitation).where(Invitation.space_id == space_id, Invitation.accepted_at.is_(None),
-                                 Invitation.expires_at > accounts.now()).order_by(Invitation.id.desc())
+        select(Invitation)
+        .where(
+            Invitation.space_id == space_id, Invitation.accepted_at.is_(None), Invitation.expires_at > accounts.now()
+        )
+        .order_by(Invitation.id.desc())
     )
     return [invitation_view(i) for i in rows]
 
@@ -117,5 +124,11 @@ async def preview(db: AsyncSession, token: str) -> dict:
     invitation = await pending_invitation(db, token)
     space = await db.get(Space, invitation.space_id)
     has_account = await db.scalar(select(User.id).where(User.email == invitation.email)) is not None
-    return {"email": invitation.email, "role": invitation.role, "space_id": space.id, "space_name": space.name,
-            "expires_at": iso(invitation.expires_at), "has_account": has_account}
+    return {
+        "email": invitation.email,
+        "role": invitation.role,
+        "space_id": space.id,
+        "space_name": space.name,
+        "expires_at": iso(invitation.expires_at),
+        "has_account": has_account,
+    }

@@ -31,19 +31,45 @@ from server.services.accounts import now
 from server.services.views import iso, user_brief
 
 COMMON_FIELDS = ("title", "summary", "themes", "language", "city_id")
-DETAIL_FIELDS = ("city_size", "population", "period_start", "period_end", "status", "purpose", "context",
-                 "process", "partners", "responsible_office", "budget", "results", "evidence",
-                 "transfer_conditions", "lessons_learned", "contact", "licence", "review_status")
+DETAIL_FIELDS = (
+    "city_size",
+    "population",
+    "period_start",
+    "period_end",
+    "status",
+    "purpose",
+    "context",
+    "process",
+    "partners",
+    "responsible_office",
+    "budget",
+    "results",
+    "evidence",
+    "transfer_conditions",
+    "lessons_learned",
+    "contact",
+    "licence",
+    "review_status",
+)
 PRACTICE_ONLY = (*DETAIL_FIELDS, "gcm_objectives")
-DETAIL_DEFAULTS = {"city_size": None, "population": None, "period_start": None, "period_end": None,
-                   "status": None, "licence": "CC-BY-4.0", "review_status": "draft"}
+DETAIL_DEFAULTS = {
+    "city_size": None,
+    "population": None,
+    "period_start": None,
+    "period_end": None,
+    "status": None,
+    "licence": "CC-BY-4.0",
+    "review_status": "draft",
+}
 REQUIRED_PRACTICE = ("title", "summary", "city_id", "themes", "language")
 
 
 # --- views ------------------------------------------------------------------
 
-def resource_view(resource: Resource, author: User | None, city: City | None = None, *,
-                  reveal_hidden: bool = True) -> dict:
+
+def resource_view(
+    resource: Resource, author: User | None, city: City | None = None, *, reveal_hidden: bool = True
+) -> dict:
     """The answer shape of a resource (without its links to other resources)."""
     hidden = resource.hidden_at is not None
     practice = None
@@ -54,9 +80,14 @@ def resource_view(resource: Resource, author: User | None, city: City | None = N
         practice["city_profile"] = city.profile if city is not None else None
     file = None
     if resource.kind == "file":
-        file = {"name": resource.file_name, "size": resource.file_size, "content_type": resource.content_type,
-                "sha256": resource.file_key, "has_text": bool(resource.extracted_text),
-                "download_url": f"/api/resources/{resource.id}/download"}
+        file = {
+            "name": resource.file_name,
+            "size": resource.file_size,
+            "content_type": resource.content_type,
+            "sha256": resource.file_key,
+            "has_text": bool(resource.extracted_text),
+            "download_url": f"/api/resources/{resource.id}/download",
+        }
     return {
         "id": resource.id,
         "space_id": resource.space_id,
@@ -96,6 +127,7 @@ async def event_view(db: AsyncSession, resource: Resource) -> dict:
 
 # --- access -----------------------------------------------------------------
 
+
 def _visible(resource: Resource, access: SpaceAccess) -> bool:
     return resource.hidden_at is None or access.is_moderator or resource.author_id == access.user.id
 
@@ -104,8 +136,9 @@ def _can_edit(resource: Resource, access: SpaceAccess) -> bool:
     return access.is_moderator or (resource.author_id == access.user.id and access.can_post)
 
 
-async def resource_access(db: AsyncSession, actor: User, resource_id: int, *,
-                          for_update: bool = False) -> tuple[Resource, SpaceAccess]:
+async def resource_access(
+    db: AsyncSession, actor: User, resource_id: int, *, for_update: bool = False
+) -> tuple[Resource, SpaceAccess]:
     """The resource and the actor's standing in its space; NotFound if they may not see it."""
     query = select(Resource).where(Resource.id == resource_id)
     if for_update:
@@ -121,10 +154,12 @@ async def resource_access(db: AsyncSession, actor: User, resource_id: int, *,
 
 # --- checks -----------------------------------------------------------------
 
+
 def check_url(url: str) -> str:
     """Only absolute http(s) addresses: no javascript:, data:, file: or credentials."""
-    bad = Invalid("A link must be an http:// or https:// address.", code="bad_url",
-                  fields={"url": "use an http or https address"})
+    bad = Invalid(
+        "A link must be an http:// or https:// address.", code="bad_url", fields={"url": "use an http or https address"}
+    )
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise bad
     try:
@@ -135,8 +170,9 @@ def check_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise bad
     if parts.username or parts.password:
-        raise Invalid("A link must not carry a user name or password.", code="bad_url",
-                      fields={"url": "remove the credentials"})
+        raise Invalid(
+            "A link must not carry a user name or password.", code="bad_url", fields={"url": "remove the credentials"}
+        )
     return url
 
 
@@ -155,8 +191,11 @@ async def _readable_practice(db: AsyncSession, actor: User, resource_id: int) ->
     except NotFound:
         raise NotFound("No such practice record.") from None
     if source.kind != "practice":
-        raise Invalid("Only practice records are adapted from one another.", code="not_a_practice",
-                      fields={"adapted_from": f"resource {resource_id} is not a practice record"})
+        raise Invalid(
+            "Only practice records are adapted from one another.",
+            code="not_a_practice",
+            fields={"adapted_from": f"resource {resource_id} is not a practice record"},
+        )
     return source
 
 
@@ -167,14 +206,14 @@ def _check_review(fields: dict, access: SpaceAccess) -> None:
 
 # --- creating ---------------------------------------------------------------
 
+
 async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> dict:
     """Add a link or a practice record to a space's library (members)."""
     access = await space_access(db, actor, space_id)
     access.require_post()
     kind = fields["kind"]
     await _check_city(db, fields.get("city_id"))
-    resource = Resource(space_id=space_id, kind=kind, author_id=actor.id,
-                        **{k: fields.get(k) for k in COMMON_FIELDS})
+    resource = Resource(space_id=space_id, kind=kind, author_id=actor.id, **{k: fields.get(k) for k in COMMON_FIELDS})
     resource.summary = resource.summary or ""
     resource.themes = resource.themes or []
     if kind == "link":
@@ -191,23 +230,44 @@ async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> 
             except NotFound:
                 thread = None
             if thread is None or thread.space_id != space_id:
-                raise Invalid("The thread must be one of this space.",
-                              fields={"source_thread_id": "no such thread in this space"})
+                raise Invalid(
+                    "The thread must be one of this space.", fields={"source_thread_id": "no such thread in this space"}
+                )
             resource.source_thread_id = thread.id
     sources = [await _readable_practice(db, actor, rid) for rid in dict.fromkeys(fields.get("adapted_from") or [])]
     return await _insert(db, resource, sources)
 
 
-async def create_file(db: AsyncSession, actor: User, access: SpaceAccess, fields: dict, *, key: str, name: str,
-                      size: int, content_type: str, text: str | None) -> dict:
+async def create_file(
+    db: AsyncSession,
+    actor: User,
+    access: SpaceAccess,
+    fields: dict,
+    *,
+    key: str,
+    name: str,
+    size: int,
+    content_type: str,
+    text: str | None,
+) -> dict:
     """Record an uploaded file already committed to storage under `key`."""
     access.require_post()
     await _check_city(db, fields.get("city_id"))
-    resource = Resource(space_id=access.space.id, kind="file", author_id=actor.id,
-                        title=fields.get("title") or name, summary=fields.get("summary") or "",
-                        themes=fields.get("themes") or [], language=fields.get("language"),
-                        city_id=fields.get("city_id"), file_key=key, file_name=name, file_size=size,
-                        content_type=content_type, extracted_text=text)
+    resource = Resource(
+        space_id=access.space.id,
+        kind="file",
+        author_id=actor.id,
+        title=fields.get("title") or name,
+        summary=fields.get("summary") or "",
+        themes=fields.get("themes") or [],
+        language=fields.get("language"),
+        city_id=fields.get("city_id"),
+        file_key=key,
+        file_name=name,
+        file_size=size,
+        content_type=content_type,
+        extracted_text=text,
+    )
     return await _insert(db, resource, [])
 
 
@@ -216,8 +276,9 @@ async def _insert(db: AsyncSession, resource: Resource, sources: list[Resource])
     resource.gcm_objectives = resource.gcm_objectives or []
     db.add(resource)
     await db.flush()
-    db.add_all([PracticeAdaptation(practice_id=resource.id, source_id=s.id, created_by=resource.author_id)
-                for s in sources])
+    db.add_all(
+        [PracticeAdaptation(practice_id=resource.id, source_id=s.id, created_by=resource.author_id) for s in sources]
+    )
     await db.flush()
     await db.refresh(resource)
     await changelog.record(db, "resource.created", await event_view(db, resource), space_id=resource.space_id)
@@ -227,29 +288,42 @@ async def _insert(db: AsyncSession, resource: Resource, sources: list[Resource])
 
 # --- reading ----------------------------------------------------------------
 
+
 async def _refs(db: AsyncSession, actor: User, resource_id: int, direction: str) -> list[dict]:
     """Adapted-from (or adapted-by) records the actor may read; others stay invisible."""
     link = PracticeAdaptation
     mine, theirs = (link.practice_id, link.source_id) if direction == "from" else (link.source_id, link.practice_id)
     query = (
-        select(Resource).join(link, theirs == Resource.id).join(Space, Space.id == Resource.space_id)
-        .where(mine == resource_id, readable_spaces_clause(actor),
-               or_(Resource.hidden_at.is_(None), Resource.author_id == actor.id, true() if actor.is_admin else false()))
+        select(Resource)
+        .join(link, theirs == Resource.id)
+        .join(Space, Space.id == Resource.space_id)
+        .where(
+            mine == resource_id,
+            readable_spaces_clause(actor),
+            or_(Resource.hidden_at.is_(None), Resource.author_id == actor.id, true() if actor.is_admin else false()),
+        )
         .order_by(Resource.id)
     )
-    return [{"id": r.id, "space_id": r.space_id, "title": r.title, "city_id": r.city_id}
-            for r in (await db.scalars(query)).all()]
+    return [
+        {"id": r.id, "space_id": r.space_id, "title": r.title, "city_id": r.city_id}
+        for r in (await db.scalars(query)).all()
+    ]
 
 
 async def _detail(db: AsyncSession, actor: User, resource: Resource, *, reveal_hidden: bool = True) -> dict:
-    collection_ids = (await db.scalars(
-        select(CollectionItem.collection_id).where(CollectionItem.resource_id == resource.id)
-        .order_by(CollectionItem.collection_id)
-    )).all()
-    return {**await _full(db, resource, reveal_hidden=reveal_hidden),
-            "adapted_from": await _refs(db, actor, resource.id, "from"),
-            "adapted_by": await _refs(db, actor, resource.id, "by"),
-            "collection_ids": list(collection_ids)}
+    collection_ids = (
+        await db.scalars(
+            select(CollectionItem.collection_id)
+            .where(CollectionItem.resource_id == resource.id)
+            .order_by(CollectionItem.collection_id)
+        )
+    ).all()
+    return {
+        **await _full(db, resource, reveal_hidden=reveal_hidden),
+        "adapted_from": await _refs(db, actor, resource.id, "from"),
+        "adapted_by": await _refs(db, actor, resource.id, "by"),
+        "collection_ids": list(collection_ids),
+    }
 
 
 async def get(db: AsyncSession, actor: User, resource_id: int) -> dict:
@@ -270,13 +344,18 @@ def sort_key(item: dict, sort: str) -> list:
     return [item["created_at" if sort == "recent" else "updated_at"], item["id"]]
 
 
-async def list_resources(db: AsyncSession, actor: User, space_id: int, filters: dict, *, sort: str,
-                         after: list | None, limit: int) -> list[dict]:
+async def list_resources(
+    db: AsyncSession, actor: User, space_id: int, filters: dict, *, sort: str, after: list | None, limit: int
+) -> list[dict]:
     """A page of a space's library, filtered, in the chosen order. `after` is the sort key
     of the last item of the previous page."""
     access = await space_access(db, actor, space_id)
-    query = (select(Resource, User, City).outerjoin(User, User.id == Resource.author_id)
-             .outerjoin(City, City.id == Resource.city_id).where(Resource.space_id == space_id))
+    query = (
+        select(Resource, User, City)
+        .outerjoin(User, User.id == Resource.author_id)
+        .outerjoin(City, City.id == Resource.city_id)
+        .where(Resource.space_id == space_id)
+    )
     if not access.is_moderator:
         query = query.where(or_(Resource.hidden_at.is_(None), Resource.author_id == actor.id))
     if filters.get("kind"):
@@ -292,8 +371,11 @@ async def list_resources(db: AsyncSession, actor: User, space_id: int, filters: 
     if filters.get("featured") is not None:
         query = query.where(Resource.featured.is_(filters["featured"]))
     if filters.get("collection"):
-        query = query.where(Resource.id.in_(
-            select(CollectionItem.resource_id).where(CollectionItem.collection_id == filters["collection"])))
+        query = query.where(
+            Resource.id.in_(
+                select(CollectionItem.resource_id).where(CollectionItem.collection_id == filters["collection"])
+            )
+        )
     columns, direction = SORTS[sort]
     key = columns()
     if after is not None:
@@ -310,12 +392,18 @@ async def list_resources(db: AsyncSession, actor: User, space_id: int, filters: 
 async def versions(db: AsyncSession, actor: User, resource_id: int) -> list[dict]:
     """Earlier versions, newest first."""
     resource, _ = await resource_access(db, actor, resource_id)
-    rows = (await db.execute(
-        select(ResourceVersion, User).outerjoin(User, User.id == ResourceVersion.edited_by)
-        .where(ResourceVersion.resource_id == resource.id).order_by(ResourceVersion.version.desc())
-    )).all()
-    return [{"version": v.version, "snapshot": v.snapshot, "edited_by": user_brief(u),
-             "replaced_at": iso(v.replaced_at)} for v, u in rows]
+    rows = (
+        await db.execute(
+            select(ResourceVersion, User)
+            .outerjoin(User, User.id == ResourceVersion.edited_by)
+            .where(ResourceVersion.resource_id == resource.id)
+            .order_by(ResourceVersion.version.desc())
+        )
+    ).all()
+    return [
+        {"version": v.version, "snapshot": v.snapshot, "edited_by": user_brief(u), "replaced_at": iso(v.replaced_at)}
+        for v, u in rows
+    ]
 
 
 async def open_download(db: AsyncSession, actor: User, resource_id: int) -> Resource:
@@ -326,6 +414,7 @@ async def open_download(db: AsyncSession, actor: User, resource_id: int) -> Reso
 
 
 # --- changing ---------------------------------------------------------------
+
 
 def _snapshot(resource: Resource) -> dict:
     return {
@@ -350,11 +439,16 @@ async def update(db: AsyncSession, actor: User, resource_id: int, changes: dict)
         raise Forbidden("Only the author or a moderator can edit this resource.", code="not_the_author")
     if "featured" in changes:
         access.require_moderator()
-    wrong = [k for k in changes if (k in PRACTICE_ONLY and resource.kind != "practice")
-             or (k == "url" and resource.kind != "link")]
+    wrong = [
+        k
+        for k in changes
+        if (k in PRACTICE_ONLY and resource.kind != "practice") or (k == "url" and resource.kind != "link")
+    ]
     if wrong:
-        raise Invalid(f"These fields do not apply to a {resource.kind}.",
-                      fields={k: f"not a field of a {resource.kind}" for k in wrong})
+        raise Invalid(
+            f"These fields do not apply to a {resource.kind}.",
+            fields={k: f"not a field of a {resource.kind}" for k in wrong},
+        )
     if resource.kind == "practice":
         _check_review(changes, access)
         missing = {k: "must not be empty" for k in ("summary", "themes") if k in changes and not changes[k]}
@@ -371,8 +465,11 @@ async def update(db: AsyncSession, actor: User, resource_id: int, changes: dict)
         return await _detail(db, actor, resource)
     content = [k for k in changed if k != "featured"]
     if content:
-        db.add(ResourceVersion(resource_id=resource.id, version=resource.version, snapshot=_snapshot(resource),
-                               edited_by=actor.id))
+        db.add(
+            ResourceVersion(
+                resource_id=resource.id, version=resource.version, snapshot=_snapshot(resource), edited_by=actor.id
+            )
+        )
         resource.version += 1
         resource.updated_at = now()
     details = dict(resource.details or {})
@@ -384,12 +481,19 @@ async def update(db: AsyncSession, actor: User, resource_id: int, changes: dict)
     if resource.kind == "practice":
         resource.details = details
     if "featured" in changed:
-        await audit.record(db, actor, "resource.featured" if resource.featured else "resource.unfeatured",
-                           space_id=resource.space_id, target_kind="resource", target_id=resource.id)
+        await audit.record(
+            db,
+            actor,
+            "resource.featured" if resource.featured else "resource.unfeatured",
+            space_id=resource.space_id,
+            target_kind="resource",
+            target_id=resource.id,
+        )
     await db.flush()
     await db.refresh(resource)
-    await changelog.record(db, "resource.updated", {**await event_view(db, resource), "changed": changed},
-                           space_id=resource.space_id)
+    await changelog.record(
+        db, "resource.updated", {**await event_view(db, resource), "changed": changed}, space_id=resource.space_id
+    )
     return await _detail(db, actor, resource)
 
 
@@ -405,8 +509,16 @@ async def delete(db: AsyncSession, actor: User, resource_id: int, *, reason: str
 async def remove(db: AsyncSession, actor: User, resource: Resource, *, reason: str = "") -> str | None:
     """Delete a resource whose deletion the caller has allowed."""
     if resource.author_id != actor.id:
-        await audit.record(db, actor, "resource.deleted", space_id=resource.space_id, target_kind="resource",
-                           target_id=resource.id, reason=reason, details={"title": resource.title})
+        await audit.record(
+            db,
+            actor,
+            "resource.deleted",
+            space_id=resource.space_id,
+            target_kind="resource",
+            target_id=resource.id,
+            reason=reason,
+            details={"title": resource.title},
+        )
     await flags.close_open(db, actor, "resource", resource.id, state="deleted", note=reason or "deleted")
     key, space_id = resource.file_key, resource.space_id
     data = {"id": resource.id, "space_id": space_id, "kind": resource.kind}
@@ -431,26 +543,37 @@ async def set_adaptation(db: AsyncSession, actor: User, practice_id: int, source
     await _readable_practice(db, actor, source_id)
     table = PracticeAdaptation.__table__
     if add:
-        result = await db.execute(insert(table).values(practice_id=practice_id, source_id=source_id,
-                                                       created_by=actor.id).on_conflict_do_nothing())
+        result = await db.execute(
+            insert(table)
+            .values(practice_id=practice_id, source_id=source_id, created_by=actor.id)
+            .on_conflict_do_nothing()
+        )
     else:
-        result = await db.execute(table.delete().where(table.c.practice_id == practice_id,
-                                                       table.c.source_id == source_id))
+        result = await db.execute(
+            table.delete().where(table.c.practice_id == practice_id, table.c.source_id == source_id)
+        )
     if result.rowcount:
-        await changelog.record(db, "resource.updated", {**await event_view(db, resource),
-                                                        "changed": ["adapted_from"]}, space_id=resource.space_id)
+        await changelog.record(
+            db,
+            "resource.updated",
+            {**await event_view(db, resource), "changed": ["adapted_from"]},
+            space_id=resource.space_id,
+        )
     return await _detail(db, actor, resource)
 
 
 # --- practice records from threads -------------------------------------------
+
 
 async def practice_draft(db: AsyncSession, actor: User, thread_id: int) -> dict:
     """A practice record pre-filled from a thread: its title, first message, themes, and the
     actor's city and language. `missing` names the required fields still empty."""
     thread, access = await messages.thread_access(db, actor, thread_id)
     first = await db.scalar(
-        select(Message).where(Message.thread_id == thread.id, Message.deleted_at.is_(None),
-                              Message.hidden_at.is_(None)).order_by(Message.id).limit(1)
+        select(Message)
+        .where(Message.thread_id == thread.id, Message.deleted_at.is_(None), Message.hidden_at.is_(None))
+        .order_by(Message.id)
+        .limit(1)
     )
     city = await db.get(City, actor.city_id) if actor.city_id else None
     languages = list(actor.languages or []) or list(city.languages if city else [])
@@ -480,13 +603,23 @@ async def practice_from_thread(db: AsyncSession, actor: User, thread_id: int, ov
 
 # --- collections ------------------------------------------------------------
 
+
 async def _collection_view(db: AsyncSession, collection: Collection) -> dict:
-    ids = (await db.scalars(select(CollectionItem.resource_id).where(
-        CollectionItem.collection_id == collection.id).order_by(CollectionItem.added_at, CollectionItem.resource_id)
-    )).all()
-    return {"id": collection.id, "space_id": collection.space_id, "name": collection.name,
-            "description": collection.description, "resource_ids": list(ids),
-            "created_at": iso(collection.created_at)}
+    ids = (
+        await db.scalars(
+            select(CollectionItem.resource_id)
+            .where(CollectionItem.collection_id == collection.id)
+            .order_by(CollectionItem.added_at, CollectionItem.resource_id)
+        )
+    ).all()
+    return {
+        "id": collection.id,
+        "space_id": collection.space_id,
+        "name": collection.name,
+        "description": collection.description,
+        "resource_ids": list(ids),
+        "created_at": iso(collection.created_at),
+    }
 
 
 async def _collection_access(db: AsyncSession, actor: User, collection_id: int) -> tuple[Collection, SpaceAccess]:
@@ -499,8 +632,11 @@ async def _collection_access(db: AsyncSession, actor: User, collection_id: int) 
 
 async def list_collections(db: AsyncSession, actor: User, space_id: int) -> list[dict]:
     await space_access(db, actor, space_id)
-    rows = (await db.scalars(select(Collection).where(Collection.space_id == space_id)
-                             .order_by(Collection.name, Collection.id))).all()
+    rows = (
+        await db.scalars(
+            select(Collection).where(Collection.space_id == space_id).order_by(Collection.name, Collection.id)
+        )
+    ).all()
     return [await _collection_view(db, c) for c in rows]
 
 
@@ -508,8 +644,9 @@ async def create_collection(db: AsyncSession, actor: User, space_id: int, fields
     """Moderators group resources of their space into named collections."""
     access = await space_access(db, actor, space_id)
     access.require_moderator()
-    collection = Collection(space_id=space_id, name=fields["name"], description=fields.get("description", ""),
-                            created_by=actor.id)
+    collection = Collection(
+        space_id=space_id, name=fields["name"], description=fields.get("description", ""), created_by=actor.id
+    )
     db.add(collection)
     await db.flush()
     await db.refresh(collection)
@@ -538,8 +675,9 @@ async def delete_collection(db: AsyncSession, actor: User, collection_id: int) -
     await changelog.record(db, "collection.deleted", data, space_id=data["space_id"])
 
 
-async def set_collection_item(db: AsyncSession, actor: User, collection_id: int, resource_id: int, *,
-                              add: bool) -> dict:
+async def set_collection_item(
+    db: AsyncSession, actor: User, collection_id: int, resource_id: int, *, add: bool
+) -> dict:
     collection, access = await _collection_access(db, actor, collection_id)
     access.require_moderator()
     resource = await db.get(Resource, resource_id)
@@ -547,11 +685,13 @@ async def set_collection_item(db: AsyncSession, actor: User, collection_id: int,
         raise NotFound("No such resource in this space.")
     table = CollectionItem.__table__
     if add:
-        result = await db.execute(insert(table).values(collection_id=collection.id, resource_id=resource_id)
-                                  .on_conflict_do_nothing())
+        result = await db.execute(
+            insert(table).values(collection_id=collection.id, resource_id=resource_id).on_conflict_do_nothing()
+        )
     else:
-        result = await db.execute(table.delete().where(table.c.collection_id == collection.id,
-                                                       table.c.resource_id == resource_id))
+        result = await db.execute(
+            table.delete().where(table.c.collection_id == collection.id, table.c.resource_id == resource_id)
+        )
     data = await _collection_view(db, collection)
     if result.rowcount:
         await changelog.record(db, "collection.updated", data, space_id=collection.space_id)

@@ -22,16 +22,15 @@ async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[
     if parsed.handles:
         query = select(User.handle, User.id).where(User.handle.in_(parsed.handles), User.deactivated_at.is_(None))
         if space.visibility == "members":
-            members = select(Membership.user_id).where(
-                Membership.space_id == space.id, Membership.state == "active"
-            )
+            members = select(Membership.user_id).where(Membership.space_id == space.id, Membership.state == "active")
             query = query.where((User.id.in_(members)) | User.is_admin)
         mentions = dict((await db.execute(query)).all())
     return markdown.render(parsed, mentions), sorted(set(mentions.values()))
 
 
-async def thread_access(db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False,
-                        missing: str = "No such thread.") -> tuple[Thread, SpaceAccess]:
+async def thread_access(
+    db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False, missing: str = "No such thread."
+) -> tuple[Thread, SpaceAccess]:
     """The thread and the actor's standing in its space; NotFound if they may not read it."""
     # One round trip: the thread, its space and the actor's membership (the rule is access.can_read).
     query = (
@@ -83,8 +82,11 @@ async def mentions_of(db: AsyncSession, message_ids: list[int]) -> dict[int, lis
 async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool = True) -> dict:
     author = await db.get(User, message.author_id) if message.author_id else None
     return message_view(
-        message, author, (await reactions_of(db, [message.id])).get(message.id, []),
-        sorted((await mentions_of(db, [message.id])).get(message.id, [])), reveal_hidden=reveal_hidden,
+        message,
+        author,
+        (await reactions_of(db, [message.id])).get(message.id, []),
+        sorted((await mentions_of(db, [message.id])).get(message.id, [])),
+        reveal_hidden=reveal_hidden,
     )
 
 
@@ -92,23 +94,28 @@ async def _existing(db: AsyncSession, author_id: int, client_id: str) -> Message
     return await db.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
 
 
-async def post(db: AsyncSession, actor: User, thread: Thread, access: SpaceAccess, body: str,
-               client_id: str | None) -> tuple[dict, bool]:
+async def post(
+    db: AsyncSession, actor: User, thread: Thread, access: SpaceAccess, body: str, client_id: str | None
+) -> tuple[dict, bool]:
     """Add a message to a thread. Returns (message, created); a retry with the same
     client_id returns the first message with created=False."""
     if client_id is not None:
         existing = await _existing(db, actor.id, client_id)
         if existing is not None:
             if existing.thread_id != thread.id:
-                raise Conflict("This client_id was already used in another thread.", code="client_id_reused",
-                               fields={"client_id": "already used"})
+                raise Conflict(
+                    "This client_id was already used in another thread.",
+                    code="client_id_reused",
+                    fields={"client_id": "already used"},
+                )
             return await full_view(db, existing), False
     access.require_post()
     if thread.locked and not access.is_moderator:
         raise Conflict("This thread is locked: it takes no new messages.", code="thread_locked")
     html, mentioned = await _render(db, access.space, body)
-    message = Message(thread_id=thread.id, space_id=thread.space_id, author_id=actor.id,
-                      client_id=client_id, body=body, html=html)
+    message = Message(
+        thread_id=thread.id, space_id=thread.space_id, author_id=actor.id, client_id=client_id, body=body, html=html
+    )
     if client_id is None:
         db.add(message)  # nothing to race with: no savepoint (two round trips) needed
         await db.flush()
@@ -132,20 +139,29 @@ async def post(db: AsyncSession, actor: User, thread: Thread, access: SpaceAcces
     for user_id in mentioned:
         if user_id != actor.id:
             await changelog.record(
-                db, "notification.mention",
-                {"message_id": message.id, "thread_id": thread.id, "space_id": thread.space_id,
-                 "thread_title": thread.title, "author": data["author"]},
+                db,
+                "notification.mention",
+                {
+                    "message_id": message.id,
+                    "thread_id": thread.id,
+                    "space_id": thread.space_id,
+                    "thread_title": thread.title,
+                    "author": data["author"],
+                },
                 user_id=user_id,
             )
     return data, True
 
 
-async def list_messages(db: AsyncSession, actor: User, thread_id: int, *, after: int | None,
-                        before: int | None, limit: int) -> tuple[list[dict], Thread]:
+async def list_messages(
+    db: AsyncSession, actor: User, thread_id: int, *, after: int | None, before: int | None, limit: int
+) -> tuple[list[dict], Thread]:
     """Messages of a thread in id order; `before` pages backwards from the newest."""
     thread, access = await thread_access(db, actor, thread_id)
-    query = select(Message, User).outerjoin(User, User.id == Message.author_id).where(
-        Message.thread_id == thread_id, Message.deleted_at.is_(None)
+    query = (
+        select(Message, User)
+        .outerjoin(User, User.id == Message.author_id)
+        .where(Message.thread_id == thread_id, Message.deleted_at.is_(None))
     )
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id)
@@ -159,8 +175,13 @@ async def list_messages(db: AsyncSession, actor: User, thread_id: int, *, after:
     ids = [m.id for m, _ in rows]
     reactions, mentions = await reactions_of(db, ids), await mentions_of(db, ids)
     views = [
-        message_view(m, u, reactions.get(m.id, []), sorted(mentions.get(m.id, [])),
-                     reveal_hidden=access.is_moderator or m.author_id == actor.id)
+        message_view(
+            m,
+            u,
+            reactions.get(m.id, []),
+            sorted(mentions.get(m.id, [])),
+            reveal_hidden=access.is_moderator or m.author_id == actor.id,
+        )
         for m, u in rows
     ]
     return views, thread
@@ -191,9 +212,9 @@ async def edit(db: AsyncSession, actor: User, message_id: int, body: str) -> dic
 
 async def history(db: AsyncSession, actor: User, message_id: int) -> list[dict]:
     message, _, access = await message_access(db, actor, message_id)
-    edits = (await db.scalars(
-        select(MessageEdit).where(MessageEdit.message_id == message.id).order_by(MessageEdit.id)
-    )).all()
+    edits = (
+        await db.scalars(select(MessageEdit).where(MessageEdit.message_id == message.id).order_by(MessageEdit.id))
+    ).all()
     return [{"body": e.body, "html": e.html, "replaced_at": e.replaced_at.isoformat()} for e in edits]
 
 
@@ -206,11 +227,19 @@ async def delete(db: AsyncSession, actor: User, message_id: int) -> None:
     message.body = message.html = ""
     await db.execute(MessageEdit.__table__.delete().where(MessageEdit.message_id == message.id))
     await db.flush()
-    await changelog.record(db, "message.deleted", {"id": message.id, "thread_id": message.thread_id},
-                           space_id=message.space_id)
+    await changelog.record(
+        db, "message.deleted", {"id": message.id, "thread_id": message.thread_id}, space_id=message.space_id
+    )
     if message.author_id != actor.id:
-        await audit.record(db, actor, "message.deleted", space_id=message.space_id, target_kind="message",
-                           target_id=message.id, details={"thread_id": message.thread_id})
+        await audit.record(
+            db,
+            actor,
+            "message.deleted",
+            space_id=message.space_id,
+            target_kind="message",
+            target_id=message.id,
+            details={"thread_id": message.thread_id},
+        )
     await flags.close_open(db, actor, "message", message.id, state="deleted", note="deleted")
 
 
@@ -221,11 +250,19 @@ async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, a
     if add and existing is None:
         db.add(Reaction(message_id=message.id, user_id=actor.id, emoji=emoji))
         await db.flush()
-        await changelog.record(db, "reaction.added", {"message_id": message.id, "thread_id": message.thread_id,
-                                                      "user_id": actor.id, "emoji": emoji}, space_id=message.space_id)
+        await changelog.record(
+            db,
+            "reaction.added",
+            {"message_id": message.id, "thread_id": message.thread_id, "user_id": actor.id, "emoji": emoji},
+            space_id=message.space_id,
+        )
     elif not add and existing is not None:
         await db.delete(existing)
         await db.flush()
-        await changelog.record(db, "reaction.removed", {"message_id": message.id, "thread_id": message.thread_id,
-                                                        "user_id": actor.id, "emoji": emoji}, space_id=message.space_id)
+        await changelog.record(
+            db,
+            "reaction.removed",
+            {"message_id": message.id, "thread_id": message.thread_id, "user_id": actor.id, "emoji": emoji},
+            space_id=message.space_id,
+        )
     return {"message_id": message.id, "reactions": (await reactions_of(db, [message.id])).get(message.id, [])}

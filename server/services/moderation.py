@@ -18,6 +18,7 @@ from server.services.views import member_view, user_brief
 
 # --- hiding -----------------------------------------------------------------
 
+
 async def hide_message(db: AsyncSession, actor: User, message_id: int, reason: str) -> dict:
     """Hide a message with a reason: moderators and its author still see it, others see that
     it is hidden."""
@@ -31,10 +32,19 @@ async def hide_message(db: AsyncSession, actor: User, message_id: int, reason: s
 async def _hide_message(db: AsyncSession, actor: User, message: Message, reason: str) -> None:
     message.hidden_at, message.hidden_by, message.hidden_reason = now(), actor.id, reason
     await db.flush()
-    await audit.record(db, actor, "message.hidden", space_id=message.space_id, target_kind="message",
-                       target_id=message.id, reason=reason, details={"thread_id": message.thread_id})
-    await changelog.record(db, "message.hidden", await messages.full_view(db, message, reveal_hidden=False),
-                           space_id=message.space_id)
+    await audit.record(
+        db,
+        actor,
+        "message.hidden",
+        space_id=message.space_id,
+        target_kind="message",
+        target_id=message.id,
+        reason=reason,
+        details={"thread_id": message.thread_id},
+    )
+    await changelog.record(
+        db, "message.hidden", await messages.full_view(db, message, reveal_hidden=False), space_id=message.space_id
+    )
 
 
 async def unhide_message(db: AsyncSession, actor: User, message_id: int) -> dict:
@@ -43,10 +53,16 @@ async def unhide_message(db: AsyncSession, actor: User, message_id: int) -> dict
     if message.hidden_at is not None:
         message.hidden_at = message.hidden_by = message.hidden_reason = None
         await db.flush()
-        await audit.record(db, actor, "message.unhidden", space_id=message.space_id, target_kind="message",
-                           target_id=message.id, details={"thread_id": message.thread_id})
-        await changelog.record(db, "message.unhidden", await messages.full_view(db, message),
-                               space_id=message.space_id)
+        await audit.record(
+            db,
+            actor,
+            "message.unhidden",
+            space_id=message.space_id,
+            target_kind="message",
+            target_id=message.id,
+            details={"thread_id": message.thread_id},
+        )
+        await changelog.record(db, "message.unhidden", await messages.full_view(db, message), space_id=message.space_id)
     return await messages.full_view(db, message)
 
 
@@ -61,8 +77,16 @@ async def hide_resource(db: AsyncSession, actor: User, resource_id: int, reason:
 async def _hide_resource(db: AsyncSession, actor: User, resource: Resource, reason: str) -> None:
     resource.hidden_at, resource.hidden_by, resource.hidden_reason = now(), actor.id, reason
     await db.flush()
-    await audit.record(db, actor, "resource.hidden", space_id=resource.space_id, target_kind="resource",
-                       target_id=resource.id, reason=reason, details={"title": resource.title})
+    await audit.record(
+        db,
+        actor,
+        "resource.hidden",
+        space_id=resource.space_id,
+        target_kind="resource",
+        target_id=resource.id,
+        reason=reason,
+        details={"title": resource.title},
+    )
     await changelog.record(db, "resource.hidden", await library.event_view(db, resource), space_id=resource.space_id)
 
 
@@ -72,14 +96,17 @@ async def unhide_resource(db: AsyncSession, actor: User, resource_id: int) -> di
     if resource.hidden_at is not None:
         resource.hidden_at = resource.hidden_by = resource.hidden_reason = None
         await db.flush()
-        await audit.record(db, actor, "resource.unhidden", space_id=resource.space_id, target_kind="resource",
-                           target_id=resource.id)
-        await changelog.record(db, "resource.unhidden", await library.event_view(db, resource),
-                               space_id=resource.space_id)
+        await audit.record(
+            db, actor, "resource.unhidden", space_id=resource.space_id, target_kind="resource", target_id=resource.id
+        )
+        await changelog.record(
+            db, "resource.unhidden", await library.event_view(db, resource), space_id=resource.space_id
+        )
     return await library.get(db, actor, resource_id)
 
 
 # --- flags ------------------------------------------------------------------
+
 
 async def flag_message(db: AsyncSession, actor: User, message_id: int, reason: str) -> dict:
     """Anyone who can read a message may flag it for the space's moderators."""
@@ -128,8 +155,16 @@ async def resolve_flag(db: AsyncSession, actor: User, flag_id: int, action: str,
     else:
         flag.resolution_note = note
     await db.flush()
-    await audit.record(db, actor, "flag.resolved", space_id=flag.space_id, target_kind=flag.target_kind,
-                       target_id=flag.target_id, reason=note, details={"flag_id": flag.id, "action": action})
+    await audit.record(
+        db,
+        actor,
+        "flag.resolved",
+        space_id=flag.space_id,
+        target_kind=flag.target_kind,
+        target_id=flag.target_id,
+        reason=note,
+        details={"flag_id": flag.id, "action": action},
+    )
     await db.refresh(flag)
     return (await flags.views(db, [flag]))[0], orphan
 
@@ -142,6 +177,7 @@ async def _target(db: AsyncSession, flag: Flag) -> Message | Resource | None:
 
 
 # --- membership -------------------------------------------------------------
+
 
 async def _membership(db: AsyncSession, space_id: int, user_id: int) -> tuple[Membership | None, User]:
     user = await db.get(User, user_id)
@@ -168,8 +204,9 @@ async def request_to_join(db: AsyncSession, actor: User, space_id: int) -> tuple
     return data, True
 
 
-async def decide_request(db: AsyncSession, actor: User, space_id: int, user_id: int, *, approve: bool,
-                         reason: str = "") -> dict | None:
+async def decide_request(
+    db: AsyncSession, actor: User, space_id: int, user_id: int, *, approve: bool, reason: str = ""
+) -> dict | None:
     """Approve a pending request (the user becomes an active member) or refuse it."""
     access = await space_access(db, actor, space_id, for_update=True)
     access.require_moderator()
@@ -180,15 +217,17 @@ async def decide_request(db: AsyncSession, actor: User, space_id: int, user_id: 
         membership.state = "active"
         await db.flush()
         data = member_view(membership, user)
-        await audit.record(db, actor, "member.approved", space_id=space_id, target_kind="user", target_id=user_id,
-                           reason=reason)
+        await audit.record(
+            db, actor, "member.approved", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
+        )
         await changelog.record(db, "member.approved", data, space_id=space_id)
         await spaces.announce_joined(db, membership)
         return data
     await db.delete(membership)
     await db.flush()
-    await audit.record(db, actor, "member.refused", space_id=space_id, target_kind="user", target_id=user_id,
-                       reason=reason)
+    await audit.record(
+        db, actor, "member.refused", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
+    )
     await changelog.record(db, "member.refused", {"user": user_brief(user)}, space_id=space_id)
     return None
 
@@ -213,8 +252,9 @@ async def suspend(db: AsyncSession, actor: User, space_id: int, user_id: int, re
     await db.flush()
     await db.refresh(membership)
     data = member_view(membership, user)
-    await audit.record(db, actor, "member.suspended", space_id=space_id, target_kind="user", target_id=user_id,
-                       reason=reason)
+    await audit.record(
+        db, actor, "member.suspended", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
+    )
     await changelog.record(db, "member.suspended", data, space_id=space_id)
     return data
 

@@ -45,5 +45,6 @@ async def hit(db: AsyncSession, user_id: int, action: str, per_minute: int) -> N
     if row.hits > per_minute:
         RATE_LIMITED.labels(action).inc()
         noun = NOUNS.get(action, f"{action} requests")
-        raise TooManyRequests(f"Too many {noun}: at most {per_minute} a minute. Try again shortly.",
-                              retry_after=max(1, row.retry_after))
+        raise TooManyRequests(
+            f"Too many {noun}: at most {per_minute} a minute. Try again shortly.", retry_after=max(1, row.retry_after)
+        )

@@ -23,12 +23,15 @@ def _unread_query(user: User):
     mentioned = select(Mention.message_id).where(Mention.user_id == user.id, Mention.message_id == Message.id)
     return (
         select(
-            Message.space_id, Message.thread_id, func.count().label("unread"),
+            Message.space_id,
+            Message.thread_id,
+            func.count().label("unread"),
             func.count().filter(mentioned.exists()).label("mentions"),
         )
         .where(
             Message.id > func.coalesce(position, literal(0)),
-            Message.deleted_at.is_(None), Message.hidden_at.is_(None),
+            Message.deleted_at.is_(None),
+            Message.hidden_at.is_(None),
             Message.author_id.is_distinct_from(user.id),
         )
         .group_by(Message.space_id, Message.thread_id)
@@ -43,13 +46,18 @@ async def mark_read(db: AsyncSession, user: User, thread_id: int, message_id: in
     thread, _ = await thread_access(db, user, thread_id)
     in_thread = await db.scalar(select(Message.thread_id).where(Message.id == message_id))
     if in_thread != thread.id:
-        raise Invalid("This message is not in this thread.", code="not_in_thread",
-                      fields={"message_id": "not a message of this thread"})
+        raise Invalid(
+            "This message is not in this thread.",
+            code="not_in_thread",
+            fields={"message_id": "not a message of this thread"},
+        )
     statement = insert(ReadPosition).values(user_id=user.id, thread_id=thread.id, message_id=message_id)
     statement = statement.on_conflict_do_update(
         index_elements=[ReadPosition.user_id, ReadPosition.thread_id],
-        set_={"message_id": func.greatest(ReadPosition.message_id, statement.excluded.message_id),
-              "updated_at": func.now()},
+        set_={
+            "message_id": func.greatest(ReadPosition.message_id, statement.excluded.message_id),
+            "updated_at": func.now(),
+        },
     ).returning(ReadPosition.message_id)
     position = await db.scalar(statement)
     state = await thread_unread(db, user, thread, position)
@@ -59,11 +67,17 @@ async def mark_read(db: AsyncSession, user: User, thread_id: int, message_id: in
 
 async def thread_unread(db: AsyncSession, user: User, thread: Thread, position: int | None = None) -> dict:
     if position is None:
-        position = await db.scalar(select(ReadPosition.message_id).where(
-            ReadPosition.user_id == user.id, ReadPosition.thread_id == thread.id))
+        position = await db.scalar(
+            select(ReadPosition.message_id).where(ReadPosition.user_id == user.id, ReadPosition.thread_id == thread.id)
+        )
     row = (await db.execute(_unread_query(user).where(Message.thread_id == thread.id))).first()
-    return {"thread_id": thread.id, "space_id": thread.space_id, "last_read_message_id": position,
-            "unread": row.unread if row else 0, "mentions": row.mentions if row else 0}
+    return {
+        "thread_id": thread.id,
+        "space_id": thread.space_id,
+        "last_read_message_id": position,
+        "unread": row.unread if row else 0,
+        "mentions": row.mentions if row else 0,
+    }
 
 
 async def thread_state(db: AsyncSession, user: User, thread_id: int) -> dict:
@@ -76,27 +90,51 @@ async def space_unread(db: AsyncSession, user: User, space_id: int) -> dict:
     await space_access(db, user, space_id)
     query = _unread_query(user).where(Message.space_id == space_id)
     rows = (await db.execute(query)).all()
-    positions = dict((await db.execute(
-        select(ReadPosition.thread_id, ReadPosition.message_id)
-        .where(ReadPosition.user_id == user.id, ReadPosition.thread_id.in_([r.thread_id for r in rows]))
-    )).all()) if rows else {}
+    positions = (
+        dict(
+            (
+                await db.execute(
+                    select(ReadPosition.thread_id, ReadPosition.message_id).where(
+                        ReadPosition.user_id == user.id, ReadPosition.thread_id.in_([r.thread_id for r in rows])
+                    )
+                )
+            ).all()
+        )
+        if rows
+        else {}
+    )
     threads = sorted(
-        ({"thread_id": r.thread_id, "space_id": space_id, "unread": r.unread, "mentions": r.mentions,
-          "last_read_message_id": positions.get(r.thread_id)} for r in rows),
+        (
+            {
+                "thread_id": r.thread_id,
+                "space_id": space_id,
+                "unread": r.unread,
+                "mentions": r.mentions,
+                "last_read_message_id": positions.get(r.thread_id),
+            }
+            for r in rows
+        ),
         key=lambda t: t["thread_id"],
     )
-    return {"space_id": space_id, "unread": sum(t["unread"] for t in threads),
-            "mentions": sum(t["mentions"] for t in threads), "threads": threads}
+    return {
+        "space_id": space_id,
+        "unread": sum(t["unread"] for t in threads),
+        "mentions": sum(t["mentions"] for t in threads),
+        "threads": threads,
+    }
 
 
 async def all_unread(db: AsyncSession, user: User) -> list[dict]:
     """Unread and mention totals of every space the user may read and has unread messages in."""
     readable = select(Space.id).where(readable_spaces_clause(user))
     counts = _unread_query(user).where(Message.space_id.in_(readable)).subquery()
-    rows = (await db.execute(
-        select(counts.c.space_id, func.sum(counts.c.unread), func.sum(counts.c.mentions))
-        .group_by(counts.c.space_id).order_by(counts.c.space_id)
-    )).all()
+    rows = (
+        await db.execute(
+            select(counts.c.space_id, func.sum(counts.c.unread), func.sum(counts.c.mentions))
+            .group_by(counts.c.space_id)
+            .order_by(counts.c.space_id)
+        )
+    ).all()
     return [{"space_id": s, "unread": int(u), "mentions": int(m)} for s, u, m in rows]
 
 

@@ -24,8 +24,10 @@ async def _cities(db: AsyncSession, city_ids: list[int]) -> list[City]:
 
 async def cities_of(db: AsyncSession, space_ids: list[int]) -> dict[int, list[City]]:
     rows = await db.execute(
-        select(SpaceCity.space_id, City).join(City, City.id == SpaceCity.city_id)
-        .where(SpaceCity.space_id.in_(space_ids)).order_by(City.profile.desc(), City.name)
+        select(SpaceCity.space_id, City)
+        .join(City, City.id == SpaceCity.city_id)
+        .where(SpaceCity.space_id.in_(space_ids))
+        .order_by(City.profile.desc(), City.name)
     )
     result: dict[int, list[City]] = {sid: [] for sid in space_ids}
     for space_id, city in rows:
@@ -43,8 +45,10 @@ async def create_space(db: AsyncSession, actor: User, fields: dict) -> dict:
     require_admin(actor)
     cities = await _cities(db, fields["city_ids"])
     space = Space(
-        name=fields["name"], description=fields.get("description", ""),
-        themes=fields.get("themes", []), visibility=fields.get("visibility", "members"),
+        name=fields["name"],
+        description=fields.get("description", ""),
+        themes=fields.get("themes", []),
+        visibility=fields.get("visibility", "members"),
         created_by=actor.id,
     )
     db.add(space)
@@ -56,12 +60,14 @@ async def create_space(db: AsyncSession, actor: User, fields: dict) -> dict:
 
 
 async def list_spaces(db: AsyncSession, actor: User) -> list[dict]:
-    rows = (await db.execute(
-        select(Space, Membership)
-        .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == actor.id))
-        .where(readable_spaces_clause(actor))
-        .order_by(Space.name, Space.id)
-    )).all()
+    rows = (
+        await db.execute(
+            select(Space, Membership)
+            .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == actor.id))
+            .where(readable_spaces_clause(actor))
+            .order_by(Space.name, Space.id)
+        )
+    ).all()
     cities = await cities_of(db, [r.Space.id for r in rows])
     return [space_view(r.Space, cities[r.Space.id], r.Membership) for r in rows]
 
@@ -91,15 +97,19 @@ async def list_members(db: AsyncSession, actor: User, space_id: int) -> list[dic
     """Active members; moderators also see pending and suspended ones."""
     access = await space_access(db, actor, space_id)
     query = (
-        select(Membership, User).join(User, User.id == Membership.user_id)
-        .where(Membership.space_id == space_id).order_by(User.name, User.id)
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.space_id == space_id)
+        .order_by(User.name, User.id)
     )
     if not access.is_moderator:
         query = query.where(Membership.state == "active")
     return [member_view(m, u) for m, u in (await db.execute(query)).all()]
 
 
-async def set_member(db: AsyncSession, actor: User, space_id: int, user_id: int, role: str, state: str = "active") -> dict:
+async def set_member(
+    db: AsyncSession, actor: User, space_id: int, user_id: int, role: str, state: str = "active"
+) -> dict:
     """Add a user to a space or change their role. Moderators add members; only admins name moderators."""
     access = await space_access(db, actor, space_id, for_update=True)
     access.require_moderator()
@@ -153,8 +163,8 @@ async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: i
         raise Forbidden("Only platform admins remove moderators.", code="not_an_admin")
     await db.delete(membership)
     await db.flush()
-    await changelog.record(db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}},
-                           space_id=space_id)
+    await changelog.record(
+        db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}}, space_id=space_id
+    )
     if user_id != actor.id:
         await audit.record(db, actor, "member.removed", space_id=space_id, target_kind="user", target_id=user_id)
-

@@ -35,7 +35,8 @@ async def list_threads(db: AsyncSession, actor: User, space_id: int, *, after: t
     await space_access(db, actor, space_id)
     key = tuple_(Thread.pinned, Thread.last_activity_at, Thread.id)
     query = (
-        select(Thread, User).outerjoin(User, User.id == Thread.author_id)
+        select(Thread, User)
+        .outerjoin(User, User.id == Thread.author_id)
         .where(Thread.space_id == space_id)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -55,10 +56,11 @@ async def get(db: AsyncSession, actor: User, thread_id: int) -> dict:
 async def update(db: AsyncSession, actor: User, thread_id: int, changes: dict) -> dict:
     """The author or a moderator renames and re-themes; only moderators pin and lock."""
     thread, access = await messages.thread_access(db, actor, thread_id, for_update=True)
-    if ("pinned" in changes or "locked" in changes):
+    if "pinned" in changes or "locked" in changes:
         access.require_moderator()
-    if ("title" in changes or "themes" in changes) and not (access.is_moderator or (
-            thread.author_id == actor.id and access.can_post)):
+    if ("title" in changes or "themes" in changes) and not (
+        access.is_moderator or (thread.author_id == actor.id and access.can_post)
+    ):
         raise Forbidden("Only the author or a moderator can edit this thread.", code="not_the_author")
     changed = [k for k in ("title", "themes", "pinned", "locked") if k in changes and getattr(thread, k) != changes[k]]
     for key in changed:

@@ -1,9 +1,10 @@
 """Browser fixtures: one headless Debian Chromium per test session, a fresh context per user.
 
 Playwright's async API runs on the session's event loop (every test module here sets
-`pytestmark = pytest.mark.asyncio(loop_scope="session")`), so one browser serves the whole suite; the function-scoped fixtures of tests/conftest.py
-(world, clean database) still run on their own loops and only seed data. Tests arrange extra
-data with the synchronous `api` helper, which does not touch any event loop.
+`pytestmark = pytest.mark.asyncio(loop_scope="session")`), so one browser serves the whole
+suite; the function-scoped fixtures of tests/conftest.py (world, clean database) still run on
+their own loops and only seed data. Tests arrange extra data with the synchronous `api` helper,
+which does not touch any event loop.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ import pytest_asyncio
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CITYBRIDGE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -42,15 +49,17 @@ class Session:
         self.base_url = base_url
         self.errors: list[str] = []
 
-    async def open(self, browser, email: str | None, *, locale: str, width: int, height: int) -> "Session":
-        self.context = await browser.new_context(base_url=self.base_url, locale=locale,
-                                                 viewport={"width": width, "height": height})
+    async def open(self, browser, email: str | None, *, locale: str, width: int, height: int) -> Session:
+        self.context = await browser.new_context(
+            base_url=self.base_url, locale=locale, viewport={"width": width, "height": height}
+        )
         self.context.set_default_timeout(10_000)
         self.page = await self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         if email:
-            response = await self.context.request.post(f"{self.base_url}/api/session",
-                                                       data={"email": email, "password": PASSWORD})
+            response = await self.context.request.post(
+                f"{self.base_url}/api/session", data={"email": email, "password": PASSWORD}
+            )
             assert response.ok, await response.text()
         return self
 
@@ -69,8 +78,7 @@ class Session:
 async def sessions(browser, server):
     made: list[Session] = []
 
-    async def make(email: str | None = None, *, locale: str = "en-GB", width: int = 1280,
-                   height: int = 800) -> Session:
+    async def make(email: str | None = None, *, locale: str = "en-GB", width: int = 1280, height: int = 800) -> Session:
         session = await Session(server.base_url).open(browser, email, locale=locale, width=width, height=height)
         made.append(session)
         return session

@@ -13,7 +13,9 @@ async def assert_accessible(page, name: str) -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     described = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        f" {v['nodes'][0].get('failureSummary', '')[:300]}" for v in bad)
+        f" {v['nodes'][0].get('failureSummary', '')[:300]}"
+        for v in bad
+    )
     assert not bad, f"axe-core on {name}:\n{described}"
 
 
@@ -25,7 +27,10 @@ async def assert_fits(page, width: int) -> None:
 async def wait_live(page) -> None:
     """Until the socket is open and every subscription has finished its replay: from then on,
     what others do arrives live (nothing is left to polling or a later refetch)."""
-    await page.wait_for_function("""async () => {
+    await page.wait_for_function(
+        """async () => {
         const { live } = await import('/live.js');
         return live.settled();
-    }""", polling=100)
+    }""",
+        polling=100,
+    )

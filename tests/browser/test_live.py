@@ -13,8 +13,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 def start_thread(api, world, title="Welcoming newcomers"):
     member = api("member@danang.test")
-    return member.call("POST", f"/api/spaces/{world.space_a['id']}/threads", 201, json={
-        "title": title, "body": "Da Nang opened a **welcome desk** last month.", "themes": ["integration"]})
+    return member.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        201,
+        json={"title": title, "body": "Da Nang opened a **welcome desk** last month.", "themes": ["integration"]},
+    )
 
 
 async def open_thread(sessions, email, thread_id):
@@ -50,12 +54,18 @@ async def test_two_officials_chat_live_see_typing_and_survive_a_network_drop(wor
         await expect(antwerp.page.locator(".message:not(.pending) .body", has_text=f"point {n}")).to_have_count(1)
     await da_nang.context.set_offline(False)
     for n in range(1, 4):
-        await expect(da_nang.page.locator(".message .body", has_text=f"While you were away, point {n}")).to_have_count(1)
+        await expect(da_nang.page.locator(".message .body", has_text=f"While you were away, point {n}")).to_have_count(
+            1
+        )
     # Every message exactly once, in order.
     bodies = await da_nang.page.locator(".message .body").all_inner_texts()
-    assert bodies == ["Da Nang opened a welcome desk last month.", "Antwerp did the same in 2016",
-                      "While you were away, point 1", "While you were away, point 2",
-                      "While you were away, point 3"], bodies
+    assert bodies == [
+        "Da Nang opened a welcome desk last month.",
+        "Antwerp did the same in 2016",
+        "While you were away, point 1",
+        "While you were away, point 2",
+        "While you were away, point 3",
+    ], bodies
     await expect(da_nang.page.locator("#connection")).to_be_hidden()
 
 
@@ -104,14 +114,22 @@ async def test_composer_preview_mentions_reactions_edit_delete_and_a_locked_thre
 async def test_a_moderator_hides_a_message_and_it_disappears_for_the_member(world, sessions, api):
     thread = start_thread(api, world, "Rumours about the new centre")
     author = api("member@danang.test")
-    bad = author.call("POST", f"/api/threads/{thread['id']}/messages", 201,
-                      json={"body": "Unverified rumour about a named family", "client_id": "rumour-1"})
+    bad = author.call(
+        "POST",
+        f"/api/threads/{thread['id']}/messages",
+        201,
+        json={"body": "Unverified rumour about a named family", "client_id": "rumour-1"},
+    )
     admin = api("admin@citybridge.test")
-    invitation = admin.call("POST", "/api/invitations", 201,
-                            json={"email": "reader@antwerpen.test", "space_id": world.space_a["id"]})
-    admin.http.post(f"/api/invitations/{invitation['token']}/accept",
-                    json={"name": "Rita Reader", "password": "correct horse battery"},
-                    headers={"X-CSRF-Token": "", "Cookie": ""}, cookies={})
+    invitation = admin.call(
+        "POST", "/api/invitations", 201, json={"email": "reader@antwerpen.test", "space_id": world.space_a["id"]}
+    )
+    admin.http.post(
+        f"/api/invitations/{invitation['token']}/accept",
+        json={"name": "Rita Reader", "password": "correct horse battery"},
+        headers={"X-CSRF-Token": "", "Cookie": ""},
+        cookies={},
+    )
     reader = await open_thread(sessions, "reader@antwerpen.test", thread["id"])
     moderator = await open_thread(sessions, "mod@antwerpen.test", thread["id"])
     await expect(reader.page.locator(".message", has_text="Unverified rumour")).to_have_count(1)

@@ -37,8 +37,12 @@ async def test_sign_in_shows_errors_then_home_with_city_pairs(world, sessions):
 
 async def test_an_invited_official_sets_a_password_and_lands_in_the_space(world, sessions, api):
     admin = api("admin@citybridge.test")
-    invitation = admin.call("POST", "/api/invitations", 201, json={
-        "email": "new@antwerpen.test", "space_id": world.space_a["id"], "city_id": world.cities[0]["id"]})
+    invitation = admin.call(
+        "POST",
+        "/api/invitations",
+        201,
+        json={"email": "new@antwerpen.test", "space_id": world.space_a["id"], "city_id": world.cities[0]["id"]},
+    )
     s = await sessions()
     await s.goto(invitation["link"])
     await expect(s.page.get_by_role("heading", name="Join Citybridge")).to_be_visible()
@@ -149,8 +153,12 @@ async def test_french_and_spanish_interfaces(world, sessions, api):
 
 async def test_phone_width_layout(world, sessions, api):
     member = api("member@danang.test")
-    thread = member.call("POST", f"/api/spaces/{world.space_a['id']}/threads", 201, json={
-        "title": "Language cafés", "body": "We run *language cafés* in three libraries. Who else does?"})
+    thread = member.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        201,
+        json={"title": "Language cafés", "body": "We run *language cafés* in three libraries. Who else does?"},
+    )
     s = await sessions("member@danang.test", width=375, height=760)
     await s.goto("/")
     await expect(s.page.get_by_role("heading", name="Welcome, Nguyen")).to_be_visible()

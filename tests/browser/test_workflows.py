@@ -14,8 +14,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def thread_in(api, world, title, body="Da Nang opened a **welcome desk** last month.", email="member@danang.test"):
-    return api(email).call("POST", f"/api/spaces/{world.space_a['id']}/threads", 201, json={
-        "title": title, "body": body, "themes": ["integration"]})
+    return api(email).call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        201,
+        json={"title": title, "body": body, "themes": ["integration"]},
+    )
 
 
 async def test_unread_badges_and_mentions_follow_the_server(world, sessions, api):
@@ -26,15 +30,23 @@ async def test_unread_badges_and_mentions_follow_the_server(world, sessions, api
     await expect(s.page.get_by_role("heading", name="Welcome, Mieke")).to_be_visible()
     await wait_live(s.page)
     # The thread's first message is unread for the moderator: counted by the server.
-    space_link = s.page.get_by_role("navigation", name="Spaces").get_by_role("link", name=re.compile("Antwerp – Da Nang"))
+    space_link = s.page.get_by_role("navigation", name="Spaces").get_by_role(
+        "link", name=re.compile("Antwerp – Da Nang")
+    )
     await expect(space_link).to_contain_text("1 unread message")
-    member.call("POST", f"/api/threads/{thread['id']}/messages", 201,
-                json={"body": "@mieke.moderator could Antwerp share its timetable?", "client_id": "ask-1"})
+    member.call(
+        "POST",
+        f"/api/threads/{thread['id']}/messages",
+        201,
+        json={"body": "@mieke.moderator could Antwerp share its timetable?", "client_id": "ask-1"},
+    )
     # Live: the count moves, the mention shows in the sidebar and on the bell, and is announced.
     await expect(space_link).to_contain_text("2 unread messages, 1 mentioning you")
     bell = s.page.get_by_role("button", name=re.compile("^Mentions"))
     await expect(bell).to_have_accessible_name("Mentions: 1 new")
-    await expect(s.page.locator("#announcer")).to_contain_text("Nguyen Member mentioned you in “Night buses for shift workers”")
+    await expect(s.page.locator("#announcer")).to_contain_text(
+        "Nguyen Member mentioned you in “Night buses for shift workers”"
+    )
     await bell.click()
     panel = s.page.get_by_role("region", name="Mentions of you")
     await expect(panel.get_by_role("link", name=re.compile("Nguyen Member mentioned you"))).to_be_focused()
@@ -59,7 +71,9 @@ async def test_unread_badges_and_mentions_follow_the_server(world, sessions, api
     # the server's position, with the "New messages" line before it.
     await s.page.get_by_role("link", name="Home").click()
     await expect(s.page.get_by_role("heading", name="Welcome, Mieke")).to_be_visible()
-    member.call("POST", f"/api/threads/{thread['id']}/messages", 201, json={"body": "Thanks in advance", "client_id": "ask-2"})
+    member.call(
+        "POST", f"/api/threads/{thread['id']}/messages", 201, json={"body": "Thanks in advance", "client_id": "ask-2"}
+    )
     other = await sessions("mod@antwerpen.test")
     await other.goto(f"/threads/{thread['id']}")
     await expect(other.page.get_by_role("separator")).to_have_text("New messages")
@@ -68,8 +82,9 @@ async def test_unread_badges_and_mentions_follow_the_server(world, sessions, api
 
 
 async def test_a_thread_becomes_a_practice_record_then_is_curated(world, sessions, api):
-    thread = thread_in(api, world, "Buddy scheme for newcomers",
-                       body="Volunteers meet each newcomer family **weekly** for six months.")
+    thread = thread_in(
+        api, world, "Buddy scheme for newcomers", body="Volunteers meet each newcomer family **weekly** for six months."
+    )
     s = await sessions("member@danang.test")
     await s.goto(f"/threads/{thread['id']}")
     await s.page.get_by_role("link", name="Turn into a practice record").click()
@@ -84,14 +99,26 @@ async def test_a_thread_becomes_a_practice_record_then_is_curated(world, session
     await s.screenshot("20-practice-from-thread")
     await form.get_by_role("button", name="Save the practice").click()
     await expect(s.page.get_by_role("heading", name="Buddy scheme for newcomers", level=1)).to_be_visible()
-    await expect(s.page.get_by_role("link", name="Read the thread it came from")).to_have_attribute("href", f"/threads/{thread['id']}")
+    await expect(s.page.get_by_role("link", name="Read the thread it came from")).to_have_attribute(
+        "href", f"/threads/{thread['id']}"
+    )
     practice_id = int(s.page.url.rstrip("/").split("/")[-1])
 
     # Another city's earlier practice, which this one adapted.
     moderator = api("mod@antwerpen.test")
-    source = moderator.call("POST", f"/api/spaces/{world.space_a['id']}/resources", 201, json={
-        "kind": "practice", "title": "Antwerp welcome buddies", "summary": "Buddies since 2016.",
-        "city_id": world.cities[0]["id"], "themes": ["integration"], "language": "en"})
+    source = moderator.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/resources",
+        201,
+        json={
+            "kind": "practice",
+            "title": "Antwerp welcome buddies",
+            "summary": "Buddies since 2016.",
+            "city_id": world.cities[0]["id"],
+            "themes": ["integration"],
+            "language": "en",
+        },
+    )
     await s.page.get_by_label("Find the practice it was adapted from").fill("welcome buddies")
     await s.page.get_by_role("button", name="Search", exact=True).click()
     await s.page.get_by_role("button", name="Adapted from Antwerp welcome buddies").click()
@@ -177,7 +204,9 @@ async def test_members_screen_invitations_people_suspension_and_join_requests(wo
 
 async def test_invitation_preview_asks_existing_accounts_to_sign_in(world, sessions, api):
     admin = api("admin@citybridge.test")
-    existing = admin.call("POST", "/api/invitations", 201, json={"email": "other@toronto.test", "space_id": world.space_a["id"]})
+    existing = admin.call(
+        "POST", "/api/invitations", 201, json={"email": "other@toronto.test", "space_id": world.space_a["id"]}
+    )
     s = await sessions(width=375, height=760)
     await s.goto(existing["link"])
     await expect(s.page.get_by_text("You are invited to Antwerp – Da Nang as Member.")).to_be_visible()

@@ -3,23 +3,47 @@
 from .auth import ApiToken, LoginAttempt, Session
 from .base import Base
 from .changelog import Event
-from .people import PROFILES, City, User
-from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membership, Space, SpaceCity
-from .threads import Mention, Message, MessageEdit, Reaction, Thread
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
+from .people import PROFILES, City, User
+from .ratelimit import RateLimit
 from .reads import ChangelogHorizon, ReadPosition
 from .search import SearchIndexerState
-from .ratelimit import RateLimit
+from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membership, Space, SpaceCity
+from .threads import Mention, Message, MessageEdit, Reaction, Thread
 
 __all__ = [
-    "ApiToken", "Base", "City", "Event", "Invitation", "LoginAttempt", "MEMBERSHIP_STATES",
-    "Membership", "Mention", "Message", "MessageEdit", "PROFILES", "ROLES", "Reaction",
-    "Session", "Space", "SpaceCity", "Thread", "User", "VISIBILITIES",
+    "ApiToken",
+    "Base",
+    "City",
+    "Event",
+    "Invitation",
+    "LoginAttempt",
+    "MEMBERSHIP_STATES",
+    "Membership",
+    "Mention",
+    "Message",
+    "MessageEdit",
+    "PROFILES",
+    "ROLES",
+    "Reaction",
+    "Session",
+    "Space",
+    "SpaceCity",
+    "Thread",
+    "User",
+    "VISIBILITIES",
 ]
 __all__ += [
-    "AuditEntry", "Collection", "CollectionItem", "FLAG_STATES", "Flag", "PracticeAdaptation",
-    "RESOURCE_KINDS", "Resource", "ResourceVersion",
+    "AuditEntry",
+    "Collection",
+    "CollectionItem",
+    "FLAG_STATES",
+    "Flag",
+    "PracticeAdaptation",
+    "RESOURCE_KINDS",
+    "Resource",
+    "ResourceVersion",
 ]
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]

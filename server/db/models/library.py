@@ -85,8 +85,7 @@ class PracticeAdaptation(Base):
     __table_args__ = (CheckConstraint("practice_id <> source_id", name="not_self"),)
 
     practice_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True,
-                                           index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
 
@@ -106,6 +105,7 @@ class CollectionItem(Base):
     __tablename__ = "collection_items"
 
     collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True)
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True,
-                                             index=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     added_at: Mapped[datetime] = created_at_column()

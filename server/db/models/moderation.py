@@ -30,8 +30,14 @@ class Flag(Base):
         Index("ix_flags_space_state_id", "space_id", "state", "id"),
         Index("ix_flags_target", "target_kind", "target_id"),
         # One open flag per person and target: flagging twice does not stack.
-        Index("uq_flags_open_reporter_target", "reporter_id", "target_kind", "target_id", unique=True,
-              postgresql_where="state = 'open'"),
+        Index(
+            "uq_flags_open_reporter_target",
+            "reporter_id",
+            "target_kind",
+            "target_id",
+            unique=True,
+            postgresql_where="state = 'open'",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,8 +4,8 @@ Revision ID: 0002
 Revises: 0001
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
@@ -20,10 +20,12 @@ def upgrade() -> None:
         sa.Column("thread_id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_read_positions_user_id_users"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["thread_id"], ["threads.id"], name=op.f("fk_read_positions_thread_id_threads"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_read_positions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["thread_id"], ["threads.id"], name=op.f("fk_read_positions_thread_id_threads"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", "thread_id", name=op.f("pk_read_positions")),
     )
     op.create_index(op.f("ix_read_positions_thread_id"), "read_positions", ["thread_id"], unique=False)
