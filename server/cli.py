@@ -266,3 +266,12 @@ def reindex() -> None:
         click.echo("A running server is indexing: it will rebuild the search index from the tables now.")
     else:
         click.echo("The search index is rebuilt.")
+
+
+@main.command("settings")
+@click.option("--markdown", "as_markdown", is_flag=True, help="Print the reference page (docs/settings.md).")
+def settings_command(as_markdown: bool) -> None:
+    """List every setting with its environment variable, default and meaning."""
+    from server.settings_doc import markdown, plain
+
+    click.echo(markdown() if as_markdown else plain(), nl=False)

@@ -1,50 +1,123 @@
-"""Settings read from the environment, with defaults that need nothing installed."""
+"""Settings read from the environment, with defaults that need nothing installed.
+
+Each setting is declared once, with its environment variable, default and meaning
+(`setting(...)` below); `docs/settings.md` is generated from these declarations
+(`citybridge settings --markdown`) and a test keeps it true.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+def _text(raw: str) -> str | None:
+    return raw or None
+
+
+def flag(raw: str) -> bool:
+    return raw not in ("", "0", "false", "no")
+
+
+def setting(env: str, default: Any, help: str, *, parse=int, shown: str | None = None) -> Any:
+    """A dataclass field read from `env`; `shown` is how the default reads in the docs when the
+    value itself would not say it well (a size in bytes, a computed path)."""
+    return field(default=default, metadata={"env": env, "help": help, "parse": parse, "shown": shown})
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    database_url: str | None
-    secret_key: str
-    public_origin: str | None
-    meilisearch_url: str | None
-    meilisearch_api_key: str | None
+    data_dir: Path = setting(
+        "CITYBRIDGE_DATA",
+        Path("citybridge-data"),
+        "data directory: embedded PostgreSQL, search index, uploaded files, secret key",
+        parse=Path,
+        shown="./citybridge-data",
+    )
+    database_url: str | None = setting(
+        "DATABASE_URL",
+        None,
+        "an external PostgreSQL, e.g. `postgresql://user:pass@host:5432/citybridge`; unset: the embedded one",
+        parse=_text,
+    )
+    secret_key: str = setting(
+        "CITYBRIDGE_SECRET_KEY",
+        "",
+        "signs CSRF tokens and paging cursors; set the same value on every node",
+        parse=str,
+        shown="generated once into the data directory",
+    )
+    public_origin: str | None = setting(
+        "CITYBRIDGE_PUBLIC_ORIGIN",
+        None,
+        "the public URL, e.g. `https://citybridge.example.org`: websocket Origin check, `Secure` cookies over https",
+        parse=lambda raw: raw.rstrip("/") or None,
+    )
+    meilisearch_url: str | None = setting(
+        "MEILISEARCH_URL", None, "use Meilisearch at this URL instead of the embedded search engine", parse=_text
+    )
+    meilisearch_api_key: str | None = setting("MEILISEARCH_API_KEY", None, "Meilisearch's API key", parse=_text)
     frontend_dir: Path = PROJECT_ROOT / "frontend"
-    message_max_chars: int = 20_000
-    request_max_bytes: int = 1_000_000
-    argon2_memory_kib: int = 65_536
-    argon2_time_cost: int = 3
+    message_max_chars: int = setting("CITYBRIDGE_MESSAGE_MAX_CHARS", 20_000, "longest message body, in characters")
+    request_max_bytes: int = setting("CITYBRIDGE_REQUEST_MAX_BYTES", 1_000_000, "largest JSON request body")
+    argon2_memory_kib: int = setting("CITYBRIDGE_ARGON2_MEMORY_KIB", 65_536, "password hashing memory (argon2id)")
+    argon2_time_cost: int = setting("CITYBRIDGE_ARGON2_TIME_COST", 3, "password hashing passes (argon2id)")
     session_days: int = 30
     invitation_days: int = 14
     login_window_seconds: int = 900
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 30
-    body_max_bytes: int = 256 * 1024 * 1024
-    upload_max_bytes: int = 25 * 1024 * 1024
-    rate_posts_per_minute: int = 30
-    rate_uploads_per_minute: int = 10
-    rate_searches_per_minute: int = 120
-    rate_suggestions_per_minute: int = 600
-    metrics_token: str | None = None
-    log_format: str = "json"
+    body_max_bytes: int = setting(
+        "CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024, "ceiling for any request body, uploads included"
+    )
+    upload_max_bytes: int = setting("CITYBRIDGE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, "largest uploaded file")
+    rate_posts_per_minute: int = setting("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30, "messages a user may post per minute")
+    rate_uploads_per_minute: int = setting("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10, "uploads per user per minute")
+    rate_searches_per_minute: int = setting("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120, "searches per user per minute")
+    rate_suggestions_per_minute: int = setting(
+        "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600, "search suggestions per user per minute"
+    )
+    metrics_token: str | None = setting(
+        "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
+    )
+    log_format: str = setting(
+        "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
+    )
 
     @property
     def secure_cookies(self) -> bool:
         return bool(self.public_origin and self.public_origin.startswith("https://"))
+
+
+def declared(cls: type) -> list[Field]:
+    """The fields of a settings class that are read from the environment."""
+    return [f for f in fields(cls) if "env" in f.metadata]
+
+
+def from_environment(cls: type, **given: Any) -> Any:
+    """An instance of a settings class with every declared variable that is set (and not empty) applied."""
+    values = dict(given)
+    for f in declared(cls):
+        raw = os.environ.get(f.metadata["env"])
+        if raw not in (None, "") and f.name not in given:
+            values[f.name] = f.metadata["parse"](raw)
+    return cls(**values)
+
+
+def default_text(f: Field) -> str:
+    if f.metadata.get("shown"):
+        return f.metadata["shown"]
+    value = f.default if f.default is not MISSING else None
+    if value is None:
+        return "(unset)"
+    if f.metadata["env"].endswith("_BYTES") and value >= 1 << 20 and value % (1 << 20) == 0:
+        return f"`{value}` ({value >> 20} MiB)"
+    return f"`{value}`"
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -68,24 +141,5 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def load_settings() -> Settings:
-    data_dir = Path(os.environ.get("CITYBRIDGE_DATA", "citybridge-data")).resolve()
-    return Settings(
-        data_dir=data_dir,
-        database_url=os.environ.get("DATABASE_URL") or None,
-        secret_key=_secret_key(data_dir),
-        public_origin=(os.environ.get("CITYBRIDGE_PUBLIC_ORIGIN") or "").rstrip("/") or None,
-        meilisearch_url=os.environ.get("MEILISEARCH_URL") or None,
-        meilisearch_api_key=os.environ.get("MEILISEARCH_API_KEY") or None,
-        message_max_chars=_int("CITYBRIDGE_MESSAGE_MAX_CHARS", 20_000),
-        request_max_bytes=_int("CITYBRIDGE_REQUEST_MAX_BYTES", 1_000_000),
-        argon2_memory_kib=_int("CITYBRIDGE_ARGON2_MEMORY_KIB", 65_536),
-        argon2_time_cost=_int("CITYBRIDGE_ARGON2_TIME_COST", 3),
-        body_max_bytes=_int("CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024),
-        upload_max_bytes=_int("CITYBRIDGE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
-        rate_posts_per_minute=_int("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30),
-        rate_uploads_per_minute=_int("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10),
-        rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
-        rate_suggestions_per_minute=_int("CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600),
-        metrics_token=os.environ.get("CITYBRIDGE_METRICS_TOKEN") or None,
-        log_format=os.environ.get("CITYBRIDGE_LOG_FORMAT", "json"),
-    )
+    data_dir = Path(os.environ.get("CITYBRIDGE_DATA") or Settings.data_dir).resolve()
+    return from_environment(Settings, data_dir=data_dir, secret_key=_secret_key(data_dir))
