@@ -15,7 +15,7 @@ from html import unescape
 import asyncpg
 
 from search.engine import Document
-from search.text import detect_language
+from search.language import detect_language
 
 MAX_BODY_CHARS = 100_000
 

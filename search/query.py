@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from search import text
 from search.engine import Engine, EngineUnavailable, Filters, Request
-from search.text import Highlighter
+from search.highlight import Highlighter
 from server.observability.metrics import SEARCH_LATENCY
 
 # API filter name → engine facet field

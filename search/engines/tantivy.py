@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-import zlib
 from pathlib import Path
 
 import tantivy
 
 from search import text
 from search.engine import (
-    KINDS,
     SCHEMA_VERSION,
     Document,
     EngineUnavailable,
@@ -26,135 +24,27 @@ from search.engine import (
     Request,
     Result,
 )
+from search.engines.tantivy_schema import (
+    FACET_FIELDS,
+    FACET_KEYS,
+    SAMPLE_SLICES,
+    TEXT_FIELDS,
+    rounded_estimate,
+    schema,
+    stored_fields,
+    to_tantivy,
+)
 from search.text import ParsedQuery, Term
-
-_INT_FIELDS = ("id", "space_id", "author_id", "thread_id", "date")
-_KEYWORD_FIELDS = ("kind", "lang", "profiles", "themes")
-_MULTI = {"city_ids", "profiles", "themes"}
-_TEXT = ("title", "body")
-# Every facet value of a document in one fast field, so that one aggregation counts them all:
-# fields separated by \x1f, the values of a multi-valued field by \x1e.
-_FACET_FIELDS = ("kind", "lang", "space_id", "themes", "city_ids", "profiles")
-_FACET_KEYS = 65_536
-# sort=date orders by date then kind and id, packed in one integer (tantivy sorts by one field):
-# milliseconds since 2020 (41 bits reach 2089), 19 bits of the id, 3 of the kind.
-_EPOCH_2020 = 1_577_836_800_000
-_KIND_BITS = {kind: i for i, kind in enumerate(KINDS)}
-
-
-def _sort_key(document: Document) -> int:
-    return ((document.date - _EPOCH_2020) << 22) | ((document.id & 0x7FFFF) << 3) | _KIND_BITS.get(document.kind, 7)
-
-
-def _facet_key(document: Document) -> str:
-    return "\x1f".join(
-        (
-            document.kind,
-            document.lang,
-            str(document.space_id),
-            "\x1e".join(document.themes),
-            "\x1e".join(map(str, document.city_ids)),
-            "\x1e".join(document.profiles),
-        )
-    )
-
 
 # Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
 # from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
 # flagged as estimates: counting 100,000 matches of a stop word costs as much as ranking them.
 EXACT_COUNT = 10_000
-SAMPLE_SLICES = 16
-
-
-def _sample(key: str) -> int:
-    return zlib.crc32(key.encode()) % SAMPLE_SLICES
 
 
 TITLE_BOOST = 3.0
 PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
 Occur = tantivy.Occur
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("key", stored=True, tokenizer_name="raw")
-    for name in _INT_FIELDS + ("city_ids",):
-        builder.add_integer_field(name, stored=True, indexed=True, fast=True)
-    builder.add_integer_field("sort_key", fast=True)
-    builder.add_integer_field("sample", indexed=True)
-    builder.add_text_field("facet_key", tokenizer_name="raw", index_option="basic", fast=True)
-    for name in _KEYWORD_FIELDS:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
-    for name in ("author_name", "context"):
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-    for name in _TEXT:
-        # The field holds the text in its index form (text.index_form); when that differs from the
-        # text as written (unbroken scripts, decomposed accents), the original is stored beside it.
-        builder.add_text_field(name, stored=True, tokenizer_name="cb")
-        builder.add_bytes_field(f"{name}_original", stored=True)
-        for lang in text.STEMMED:  # no phrase is searched in a stemmed field: no positions
-            builder.add_text_field(f"{name}_{lang}", tokenizer_name=f"cb_{lang}", index_option="freq")
-    return builder.build()
-
-
-def _doc(document: Document) -> tantivy.Document:
-    # Field by field: about twice as fast as tantivy.Document(**fields), and this runs per document.
-    doc = tantivy.Document()
-    add_text, add_int = doc.add_text, doc.add_integer
-    add_text("key", document.key)
-    add_text("kind", document.kind)
-    add_int("id", document.id)
-    add_int("space_id", document.space_id)
-    add_int("author_id", document.author_id)
-    add_int("thread_id", document.thread_id)
-    add_int("date", document.date)
-    add_int("sort_key", _sort_key(document))
-    add_int("sample", _sample(document.key))
-    add_text("facet_key", _facet_key(document))
-    for city in document.city_ids:
-        add_int("city_ids", city)
-    for profile in document.profiles:
-        add_text("profiles", profile)
-    for theme in document.themes:
-        add_text("themes", theme)
-    lang = document.lang
-    if lang:
-        add_text("lang", lang)
-    add_text("author_name", document.author_name)
-    add_text("context", document.context)
-    stemmed = lang in text.STEMMED
-    for name, value in (("title", document.title), ("body", document.body)):
-        if not value:
-            continue
-        indexed = text.index_form(value)
-        add_text(name, indexed)
-        if indexed is not value and indexed != value:
-            doc.add_bytes(f"{name}_original", value.encode())
-        if stemmed:
-            add_text(f"{name}_{lang}", indexed)
-    return doc
-
-
-def _stored(doc: tantivy.Document) -> dict:
-    raw = doc.to_dict()
-    out = {k: (v if k in _MULTI else v[0]) for k, v in raw.items() if v or k in _MULTI}
-    for name in _TEXT:
-        original = out.pop(f"{name}_original", None)
-        if original is not None:
-            out[name] = bytes(original).decode()
-        out.setdefault(name, "")
-    for name in _MULTI:
-        out.setdefault(name, [])
-    out.setdefault("lang", "")
-    return out
-
-
-def _about(n: int) -> int:
-    """An estimate rounded to two significant digits, so it does not pretend to be exact."""
-    if n < 100:
-        return n
-    scale = 10 ** (len(str(n)) - 2)
-    return round(n / scale) * scale
 
 
 class TantivyEngine:
@@ -163,7 +53,7 @@ class TantivyEngine:
     def __init__(self, root: Path, *, heap_bytes: int = 128_000_000) -> None:
         self.path = Path(root) / f"v{SCHEMA_VERSION}"
         self.heap_bytes = heap_bytes
-        self.schema = _schema()
+        self.schema = schema()
         self.index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._write_lock = asyncio.Lock()
@@ -223,7 +113,7 @@ class TantivyEngine:
             writer.delete_documents_by_query(self._terms("key", [d.key for d in documents]))
             add = writer.add_document
             for document in documents:
-                add(_doc(document))
+                add(to_tantivy(document))
         except Exception as error:
             self._rollback(writer)
             raise EngineUnavailable(f"search index write failed: {error}") from error
@@ -413,7 +303,7 @@ class TantivyEngine:
             if typos:
                 query = self._query(parsed, request.readable, request.filters, typos)
                 found = self._top(searcher, query, request)
-        hits = [Hit(_stored(searcher.doc(address)), float(score)) for score, address in found.hits]
+        hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
         if not request.facets:
             total = found.count if found.count is not None else len(hits)
             return Result(hits, total, {})
@@ -430,9 +320,9 @@ class TantivyEngine:
         if total * SAMPLE_SLICES > EXACT_COUNT:
             return Result(
                 hits,
-                _about(total * SAMPLE_SLICES),
+                rounded_estimate(total * SAMPLE_SLICES),
                 {
-                    name: {value: max(1, _about(count * SAMPLE_SLICES)) for value, count in counts.items()}
+                    name: {value: max(1, rounded_estimate(count * SAMPLE_SLICES)) for value, count in counts.items()}
                     for name, counts in facets.items()
                 },
                 total_is_estimate=True,
@@ -459,7 +349,7 @@ class TantivyEngine:
         aggregation on `facet_key`, which holds every facet value of a document, split here. When the
         distinct keys outnumber the buckets asked for, one terms aggregation per facet instead."""
         aggregated = searcher.aggregate(
-            query, {"keys": {"terms": {"field": "facet_key", "size": _FACET_KEYS, "segment_size": _FACET_KEYS}}}
+            query, {"keys": {"terms": {"field": "facet_key", "size": FACET_KEYS, "segment_size": FACET_KEYS}}}
         )["keys"]
         facets: dict[str, dict[str, int]] = {name: {} for name in names}
         if aggregated.get("sum_other_doc_count", 0):
@@ -473,7 +363,7 @@ class TantivyEngine:
         for bucket in aggregated["buckets"]:
             count = bucket["doc_count"]
             total += count
-            for name, values in zip(_FACET_FIELDS, bucket["key"].split("\x1f"), strict=False):
+            for name, values in zip(FACET_FIELDS, bucket["key"].split("\x1f"), strict=False):
                 if name in facets and values:
                     into = facets[name]
                     for value in values.split("\x1e"):
@@ -498,7 +388,7 @@ class TantivyEngine:
             if typos:
                 scope = self._query(words, readable, Filters(), typos)
         counts: dict[str, int] = {}
-        for field in _TEXT:
+        for field in TEXT_FIELDS:
             for term, count in searcher.terms_with_prefix(field, plain[0], filter_query=scope, limit=limit * 2):
                 if count and len(term) > 1:
                     counts[term] = counts.get(term, 0) + count
