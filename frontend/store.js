@@ -1,4 +1,6 @@
-// What the app knows about the signed-in person and the network, shared by every screen.
+// What the app knows about the signed-in person and the network, shared by every screen, and the
+// topics screens subscribe to. Live events reach the store through one dispatcher (dispatch.js);
+// screens never listen to the socket themselves.
 import { api, cached, forget, setCsrf } from "./api.js";
 
 export const store = {
@@ -6,6 +8,27 @@ export const store = {
   spaces: [],
   cities: new Map(),
 };
+
+const topics = new Map(); // topic -> Set(handler)
+
+/** Call handler(change) whenever `topic` changes; returns a function that stops. Topics: "spaces",
+ * "connection", "notification", "joined", and per space `${what}:${spaceId}` (see dispatch.js). */
+export function subscribe(topic, handler) {
+  let handlers = topics.get(topic);
+  if (!handlers) { handlers = new Set(); topics.set(topic, handlers); }
+  handlers.add(handler);
+  return () => {
+    handlers.delete(handler);
+    if (!handlers.size && topics.get(topic) === handlers) topics.delete(topic);
+  };
+}
+
+export function publish(topic, change = {}) {
+  for (const handler of [...(topics.get(topic) || [])]) {
+    // One broken view must not stop the others; the error still reaches the console.
+    try { handler(change); } catch (error) { reportError(error); }
+  }
+}
 
 export async function loadMe() {
   try {
@@ -34,7 +57,27 @@ export async function loadSpaces() {
   const { items } = await api.get("/api/spaces");
   store.spaces = items;
   for (const space of items) for (const city of space.cities) store.cities.set(city.id, city);
+  publish("spaces");
   return items;
+}
+
+/** A space I just joined, as the server describes it for me. */
+export function putSpace(space) {
+  const known = store.spaces.findIndex((candidate) => candidate.id === space.id);
+  if (known >= 0) store.spaces[known] = space;
+  else store.spaces.push(space);
+  for (const city of space.cities || []) store.cities.set(city.id, city);
+  publish("spaces");
+}
+
+/** A live `space.updated`: the event is the same for everyone, so my role and state stay mine. */
+export function updateSpace(space) {
+  const known = store.spaces.findIndex((candidate) => candidate.id === space.id);
+  if (known < 0) return;
+  const { my_role: _role, my_state: _state, ...shared } = space;
+  store.spaces[known] = { ...store.spaces[known], ...shared };
+  for (const city of space.cities || []) store.cities.set(city.id, city);
+  publish("spaces");
 }
 
 export async function loadCities(fresh = false) {

@@ -1,11 +1,12 @@
+// Administration: cities, pairing cities into spaces, invitations. The list of spaces follows the store.
 import { api } from "../api.js";
-import { fillSidebar, setCurrentSpace, setTitle } from "../app.js";
 import { languageName, t } from "../i18n.js";
-import { loadCities, loadSpaces, store } from "../store.js";
-import { busy, clear, emptyState, field, formError, h, showFormError, themeLabel, toast, uid } from "../ui.js";
-import { inviteForm } from "./members.js";
-import { cityPair, profileBadge } from "./parts.js";
-import { THEMES } from "./themes.js";
+import { setCurrentSpace, setTitle } from "../nav.js";
+import { inviteForm } from "../parts/invite.js";
+import { cityPair, profileBadge } from "../parts/space.js";
+import { themeBoxes } from "../parts/themes.js";
+import { loadCities, loadSpaces, store, subscribe } from "../store.js";
+import { busy, clear, emptyState, field, formError, h, showFormError, toast, uid } from "../ui.js";
 
 function cityForm(onSaved) {
   let editing = null;
@@ -69,9 +70,7 @@ function spaceForm(cities, onCreated) {
     h("div", { class: "check-grid" }, cities.map((city) => h("label", { class: "check" },
       h("input", { type: "checkbox", name: "city_ids", value: String(city.id) }), `${city.name} (${city.country}) `, profileBadge(city.profile)))),
     h("p", { class: "field-error", id: uid("err"), hidden: true }));
-  const themes = h("fieldset", { class: "field", dataset: { field: "themes" } }, h("legend", {}, t("common.themes")),
-    h("div", { class: "check-grid" }, THEMES.map((slug) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "themes", value: slug }), themeLabel(slug)))),
-    h("p", { class: "field-error", id: uid("err"), hidden: true }));
+  const themes = themeBoxes("themes", t("common.themes"));
   const form = h("form", { class: "card stack", novalidate: true, "aria-labelledby": "space-form-title" },
     h("h2", { id: "space-form-title" }, t("admin.space_new")),
     h("p", { class: "muted" }, t("admin.space_lead")),
@@ -144,10 +143,17 @@ export async function show(main) {
   const initial = tabs.findIndex(([key]) => `#${key}` === location.hash);
   if (initial > 0) select(initial);
 
+  // The spaces as the store has them: a space renamed (live) or created here shows at once.
+  const spaceList = h("div");
+  const fillSpaceList = () => clear(spaceList, store.spaces.length ? h("ul", { class: "grid cards" }, store.spaces.map((space) =>
+    h("li", { class: "card space-card" },
+      h("h3", {}, h("a", { href: `/spaces/${space.id}` }, space.name)), cityPair(space.cities),
+      h("p", { class: "muted small" }, t(`visibility.${space.visibility}`))))) : emptyState(t("admin.no_spaces")));
+  const stopSpaces = subscribe("spaces", fillSpaceList);
+
   async function renderAll() {
     const cities = await loadCities(true);
     const spaces = await loadSpaces();
-    fillSidebar();
     const form = cityForm(() => renderAll());
     const table = cities.length ? h("div", { class: "table-wrap" }, h("table", {},
       h("caption", { class: "visually-hidden" }, t("admin.tab_cities")),
@@ -162,9 +168,8 @@ export async function show(main) {
     clear(spacesBox,
       cities.length >= 2 ? spaceForm(cities, () => renderAll()) : h("p", { class: "notice" }, t("admin.need_two_cities")),
       h("h2", { class: "section-title" }, t("admin.spaces")),
-      spaces.length ? h("ul", { class: "grid cards" }, spaces.map((space) => h("li", { class: "card space-card" },
-        h("h3", {}, h("a", { href: `/spaces/${space.id}` }, space.name)), cityPair(space.cities),
-        h("p", { class: "muted small" }, t(`visibility.${space.visibility}`))))) : emptyState(t("admin.no_spaces")));
+      spaceList);
+    fillSpaceList();
     const spaceSelect = h("select", { name: "space" }, spaces.map((space) => h("option", { value: String(space.id) }, space.name)));
     const slot = h("div");
     const renderInvite = () => {
@@ -176,4 +181,5 @@ export async function show(main) {
     renderInvite();
   }
   await renderAll();
+  return stopSpaces;
 }

@@ -1,8 +1,9 @@
 // An invitation link: what it invites to, then a name and password (new officials), sign-in first
 // (people who already have an account), or one click (already signed in).
 import { api } from "../api.js";
-import { afterSignIn, setTitle } from "../app.js";
 import { formatDate, t } from "../i18n.js";
+import { setTitle } from "../nav.js";
+import { afterSignIn } from "../session.js";
 import { signedIn, store } from "../store.js";
 import { busy, describeError, field, formError, h, showFormError } from "../ui.js";
 

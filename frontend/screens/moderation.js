@@ -1,83 +1,12 @@
-// Moderation: flagging and hiding messages (used by the thread view), and the moderators'
-// screen: the queue of flags and the audit log of a space.
+// The moderators' screen: the queue of flags and the audit log of a space, both kept live.
+// (The flag and hide buttons of a thread's messages are in parts/moderation.js.)
 import { api } from "../api.js";
-import { setCurrentSpace, setTitle } from "../app.js";
+import { watch } from "../dispatch.js";
 import { formatTime, t } from "../i18n.js";
-import { announce, busy, clear, describeError, emptyState, field, formError, h, showFormError, spinner, toast } from "../ui.js";
-import { spaceHeader } from "./parts.js";
-
-export const ROUTES = {
-  flagMessage: (id) => `/api/messages/${id}/flags`,
-  hideMessage: (id) => `/api/messages/${id}/hide`,
-  unhideMessage: (id) => `/api/messages/${id}/unhide`,
-  flags: (spaceId) => `/api/spaces/${spaceId}/flags`,
-  resolveFlag: (id) => `/api/flags/${id}/resolve`,
-  audit: (spaceId) => `/api/spaces/${spaceId}/audit`,
-};
-
-/** A small inline form asking for a reason, placed after `anchor`. */
-function reasonForm(anchor, { label, submit, onSubmit }) {
-  const host = anchor.closest(".message, .resource");
-  const existing = host.querySelector(".reason-form");
-  if (existing) { existing.remove(); return; }
-  const input = h("input", { type: "text", name: "reason", required: true, maxlength: "1000" });
-  const form = h("form", { class: "reason-form row wrap", novalidate: true },
-    formError(), field(label, input),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "ghost small", onclick: () => { form.remove(); anchor.focus(); } }, t("common.cancel")),
-      h("button", { type: "submit", class: "primary small" }, submit)));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (!input.value.trim()) { input.focus(); return; }
-    await busy(form, async () => {
-      try {
-        await onSubmit(input.value.trim());
-        form.remove();
-      } catch (error) {
-        showFormError(form, error);
-      }
-    });
-  });
-  form.addEventListener("keydown", (event) => { if (event.key === "Escape") { form.remove(); anchor.focus(); } });
-  host.querySelector(".message-main, .resource-main").append(form);
-  input.focus();
-}
-
-export function flagButton(message) {
-  const button = h("button", { type: "button", class: "icon-button text" }, t("moderation.flag"));
-  button.addEventListener("click", () => reasonForm(button, {
-    label: t("moderation.flag_reason"), submit: t("moderation.flag_send"),
-    onSubmit: async (reason) => {
-      await api.post(ROUTES.flagMessage(message.id), { reason });
-      toast(t("moderation.flagged"));
-    },
-  }));
-  return button;
-}
-
-export function moderationActions(message, onChange) {
-  if (message.hidden) {
-    return h("button", { type: "button", class: "icon-button text", onclick: async () => {
-      try {
-        const updated = await api.post(ROUTES.unhideMessage(message.id), {});
-        onChange(updated && updated.id ? updated : { ...message, hidden: false, hidden_reason: null });
-        announce(t("moderation.unhidden"));
-      } catch (error) {
-        toast(describeError(error), "error");
-      }
-    } }, t("moderation.unhide"));
-  }
-  const button = h("button", { type: "button", class: "icon-button text" }, t("moderation.hide"));
-  button.addEventListener("click", () => reasonForm(button, {
-    label: t("moderation.hide_reason"), submit: t("moderation.hide"),
-    onSubmit: async (reason) => {
-      const updated = await api.post(ROUTES.hideMessage(message.id), { reason });
-      onChange(updated && updated.id ? updated : { ...message, hidden: true, hidden_reason: reason });
-      announce(t("moderation.hidden"));
-    },
-  }));
-  return button;
-}
+import { setCurrentSpace, setTitle } from "../nav.js";
+import { ROUTES } from "../parts/moderation.js";
+import { loadSpace, spaceHeader } from "../parts/space.js";
+import { busy, clear, describeError, emptyState, field, formError, h, showFormError, spinner, toast } from "../ui.js";
 
 function flagRow(flag, reload) {
   const target = flag.target || {};
@@ -99,7 +28,7 @@ function flagRow(flag, reload) {
       }
     });
   });
-  return h("li", { class: "card flag" },
+  return h("li", { class: "card flag", dataset: { flag: String(flag.id), state: flag.state } },
     h("p", { class: "meta" }, h("strong", {}, flag.reporter ? flag.reporter.name : t("common.someone")), " · ",
       h("time", { datetime: flag.created_at || "" }, formatTime(flag.created_at)), " · ", t(`moderation.kind_${target.kind || "message"}`)),
     h("blockquote", {}, target.excerpt || t("moderation.no_excerpt")),
@@ -109,7 +38,6 @@ function flagRow(flag, reload) {
 }
 
 export async function show(main, [id]) {
-  const { loadSpace } = await import("./space.js");
   const space = await loadSpace(Number(id));
   setTitle(t("space.tab_moderation"), space.name);
   setCurrentSpace(space.id);
@@ -126,7 +54,10 @@ export async function show(main, [id]) {
   async function loadQueue() {
     try {
       const page = await api.get(ROUTES.flags(space.id), { state: stateSelect.value });
-      clear(queue, page.items.length ? page.items.map((flag) => flagRow(flag, loadQueue)) : h("li", {}, emptyState(t("moderation.queue_empty"))));
+      // A row someone is writing a note in stays as it is while the queue moves around it.
+      const shown = new Map([...queue.querySelectorAll("[data-flag]")].map((row) => [`${row.dataset.flag}:${row.dataset.state}`, row]));
+      clear(queue, page.items.length ? page.items.map((flag) => shown.get(`${flag.id}:${flag.state}`) || flagRow(flag, loadQueue))
+        : h("li", {}, emptyState(t("moderation.queue_empty"))));
     } catch (error) {
       clear(queue, h("p", { class: "notice" }, describeError(error)));
     }
@@ -144,5 +75,10 @@ export async function show(main, [id]) {
     }
   }
   stateSelect.addEventListener("change", loadQueue);
+  const stopLive = watch(space.id, "moderation", (event) => {
+    if (event.kind.startsWith("flag.") || event.kind === "reset") loadQueue();
+    loadAudit();
+  });
   await Promise.all([loadQueue(), loadAudit()]);
+  return stopLive;
 }

@@ -1,7 +1,7 @@
 // Search across every space I may read: suggestions as I type, facets, highlighted snippets.
 import { api } from "../api.js";
-import { navigate, setCurrentSpace, setTitle } from "../app.js";
 import { formatDate, formatNumber, languageName, t } from "../i18n.js";
+import { navigate, setCurrentSpace, setTitle } from "../nav.js";
 import { cityName, loadCities, store } from "../store.js";
 import { clear, describeError, emptyState, h, spinner, themeLabel } from "../ui.js";
 
@@ -61,6 +61,54 @@ export function hitMeta(item) {
   return [t(`search.kind_${item.kind}`), where, item.author ? item.author.name : null,
     item.language || item.lang ? languageName(item.language || item.lang) : null,
     formatDate(item.created_at || item.date)].filter(Boolean).join(" · ");
+}
+
+/** Suggestions as one types (a combobox): arrows move, Enter picks, Escape closes. Returns close(). */
+function suggestionsFor(input, suggestions, form) {
+  let active = -1;
+  let options = [];
+  let timer = null;
+  let controller = null;
+  function closeSuggestions() { suggestions.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
+  function renderSuggestions() {
+    clear(suggestions, options.map((text, index) => h("li", { role: "option", id: `sugg-${index}`, "aria-selected": String(index === active),
+      onmousedown: (event) => { event.preventDefault(); choose(text); } }, highlighted(text))));
+    suggestions.hidden = !options.length;
+    input.setAttribute("aria-expanded", String(options.length > 0));
+    if (active >= 0) input.setAttribute("aria-activedescendant", `sugg-${active}`); else input.removeAttribute("aria-activedescendant");
+  }
+  function choose(text) {
+    input.value = decode(text.replace(/<\/?mark>/g, ""));
+    closeSuggestions();
+    form.requestSubmit();
+  }
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2) { options = []; closeSuggestions(); return; }
+    timer = setTimeout(async () => {
+      if (controller) controller.abort();
+      controller = new AbortController();
+      try {
+        const answer = await api.get("/api/search/suggest", { q }, { signal: controller.signal });
+        const raw = answer.items || answer.suggestions || [];
+        options = raw.map((entry) => (typeof entry === "string" ? entry : entry.text || entry.title || "")).filter(Boolean).slice(0, 8);
+        active = -1;
+        renderSuggestions();
+      } catch { options = []; closeSuggestions(); }
+    }, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (suggestions.hidden || !options.length) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      active = (active + (event.key === "ArrowDown" ? 1 : options.length - 1) + (active < 0 && event.key === "ArrowUp" ? 1 : 0)) % options.length;
+      renderSuggestions();
+    } else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(options[active]); }
+    else if (event.key === "Escape") closeSuggestions();
+  });
+  input.addEventListener("blur", () => setTimeout(closeSuggestions, 150));
+  return closeSuggestions;
 }
 
 export async function show(main, params, query) {
@@ -123,49 +171,7 @@ export async function show(main, params, query) {
     }));
   }
 
-  let active = -1;
-  let options = [];
-  let timer = null;
-  let controller = null;
-  function closeSuggestions() { suggestions.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
-  function renderSuggestions() {
-    clear(suggestions, options.map((text, index) => h("li", { role: "option", id: `sugg-${index}`, "aria-selected": String(index === active),
-      onmousedown: (event) => { event.preventDefault(); choose(text); } }, highlighted(text))));
-    suggestions.hidden = !options.length;
-    input.setAttribute("aria-expanded", String(options.length > 0));
-    if (active >= 0) input.setAttribute("aria-activedescendant", `sugg-${active}`); else input.removeAttribute("aria-activedescendant");
-  }
-  function choose(text) {
-    input.value = decode(text.replace(/<\/?mark>/g, ""));
-    closeSuggestions();
-    form.requestSubmit();
-  }
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    const q = input.value.trim();
-    if (q.length < 2) { options = []; closeSuggestions(); return; }
-    timer = setTimeout(async () => {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      try {
-        const answer = await api.get("/api/search/suggest", { q }, { signal: controller.signal });
-        const raw = answer.items || answer.suggestions || [];
-        options = raw.map((entry) => (typeof entry === "string" ? entry : entry.text || entry.title || "")).filter(Boolean).slice(0, 8);
-        active = -1;
-        renderSuggestions();
-      } catch { options = []; closeSuggestions(); }
-    }, 150);
-  });
-  input.addEventListener("keydown", (event) => {
-    if (suggestions.hidden || !options.length) return;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      active = (active + (event.key === "ArrowDown" ? 1 : options.length - 1) + (active < 0 && event.key === "ArrowUp" ? 1 : 0)) % options.length;
-      renderSuggestions();
-    } else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(options[active]); }
-    else if (event.key === "Escape") closeSuggestions();
-  });
-  input.addEventListener("blur", () => setTimeout(closeSuggestions, 150));
+  const closeSuggestions = suggestionsFor(input, suggestions, form);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     closeSuggestions();

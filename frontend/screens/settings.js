@@ -1,6 +1,6 @@
 import { api } from "../api.js";
-import { LOCALE_NAMES, changeLocale, setTitle } from "../app.js";
-import { t } from "../i18n.js";
+import { LOCALE_NAMES, t } from "../i18n.js";
+import { changeLocale, setTitle } from "../nav.js";
 import { store } from "../store.js";
 import { busy, field, formError, h, showFormError, toast } from "../ui.js";
 

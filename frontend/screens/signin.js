@@ -1,6 +1,7 @@
 import { api } from "../api.js";
-import { afterSignIn, setTitle } from "../app.js";
 import { t } from "../i18n.js";
+import { setTitle } from "../nav.js";
+import { afterSignIn } from "../session.js";
 import { signedIn, store } from "../store.js";
 import { busy, field, formError, h, showFormError } from "../ui.js";
 

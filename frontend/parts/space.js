@@ -1,7 +1,28 @@
-// Pieces several screens show: a city with its profile, a pair of cities, a space's tabs.
+// Pieces several screens show: a space (looked up once), a city with its profile, a pair of cities,
+// a space's tabs, theme chips, an unread count.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import { loadSpaces, spaceById } from "../store.js";
 import { describeError, h, themeLabel } from "../ui.js";
+
+/** The space from the store, or from the server (then the store's list is refreshed too). */
+export async function loadSpace(id) {
+  let space = spaceById(id);
+  if (!space) {
+    space = await api.get(`/api/spaces/${id}`);
+    await loadSpaces().catch(() => {});
+  }
+  return space;
+}
+
+/** "3" or "@1" beside a space or a thread, with the full sentence for screen readers. */
+export function countBadge(counts) {
+  if (!counts || !counts.unread) return null;
+  return h("span", { class: `count-badge${counts.mentions ? " has-mention" : ""}` },
+    h("span", { "aria-hidden": "true" }, counts.mentions ? `@${counts.mentions}` : String(counts.unread)),
+    h("span", { class: "visually-hidden" }, counts.mentions
+      ? t("unread.with_mentions", { count: counts.unread, mentions: counts.mentions }) : t("unread.count", { count: counts.unread })));
+}
 
 export function profileBadge(profile) {
   return h("span", { class: `badge profile-${profile}` }, t(`profile.${profile}`));

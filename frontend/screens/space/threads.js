@@ -1,0 +1,20 @@
+// A space's thread list: one row per thread, with its unread count.
+import { formatRelative, t } from "../../i18n.js";
+import { countBadge, themeChips } from "../../parts/space.js";
+import { avatar, h } from "../../ui.js";
+
+export function threadRow(thread, counts) {
+  const unread = Boolean(counts && counts.unread);
+  return h("li", { class: `thread-row${unread ? " unread" : ""}`, dataset: { thread: String(thread.id) } },
+    avatar(thread.author),
+    h("div", { class: "thread-main" },
+      h("a", { href: `/threads/${thread.id}`, class: "thread-title stretched" },
+        thread.pinned ? h("span", { class: "badge pin" }, t("thread.pinned")) : null,
+        thread.locked ? h("span", { class: "badge lock" }, t("thread.locked")) : null,
+        thread.title,
+        countBadge(counts)),
+      h("p", { class: "muted small" },
+        thread.author ? thread.author.name : t("common.someone"), " · ",
+        h("time", { datetime: thread.last_activity_at || "" }, formatRelative(thread.last_activity_at))),
+      themeChips(thread.themes)));
+}

@@ -1,0 +1,91 @@
+// One message of a thread as an element: meta, sanitised body, reactions, and its actions.
+import { formatNumber, formatTime, t } from "../../i18n.js";
+import { flagButton, moderationActions } from "../../parts/moderation.js";
+import { cityName } from "../../store.js";
+import { avatar, h } from "../../ui.js";
+
+const QUICK_REACTIONS = ["👍", "❤️", "🎉", "👏", "🙏", "💡"];
+
+function reactionBar(message, view) {
+  const bar = h("div", { class: "reactions" });
+  for (const reaction of message.reactions) {
+    const mine = reaction.user_ids.includes(view.me.id);
+    bar.append(h("button", { type: "button", class: `reaction${mine ? " mine" : ""}`, "aria-pressed": String(mine),
+      "aria-label": t("reaction.label", { emoji: reaction.emoji, count: reaction.count }),
+      onclick: () => view.react(message, reaction.emoji, !mine) },
+    h("span", { "aria-hidden": "true" }, reaction.emoji), h("span", { class: "count", "aria-hidden": "true" }, formatNumber(reaction.count))));
+  }
+  return bar;
+}
+
+function reactionPicker(message, toggle, view) {
+  const picker = h("div", { class: "picker", role: "group", "aria-label": t("reaction.pick") },
+    QUICK_REACTIONS.map((emoji) => h("button", { type: "button", "aria-label": t("reaction.add", { emoji }), onclick: () => {
+      picker.remove();
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+      view.react(message, emoji, true);
+    } }, emoji)));
+  picker.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { picker.remove(); toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  });
+  return picker;
+}
+
+function pickerToggle(message, li, actions, view) {
+  const toggle = h("button", { type: "button", class: "icon-button", "aria-label": t("reaction.pick"), "aria-expanded": "false", title: t("reaction.pick") }, "☺");
+  toggle.addEventListener("click", () => {
+    const open = li.querySelector(".picker");
+    if (open) { open.remove(); toggle.setAttribute("aria-expanded", "false"); return; }
+    const picker = reactionPicker(message, toggle, view);
+    actions.after(picker);
+    toggle.setAttribute("aria-expanded", "true");
+    picker.querySelector("button").focus();
+  });
+  return toggle;
+}
+
+function body(message, view) {
+  const box = h("div", { class: "body" });
+  if (message.hidden && !message.html) {
+    box.append(h("p", { class: "muted" }, t("message.hidden")));
+  } else {
+    box.innerHTML = message.html; // sanitised by the server (nh3 allow-list)
+  }
+  for (const mention of box.querySelectorAll(".mention")) {
+    if (Number(mention.dataset.userId) === view.me.id) mention.classList.add("me");
+  }
+  return box;
+}
+
+function meta(message) {
+  const city = message.author && message.author.city_id ? cityName(message.author.city_id) : "";
+  return h("div", { class: "meta" },
+    h("span", { class: "author" }, message.author ? message.author.name : t("common.someone")),
+    city ? h("span", { class: "muted small" }, city) : null,
+    h("a", { class: "time muted small", href: `#m${message.id}` }, h("time", { datetime: message.created_at || "" }, formatTime(message.created_at))),
+    message.edited_at ? h("span", { class: "muted small", title: formatTime(message.edited_at) }, t("message.edited")) : null,
+    message.hidden ? h("span", { class: "badge lock" }, message.hidden_reason ? t("message.hidden_because", { reason: message.hidden_reason }) : t("message.hidden_badge")) : null);
+}
+
+/** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated} (see actions.js). */
+export function messageElement(message, view) {
+  const mine = message.author && message.author.id === view.me.id;
+  const li = h("li", { class: `message${mine ? " mine" : ""}${message.hidden ? " is-hidden" : ""}`, id: `m${message.id}`,
+    dataset: { id: String(message.id) }, tabindex: "-1" });
+  const actions = h("div", { class: "actions", role: "group", "aria-label": t("message.actions") });
+  if (view.canPost && !message.hidden) actions.append(pickerToggle(message, li, actions, view));
+  if (mine && !message.hidden) {
+    actions.append(h("button", { type: "button", class: "icon-button text", onclick: () => view.startEdit(message, li) }, t("message.edit")));
+  }
+  if (mine || view.isModerator) {
+    actions.append(h("button", { type: "button", class: "icon-button text", onclick: () => view.confirmDelete(message, li) }, t("message.delete")));
+  }
+  if (!mine) actions.append(flagButton(message));
+  if (view.isModerator) actions.append(moderationActions(message, view.updated));
+  li.append(
+    avatar(message.author),
+    h("div", { class: "message-main" }, meta(message), body(message, view), message.reactions.length ? reactionBar(message, view) : null),
+    actions);
+  return li;
+}

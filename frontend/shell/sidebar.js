@@ -1,0 +1,40 @@
+// The sidebar: my spaces and the network's, with unread counts that follow the store live.
+import { t } from "../i18n.js";
+import { highlightNav } from "../nav.js";
+import { countBadge } from "../parts/space.js";
+import { store, subscribe } from "../store.js";
+import { clear, h } from "../ui.js";
+import { onUnread, spaceUnread } from "../unread.js";
+
+export function sidebar() {
+  const nav = h("nav", { id: "sidebar", class: "sidebar", "aria-label": t("nav.spaces") });
+  fillSidebar(nav);
+  return nav;
+}
+
+function spaceItem(space) {
+  const counts = space.my_role ? spaceUnread(space.id) : { unread: 0, mentions: 0 };
+  return h("li", {}, h("a", { href: `/spaces/${space.id}`, class: counts.unread ? "has-unread" : null, dataset: { space: String(space.id) } },
+    h("span", { class: "hash", "aria-hidden": "true" }, "#"), h("span", { class: "label" }, space.name),
+    countBadge(counts)));
+}
+
+function fillSidebar(nav = document.getElementById("sidebar")) {
+  if (!nav) return;
+  const mine = store.spaces.filter((space) => space.my_role);
+  const others = store.spaces.filter((space) => !space.my_role);
+  clear(nav,
+    h("a", { class: "nav-home", href: "/" }, t("nav.home")),
+    h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
+    store.me && store.me.is_admin ? h("a", { class: "nav-home", href: "/admin" }, t("nav.admin")) : null,
+    h("h2", {}, t("nav.my_spaces")),
+    mine.length ? h("ul", {}, mine.map(spaceItem)) : h("p", { class: "muted small" }, t("home.no_spaces_short")),
+    others.length ? [h("h2", {}, t("nav.network_spaces")), h("ul", {}, others.map(spaceItem))] : null);
+  highlightNav();
+}
+
+/** Once, at boot: the sidebar follows the spaces in the store and the unread counts. */
+export function followSidebar() {
+  subscribe("spaces", () => fillSidebar());
+  onUnread(() => fillSidebar());
+}
