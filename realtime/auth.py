@@ -1,6 +1,6 @@
-"""Who is opening a socket: the same rules as server.api.auth / server.services.accounts
-(`user_for_api_token`, `user_for_session`), as one direct query batched across sockets
-that connect at the same moment (a reconnect storm costs a few queries, not one each)."""
+"""Who is opening a socket (docs/realtime.md, "Connecting"): the rules of server.api.auth /
+server.services.accounts, through `accounts.users_for_credentials`, their batched SQL form, which
+sockets that connect at the same moment share (a reconnect storm costs a few queries, not one each)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from server.auth.tokens import token_hash
-
-# accounts.user_for_api_token: not revoked, user not deactivated.
-_TOKENS = """
-SELECT t.token_hash, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
-WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
-"""
-# accounts.user_for_session: not expired, user not deactivated.
-_SESSIONS = """
-SELECT s.token_hash, u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id
-WHERE s.token_hash = ANY($1::text[]) AND s.expires_at > now() AND u.deactivated_at IS NULL
-"""
+from server.services.accounts import users_for_credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +24,5 @@ def credential_key(kind: str, secret: str) -> tuple[str, str]:
 
 
 async def lookup(pool: asyncpg.Pool, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Identity]:
-    tokens = [h for kind, h in keys if kind == "bearer"]
-    sessions = [h for kind, h in keys if kind == "cookie"]
-    found: dict[tuple[str, str], Identity] = {}
-    for kind, query, hashes in (("bearer", _TOKENS, tokens), ("cookie", _SESSIONS, sessions)):
-        if hashes:
-            for row in await pool.fetch(query, hashes):
-                found[(kind, row[0])] = Identity(row[1], row[2], row[0][:16])
-    return found
+    found = await users_for_credentials(pool, keys)
+    return {key: Identity(user_id, name, key[1][:16]) for key, (user_id, name) in found.items()}

@@ -145,4 +145,4 @@ class RealtimeEndpoint:
             else:
                 conn.enqueue(error("not_subscribed", "Not subscribed to this space.", space_id=frame.space_id))
         elif isinstance(frame, protocol.Typing):
-            await hub.typing(conn, frame.thread_id)
+            await hub.presence.typing(conn, frame.thread_id)

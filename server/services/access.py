@@ -6,7 +6,10 @@ NotFound, never Forbidden, so ids cannot be probed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,3 +98,31 @@ def readable_spaces_clause(user: User) -> ColumnElement[bool]:
 
 async def readable_space_ids(db: AsyncSession, user: User) -> list[int]:
     return list((await db.scalars(select(Space.id).where(readable_spaces_clause(user)))).all())
+
+
+# can_read for many (user, space) pairs in one round trip, as raw SQL for asyncpg: realtime checks a
+# socket's right with its own pool at every subscribe and after every event that may take it away,
+# and sockets asking at the same moment share one query (realtime/hub.py).
+_STANDINGS = """
+SELECT c.user_id, c.space_id, u.is_admin, u.deactivated_at IS NOT NULL AS deactivated, s.visibility, m.state
+FROM unnest($1::int[], $2::int[]) AS c(user_id, space_id)
+JOIN users u ON u.id = c.user_id
+LEFT JOIN spaces s ON s.id = c.space_id
+LEFT JOIN memberships m ON m.space_id = c.space_id AND m.user_id = c.user_id
+"""
+
+
+async def read_standings(pool: Any, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Mapping]:
+    """What can_read needs to know about each (user id, space id), from an asyncpg pool or connection."""
+    rows = await pool.fetch(_STANDINGS, [u for u, _ in pairs], [s for _, s in pairs])
+    return {(row["user_id"], row["space_id"]): row for row in rows}
+
+
+def standing_allows(row: Mapping | None) -> tuple[bool, bool]:
+    """can_read on one row of read_standings: (may read, by membership or as admin)."""
+    if row is None or row["deactivated"] or row["visibility"] is None:
+        return False, False
+    user = SimpleNamespace(is_admin=row["is_admin"])
+    membership = SimpleNamespace(state=row["state"]) if row["state"] is not None else None
+    readable = can_read(user, SimpleNamespace(visibility=row["visibility"]), membership)
+    return readable, readable and (row["is_admin"] or row["state"] == "active")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -245,3 +246,28 @@ async def find_users(db: AsyncSession, actor: User, text: str, limit: int) -> li
         .limit(limit)
     )
     return list((await db.scalars(query)).all())
+
+
+# user_for_api_token and user_for_session for many credentials in one round trip, as raw SQL for
+# asyncpg: realtime authenticates the sockets that connect at the same moment together, with its own
+# pool (realtime/auth.py). Same conditions as above: not revoked / not expired, user not deactivated.
+_TOKENS_BY_HASH = """
+SELECT t.token_hash, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
+"""
+_SESSIONS_BY_HASH = """
+SELECT s.token_hash, u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.token_hash = ANY($1::text[]) AND s.expires_at > now() AND u.deactivated_at IS NULL
+"""
+
+
+async def users_for_credentials(pool: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, token hash) -> (user id, name) for the credentials that are valid, from an asyncpg pool or
+    connection; kind "bearer" is an API token, "cookie" a session."""
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    for kind, query in (("bearer", _TOKENS_BY_HASH), ("cookie", _SESSIONS_BY_HASH)):
+        hashes = [hashed for asked, hashed in keys if asked == kind]
+        if hashes:
+            for row in await pool.fetch(query, hashes):
+                found[(kind, row[0])] = (row[1], row[2])
+    return found

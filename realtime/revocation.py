@@ -1,0 +1,27 @@
+"""Which events may end a subscriber's right to read a space (docs/realtime.md, "Access").
+
+Delivery to the socket stops at such an event, in the same step as it is dispatched; the right is
+then checked again (server.services.access.read_standings, batched) before delivery goes on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from realtime.connection import Sub
+    from realtime.log import Event
+
+
+def revokes(sub: Sub, event: Event) -> bool:
+    """Whether this event may end the subscriber's right to read the space."""
+    if sub.key[0] != "space":
+        return False
+    data = event.data or {}
+    subject = (data.get("user") or {}).get("id")
+    if event.kind.startswith("member."):
+        # removed, suspended, refused, updated to a non-active state...: check again. (A change
+        # that leaves the user an active member cannot take the right away.)
+        return subject == sub.conn.user_id and data.get("state") != "active"
+    if event.kind == "space.updated":
+        return data.get("visibility") != "network" and not sub.via_membership
+    return False

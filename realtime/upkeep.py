@@ -1,0 +1,91 @@
+"""The node's background upkeep (docs/realtime.md, "Retention" and "Garbage collection"): pruning
+the change log, keeping garbage collections short, and, on demand, measuring event-loop lag."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import random
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from realtime import retention
+
+if TYPE_CHECKING:
+    from realtime.hub import Hub
+
+log = logging.getLogger("citybridge.realtime")
+
+PRUNE_LOCK = (4, 0)  # advisory lock classes: 1 spaces, 2 users (changelog), 3 search
+
+
+async def prune_loop(hub: Hub) -> None:
+    """Prune the change log every prune_interval seconds, on one node at a time."""
+    interval = hub.settings.prune_interval
+    if interval <= 0:
+        return
+    await asyncio.sleep(min(interval, 60) * (0.5 + random.random()))
+    while True:
+        try:
+            pruned = await retention.prune_once(
+                hub.pool, PRUNE_LOCK, older_than=timedelta(days=hub.settings.retention_days)
+            )
+            if pruned:
+                log.info("realtime: pruned %d change-log events", pruned)
+        except Exception as failure:
+            log.warning("realtime: pruning the change log failed: %s", failure)
+        await asyncio.sleep(interval * (0.9 + 0.2 * random.random()))
+
+
+async def gc_loop(hub: Hub) -> None:
+    """Keep CPython's full garbage collections short. Each socket holds some 190 tracked objects
+    (uvicorn, websockets, asyncio); a full collection walks all of them, which at 15,000 sockets
+    blocks the loop for a second, and CPython runs one whenever the heap grew by a quarter.
+    So every gc_freeze_interval seconds the survivors move to the permanent generation, which
+    collections skip; every gc_full_interval seconds they move back and one full collection
+    frees the cycles closed sockets left among them (one long pause then, instead of many)."""
+    settings = hub.settings
+    last_full = time.monotonic()
+    while True:
+        await asyncio.sleep(settings.gc_freeze_interval)
+        if time.monotonic() - last_full >= settings.gc_full_interval:
+            last_full = time.monotonic()
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)  # the young generations: cheap, and their garbage is not frozen
+        gc.freeze()
+
+
+async def monitor_loop(hub: Hub) -> None:
+    """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked
+    (the report names the longest garbage-collector pause too, a usual suspect)."""
+    started: list[float] = []
+
+    def timing(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            hub.max_gc_pause = max(hub.max_gc_pause, time.perf_counter() - started[0])
+
+    hub.max_gc_pause = 0.0
+    gc.callbacks.append(timing)
+    last_report = time.monotonic()
+    try:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.005)
+            lag = time.monotonic() - before - 0.005
+            hub.max_loop_lag = max(hub.max_loop_lag, lag)
+            if time.monotonic() - last_report > 10:
+                last_report = time.monotonic()
+                log.info(
+                    "realtime: sockets=%d max event-loop lag %.1f ms (longest gc pause %.1f ms)",
+                    len(hub.conns),
+                    hub.max_loop_lag * 1000,
+                    hub.max_gc_pause * 1000,
+                )
+    finally:
+        gc.callbacks.remove(timing)
