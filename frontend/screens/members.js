@@ -47,7 +47,7 @@ export function inviteForm(space, { allowModerator, cities, onInvited }) {
 
 /** Find someone who already has an account and add them (admins and moderators). */
 function addPersonForm(space, { existing, onAdded }) {
-  const input = h("input", { type: "search", name: "q", autocomplete: "off", minlength: "2", maxlength: "120" });
+  const input = h("input", { type: "search", name: "q", autocomplete: "off", minlength: "3", maxlength: "120" });
   const results = h("ul", { class: "people-results", "aria-live": "polite" });
   const form = h("form", { class: "card stack", role: "search", novalidate: true, "aria-labelledby": `add-${space.id}` },
     h("h2", { id: `add-${space.id}` }, t("members.add_title")),
@@ -58,7 +58,7 @@ function addPersonForm(space, { existing, onAdded }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const q = input.value.trim();
-    if (q.length < 2) { input.focus(); return; }
+    if (q.length < 3) { input.focus(); return; }
     await busy(form, async () => {
       try {
         const { items } = await api.get("/api/users", { q, limit: 10 });
