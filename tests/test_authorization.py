@@ -56,6 +56,13 @@ async def _add_other_to_a(world, ids):
     expect(await world.admin.put(f"/api/spaces/{ids['a']}/members/{ids['other_user']}", json={"role": "member"}), 200)
 
 
+async def _suspend_member_from_a(world, ids):
+    expect(
+        await world.admin.post(f"/api/spaces/{ids['a']}/members/{ids['member_user']}/suspend", json={"reason": "x"}),
+        200,
+    )
+
+
 async def _fresh_invitation(world, ids):
     invitation = expect(
         await world.admin.post(
@@ -129,6 +136,23 @@ CASES = [
         body=lambda ids: {"role": "moderator"},
         ids_key="as moderator",
     ),
+    # Only admins change a moderator's role (the moderator included: stepping down is leaving).
+    Case(
+        "PUT",
+        "/api/spaces/{a}/members/{moderator_user}",
+        in_space_a(403, admin=200),
+        body=lambda ids: {"role": "member"},
+        ids_key="demote a moderator",
+    ),
+    # PUT never lifts a suspension (reinstate does); the suspended member no longer sees the space.
+    Case(
+        "PUT",
+        "/api/spaces/{a}/members/{member_user}",
+        in_space_a(409, member=404, bearer=404),
+        body=lambda ids: {"role": "member"},
+        setup=_suspend_member_from_a,
+        ids_key="suspended",
+    ),
     # "other" is added to A before each role, so "other" may leave (204) like any member.
     Case(
         "DELETE",
@@ -157,7 +181,9 @@ CASES = [
         in_space_a(204, member=403, bearer=403, other=404),
         setup=_fresh_invitation,
     ),
-    Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 200}),
+    Case("GET", "/api/users?q=oli", {**everyone(403), "admin": 200, "moderator": 200}),
+    # Moderators need a few characters: the lookup is not a directory to page through.
+    Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 422}),
     Case("GET", "/api/spaces/{a}/threads", in_space_a(200)),
     Case(
         "POST",
@@ -238,6 +264,8 @@ async def test_route_by_role(case: Case, world):
         "message_a": thread_a["first_message"]["id"],
         "other_user": world.other.user["id"],
         "outsider_user": world.outsider.user["id"],
+        "moderator_user": world.moderator.user["id"],
+        "member_user": world.member.user["id"],
     }
     failures = []
     # Allowed roles last, so a denied attempt never meets state an allowed one changed.

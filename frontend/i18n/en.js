@@ -382,7 +382,7 @@ export default {
   "collections.create_in_library": "Create one in the library",
   "members.add_title": "Add someone who has an account",
   "members.find": "Name, handle or email",
-  "members.find_hint": "At least 2 characters.",
+  "members.find_hint": "At least 3 characters.",
   "members.find_button": "Find",
   "members.already": "Already a member",
   "members.add": "Add",

@@ -382,7 +382,7 @@ export default {
   "collections.create_in_library": "Crea una en la biblioteca",
   "members.add_title": "Añadir a alguien que ya tiene cuenta",
   "members.find": "Nombre, usuario o correo",
-  "members.find_hint": "Al menos 2 caracteres.",
+  "members.find_hint": "Al menos 3 caracteres.",
   "members.find_button": "Buscar",
   "members.already": "Ya es miembro",
   "members.add": "Añadir",

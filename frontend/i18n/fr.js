@@ -382,7 +382,7 @@ export default {
   "collections.create_in_library": "En créer une dans la bibliothèque",
   "members.add_title": "Ajouter une personne qui a déjà un compte",
   "members.find": "Nom, identifiant ou e-mail",
-  "members.find_hint": "Au moins 2 caractères.",
+  "members.find_hint": "Au moins 3 caractères.",
   "members.find_button": "Chercher",
   "members.already": "Déjà membre",
   "members.add": "Ajouter",

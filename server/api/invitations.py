@@ -18,7 +18,7 @@ from server.services.views import user_view
     body=s.InvitationCreate,
     response=s.InvitationOut,
     status=201,
-    errors=(403, 404, 422),
+    errors=(403, 404, 409, 422),
 )
 async def invite(ctx: Context):
     return await invitations.invite(ctx.db, ctx.user, ctx.body.model_dump(), days=ctx.settings.invitation_days)

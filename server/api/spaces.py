@@ -60,11 +60,11 @@ async def list_members(ctx: Context, space_id: int):
 @endpoint(
     "PUT",
     "/api/spaces/{space_id:int}/members/{user_id:int}",
-    summary="Add a member or change their role",
+    summary="Add a member or change their role (moderators; moderators' roles: admins)",
     tag="spaces",
     body=s.MemberSet,
     response=s.MemberOut,
-    errors=(403, 404),
+    errors=(403, 404, 409),
 )
 async def set_member(ctx: Context, space_id: int, user_id: int):
     return await spaces.set_member(ctx.db, ctx.user, space_id, user_id, ctx.body.role)

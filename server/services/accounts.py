@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.passwords import hash_password, verify_password, waste_time
 from server.auth.tokens import new_token, token_hash
-from server.db.models import ApiToken, LoginAttempt, Membership, Session, User
-from server.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
+from server.db.models import ApiToken, LoginAttempt, Session, User
+from server.errors import Conflict, TooManyRequests, Unauthorized
 from server.services import changelog
 
 MIN_PASSWORD = 8
@@ -225,27 +225,6 @@ async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
             setattr(user, key, changes[key])
     await db.flush()
     return user
-
-
-async def find_users(db: AsyncSession, actor: User, text: str, limit: int) -> list[User]:
-    """Find people by name, handle or email, for admins and moderators adding members."""
-    if not actor.is_admin and not await db.scalar(
-        select(Membership.space_id)
-        .where(Membership.user_id == actor.id, Membership.role == "moderator", Membership.state == "active")
-        .limit(1)
-    ):
-        raise Forbidden("Only admins and moderators can look people up.", code="not_a_moderator")
-    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(User)
-        .where(
-            User.deactivated_at.is_(None),
-            func.lower(User.name).like(pattern) | User.handle.like(pattern) | User.email.like(pattern),
-        )
-        .order_by(User.name, User.id)
-        .limit(limit)
-    )
-    return list((await db.scalars(query)).all())
 
 
 # user_for_api_token and user_for_session for many credentials in one round trip, as raw SQL for

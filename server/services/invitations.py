@@ -43,10 +43,13 @@ async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> d
     city_id = fields.get("city_id")
     if city_id is not None and await db.get(City, city_id) is None:
         raise Invalid("Unknown city.", fields={"city_id": "no such city"})
+    email = accounts.normalise_email(fields["email"])
+    if await _suspended(db, access.space.id, email):
+        raise Conflict("This person is suspended from the space: reinstate them instead.", code="member_suspended")
     token = new_token()
     invitation = Invitation(
         token_hash=token_hash(token),
-        email=accounts.normalise_email(fields["email"]),
+        email=email,
         space_id=access.space.id,
         role=fields["role"],
         city_id=city_id,
@@ -60,10 +63,42 @@ async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> d
     return data
 
 
+async def _suspended(db: AsyncSession, space_id: int, email: str) -> bool:
+    return (
+        await db.scalar(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.space_id == space_id, Membership.state == "suspended", User.email == email)
+        )
+        is not None
+    )
+
+
+async def _inviter_may_still_invite(db: AsyncSession, invitation: Invitation) -> bool:
+    """An invitation is only as good as its sender's standing now: an admin still, or for a member
+    invitation an active moderator of the space still."""
+    inviter = await db.get(User, invitation.invited_by) if invitation.invited_by is not None else None
+    if inviter is None or inviter.deactivated_at is not None:
+        return False
+    if inviter.is_admin:
+        return True
+    standing = await db.get(Membership, (invitation.space_id, inviter.id))
+    return (
+        invitation.role == "member"
+        and standing is not None
+        and standing.state == "active"
+        and standing.role == "moderator"
+    )
+
+
 async def pending_invitation(db: AsyncSession, token: str) -> Invitation:
     invitation = await db.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update())
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < accounts.now():
         raise NotFound("This invitation does not exist, was used, or has expired.", code="invitation_invalid")
+    if not await _inviter_may_still_invite(db, invitation):
+        raise NotFound(
+            "This invitation was withdrawn: ask the space's moderators for a new one.", code="invitation_invalid"
+        )
     return invitation
 
 
@@ -87,9 +122,11 @@ async def accept(
         user = await accounts.create_user(
             db, email=invitation.email, name=name, password=password, city_id=invitation.city_id
         )
+    current = await db.get(Membership, (invitation.space_id, user.id), with_for_update=True)
+    if current is not None and current.state == "suspended":
+        raise Conflict("You are suspended from this space.", code="member_suspended")
     invitation.accepted_at = accounts.now()
     invitation.accepted_by = user.id
-    current = await db.get(Membership, (invitation.space_id, user.id))
     keeps_moderator = current is not None and current.state == "active" and current.role == "moderator"
     await spaces.add_member(db, invitation.space_id, user, "moderator" if keeps_moderator else invitation.role)
     return user

@@ -16,7 +16,8 @@ from server.services.views import message_view
 
 
 async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[int]]:
-    """Render markdown, resolving @handles among the people who can read the space."""
+    """Render markdown, resolving @handles among the people who can read the space (the rule of
+    access.can_read): a suspended user is never mentioned, so never notified."""
     parsed = markdown.parse(body)
     mentions: dict[str, int] = {}
     if parsed.handles:
@@ -24,6 +25,11 @@ async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[
         if space.visibility == "members":
             members = select(Membership.user_id).where(Membership.space_id == space.id, Membership.state == "active")
             query = query.where((User.id.in_(members)) | User.is_admin)
+        else:
+            shut_out = select(Membership.user_id).where(
+                Membership.space_id == space.id, Membership.state == "suspended"
+            )
+            query = query.where(User.id.not_in(shut_out) | User.is_admin)
         mentions = dict((await db.execute(query)).all())
     return markdown.render(parsed, mentions), sorted(set(mentions.values()))
 

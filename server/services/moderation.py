@@ -233,7 +233,8 @@ async def decide_request(
 
 
 async def suspend(db: AsyncSession, actor: User, space_id: int, user_id: int, reason: str) -> dict:
-    """Shut a user out of a space: they can no longer read it, even if it is a network space."""
+    """Shut a user out of a space: they can no longer read it, even if it is a network space, and
+    their pending invitations to it are withdrawn. Only admins suspend moderators."""
     access = await space_access(db, actor, space_id, for_update=True)
     access.require_moderator()
     membership, user = await _membership(db, space_id, user_id)
@@ -252,20 +253,32 @@ async def suspend(db: AsyncSession, actor: User, space_id: int, user_id: int, re
     await db.flush()
     await db.refresh(membership)
     data = member_view(membership, user)
+    # An invitation accepted later would make them active again.
+    withdrawn = await spaces.withdraw_invitations(db, space_id, addressed_to=user, sent_by=user)
     await audit.record(
-        db, actor, "member.suspended", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
+        db,
+        actor,
+        "member.suspended",
+        space_id=space_id,
+        target_kind="user",
+        target_id=user_id,
+        reason=reason,
+        details={"invitations_withdrawn": withdrawn} if withdrawn else None,
     )
     await changelog.record(db, "member.suspended", data, space_id=space_id)
     return data
 
 
 async def reinstate(db: AsyncSession, actor: User, space_id: int, user_id: int) -> dict:
-    """Lift a suspension: the user is an active member again, in their former role."""
+    """Lift a suspension: the user is an active member again, in their former role. Only admins
+    reinstate moderators, so a co-moderator cannot undo an admin's suspension."""
     access = await space_access(db, actor, space_id, for_update=True)
     access.require_moderator()
     membership, user = await _membership(db, space_id, user_id)
     if membership is None or membership.state != "suspended":
         raise Conflict("This user is not suspended from the space.", code="not_suspended")
+    if membership.role == "moderator" and not actor.is_admin:
+        raise Forbidden("Only platform admins reinstate moderators.", code="not_an_admin")
     membership.state = "active"
     await db.flush()
     data = member_view(membership, user)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import City, Membership, Space, SpaceCity, User
-from server.errors import Forbidden, Invalid, NotFound
+from server.db.models import City, Invitation, Membership, Space, SpaceCity, User
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services import audit, changelog
 from server.services.access import SpaceAccess, readable_spaces_clause, require_admin, space_access
 from server.services.views import member_view, space_view
@@ -107,10 +107,10 @@ async def list_members(db: AsyncSession, actor: User, space_id: int) -> list[dic
     return [member_view(m, u) for m, u in (await db.execute(query)).all()]
 
 
-async def set_member(
-    db: AsyncSession, actor: User, space_id: int, user_id: int, role: str, state: str = "active"
-) -> dict:
-    """Add a user to a space or change their role. Moderators add members; only admins name moderators."""
+async def set_member(db: AsyncSession, actor: User, space_id: int, user_id: int, role: str) -> dict:
+    """Add a user to a space or change their role. Moderators add members; only admins name
+    moderators or change a moderator's role. A suspension or a pending request is never lifted
+    here: reinstating and approving have their own routes and audit entries."""
     access = await space_access(db, actor, space_id, for_update=True)
     access.require_moderator()
     if role == "moderator" and not actor.is_admin:
@@ -118,7 +118,41 @@ async def set_member(
     user = await db.get(User, user_id)
     if user is None or user.deactivated_at is not None:
         raise NotFound("No such user.")
-    return await add_member(db, space_id, user, role, state)
+    membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
+    previous = membership.role if membership is not None else None
+    if membership is not None:
+        if membership.role == "moderator" and not actor.is_admin:
+            raise Forbidden("Only platform admins change a moderator's role.", code="not_an_admin")
+        if membership.state == "suspended":
+            raise Conflict("This user is suspended from the space: reinstate them instead.", code="member_suspended")
+        if membership.state == "pending":
+            raise Conflict("This user asked to join: approve their request instead.", code="request_pending")
+    data = await add_member(db, space_id, user, role)
+    if previous == role:
+        return data
+    withdrawn = await withdraw_invitations(db, space_id, sent_by=user) if previous == "moderator" else 0
+    details = {"role": role, "previous_role": previous, **({"invitations_withdrawn": withdrawn} if withdrawn else {})}
+    action = "member.added" if previous is None else "member.role_changed"
+    await audit.record(db, actor, action, space_id=space_id, target_kind="user", target_id=user.id, details=details)
+    return data
+
+
+async def withdraw_invitations(
+    db: AsyncSession, space_id: int, *, addressed_to: User | None = None, sent_by: User | None = None
+) -> int:
+    """Delete the space's pending invitations addressed to a user who was suspended or removed (accepting
+    one would undo that), or sent by a moderator who lost their standing. Returns how many."""
+    conditions = []
+    if addressed_to is not None:
+        conditions.append(Invitation.email == addressed_to.email)
+    if sent_by is not None and not sent_by.is_admin:  # an admin's standing does not depend on the space
+        conditions.append(Invitation.invited_by == sent_by.id)
+    if not conditions:
+        return 0
+    result = await db.execute(
+        delete(Invitation).where(Invitation.space_id == space_id, Invitation.accepted_at.is_(None), or_(*conditions))
+    )
+    return result.rowcount or 0
 
 
 async def add_member(db: AsyncSession, space_id: int, user: User, role: str, state: str = "active") -> dict:
@@ -161,10 +195,20 @@ async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: i
     target = await db.get(User, user_id)
     if membership.role == "moderator" and user_id != actor.id and not actor.is_admin:
         raise Forbidden("Only platform admins remove moderators.", code="not_an_admin")
+    role = membership.role
     await db.delete(membership)
     await db.flush()
+    withdrawn = await withdraw_invitations(db, space_id, addressed_to=target, sent_by=target) if target else 0
     await changelog.record(
         db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}}, space_id=space_id
     )
     if user_id != actor.id:
-        await audit.record(db, actor, "member.removed", space_id=space_id, target_kind="user", target_id=user_id)
+        await audit.record(
+            db,
+            actor,
+            "member.removed",
+            space_id=space_id,
+            target_kind="user",
+            target_id=user_id,
+            details={"role": role, **({"invitations_withdrawn": withdrawn} if withdrawn else {})},
+        )

@@ -6,7 +6,7 @@ import { avatar, busy, clear, describeError, field, formError, h, showFormError,
 
 /** Find someone who already has an account and add them (admins and moderators). */
 export function addPersonForm(space, { existing, onAdded }) {
-  const input = h("input", { type: "search", name: "q", autocomplete: "off", minlength: "2", maxlength: "120" });
+  const input = h("input", { type: "search", name: "q", autocomplete: "off", minlength: "3", maxlength: "120" });
   const results = h("ul", { class: "people-results", "aria-live": "polite" });
   const form = h("form", { class: "card stack", role: "search", novalidate: true, "aria-labelledby": `add-${space.id}` },
     h("h2", { id: `add-${space.id}` }, t("members.add_title")),
@@ -17,7 +17,7 @@ export function addPersonForm(space, { existing, onAdded }) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const q = input.value.trim();
-    if (q.length < 2) { input.focus(); return; }
+    if (q.length < 3) { input.focus(); return; }
     await busy(form, async () => {
       try {
         const { items } = await api.get("/api/users", { q, limit: 10 });
