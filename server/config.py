@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from server.services import ratelimit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,10 +38,8 @@ class Settings:
     login_max_failures_per_address: int = 30
     body_max_bytes: int = 256 * 1024 * 1024
     upload_max_bytes: int = 25 * 1024 * 1024
-    rate_posts_per_minute: int = 30
-    rate_uploads_per_minute: int = 10
-    rate_searches_per_minute: int = 120
-    rate_suggestions_per_minute: int = 600
+    # name -> per-minute budget; the names, defaults and settings are in server/services/ratelimit.py
+    rate_limits: Mapping[str, int] = field(default_factory=ratelimit.defaults, hash=False)
     metrics_token: str | None = None
     log_format: str = "json"
 
@@ -82,10 +83,7 @@ def load_settings() -> Settings:
         argon2_time_cost=_int("CITYBRIDGE_ARGON2_TIME_COST", 3),
         body_max_bytes=_int("CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024),
         upload_max_bytes=_int("CITYBRIDGE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
-        rate_posts_per_minute=_int("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30),
-        rate_uploads_per_minute=_int("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10),
-        rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
-        rate_suggestions_per_minute=_int("CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600),
+        rate_limits=ratelimit.from_env(),
         metrics_token=os.environ.get("CITYBRIDGE_METRICS_TOKEN") or None,
         log_format=os.environ.get("CITYBRIDGE_LOG_FORMAT", "json"),
     )
