@@ -36,7 +36,9 @@ async def invite(ctx: Context):
     errors=(401, 404, 409, 422),
 )
 async def accept(ctx: Context, token: str):
-    user = await invitations.accept(ctx.db, token, name=ctx.body.name, password=ctx.body.password, signed_in=ctx.signed_in)
+    user = await invitations.accept(
+        ctx.db, token, name=ctx.body.name, password=ctx.body.password, signed_in=ctx.signed_in
+    )
     session = ctx.caller.session_token
     if session is None:
         session = await accounts.start_session(ctx.db, user, ctx.settings.session_days)

@@ -12,6 +12,8 @@ from starlette.requests import Request
 
 from server.errors import BadRequest, HeadersTooLarge, UriTooLong
 
+# What the HTTP parser buffers of a request line and headers; beyond it uvicorn answers a bare 400.
+MAX_HEAD_BYTES = 256 * 1024
 MAX_TARGET_BYTES = 8 * 1024  # path and query string
 MAX_QUERY_PARAMS = 64
 MAX_HEADERS = 100
