@@ -31,14 +31,15 @@ from server.services import ratelimit
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-BodyT = TypeVar("BodyT", default=None)
-QueryT = TypeVar("QueryT", default=None)
+# Any by default: a handler that has not yet named its models stays unchecked rather than wrong.
+BodyT = TypeVar("BodyT", default=Any)
+QueryT = TypeVar("QueryT", default=Any)
 
 
 @dataclass
 class Context(Generic[BodyT, QueryT]):
     """What a handler gets. `Context[s.MessageCreate, s.Page]` types `body` and `query` as the
-    endpoint's declared models (None when it declares none)."""
+    endpoint's declared models; `None` where it declares none."""
 
     request: Request
     db: AsyncSession
