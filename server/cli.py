@@ -47,6 +47,7 @@ def serve(host: str, port: int) -> None:
     """Start the database (unless DATABASE_URL is set), migrate, and serve HTTP and websockets."""
     import uvicorn
 
+    from server.api.limits import MAX_HEAD_BYTES
     from server.app import create_app
     from server.observability.logging import configure as configure_logging
 
@@ -69,6 +70,8 @@ def serve(host: str, port: int) -> None:
         ws_per_message_deflate=False,
         ws_max_size=2**20,
         backlog=8192,
+        # Room for a request head past the app's own caps, so that the app refuses it in the error shape.
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so

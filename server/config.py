@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from server.services import ratelimit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,12 +79,9 @@ class Settings:
         "CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024, "ceiling for any request body, uploads included"
     )
     upload_max_bytes: int = setting("CITYBRIDGE_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, "largest uploaded file")
-    rate_posts_per_minute: int = setting("CITYBRIDGE_RATE_POSTS_PER_MINUTE", 30, "messages a user may post per minute")
-    rate_uploads_per_minute: int = setting("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10, "uploads per user per minute")
-    rate_searches_per_minute: int = setting("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120, "searches per user per minute")
-    rate_suggestions_per_minute: int = setting(
-        "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600, "search suggestions per user per minute"
-    )
+    # name -> per-minute budget; the names, defaults and settings are declared in
+    # server/services/ratelimit.py (LIMITS) and listed in docs/settings.md
+    rate_limits: Mapping[str, int] = field(default_factory=ratelimit.defaults, hash=False)
     metrics_token: str | None = setting(
         "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
     )
@@ -142,4 +142,6 @@ def _secret_key(data_dir: Path) -> str:
 
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("CITYBRIDGE_DATA") or Settings.data_dir).resolve()
-    return from_environment(Settings, data_dir=data_dir, secret_key=_secret_key(data_dir))
+    return from_environment(
+        Settings, data_dir=data_dir, secret_key=_secret_key(data_dir), rate_limits=ratelimit.from_env()
+    )

@@ -63,3 +63,11 @@ class TooManyRequests(ApiError):
 
 class Unavailable(ApiError):
     status, code = 503, "unavailable"
+
+
+class UriTooLong(ApiError):
+    status, code = 414, "uri_too_long"
+
+
+class HeadersTooLarge(ApiError):
+    status, code = 431, "headers_too_large"

@@ -28,16 +28,37 @@ def _classes() -> list[tuple[str, type]]:
     return [("Server", Settings), ("Realtime", RealtimeSettings)]
 
 
+def _rate_limits() -> list[str]:
+    from server.services.ratelimit import LIMITS
+
+    lines = [
+        "## Rate limits per user",
+        "",
+        "Per minute, shared by every node (429 with `Retry-After`); `0` turns a limit off.",
+        "",
+        "| variable | default | counts |",
+        "|---|---|---|",
+    ]
+    for limit in LIMITS.values():
+        lines.append(f"| `{limit.env}` | `{limit.per_minute}` | `{limit.name}`: {limit.covers} |")
+    return [*lines, ""]
+
+
 def markdown() -> str:
     lines = [HEADER]
     for title, cls in _classes():
         lines += _table(title, cls)
+    lines += _rate_limits()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def plain() -> str:
-    return "".join(
+    from server.services.ratelimit import LIMITS
+
+    settings = [
         f"{f.metadata['env']} (default {default_text(f).strip('`')}): {f.metadata['help']}\n"
         for _, cls in _classes()
         for f in declared(cls)
-    )
+    ]
+    limits = [f"{limit.env} (default {limit.per_minute}): per minute, {limit.covers}\n" for limit in LIMITS.values()]
+    return "".join(settings + limits)

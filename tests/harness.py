@@ -16,6 +16,7 @@ import uvicorn
 from server.app import create_app
 from server.config import load_settings
 from server.db import embedded, migrate
+from server.services import ratelimit
 
 
 def free_port() -> int:
@@ -97,10 +98,7 @@ def test_settings(data_dir: Path):
         settings,
         argon2_memory_kib=1024,
         argon2_time_cost=1,
-        rate_posts_per_minute=100_000,
-        rate_uploads_per_minute=100_000,
-        rate_searches_per_minute=100_000,
-        rate_suggestions_per_minute=100_000,
+        rate_limits=dict.fromkeys(ratelimit.LIMITS, 100_000),
     )
 
 
@@ -216,10 +214,7 @@ class ServerProcess:
             "CITYBRIDGE_SECRET_KEY": "test-secret-key-" + "x" * 32,
             "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
             "CITYBRIDGE_ARGON2_TIME_COST": "1",
-            "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
-            "CITYBRIDGE_RATE_UPLOADS_PER_MINUTE": "0",
-            "CITYBRIDGE_RATE_SEARCHES_PER_MINUTE": "0",
-            "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE": "0",
+            **{limit.env: "0" for limit in ratelimit.LIMITS.values()},
             **self.extra_env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -244,7 +244,7 @@ async def test_search_and_suggest_are_rate_limited_per_user(world, settings, dat
     from tests.harness import ServerThread
 
     node = ServerThread(
-        replace(settings, rate_searches_per_minute=3, rate_suggestions_per_minute=2), database_url
+        replace(settings, rate_limits={**settings.rate_limits, "search": 3, "suggest": 2}), database_url
     ).start()
     try:
         async with httpx.AsyncClient(base_url=node.base_url) as client:

@@ -149,7 +149,7 @@ async def test_every_body_is_capped_even_streamed(world, settings, database_url)
 
 
 async def test_posting_is_rate_limited_per_user(world, settings, database_url):
-    limited = ServerThread(replace(settings, rate_posts_per_minute=3), database_url).start()
+    limited = ServerThread(replace(settings, rate_limits={**settings.rate_limits, "post": 3}), database_url).start()
     try:
         headers = dict(world.bearer.http.headers)
         async with (

@@ -22,6 +22,7 @@ async def list_cities(ctx: Context):
     response=s.CityOut,
     status=201,
     errors=(403, 409),
+    rate="manage",
 )
 async def create_city(ctx: Context):
     return city_view(await cities.create_city(ctx.db, ctx.user, ctx.body.model_dump()))
@@ -40,6 +41,7 @@ async def get_city(ctx: Context, city_id: int):
     body=s.CityChange,
     response=s.CityOut,
     errors=(403, 404, 409),
+    rate="manage",
 )
 async def update_city(ctx: Context, city_id: int):
     return city_view(await cities.update_city(ctx.db, ctx.user, city_id, changes(ctx.body)))

@@ -9,39 +9,64 @@ drift from what the code does.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from typing_extensions import TypeVar
 
+from server.api import limits
 from server.api.auth import Caller, authenticate_request
+from server.config import Settings
+from server.db.models import User
 from server.errors import ApiError, BadRequest, Invalid, PayloadTooLarge, Unauthorized
+from server.services import ratelimit
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+# Any by default: a handler that has not yet named its models stays unchecked rather than wrong.
+BodyT = TypeVar("BodyT", default=Any)
+QueryT = TypeVar("QueryT", default=Any)
+
+
 @dataclass
-class Context:
+class Context(Generic[BodyT, QueryT]):
+    """What a handler gets. `Context[s.MessageCreate, s.Page]` types `body` and `query` as the
+    endpoint's declared models; `None` where it declares none."""
+
     request: Request
     db: AsyncSession
     caller: Caller
-    body: Any = None
-    query: Any = None
+    body: BodyT = None  # type: ignore[assignment]
+    query: QueryT = None  # type: ignore[assignment]
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     cookies: list[dict] = field(default_factory=list)
+    # A handler sets this when the request repeated work already done (an idempotent retry):
+    # a `replayable` endpoint's rate limit does not count it.
+    replayed: bool = False
 
     @property
-    def user(self):
+    def user(self) -> User:
+        """The signed-in user: endpoints with auth="user" only (the framework has checked)."""
+        if self.caller.user is None:
+            raise Unauthorized("Sign in first.", code="not_signed_in")
         return self.caller.user
 
     @property
-    def settings(self):
+    def signed_in(self) -> User | None:
+        """The user if signed in, for endpoints with auth="optional"."""
+        return self.caller.user
+
+    @property
+    def settings(self) -> Settings:
         return self.request.app.state.settings
 
 
@@ -65,6 +90,12 @@ class Endpoint:
     # A multipart/form-data alternative to the JSON body: the handler reads the stream itself
     # (ctx.request); the model only documents the form fields in the OpenAPI document.
     form: type[BaseModel] | None = None
+    # The named limit of server/services/ratelimit.py this endpoint counts against (see _count).
+    rate: str | None = None
+    # The limit of the multipart alternative (`form`), when it differs: an upload is not a link.
+    form_rate: str | None = None
+    # Counted after the handler, unless it set ctx.replayed: an idempotent retry is free.
+    replayable: bool = False
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -84,10 +115,36 @@ def endpoint(
     errors: tuple[int, ...] = (),
     raw_body: bool = False,
     form: type[BaseModel] | None = None,
+    rate: str | None = None,
+    form_rate: str | None = None,
+    replayable: bool = False,
 ):
+    for name in (rate, form_rate):
+        if name is not None and name not in ratelimit.LIMITS:
+            raise ValueError(f"{method} {path}: no rate limit named {name!r} in server/services/ratelimit.py")
+    if rate is not None and 429 not in errors:
+        errors = (*errors, 429)
+
     def register(handler: Handler) -> Handler:
         ENDPOINTS.append(
-            Endpoint(method, path, handler, summary, tag, auth, body, query, response, status, errors, raw_body, form)
+            Endpoint(
+                method,
+                path,
+                handler,
+                summary,
+                tag,
+                auth,
+                body,
+                query,
+                response,
+                status,
+                errors,
+                raw_body,
+                form,
+                rate=rate,
+                form_rate=form_rate,
+                replayable=replayable,
+            )
         )
         return handler
 
@@ -151,6 +208,8 @@ def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
         return _no_nul(model.model_validate_json(raw))
     except ValidationError as error:
+        if (deep := limits.too_deep(error)) is not None:
+            raise deep from None
         if any(e["type"] == "json_invalid" for e in error.errors()):
             raise BadRequest("The request body is not valid JSON.", code="malformed_json") from None
         raise Invalid(
@@ -164,7 +223,9 @@ def is_multipart(request: Request) -> bool:
 
 def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
     params = request.query_params
-    repeated = [k for k in params.keys() if len(params.getlist(k)) > 1]
+    # One pass over the pairs: getlist() per key would be quadratic in the number of parameters.
+    counts = Counter(key for key, _ in params.multi_items())
+    repeated = [k for k, n in counts.items() if n > 1]
     if repeated:
         raise Invalid("Give each query parameter once.", fields={k: "given more than once" for k in repeated})
     try:
@@ -173,8 +234,31 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
         raise Invalid("Some query parameters are not valid.", fields=_fields(error)) from None
 
 
+async def _count(ctx: Context, ep: Endpoint) -> None:
+    """Count the request against the endpoint's rate limit, in its transaction.
+
+    A request that writes nothing else (a GET) commits without waiting for the WAL flush."""
+    name = ep.form_rate if ep.form_rate is not None and is_multipart(ctx.request) else ep.rate
+    if name is not None and ctx.caller.user is not None:
+        per_minute = ctx.settings.rate_limits.get(name, ratelimit.LIMITS[name].per_minute)
+        await ratelimit.hit(ctx.db, ctx.caller.user.id, name, per_minute, durable=ep.method != "GET")
+
+
+async def _handle(ctx: Context, ep: Endpoint, path_params: dict) -> Any:
+    """Run the handler with its rate limit: counted before, so a refused request does no work, or
+    (replayable endpoints) after, so that a retry the handler recognises is free; a refusal then
+    rolls the handler's work back with the transaction."""
+    if not ep.replayable:
+        await _count(ctx, ep)
+    result = await ep.handler(ctx, **path_params)
+    if ep.replayable and not ctx.replayed:
+        await _count(ctx, ep)
+    return result
+
+
 def _make_route(ep: Endpoint) -> Route:
     async def run(request: Request) -> Response:
+        limits.check_request(request)
         settings = request.app.state.settings
         async with request.app.state.sessions() as db:
             caller = await authenticate_request(request, db, settings)
@@ -192,7 +276,7 @@ def _make_route(ep: Endpoint) -> Route:
                 )
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
-            result = await ep.handler(ctx, **request.path_params)
+            result = await _handle(ctx, ep, request.path_params)
             await db.commit()
         if isinstance(result, Response):
             return result

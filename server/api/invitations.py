@@ -19,6 +19,7 @@ from server.services.views import user_view
     response=s.InvitationOut,
     status=201,
     errors=(403, 404, 409, 422),
+    rate="invitation",
 )
 async def invite(ctx: Context):
     return await invitations.invite(ctx.db, ctx.user, ctx.body.model_dump(), days=ctx.settings.invitation_days)
@@ -35,7 +36,9 @@ async def invite(ctx: Context):
     errors=(401, 404, 409, 422),
 )
 async def accept(ctx: Context, token: str):
-    user = await invitations.accept(ctx.db, token, name=ctx.body.name, password=ctx.body.password, signed_in=ctx.user)
+    user = await invitations.accept(
+        ctx.db, token, name=ctx.body.name, password=ctx.body.password, signed_in=ctx.signed_in
+    )
     session = ctx.caller.session_token
     if session is None:
         session = await accounts.start_session(ctx.db, user, ctx.settings.session_days)
@@ -75,6 +78,7 @@ async def list_pending(ctx: Context, space_id: int):
     tag="invitations",
     status=204,
     errors=(403, 404),
+    rate="invitation",
 )
 async def revoke(ctx: Context, invitation_id: int):
     await invitations.revoke(ctx.db, ctx.user, invitation_id)

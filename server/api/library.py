@@ -14,7 +14,7 @@ from server.api import paging, uploads
 from server.api import schemas as s
 from server.api.framework import Context, _fields, changes, endpoint
 from server.errors import Invalid, NotFound
-from server.services import library, ratelimit
+from server.services import library
 from server.services.access import space_access
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ async def list_resources(ctx: Context, space_id: int):
     response=s.ResourceDetail,
     status=201,
     errors=(403, 404, 413, 422, 429),
+    rate="library",
+    form_rate="upload",
 )
 async def create_resource(ctx: Context, space_id: int):
     if ctx.body is not None:
@@ -85,7 +87,6 @@ def _form_fields(raw: dict[str, list[str]]) -> dict:
 async def _upload(ctx: Context, space_id: int):
     access = await space_access(ctx.db, ctx.user, space_id)
     access.require_post()
-    await ratelimit.hit(ctx.db, ctx.user.id, "upload", ctx.settings.rate_uploads_per_minute)
     store = storage.from_settings(ctx.settings)
     upload = await uploads.receive(ctx.request, store, max_bytes=ctx.settings.upload_max_bytes)
     blob = upload.blob
@@ -143,6 +144,7 @@ async def get_resource(ctx: Context, resource_id: int):
     body=s.ResourceChange,
     response=s.ResourceDetail,
     errors=(403, 404, 422),
+    rate="library",
 )
 async def update_resource(ctx: Context, resource_id: int):
     return await library.update(ctx.db, ctx.user, resource_id, changes(ctx.body))
@@ -155,6 +157,7 @@ async def update_resource(ctx: Context, resource_id: int):
     tag="library",
     status=204,
     errors=(403, 404),
+    rate="library",
 )
 async def delete_resource(ctx: Context, resource_id: int):
     orphan = await library.delete(ctx.db, ctx.user, resource_id)
@@ -213,6 +216,7 @@ async def download(ctx: Context, resource_id: int):
     tag="library",
     response=s.ResourceDetail,
     errors=(403, 404, 422),
+    rate="library",
 )
 async def add_adaptation(ctx: Context, resource_id: int, source_id: int):
     return await library.set_adaptation(ctx.db, ctx.user, resource_id, source_id, add=True)
@@ -225,6 +229,7 @@ async def add_adaptation(ctx: Context, resource_id: int, source_id: int):
     tag="library",
     response=s.ResourceDetail,
     errors=(403, 404, 422),
+    rate="library",
 )
 async def remove_adaptation(ctx: Context, resource_id: int, source_id: int):
     return await library.set_adaptation(ctx.db, ctx.user, resource_id, source_id, add=False)
@@ -251,6 +256,7 @@ async def practice_draft(ctx: Context, thread_id: int):
     response=s.ResourceDetail,
     status=201,
     errors=(403, 404, 422),
+    rate="library",
 )
 async def practice_from_thread(ctx: Context, thread_id: int):
     return await library.practice_from_thread(ctx.db, ctx.user, thread_id, ctx.body.model_dump(exclude_unset=True))
@@ -277,6 +283,7 @@ async def list_collections(ctx: Context, space_id: int):
     response=s.CollectionOut,
     status=201,
     errors=(403, 404),
+    rate="library",
 )
 async def create_collection(ctx: Context, space_id: int):
     return await library.create_collection(ctx.db, ctx.user, space_id, ctx.body.model_dump())
@@ -290,6 +297,7 @@ async def create_collection(ctx: Context, space_id: int):
     body=s.CollectionChange,
     response=s.CollectionOut,
     errors=(403, 404),
+    rate="library",
 )
 async def update_collection(ctx: Context, collection_id: int):
     return await library.update_collection(ctx.db, ctx.user, collection_id, changes(ctx.body))
@@ -302,6 +310,7 @@ async def update_collection(ctx: Context, collection_id: int):
     tag="library",
     status=204,
     errors=(403, 404),
+    rate="library",
 )
 async def delete_collection(ctx: Context, collection_id: int):
     await library.delete_collection(ctx.db, ctx.user, collection_id)
@@ -314,6 +323,7 @@ async def delete_collection(ctx: Context, collection_id: int):
     tag="library",
     response=s.CollectionOut,
     errors=(403, 404),
+    rate="library",
 )
 async def add_to_collection(ctx: Context, collection_id: int, resource_id: int):
     return await library.set_collection_item(ctx.db, ctx.user, collection_id, resource_id, add=True)
@@ -326,6 +336,7 @@ async def add_to_collection(ctx: Context, collection_id: int, resource_id: int):
     tag="library",
     response=s.CollectionOut,
     errors=(403, 404),
+    rate="library",
 )
 async def remove_from_collection(ctx: Context, collection_id: int, resource_id: int):
     return await library.set_collection_item(ctx.db, ctx.user, collection_id, resource_id, add=False)

@@ -18,6 +18,7 @@ from server.services import audit, flags, moderation
     body=s.ReasonBody,
     response=s.MessageOut,
     errors=(403, 404),
+    rate="moderation",
 )
 async def hide_message(ctx: Context, message_id: int):
     return await moderation.hide_message(ctx.db, ctx.user, message_id, ctx.body.reason)
@@ -30,6 +31,7 @@ async def hide_message(ctx: Context, message_id: int):
     tag="moderation",
     response=s.MessageOut,
     errors=(403, 404),
+    rate="moderation",
 )
 async def unhide_message(ctx: Context, message_id: int):
     return await moderation.unhide_message(ctx.db, ctx.user, message_id)
@@ -43,6 +45,7 @@ async def unhide_message(ctx: Context, message_id: int):
     body=s.ReasonBody,
     response=s.ResourceDetail,
     errors=(403, 404),
+    rate="moderation",
 )
 async def hide_resource(ctx: Context, resource_id: int):
     return await moderation.hide_resource(ctx.db, ctx.user, resource_id, ctx.body.reason)
@@ -55,6 +58,7 @@ async def hide_resource(ctx: Context, resource_id: int):
     tag="moderation",
     response=s.ResourceDetail,
     errors=(403, 404),
+    rate="moderation",
 )
 async def unhide_resource(ctx: Context, resource_id: int):
     return await moderation.unhide_resource(ctx.db, ctx.user, resource_id)
@@ -69,6 +73,7 @@ async def unhide_resource(ctx: Context, resource_id: int):
     response=s.FlagOut,
     status=201,
     errors=(404, 409, 422),
+    rate="flag",
 )
 async def flag_message(ctx: Context, message_id: int):
     return await moderation.flag_message(ctx.db, ctx.user, message_id, ctx.body.reason)
@@ -83,6 +88,7 @@ async def flag_message(ctx: Context, message_id: int):
     response=s.FlagOut,
     status=201,
     errors=(404, 409, 422),
+    rate="flag",
 )
 async def flag_resource(ctx: Context, resource_id: int):
     return await moderation.flag_resource(ctx.db, ctx.user, resource_id, ctx.body.reason)
@@ -115,6 +121,7 @@ async def list_flags(ctx: Context, space_id: int):
     body=s.FlagResolve,
     response=s.FlagOut,
     errors=(403, 404, 409),
+    rate="moderation",
 )
 async def resolve_flag(ctx: Context, flag_id: int):
     flag, orphan = await moderation.resolve_flag(ctx.db, ctx.user, flag_id, ctx.body.action, ctx.body.note)
@@ -132,6 +139,7 @@ async def resolve_flag(ctx: Context, flag_id: int):
     response=s.MemberOut,
     status=201,
     errors=(404, 409),
+    rate="join",
 )
 async def request_to_join(ctx: Context, space_id: int):
     membership, created = await moderation.request_to_join(ctx.db, ctx.user, space_id)
@@ -146,6 +154,7 @@ async def request_to_join(ctx: Context, space_id: int):
     tag="moderation",
     response=s.MemberOut,
     errors=(403, 404, 409),
+    rate="moderation",
 )
 async def approve_member(ctx: Context, space_id: int, user_id: int):
     return await moderation.decide_request(ctx.db, ctx.user, space_id, user_id, approve=True)
@@ -159,6 +168,7 @@ async def approve_member(ctx: Context, space_id: int, user_id: int):
     body=s.OptionalReason,
     status=204,
     errors=(403, 404, 409),
+    rate="moderation",
 )
 async def refuse_member(ctx: Context, space_id: int, user_id: int):
     await moderation.decide_request(ctx.db, ctx.user, space_id, user_id, approve=False, reason=ctx.body.reason)
@@ -172,6 +182,7 @@ async def refuse_member(ctx: Context, space_id: int, user_id: int):
     body=s.ReasonBody,
     response=s.MemberOut,
     errors=(403, 404, 422),
+    rate="moderation",
 )
 async def suspend_member(ctx: Context, space_id: int, user_id: int):
     return await moderation.suspend(ctx.db, ctx.user, space_id, user_id, ctx.body.reason)
@@ -184,6 +195,7 @@ async def suspend_member(ctx: Context, space_id: int, user_id: int):
     tag="moderation",
     response=s.MemberOut,
     errors=(403, 404, 409),
+    rate="moderation",
 )
 async def reinstate_member(ctx: Context, space_id: int, user_id: int):
     return await moderation.reinstate(ctx.db, ctx.user, space_id, user_id)

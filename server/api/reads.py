@@ -48,6 +48,7 @@ class UnreadList(Answer):
     body=ReadMark,
     response=ThreadUnread,
     errors=(404, 422),
+    rate="read",
 )
 async def mark_read(ctx: Context, thread_id: int):
     return await reads.mark_read(ctx.db, ctx.user, thread_id, ctx.body.message_id)

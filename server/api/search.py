@@ -13,15 +13,13 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
 )
-from sqlalchemy import text as sql_text
 
 from search import query as search_query
 from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
-from server.errors import Invalid, Unavailable
-from server.services import ratelimit
-from server.services.access import readable_space_ids
+from server.errors import Invalid
+from server.services import search as search_service
 from server.themes import THEMES
 
 
@@ -127,26 +125,7 @@ class SuggestOut(BaseModel):
 
 
 def _engine(ctx: Context):
-    engine = getattr(ctx.request.app.state, "search_engine", None)
-    if engine is None:
-        raise Unavailable("Search is not available on this server right now.", headers={"Retry-After": "5"})
-    return engine
-
-
-_NO_FSYNC = sql_text("SELECT set_config('synchronous_commit', 'off', true)")
-
-
-async def _count(ctx: Context, action: str, per_minute: int) -> None:
-    """The per-user rate limit. A search writes nothing but this count, so its transaction commits
-    without waiting for the WAL flush (a count lost in a crash is harmless): the commit would
-    otherwise wait for an fsync on every search."""
-    if per_minute > 0:
-        await ctx.db.execute(_NO_FSYNC)
-        await ratelimit.hit(ctx.db, ctx.user.id, action, per_minute)
-
-
-async def _readable(ctx: Context) -> list[int] | None:
-    return None if ctx.user.is_admin else await readable_space_ids(ctx.db, ctx.user)
+    return getattr(ctx.request.app.state, "search_engine", None)
 
 
 @endpoint(
@@ -157,19 +136,12 @@ async def _readable(ctx: Context) -> list[int] | None:
     query=SearchParams,
     response=SearchOut,
     errors=(400, 401, 422, 429, 503),
+    rate="search",
 )
-async def search(ctx: Context):
-    params: SearchParams = ctx.query
+async def search(ctx: Context[None, SearchParams]):
+    params = ctx.query
     if params.cursor is not None and params.page is not None:
         raise Invalid("Give a cursor or a page, not both.", fields={"page": "not with cursor"})
-    has_filter = any(
-        getattr(params, f) is not None
-        for f in ("space", "city", "profile", "theme", "lang", "kind", "date_from", "date_to")
-    )
-    if not params.q.strip() and not has_filter:
-        raise Invalid("Type something to search for, or choose a filter.", code="empty_query", fields={"q": "empty"})
-    if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise Invalid("`from` is after `to`.", fields={"from": "after to"})
     secret = ctx.settings.secret_key
     if params.cursor is not None:
         offset = paging.decode(secret, params.cursor, (int,))[0]
@@ -189,12 +161,7 @@ async def search(ctx: Context):
         offset=offset,
         limit=params.limit,
     )
-    await _count(ctx, "search", ctx.settings.rate_searches_per_minute)
-    readable = await _readable(ctx)
-    try:
-        found = await search_query.search(_engine(ctx), readable, query)
-    except search_query.SearchUnavailable:
-        raise Unavailable("Search is unavailable; try again shortly.", headers={"Retry-After": "5"}) from None
+    found = await search_service.search(ctx.db, ctx.user, _engine(ctx), query)
     next_cursor = paging.encode(secret, [offset + len(found["hits"])]) if found.pop("has_more") else None
     return {**found, "next_cursor": next_cursor}
 
@@ -207,12 +174,8 @@ async def search(ctx: Context):
     query=SuggestParams,
     response=SuggestOut,
     errors=(401, 422, 429, 503),
+    rate="suggest",
 )
-async def suggest(ctx: Context):
-    await _count(ctx, "suggest", ctx.settings.rate_suggestions_per_minute)
-    readable = await _readable(ctx)
-    try:
-        items = await search_query.suggest(_engine(ctx), readable, ctx.query.q, ctx.query.limit)
-    except search_query.SearchUnavailable:
-        raise Unavailable("Search is unavailable; try again shortly.", headers={"Retry-After": "5"}) from None
+async def suggest(ctx: Context[None, SuggestParams]):
+    items = await search_service.suggest(ctx.db, ctx.user, _engine(ctx), ctx.query.q, ctx.query.limit)
     return {"items": items}

@@ -77,6 +77,7 @@ async def me(ctx: Context):
     tag="session",
     body=s.ProfileChange,
     response=s.UserOut,
+    rate="account",
 )
 async def change_me(ctx: Context):
     user = await accounts.update_profile(ctx.db, ctx.user, changes(ctx.body))
@@ -95,6 +96,7 @@ def _token_view(token, secret: str | None = None) -> dict:
     body=s.TokenCreate,
     response=s.TokenOut,
     status=201,
+    rate="account",
 )
 async def create_token(ctx: Context):
     token, secret = await accounts.create_api_token(ctx.db, ctx.user, ctx.body.name)
@@ -114,6 +116,7 @@ async def list_tokens(ctx: Context):
     tag="session",
     status=204,
     errors=(404,),
+    rate="account",
 )
 async def revoke_token(ctx: Context, token_id: int):
     if not await accounts.revoke_api_token(ctx.db, ctx.user, token_id):

@@ -22,6 +22,7 @@ async def list_spaces(ctx: Context):
     response=s.SpaceOut,
     status=201,
     errors=(403, 422),
+    rate="manage",
 )
 async def create_space(ctx: Context):
     return await spaces.create_space(ctx.db, ctx.user, ctx.body.model_dump())
@@ -40,6 +41,7 @@ async def get_space(ctx: Context, space_id: int):
     body=s.SpaceChange,
     response=s.SpaceOut,
     errors=(403, 404, 422),
+    rate="manage",
 )
 async def update_space(ctx: Context, space_id: int):
     return await spaces.update_space(ctx.db, ctx.user, space_id, changes(ctx.body))
@@ -65,6 +67,7 @@ async def list_members(ctx: Context, space_id: int):
     body=s.MemberSet,
     response=s.MemberOut,
     errors=(403, 404, 409),
+    rate="moderation",
 )
 async def set_member(ctx: Context, space_id: int, user_id: int):
     return await spaces.set_member(ctx.db, ctx.user, space_id, user_id, ctx.body.role)
@@ -77,6 +80,7 @@ async def set_member(ctx: Context, space_id: int, user_id: int):
     tag="spaces",
     status=204,
     errors=(403, 404),
+    rate="moderation",
 )
 async def remove_member(ctx: Context, space_id: int, user_id: int):
     await spaces.remove_member(ctx.db, ctx.user, space_id, user_id)

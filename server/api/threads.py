@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, changes, endpoint
 from server.errors import Invalid
-from server.services import messages, ratelimit, threads
-
-
-def _check_length(ctx: Context, body: str) -> None:
-    limit = ctx.settings.message_max_chars
-    if len(body) > limit:
-        raise Invalid(
-            f"A message is at most {limit} characters.", code="too_long", fields={"body": f"at most {limit} characters"}
-        )
+from server.services import messages, threads
 
 
 @endpoint(
@@ -28,7 +18,7 @@ def _check_length(ctx: Context, body: str) -> None:
     response=s.ThreadPage,
     errors=(400, 404),
 )
-async def list_threads(ctx: Context, space_id: int):
+async def list_threads(ctx: Context[None, s.Page], space_id: int):
     secret = ctx.settings.secret_key
     after = paging.decode(secret, ctx.query.cursor, (bool, str, int))
     items = await threads.list_threads(ctx.db, ctx.user, space_id, after=after, limit=ctx.query.limit)
@@ -48,12 +38,11 @@ async def list_threads(ctx: Context, space_id: int):
     response=s.ThreadCreated,
     status=201,
     errors=(403, 404, 422, 429),
+    rate="post",
 )
-async def start_thread(ctx: Context, space_id: int):
-    _check_length(ctx, ctx.body.body)
-    created = await threads.start(ctx.db, ctx.user, space_id, ctx.body.model_dump())
-    await ratelimit.hit(ctx.db, ctx.user.id, "post", ctx.settings.rate_posts_per_minute)
-    return created
+async def start_thread(ctx: Context[s.ThreadCreate], space_id: int):
+    max_chars = ctx.settings.message_max_chars
+    return await threads.start(ctx.db, ctx.user, space_id, ctx.body.model_dump(), max_chars=max_chars)
 
 
 @endpoint(
@@ -70,9 +59,10 @@ async def get_thread(ctx: Context, thread_id: int):
     tag="threads",
     body=s.ThreadChange,
     response=s.ThreadOut,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422, 429),
+    rate="edit",
 )
-async def update_thread(ctx: Context, thread_id: int):
+async def update_thread(ctx: Context[s.ThreadChange], thread_id: int):
     return await threads.update(ctx.db, ctx.user, thread_id, changes(ctx.body))
 
 
@@ -85,7 +75,7 @@ async def update_thread(ctx: Context, thread_id: int):
     response=s.MessagePageOut,
     errors=(400, 404),
 )
-async def list_messages(ctx: Context, thread_id: int):
+async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
     secret, q = ctx.settings.secret_key, ctx.query
     cursor = paging.decode(secret, q.cursor, (str, int))
     after = before = None
@@ -116,13 +106,15 @@ async def list_messages(ctx: Context, thread_id: int):
     response=s.MessageOut,
     status=201,
     errors=(403, 404, 409, 422, 429),
+    rate="post",
+    replayable=True,
 )
-async def post_message(ctx: Context, thread_id: int):
-    _check_length(ctx, ctx.body.body)
+async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
     thread, access = await messages.thread_access(ctx.db, ctx.user, thread_id, for_update=True)
-    message, created = await messages.post(ctx.db, ctx.user, thread, access, ctx.body.body, ctx.body.client_id)
-    if created:  # a replay of an acknowledged post is not new work
-        await ratelimit.hit(ctx.db, ctx.user.id, "post", ctx.settings.rate_posts_per_minute)
+    message, created = await messages.post(
+        ctx.db, ctx.user, thread, access, ctx.body.body, ctx.body.client_id, max_chars=ctx.settings.message_max_chars
+    )
+    ctx.replayed = not created  # a replay of an acknowledged post is not new work
     ctx.status = 201 if created else 200
     return message
 
@@ -134,11 +126,11 @@ async def post_message(ctx: Context, thread_id: int):
     tag="messages",
     body=s.MessageChange,
     response=s.MessageOut,
-    errors=(403, 404, 409, 422),
+    errors=(403, 404, 409, 422, 429),
+    rate="edit",
 )
-async def edit_message(ctx: Context, message_id: int):
-    _check_length(ctx, ctx.body.body)
-    return await messages.edit(ctx.db, ctx.user, message_id, ctx.body.body)
+async def edit_message(ctx: Context[s.MessageChange], message_id: int):
+    return await messages.edit(ctx.db, ctx.user, message_id, ctx.body.body, max_chars=ctx.settings.message_max_chars)
 
 
 @endpoint(
@@ -159,27 +151,11 @@ async def message_history(ctx: Context, message_id: int):
     summary="Delete a message (author or moderator)",
     tag="messages",
     status=204,
-    errors=(403, 404),
+    errors=(403, 404, 429),
+    rate="edit",
 )
 async def delete_message(ctx: Context, message_id: int):
     await messages.delete(ctx.db, ctx.user, message_id)
-
-
-def _emoji(raw: str) -> str:
-    """One emoji (with its modifiers and joiners), nothing else."""
-    ok = (
-        0 < len(raw) <= 16
-        and all(
-            unicodedata.category(ch) in ("So", "Sk", "Mn", "Me", "Cf")
-            or 0x1F1E6 <= ord(ch) <= 0x1F1FF
-            or ch in "\u200d\ufe0f"
-            for ch in raw
-        )
-        and any(unicodedata.category(ch) == "So" or 0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in raw)
-    )
-    if not ok:
-        raise Invalid("A reaction is a single emoji.", fields={"emoji": "not an emoji"})
-    return raw
 
 
 @endpoint(
@@ -188,10 +164,11 @@ def _emoji(raw: str) -> str:
     summary="React to a message",
     tag="messages",
     response=s.ReactionsOut,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422, 429),
+    rate="reaction",
 )
 async def add_reaction(ctx: Context, message_id: int, emoji: str):
-    return await messages.react(ctx.db, ctx.user, message_id, _emoji(emoji), add=True)
+    return await messages.react(ctx.db, ctx.user, message_id, emoji, add=True)
 
 
 @endpoint(
@@ -200,7 +177,8 @@ async def add_reaction(ctx: Context, message_id: int, emoji: str):
     summary="Take back my reaction",
     tag="messages",
     response=s.ReactionsOut,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422, 429),
+    rate="reaction",
 )
 async def remove_reaction(ctx: Context, message_id: int, emoji: str):
-    return await messages.react(ctx.db, ctx.user, message_id, _emoji(emoji), add=False)
+    return await messages.react(ctx.db, ctx.user, message_id, emoji, add=False)

@@ -62,7 +62,7 @@ class _Receiver:
         self.name = options[b"name"].decode("utf-8", "replace")
         self.count += 1
         if self.count > MAX_FIELDS:
-            raise BadRequest("Too many form fields.", code="malformed_form")
+            raise BadRequest(f"At most {MAX_FIELDS} form fields.", code="too_many_fields")
         if b"filename" in options:
             if self.name != FILE_FIELD or self.upload.blob is not None:
                 raise Invalid(

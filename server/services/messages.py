@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import markdown
+from server.config import Settings
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
-from server.errors import Conflict, Forbidden, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services import audit, changelog, flags
 from server.services.access import SpaceAccess, can_read
 from server.services.accounts import now
 from server.services.views import message_view
+
+# The operator's setting (CITYBRIDGE_MESSAGE_MAX_CHARS) comes in from the route; other callers
+# (the demo loader) get the same default.
+MAX_CHARS = Settings.message_max_chars
+
+
+def check_body(body: str, max_chars: int = MAX_CHARS) -> None:
+    if len(body) > max_chars:
+        raise Invalid(
+            f"A message is at most {max_chars} characters.",
+            code="too_long",
+            fields={"body": f"at most {max_chars} characters"},
+        )
+
+
+def check_emoji(raw: str) -> str:
+    """One emoji (with its modifiers and joiners), nothing else."""
+    ok = (
+        0 < len(raw) <= 16
+        and all(
+            unicodedata.category(ch) in ("So", "Sk", "Mn", "Me", "Cf")
+            or 0x1F1E6 <= ord(ch) <= 0x1F1FF
+            or ch in "\u200d\ufe0f"
+            for ch in raw
+        )
+        and any(unicodedata.category(ch) == "So" or 0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in raw)
+    )
+    if not ok:
+        raise Invalid("A reaction is a single emoji.", fields={"emoji": "not an emoji"})
+    return raw
 
 
 async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[int]]:
@@ -101,10 +134,18 @@ async def _existing(db: AsyncSession, author_id: int, client_id: str) -> Message
 
 
 async def post(
-    db: AsyncSession, actor: User, thread: Thread, access: SpaceAccess, body: str, client_id: str | None
+    db: AsyncSession,
+    actor: User,
+    thread: Thread,
+    access: SpaceAccess,
+    body: str,
+    client_id: str | None,
+    *,
+    max_chars: int = MAX_CHARS,
 ) -> tuple[dict, bool]:
     """Add a message to a thread. Returns (message, created); a retry with the same
     client_id returns the first message with created=False."""
+    check_body(body, max_chars)
     if client_id is not None:
         existing = await _existing(db, actor.id, client_id)
         if existing is not None:
@@ -193,8 +234,9 @@ async def list_messages(
     return views, thread
 
 
-async def edit(db: AsyncSession, actor: User, message_id: int, body: str) -> dict:
+async def edit(db: AsyncSession, actor: User, message_id: int, body: str, *, max_chars: int = MAX_CHARS) -> dict:
     """Authors edit their own messages; the previous version is kept."""
+    check_body(body, max_chars)
     message, thread, access = await message_access(db, actor, message_id)
     if message.author_id != actor.id:
         raise Forbidden("Only the author can edit a message.", code="not_the_author")
@@ -250,6 +292,7 @@ async def delete(db: AsyncSession, actor: User, message_id: int) -> None:
 
 
 async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, add: bool) -> dict:
+    check_emoji(emoji)
     message, _, access = await message_access(db, actor, message_id)
     access.require_post()
     existing = await db.get(Reaction, (message.id, actor.id, emoji))

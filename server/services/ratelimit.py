@@ -1,15 +1,17 @@
 """Per-user rate limits that hold across every node: fixed one-minute windows counted in PostgreSQL.
 
-Call `hit()` inside the request's transaction once the action is known to be new work (an
-idempotent replay should not count). Over the limit it raises `TooManyRequests` (429 with
-Retry-After); the caller's transaction then rolls back, the count included::
-
-    await ratelimit.hit(ctx.db, ctx.user.id, "post", ctx.settings.rate_posts_per_minute)
+Every limit is named once in `LIMITS`, with its default and the environment setting that changes
+it. An endpoint declares the limit it counts against (`@endpoint(..., rate="post")`) and the
+framework counts it (server/api/framework.py); over the limit the answer is `TooManyRequests`
+(429 with Retry-After) and the request's transaction rolls back, the count included.
 """
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +20,54 @@ from server.errors import TooManyRequests
 from server.observability.metrics import RATE_LIMITED
 
 WINDOW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str  # what endpoints declare; also the bucket and the metric's `action` label
+    setting: str  # CITYBRIDGE_RATE_<setting>_PER_MINUTE
+    per_minute: int  # the default
+    noun: str  # "Too many <noun>"
+    covers: str  # for the operator's documentation
+
+    @property
+    def env(self) -> str:
+        return f"CITYBRIDGE_RATE_{self.setting}_PER_MINUTE"
+
+
+LIMITS: dict[str, Limit] = {
+    limit.name: limit
+    for limit in (
+        Limit("post", "POSTS", 30, "messages", "new threads and messages (a retried `client_id` is free)"),
+        Limit("edit", "EDITS", 30, "edits", "message edits and deletions, thread changes"),
+        Limit("reaction", "REACTIONS", 60, "reactions", "adding and taking back reactions"),
+        Limit("flag", "FLAGS", 10, "flags", "flags on messages and resources"),
+        Limit("join", "JOIN_REQUESTS", 5, "join requests", "requests to join a space"),
+        Limit("upload", "UPLOADS", 10, "uploads", "file uploads"),
+        Limit("library", "LIBRARY", 60, "library changes", "resources, collections and adaptations"),
+        Limit("moderation", "MODERATION", 120, "moderation actions", "hiding, resolving flags, memberships"),
+        Limit("invitation", "INVITATIONS", 30, "invitations", "inviting and withdrawing invitations"),
+        Limit("manage", "MANAGE", 30, "changes", "creating and changing cities and spaces"),
+        Limit("account", "ACCOUNT", 20, "account changes", "profile changes, API tokens"),
+        Limit("read", "READS", 600, "read markers", "marking threads read"),
+        Limit("search", "SEARCHES", 120, "searches", "searches"),
+        Limit("suggest", "SUGGESTIONS", 600, "suggestions", "search-as-you-type suggestions"),
+    )
+}
+
+
+def defaults() -> dict[str, int]:
+    return {name: limit.per_minute for name, limit in LIMITS.items()}
+
+
+def from_env(environ: Mapping[str, str] = os.environ) -> dict[str, int]:
+    """Each limit's per-minute budget: its setting when given, else its default. 0 turns it off."""
+    values = {}
+    for name, limit in LIMITS.items():
+        raw = environ.get(limit.env, "").strip()
+        values[name] = int(raw) if raw else limit.per_minute
+    return values
+
 
 _COUNT = text("""
     INSERT INTO rate_limits (bucket, window_start, hits)
@@ -31,20 +81,25 @@ _FORGET_OLD = text("""
         SELECT ctid FROM rate_limits WHERE window_start < now() - make_interval(secs => :keep)
         LIMIT 1000 FOR UPDATE SKIP LOCKED)
 """)
+_NO_FSYNC = text("SELECT set_config('synchronous_commit', 'off', true)")
 
-NOUNS = {"post": "messages", "upload": "uploads", "search": "searches"}
 
+async def hit(db: AsyncSession, user_id: int, name: str, per_minute: int, *, durable: bool = True) -> None:
+    """Count one `name` action by the user; raise TooManyRequests past `per_minute` (0 or less: no limit).
 
-async def hit(db: AsyncSession, user_id: int, action: str, per_minute: int) -> None:
-    """Count one `action` by the user; raise TooManyRequests past `per_minute` (0 or less: no limit)."""
+    `durable=False` is for requests that write nothing but this count (a search): their commit need
+    not wait for the WAL flush, since a count lost in a crash is harmless."""
     if per_minute <= 0:
         return
-    row = (await db.execute(_COUNT, {"bucket": f"{action}:{user_id}", "window": WINDOW_SECONDS})).one()
+    if not durable:
+        await db.execute(_NO_FSYNC)
+    row = (await db.execute(_COUNT, {"bucket": f"{name}:{user_id}", "window": WINDOW_SECONDS})).one()
     if random.random() < 0.01:
         await db.execute(_FORGET_OLD, {"keep": WINDOW_SECONDS * 2})
     if row.hits > per_minute:
-        RATE_LIMITED.labels(action).inc()
-        noun = NOUNS.get(action, f"{action} requests")
+        RATE_LIMITED.labels(name).inc()
+        limit = LIMITS.get(name)
+        noun = limit.noun if limit else f"{name} requests"
         raise TooManyRequests(
             f"Too many {noun}: at most {per_minute} a minute. Try again shortly.", retry_after=max(1, row.retry_after)
         )

@@ -14,8 +14,11 @@ from server.services.access import space_access
 from server.services.views import thread_view
 
 
-async def start(db: AsyncSession, actor: User, space_id: int, fields: dict) -> dict:
+async def start(
+    db: AsyncSession, actor: User, space_id: int, fields: dict, *, max_chars: int = messages.MAX_CHARS
+) -> dict:
     """Open a thread with its first message (members only)."""
+    messages.check_body(fields["body"], max_chars)
     access = await space_access(db, actor, space_id)
     access.require_post()
     thread = Thread(space_id=space_id, title=fields["title"], themes=fields.get("themes", []), author_id=actor.id)
@@ -24,7 +27,9 @@ async def start(db: AsyncSession, actor: User, space_id: int, fields: dict) -> d
     await db.refresh(thread)
     data = thread_view(thread, actor)
     await changelog.record(db, "thread.created", data, space_id=space_id)
-    first, _ = await messages.post(db, actor, thread, access, fields["body"], fields.get("client_id"))
+    first, _ = await messages.post(
+        db, actor, thread, access, fields["body"], fields.get("client_id"), max_chars=max_chars
+    )
     await db.refresh(thread)
     return {**thread_view(thread, actor), "first_message": first}
 
