@@ -277,8 +277,7 @@ async def main() -> None:
         load_settings(),
         argon2_memory_kib=1024,
         argon2_time_cost=1,
-        rate_searches_per_minute=10**9,
-        rate_suggestions_per_minute=10**9,
+        rate_limits={**load_settings().rate_limits, "search": 10**9, "suggest": 10**9},
     )
     from server.auth import passwords
 
