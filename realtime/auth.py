@@ -1,5 +1,5 @@
 """Who is opening a socket: the same rules as server.api.auth / server.services.accounts
-(`user_for_api_token`, `user_for_session`), as one direct query batched across sockets
+(`api_token_owner`, `user_for_session`), as one direct query batched across sockets
 that connect at the same moment (a reconnect storm costs a few queries, not one each)."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import asyncpg
 
 from server.auth.tokens import token_hash
 
-# accounts.user_for_api_token: not revoked, user not deactivated.
+# server.api.auth: not revoked, not expired, with the read scope, user not deactivated.
 _TOKENS = """
 SELECT t.token_hash, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
+  AND t.expires_at > now() AND 'read' = ANY(t.scopes)
 """
 # accounts.user_for_session: not expired, user not deactivated.
 _SESSIONS = """

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from server.config import Settings, load_settings
+from server.config import Settings, load_settings, uvicorn_proxy_options
 from server.db import migrate as migrations
 from server.db.engine import to_asyncpg_url
 
@@ -62,13 +62,13 @@ def serve(host: str, port: int) -> None:
         port=port,
         ws="websockets",
         lifespan="on",
-        proxy_headers=True,
         timeout_graceful_shutdown=10,
         log_config=None,
         access_log=False,
         ws_per_message_deflate=False,
         ws_max_size=2**20,
         backlog=8192,
+        **uvicorn_proxy_options(settings),
     )
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so

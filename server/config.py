@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -31,8 +32,18 @@ class Settings:
     session_days: int = 30
     invitation_days: int = 14
     login_window_seconds: int = 900
-    login_max_failures_per_account: int = 5
+    # Failures of one account from one address (or known device) before each further try waits
+    # 2, 4, 8... seconds; see docs/security.md.
+    login_free_failures: int = 5
+    # Failures of one account from anywhere before only known devices and addresses may try it.
+    login_max_failures_per_account: int = 20
+    # Failures from one address (any accounts) before only known devices may sign in from it.
     login_max_failures_per_address: int = 30
+    login_known_address_days: int = 30
+    device_cookie_days: int = 365
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed: IPs or networks. None by default.
+    trusted_proxies: tuple[str, ...] = ()
+    token_max_days: int = 365
     body_max_bytes: int = 256 * 1024 * 1024
     upload_max_bytes: int = 25 * 1024 * 1024
     rate_posts_per_minute: int = 30
@@ -40,11 +51,34 @@ class Settings:
     rate_searches_per_minute: int = 120
     rate_suggestions_per_minute: int = 600
     metrics_token: str | None = None
+    # Who may read /metrics without the token (the token always works).
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     log_format: str = "json"
 
     @property
     def secure_cookies(self) -> bool:
         return bool(self.public_origin and self.public_origin.startswith("https://"))
+
+
+def _networks(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of IPs or networks; a typo must stop the server, not open it up."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    items = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not an IP address or network") from None
+    return items
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict:
+    """uvicorn's forwarding-header handling, restricted to the configured proxies."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -87,5 +121,8 @@ def load_settings() -> Settings:
         rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
         rate_suggestions_per_minute=_int("CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600),
         metrics_token=os.environ.get("CITYBRIDGE_METRICS_TOKEN") or None,
+        metrics_allow=_networks("CITYBRIDGE_METRICS_ALLOW", ("127.0.0.0/8", "::1/128")),
+        trusted_proxies=_networks("CITYBRIDGE_TRUSTED_PROXIES", ()),
+        token_max_days=_int("CITYBRIDGE_TOKEN_MAX_DAYS", 365),
         log_format=os.environ.get("CITYBRIDGE_LOG_FORMAT", "json"),
     )
