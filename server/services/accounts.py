@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.passwords import hash_password
+from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
 from server.db.models import ApiToken, Membership, Session, User
 from server.errors import Conflict, Forbidden, Invalid
@@ -82,6 +82,7 @@ async def create_user(
         raise Conflict(
             "An account with this email already exists.", code="email_taken", fields={"email": "already registered"}
         )
+    await check_strength(password, name=name, email=email)
     user = User(
         email=email,
         name=name.strip(),
@@ -99,6 +100,7 @@ async def create_user(
 
 
 async def set_password(db: AsyncSession, user: User, password: str) -> None:
+    await check_strength(password, name=user.name, email=user.email)
     user.password_hash = await hash_password(password)
     ended = (await db.scalars(delete(Session).where(Session.user_id == user.id).returning(Session.token_hash))).all()
     for hashed in ended:  # their open websockets close too (4401), on every node
