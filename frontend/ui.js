@@ -83,6 +83,7 @@ export function describeError(error) {
     not_the_author: t("error.not_the_author"),
     not_an_admin: t("error.forbidden"),
     too_long: t("error.too_long"),
+    weak_password: t("error.weak_password"),
   };
   if (known[error.code]) return known[error.code];
   if (error.status === 413) return t("error.too_large");

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from server.config import Settings, load_settings
+from server.config import Settings, load_settings, uvicorn_proxy_options
 from server.db import migrate as migrations
 from server.db.engine import to_asyncpg_url
 
@@ -63,7 +63,6 @@ def serve(host: str, port: int) -> None:
         port=port,
         ws="websockets",
         lifespan="on",
-        proxy_headers=True,
         timeout_graceful_shutdown=10,
         log_config=None,
         access_log=False,
@@ -72,6 +71,7 @@ def serve(host: str, port: int) -> None:
         backlog=8192,
         # Room for a request head past the app's own caps, so that the app refuses it in the error shape.
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        **uvicorn_proxy_options(settings),
     )
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so

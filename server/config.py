@@ -7,6 +7,7 @@ Each setting is declared once, with its environment variable, default and meanin
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -25,6 +26,17 @@ def _text(raw: str) -> str | None:
 
 def flag(raw: str) -> bool:
     return raw not in ("", "0", "false", "no")
+
+
+def networks(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of IPs or networks; a typo must stop the server, not open it up."""
+    items = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network") from None
+    return items
 
 
 def setting(env: str, default: Any, help: str, *, parse=int, shown: str | None = None) -> Any:
@@ -73,8 +85,24 @@ class Settings:
     session_days: int = 30
     invitation_days: int = 14
     login_window_seconds: int = 900
-    login_max_failures_per_account: int = 5
+    # Failures of one account from one address (or known device) before each further try waits
+    # 2, 4, 8... seconds; see docs/security.md.
+    login_free_failures: int = 5
+    # Failures of one account from anywhere before only known devices and addresses may try it.
+    login_max_failures_per_account: int = 20
+    # Failures from one address (any accounts) before only known devices may sign in from it.
     login_max_failures_per_address: int = 30
+    login_known_address_days: int = 30
+    device_cookie_days: int = 365
+    trusted_proxies: tuple[str, ...] = setting(
+        "CITYBRIDGE_TRUSTED_PROXIES",
+        (),
+        "comma-separated IPs or networks of reverse proxies whose `X-Forwarded-For`/`-Proto` are believed; "
+        "none by default (see docs/security.md)",
+        parse=networks,
+        shown="(none)",
+    )
+    token_max_days: int = setting("CITYBRIDGE_TOKEN_MAX_DAYS", 365, "longest lifetime of a personal API token, in days")
     body_max_bytes: int = setting(
         "CITYBRIDGE_BODY_MAX_BYTES", 256 * 1024 * 1024, "ceiling for any request body, uploads included"
     )
@@ -84,6 +112,13 @@ class Settings:
     rate_limits: Mapping[str, int] = field(default_factory=ratelimit.defaults, hash=False)
     metrics_token: str | None = setting(
         "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
+    )
+    metrics_allow: tuple[str, ...] = setting(
+        "CITYBRIDGE_METRICS_ALLOW",
+        ("127.0.0.0/8", "::1/128"),
+        "comma-separated IPs or networks that may read `/metrics` without the token",
+        parse=networks,
+        shown="loopback (`127.0.0.0/8, ::1/128`)",
     )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
@@ -105,7 +140,10 @@ def from_environment(cls: type, **given: Any) -> Any:
     for f in declared(cls):
         raw = os.environ.get(f.metadata["env"])
         if raw not in (None, "") and f.name not in given:
-            values[f.name] = f.metadata["parse"](raw)
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError as error:
+                raise ValueError(f"{f.metadata['env']}: {error}") from None
     return cls(**values)
 
 
@@ -118,6 +156,13 @@ def default_text(f: Field) -> str:
     if f.metadata["env"].endswith("_BYTES") and value >= 1 << 20 and value % (1 << 20) == 0:
         return f"`{value}` ({value >> 20} MiB)"
     return f"`{value}`"
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict:
+    """uvicorn's forwarding-header handling, restricted to the configured proxies."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def _secret_key(data_dir: Path) -> str:

@@ -14,7 +14,7 @@ import httpx
 import uvicorn
 
 from server.app import create_app
-from server.config import load_settings
+from server.config import load_settings, uvicorn_proxy_options
 from server.db import embedded, migrate
 from server.services import ratelimit
 
@@ -69,6 +69,7 @@ class ServerThread:
             timeout_graceful_shutdown=5,
             ws_per_message_deflate=False,
             ws_max_size=2**20,
+            **uvicorn_proxy_options(settings),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

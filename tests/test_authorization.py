@@ -86,7 +86,8 @@ CASES = [
     Case("GET", "/api/openapi.json", everyone(200, 200)),
     Case("GET", "/api/me", everyone(200)),
     Case("PATCH", "/api/me", everyone(200), body=lambda ids: {"position": "Policy advisor"}),
-    Case("POST", "/api/tokens", everyone(201), body=lambda ids: {"name": "script"}),
+    # A token cannot mint tokens (issue 11, point 13).
+    Case("POST", "/api/tokens", {**everyone(201), "bearer": 403}, body=lambda ids: {"name": "script"}),
     Case("GET", "/api/tokens", everyone(200)),
     Case("DELETE", "/api/session", everyone(204, 204)),
     Case("GET", "/api/cities", everyone(200)),

@@ -415,4 +415,5 @@ export default {
   "invite.has_account": "An account already exists for {email}. Sign in with it first; you will come back here to accept.",
   "invite.sign_in_first": "Sign in to accept",
   "invite.other_account": "You are signed in as {name}, but this invitation is for {email}. Sign out first, then open the link again.",
+  "error.weak_password": "This password is too easy to guess. Use a passphrase of a few unrelated words, not your name or email.",
 };

@@ -415,4 +415,5 @@ export default {
   "invite.has_account": "Ya existe una cuenta para {email}. Inicia sesión primero; volverás aquí para aceptar.",
   "invite.sign_in_first": "Iniciar sesión para aceptar",
   "invite.other_account": "Has iniciado sesión como {name}, pero esta invitación es para {email}. Cierra la sesión y vuelve a abrir el enlace.",
+  "error.weak_password": "Esta contraseña es demasiado fácil de adivinar. Usa una frase de varias palabras sin relación entre sí, no tu nombre ni tu correo electrónico.",
 };

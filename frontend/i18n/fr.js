@@ -415,4 +415,5 @@ export default {
   "invite.has_account": "Un compte existe déjà pour {email}. Connectez-vous d’abord ; vous reviendrez ici pour accepter.",
   "invite.sign_in_first": "Se connecter pour accepter",
   "invite.other_account": "Vous êtes connecté en tant que {name}, mais cette invitation est pour {email}. Déconnectez-vous, puis rouvrez le lien.",
+  "error.weak_password": "Ce mot de passe est trop facile à deviner. Choisissez une phrase de passe de quelques mots sans rapport entre eux, pas votre nom ni votre e-mail.",
 };

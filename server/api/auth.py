@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from starlette.requests import HTTPConnection
 
 from server.auth.tokens import csrf_matches
@@ -21,6 +23,7 @@ class Caller:
     user: User | None
     via: str | None  # "cookie", "bearer" or None
     session_token: str | None = None
+    scopes: tuple[str, ...] = ()  # a bearer token's; a cookie session may do all its user may
 
     def check_csrf(self, request: HTTPConnection, settings) -> None:
         candidate = request.headers.get(CSRF_HEADER, "")
@@ -34,10 +37,15 @@ async def authenticate_request(conn: HTTPConnection, db: AsyncSession, settings)
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise Unauthorized("Use 'Authorization: Bearer <token>'.", code="bad_token")
-        user = await accounts.user_for_api_token(db, secret.strip())
-        if user is None:
+        found = await accounts.api_token_owner(db, secret.strip())
+        if found is None:
             raise Unauthorized("This API token is not valid.", code="bad_token")
-        return Caller(user, "bearer")
+        user, token = found
+        if token.expires_at <= datetime.now(UTC):
+            raise Unauthorized("This API token has expired; create a new one.", code="token_expired")
+        caller = Caller(user, "bearer", scopes=tuple(token.scopes))
+        check_scope(caller, conn.scope.get("method", "GET"))
+        return caller
     token = conn.cookies.get(SESSION_COOKIE)
     if token:
         user = await accounts.user_for_session(db, token)
@@ -56,3 +64,17 @@ def session_cookie(settings, token: str, max_age: int) -> dict:
         "secure": settings.secure_cookies,
         "path": "/",
     }
+
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def check_scope(caller: Caller, method: str) -> None:
+    """A token does what its scopes allow: reads need `read`, anything else `write`. Without
+    `admin`, an admin's token acts as a non-admin, so every admin-only rule refuses it (403)."""
+    needed = "read" if method in READ_METHODS else "write"
+    if needed not in caller.scopes:
+        raise Forbidden(f"This API token lacks the '{needed}' scope.", code="insufficient_scope")
+    if caller.user.is_admin and "admin" not in caller.scopes:
+        # Loaded state, not a change: the session never writes it back.
+        set_committed_value(caller.user, "is_admin", False)

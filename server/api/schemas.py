@@ -56,8 +56,14 @@ class ProfileChange(Strict):
     locale: Locale | None = None
 
 
+Scope = Literal["read", "write", "admin"]
+
+
 class TokenCreate(Strict):
     name: Name
+    # read: GET routes and websockets; write: every other route; admin: an admin's platform powers.
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=3)] = ["read", "write"]
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
 
 
 class InvitationCreate(Strict):
@@ -175,6 +181,8 @@ class TokenOut(Answer):
     id: int
     name: str
     created_at: str
+    expires_at: str
+    scopes: list[str]
     token: str | None = None
 
 

@@ -5,14 +5,30 @@ from __future__ import annotations
 from server.api import schemas as s
 from server.api.auth import SESSION_COOKIE, session_cookie
 from server.api.framework import Context, changes, endpoint
-from server.auth.tokens import csrf_token
-from server.errors import NotFound
-from server.services import accounts
+from server.auth.tokens import csrf_token, device_cookie
+from server.errors import Forbidden, NotFound
+from server.services import accounts, signin
 from server.services.views import iso, user_view
+
+DEVICE_COOKIE = "cb_device"
 
 
 def client_address(ctx: Context) -> str:
+    # The peer, or the visitor's address as told by a proxy in CITYBRIDGE_TRUSTED_PROXIES (uvicorn
+    # rewrites the peer only for those): a client cannot pick its address for the throttle.
     return ctx.request.client.host if ctx.request.client else "unknown"
+
+
+def _device_cookie(settings, user_id: int) -> dict:
+    return {
+        "key": DEVICE_COOKIE,
+        "value": device_cookie(settings.secret_key, user_id),
+        "max_age": settings.device_cookie_days * 86400,
+        "httponly": True,
+        "samesite": "strict",
+        "secure": settings.secure_cookies,
+        "path": "/api/session",
+    }
 
 
 @endpoint(
@@ -27,17 +43,19 @@ def client_address(ctx: Context) -> str:
 )
 async def sign_in(ctx: Context):
     settings = ctx.settings
-    user = await accounts.authenticate(
+    user, device = await signin.authenticate(
         ctx.db,
         email=ctx.body.email,
         password=ctx.body.password,
         address=client_address(ctx),
-        window_seconds=settings.login_window_seconds,
-        max_per_account=settings.login_max_failures_per_account,
-        max_per_address=settings.login_max_failures_per_address,
+        device_cookie=ctx.request.cookies.get(DEVICE_COOKIE),
+        secret_key=settings.secret_key,
+        limits=signin.Limits.from_settings(settings),
     )
     token = await accounts.start_session(ctx.db, user, settings.session_days)
     ctx.cookies.append(session_cookie(settings, token, settings.session_days * 86400))
+    if device is None:  # this browser becomes a known device of the account
+        ctx.cookies.append(_device_cookie(settings, user.id))
     return {"user": user_view(user), "csrf_token": csrf_token(settings.secret_key, token)}
 
 
@@ -85,7 +103,14 @@ async def change_me(ctx: Context):
 
 
 def _token_view(token, secret: str | None = None) -> dict:
-    return {"id": token.id, "name": token.name, "created_at": iso(token.created_at), "token": secret}
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created_at": iso(token.created_at),
+        "expires_at": iso(token.expires_at),
+        "scopes": list(token.scopes),
+        "token": secret,
+    }
 
 
 @endpoint(
@@ -96,10 +121,17 @@ def _token_view(token, secret: str | None = None) -> dict:
     body=s.TokenCreate,
     response=s.TokenOut,
     status=201,
+    errors=(403, 422),
     rate="account",
 )
 async def create_token(ctx: Context):
-    token, secret = await accounts.create_api_token(ctx.db, ctx.user, ctx.body.name)
+    if ctx.caller.via == "bearer":
+        # A leaked token must not be able to outlive its own revocation by minting others.
+        raise Forbidden("API tokens cannot create tokens; sign in to create one.", code="token_cannot_mint")
+    body = ctx.body
+    token, secret = await accounts.create_api_token(
+        ctx.db, ctx.user, body.name, body.scopes, body.expires_in_days, ctx.settings.token_max_days
+    )
     await ctx.db.refresh(token)
     return _token_view(token, secret)
 

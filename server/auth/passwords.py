@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.errors import Invalid
 
 _hasher = PasswordHasher()
 
@@ -36,3 +39,40 @@ async def waste_time(password: str) -> None:
     if _DUMMY is None:
         _DUMMY = await hash_password("not a real password")
     await verify_password(_DUMMY, password)
+
+
+# zxcvbn's own ceiling; a longer password is judged by its start, which is at worst stricter.
+_ESTIMATE_CHARS = 72
+# zxcvbn's "safely unguessable" scores: 3 (about 10^8 guesses) and up.
+MIN_SCORE = 3
+
+
+def _context(name: str, email: str) -> list[str]:
+    """Words an attacker who knows the person and the site tries first."""
+    local, _, domain = email.lower().partition("@")
+    words = [name, name.replace(" ", ""), local, *re.split(r"[^a-z0-9]+", local), *domain.split("."), "citybridge"]
+    words += name.lower().split()
+    return [word for word in words if len(word) >= 3]
+
+
+def weakness(password: str, *, name: str, email: str) -> str | None:
+    """Why a password is too easy to guess (common, patterned, or made of the person's name or
+    email), or None if it is strong enough."""
+    from zxcvbn import zxcvbn  # a large dictionary: loaded the first time a password is set
+
+    result = zxcvbn(password[:_ESTIMATE_CHARS], user_inputs=_context(name, email))
+    if result["score"] >= MIN_SCORE:
+        return None
+    warning = result["feedback"]["warning"]
+    return "This password is too easy to guess" + (f": {warning}" if warning else ".")
+
+
+async def check_strength(password: str, *, name: str, email: str) -> None:
+    """Refuse a weak password with 422, code `weak_password` and a reason for the field."""
+    reason = await asyncio.to_thread(weakness, password, name=name, email=email)
+    if reason is not None:
+        raise Invalid(
+            f"{reason} Use a longer passphrase of a few unrelated words, not your name or email.",
+            code="weak_password",
+            fields={"password": reason},
+        )

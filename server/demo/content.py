@@ -6,7 +6,7 @@ A message is (author key, body) or (author key, body, {emoji: [people who react]
 Figures are plausible orders of magnitude for a demo, not official statistics.
 """
 
-PASSWORD = "citybridge-demo"
+PASSWORD = "bridges of two cities"
 
 CITIES = {
     "antwerp": dict(

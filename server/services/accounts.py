@@ -7,13 +7,13 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.auth.passwords import hash_password, verify_password, waste_time
+from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
-from server.db.models import ApiToken, LoginAttempt, Session, User
-from server.errors import Conflict, TooManyRequests, Unauthorized
+from server.db.models import ApiToken, Session, User
+from server.errors import Conflict, Invalid
 from server.services import changelog
 
 MIN_PASSWORD = 8
@@ -83,6 +83,7 @@ async def create_user(
         raise Conflict(
             "An account with this email already exists.", code="email_taken", fields={"email": "already registered"}
         )
+    await check_strength(password, name=name, email=email)
     user = User(
         email=email,
         name=name.strip(),
@@ -99,50 +100,8 @@ async def create_user(
     return user
 
 
-async def authenticate(
-    db: AsyncSession,
-    *,
-    email: str,
-    password: str,
-    address: str,
-    window_seconds: int,
-    max_per_account: int,
-    max_per_address: int,
-) -> User:
-    """Check a password, refusing with 429 once an account or an address has
-    failed too often within the window. Failed attempts are committed here,
-    because the caller's transaction ends in an error."""
-    email = normalise_email(email)
-    since = now() - timedelta(seconds=window_seconds)
-    for column, value, limit in (
-        (LoginAttempt.email, email, max_per_account),
-        (LoginAttempt.address, address, max_per_address),
-    ):
-        count, oldest = (
-            await db.execute(
-                select(func.count(), func.min(LoginAttempt.at)).where(
-                    column == value, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
-                )
-            )
-        ).one()
-        if count >= limit:
-            retry = int((oldest + timedelta(seconds=window_seconds) - now()).total_seconds()) + 1
-            raise TooManyRequests("Too many failed sign-in attempts; try again later.", retry_after=retry)
-
-    user = await db.scalar(select(User).where(User.email == email))
-    if user is None:
-        await waste_time(password)
-        ok = False
-    else:
-        ok = user.deactivated_at is None and await verify_password(user.password_hash, password)
-    db.add(LoginAttempt(email=email, address=address, succeeded=ok))
-    if not ok:
-        await db.commit()
-        raise Unauthorized("Wrong email or password.", code="bad_credentials")
-    return user
-
-
 async def set_password(db: AsyncSession, user: User, password: str) -> None:
+    await check_strength(password, name=user.name, email=user.email)
     user.password_hash = await hash_password(password)
     ended = (await db.scalars(delete(Session).where(Session.user_id == user.id).returning(Session.token_hash))).all()
     for hashed in ended:  # their open websockets close too (4401), on every node
@@ -171,10 +130,31 @@ async def end_session(db: AsyncSession, token: str) -> None:
         await changelog.signal_sign_out(db, user_id, hashed, "signed_out")
 
 
-async def create_api_token(db: AsyncSession, user: User, name: str) -> tuple[ApiToken, str]:
+SCOPES = ("read", "write", "admin")
+
+
+async def create_api_token(
+    db: AsyncSession, user: User, name: str, scopes: list[str], days: int, max_days: int
+) -> tuple[ApiToken, str]:
     """A personal token; the secret is returned once and only its hash is kept."""
+    if "admin" in scopes and not user.is_admin:
+        raise Invalid(
+            "Only platform admins can give a token the admin scope.",
+            code="scope_not_allowed",
+            fields={"scopes": "admin_scope_needs_admin"},
+        )
+    if days > max_days:
+        raise Invalid(
+            f"A token lives at most {max_days} days.", code="expiry_too_far", fields={"expires_in_days": "too_long"}
+        )
     secret = new_token("cbt_")
-    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret))
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=token_hash(secret),
+        scopes=[scope for scope in SCOPES if scope in scopes],
+        expires_at=now() + timedelta(days=days),
+    )
     db.add(token)
     await db.flush()
     return token, secret
@@ -211,12 +191,20 @@ async def deactivate_user(db: AsyncSession, user: User) -> None:
     await changelog.signal_sign_out(db, user.id, None, "deactivated")
 
 
-async def user_for_api_token(db: AsyncSession, secret: str) -> User | None:
-    return await db.scalar(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None), User.deactivated_at.is_(None))
-    )
+async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, ApiToken] | None:
+    """The active owner of a live (unrevoked) token, with the token; expiry is the caller's to tell."""
+    row = (
+        await db.execute(
+            select(User, ApiToken)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == token_hash(secret),
+                ApiToken.revoked_at.is_(None),
+                User.deactivated_at.is_(None),
+            )
+        )
+    ).first()
+    return (row.User, row.ApiToken) if row is not None else None
 
 
 async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
@@ -229,10 +217,12 @@ async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
 
 # user_for_api_token and user_for_session for many credentials in one round trip, as raw SQL for
 # asyncpg: realtime authenticates the sockets that connect at the same moment together, with its own
-# pool (realtime/auth.py). Same conditions as above: not revoked / not expired, user not deactivated.
+# pool (realtime/auth.py). Same conditions as above: not revoked / not expired, user not deactivated;
+# a token also needs the read scope (server/api/auth.py check_scope).
 _TOKENS_BY_HASH = """
 SELECT t.token_hash, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
+  AND t.expires_at > now() AND 'read' = ANY(t.scopes)
 """
 _SESSIONS_BY_HASH = """
 SELECT s.token_hash, u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id
