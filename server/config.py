@@ -39,6 +39,12 @@ class Settings:
     rate_uploads_per_minute: int = 10
     rate_searches_per_minute: int = 120
     rate_suggestions_per_minute: int = 600
+    # Text extraction of one upload: CPU seconds and address space of its worker process, and
+    # how far a ZIP container (Word) may inflate; workers: how many documents at once.
+    extract_cpu_seconds: int = 15
+    extract_memory_mb: int = 512
+    extract_max_inflated_bytes: int = 100 * 1024 * 1024
+    extract_workers: int = 2
     metrics_token: str | None = None
     log_format: str = "json"
 
@@ -86,6 +92,10 @@ def load_settings() -> Settings:
         rate_uploads_per_minute=_int("CITYBRIDGE_RATE_UPLOADS_PER_MINUTE", 10),
         rate_searches_per_minute=_int("CITYBRIDGE_RATE_SEARCHES_PER_MINUTE", 120),
         rate_suggestions_per_minute=_int("CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600),
+        extract_cpu_seconds=_int("CITYBRIDGE_EXTRACT_CPU_SECONDS", Settings.extract_cpu_seconds),
+        extract_memory_mb=_int("CITYBRIDGE_EXTRACT_MEMORY_MB", Settings.extract_memory_mb),
+        extract_max_inflated_bytes=_int("CITYBRIDGE_EXTRACT_MAX_INFLATED_BYTES", Settings.extract_max_inflated_bytes),
+        extract_workers=_int("CITYBRIDGE_EXTRACT_WORKERS", Settings.extract_workers),
         metrics_token=os.environ.get("CITYBRIDGE_METRICS_TOKEN") or None,
         log_format=os.environ.get("CITYBRIDGE_LOG_FORMAT", "json"),
     )
