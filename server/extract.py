@@ -115,6 +115,17 @@ def _clean(text: str) -> Extraction:
     return Extraction(text, EXTRACTED if text.strip() else NO_TEXT)
 
 
+def _reached(memory: int) -> bool:
+    """Whether this process's address space came near its limit: lxml reports a failed
+    allocation as an XML syntax error, not as MemoryError."""
+    try:
+        with open("/proc/self/status") as status:
+            peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return False
+    return peak_kib * 1024 > memory * 0.9
+
+
 def _child_main(argv: list[str]) -> None:
     """`python -I -c ... ROOT CONTENT_TYPE PATH CPU MEMORY INFLATED`: limit this process, parse,
     write the status on the first line of stdout and the text after it."""
@@ -131,8 +142,8 @@ def _child_main(argv: list[str]) -> None:
         status, text = "ok", SANDBOXED[content_type](path, budget)
     except (OverBudget, MemoryError, RecursionError):
         status, text = OVER_BUDGET, ""
-    except Exception:  # any parser failure only means "no text"
-        status, text = NO_TEXT, ""
+    except Exception:  # any parser failure only means "no text", unless memory ran out
+        status, text = (OVER_BUDGET if _reached(memory) else NO_TEXT), ""
     text = text.replace("\x00", "")[:MAX_CHARS]
     sys.stdout.buffer.write(status.encode() + b"\n" + text.encode("utf-8", "replace"))
 
