@@ -189,8 +189,11 @@ async def _run_child(path: Path, content_type: str, budget: Budget) -> Extractio
             process.kill()
             await process.wait()
     status, _, body = output.partition(b"\n")
-    if process.returncode != 0 or status == OVER_BUDGET.encode():
-        # Killed by SIGXCPU/SIGKILL at the CPU limit, or out of address space.
+    if process.returncode > 0:  # the worker itself failed (a budget too small to start in?)
+        log.error("the text extraction worker exited with status %s", process.returncode)
+        return Extraction("", NO_TEXT)
+    if process.returncode < 0 or status == OVER_BUDGET.encode():
+        # Killed by SIGXCPU/SIGKILL at the CPU limit, by a signal, or out of address space.
         log.warning("text extraction of a %s upload went over its budget (exit %s)", content_type, process.returncode)
         return Extraction("", OVER_BUDGET)
     if status != b"ok":
