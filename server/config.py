@@ -110,6 +110,16 @@ class Settings:
     # name -> per-minute budget; the names, defaults and settings are declared in
     # server/services/ratelimit.py (LIMITS) and listed in docs/settings.md
     rate_limits: Mapping[str, int] = field(default_factory=ratelimit.defaults, hash=False)
+    extract_cpu_seconds: int = setting(
+        "CITYBRIDGE_EXTRACT_CPU_SECONDS", 15, "CPU seconds the worker process extracting one upload's text may use"
+    )
+    extract_memory_mb: int = setting(
+        "CITYBRIDGE_EXTRACT_MEMORY_MB", 512, "address space of that worker process, in MiB"
+    )
+    extract_max_inflated_bytes: int = setting(
+        "CITYBRIDGE_EXTRACT_MAX_INFLATED_BYTES", 100 * 1024 * 1024, "how far a ZIP container (Word) may inflate in all"
+    )
+    extract_workers: int = setting("CITYBRIDGE_EXTRACT_WORKERS", 2, "documents whose text is extracted at once")
     metrics_token: str | None = setting(
         "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
     )

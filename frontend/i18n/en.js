@@ -237,6 +237,7 @@ export default {
   "library.filters": "Filter the library",
   "library.upload_progress": "Upload progress",
   "library.uploaded": "“{title}” is in the library",
+  "library.text_over_budget": "This file is stored, but its text was too costly to read: search will find it by its title and summary only.",
   "library.empty": "The library is empty",
   "library.empty_hint": "Share a document, a link or a practice your city is proud of.",
   "library.unavailable": "The library is not available on this server yet.",

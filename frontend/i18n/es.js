@@ -237,6 +237,7 @@ export default {
   "library.filters": "Filtrar la biblioteca",
   "library.upload_progress": "Progreso de la subida",
   "library.uploaded": "«{title}» está en la biblioteca",
+  "library.text_over_budget": "El archivo se ha guardado, pero leer su texto costaba demasiado: la búsqueda solo lo encontrará por su título y su resumen.",
   "library.empty": "La biblioteca está vacía",
   "library.empty_hint": "Comparta un documento, un enlace o una práctica de la que su ciudad esté orgullosa.",
   "library.unavailable": "La biblioteca todavía no está disponible en este servidor.",

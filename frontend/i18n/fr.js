@@ -237,6 +237,7 @@ export default {
   "library.filters": "Filtrer la bibliothèque",
   "library.upload_progress": "Progression du téléversement",
   "library.uploaded": "« {title} » est dans la bibliothèque",
+  "library.text_over_budget": "Le fichier est enregistré, mais son texte était trop coûteux à lire : la recherche ne le trouvera que par son titre et son résumé.",
   "library.empty": "La bibliothèque est vide",
   "library.empty_hint": "Partagez un document, un lien ou une pratique dont votre ville est fière.",
   "library.unavailable": "La bibliothèque n’est pas encore disponible sur ce serveur.",

@@ -54,7 +54,7 @@ async def list_resources(ctx: Context, space_id: int):
     tag="library",
     body=s.ResourceCreate,
     form=s.FileUploadForm,
-    response=s.ResourceDetail,
+    response=s.ResourceCreated,
     status=201,
     errors=(403, 404, 413, 422, 429),
     rate="library",
@@ -105,7 +105,10 @@ async def _upload(ctx: Context, space_id: int):
                 fields={"file": str(refusal)},
             ) from None
         name = filetypes.safe_name(upload.filename or "", detected)
-        text = await anyio.to_thread.run_sync(extract.extract_text, path, detected.content_type)
+        if fields.get("title"):
+            fields["title"] = filetypes.strip_format_chars(fields["title"]).strip() or None
+        budget = extract.Budget.from_settings(ctx.settings)
+        extraction = await extract.extract(path, detected.content_type, budget)
         result = await library.create_file(
             ctx.db,
             ctx.user,
@@ -115,13 +118,13 @@ async def _upload(ctx: Context, space_id: int):
             name=name,
             size=blob.size,
             content_type=detected.content_type,
-            text=text,
+            text=extraction.text,
         )
         blob.commit()
     except BaseException:
         blob.discard()
         raise
-    return result
+    return {**result, "text_extracted": extraction.extracted, "text_status": extraction.status}
 
 
 @endpoint(

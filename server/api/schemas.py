@@ -579,6 +579,20 @@ class ResourceDetail(ResourceOut):
     collection_ids: list[int]
 
 
+class ResourceCreated(ResourceDetail):
+    text_extracted: Annotated[
+        bool | None, Field(description="Uploads only: whether the file's text was read for search")
+    ] = None
+    text_status: Annotated[
+        Literal["extracted", "no_text", "not_extracted", "over_budget"] | None,
+        Field(
+            description="Uploads only: extracted; no_text (none found, or the file is damaged or encrypted); "
+            "not_extracted (a type whose text is not read, such as images); over_budget (reading it would cost "
+            "more than the extraction budget, so the file is stored without text)"
+        ),
+    ] = None
+
+
 class ResourcePage(Answer):
     items: list[ResourceOut]
     next_cursor: str | None

@@ -39,6 +39,7 @@ export function uploadForm(space, onDone) {
       try {
         const resource = await upload(`/api/spaces/${space.id}/resources`, data, (share) => { progress.value = Math.round(share * 100); });
         toast(t("library.uploaded", { title: resource.title }));
+        if (resource.text_status === "over_budget") toast(t("library.text_over_budget"));
         onDone(resource);
       } catch (error) {
         progress.hidden = true;
