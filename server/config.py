@@ -82,6 +82,28 @@ class Settings:
     rate_suggestions_per_minute: int = setting(
         "CITYBRIDGE_RATE_SUGGESTIONS_PER_MINUTE", 600, "search suggestions per user per minute"
     )
+    smtp_url: str | None = setting(
+        "CITYBRIDGE_SMTP_URL",
+        None,
+        "the mail relay: `smtp://user:pass@host:587?starttls=1`, `smtps://…:465` for implicit TLS; "
+        "unset: mails wait in the outbox and are written as `.eml` files under `<data>/mail/`",
+        parse=_text,
+    )
+    mail_from: str = setting(
+        "CITYBRIDGE_MAIL_FROM", "Citybridge <citybridge@localhost>", "the From of every mail", parse=str
+    )
+    mail_domain: str | None = setting(
+        "CITYBRIDGE_MAIL_DOMAIN",
+        None,
+        "the domain of Message-IDs and reply addresses (`reply+…@domain`); unset: the From address's domain",
+        parse=_text,
+    )
+    mail_inbound_port: int | None = setting(
+        "CITYBRIDGE_MAIL_INBOUND_PORT", None, "port of the inbound mail listener (reply by email); unset: none"
+    )
+    password_reset_minutes: int = 60
+    mail_retry_base_seconds: float = 5.0
+    rate_password_resets_per_minute: int = 5
     metrics_token: str | None = setting(
         "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
     )
