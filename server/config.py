@@ -95,11 +95,8 @@ class Settings:
     mail_domain: str | None = setting(
         "CITYBRIDGE_MAIL_DOMAIN",
         None,
-        "the domain of Message-IDs and reply addresses (`reply+…@domain`); unset: the From address's domain",
+        "the domain of Message-IDs; unset: the From address's domain",
         parse=_text,
-    )
-    mail_inbound_port: int | None = setting(
-        "CITYBRIDGE_MAIL_INBOUND_PORT", None, "port of the inbound mail listener (reply by email); unset: none"
     )
     password_reset_minutes: int = 60
     mail_retry_base_seconds: float = 5.0
