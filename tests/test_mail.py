@@ -4,6 +4,7 @@ parsed with the `email` package and their links followed against the real server
 from __future__ import annotations
 
 import asyncio
+import datetime
 import time
 from dataclasses import replace
 
@@ -202,3 +203,35 @@ async def test_metrics_show_the_outbox(world, sink):
     await sink.wait_for("member@danang.test")  # the world's invitations went out
     body = (await world.anonymous.get("/metrics")).text
     assert "citybridge_mail_queued" in body and "citybridge_mail_oldest_queued_seconds" in body
+
+
+def test_templates_escape_and_refuse_header_injection(settings):
+    from types import SimpleNamespace
+
+    from server.mail import compose, outbox
+
+    rendered = compose.invitation(
+        settings,
+        locale="fr",
+        inviter="Eve <img src=x onerror=alert(1)>\r\nBcc: victim@example.test",
+        space="Lyon & Porto",
+        cities=["Lyon", "Porto"],
+        role="member",
+        token="tok",
+        expires="2030-01-01",
+    )
+    assert rendered.subject.startswith("Eve") and "\n" not in rendered.subject and "\r" not in rendered.subject
+    assert "vous invite" in rendered.subject  # French
+    assert "<img" not in rendered.html and "&lt;img" in rendered.html and "Lyon &amp; Porto" in rendered.html
+    row = SimpleNamespace(
+        to_address="a@b.test",
+        subject=rendered.subject,
+        message_id="<x@localhost>",
+        created_at=datetime.datetime.now(datetime.UTC),
+        headers={"X-Test": "one\r\nBcc: victim@example.test"},
+        text_body=rendered.text,
+        html_body=rendered.html,
+    )
+    message = outbox.build(row, settings)
+    assert message["Bcc"] is None and "\n" not in message["Subject"]
+    assert not outbox.valid_address("a@b.test\r\nBcc: c@d.test") and outbox.valid_address("a@b.test")
