@@ -24,6 +24,7 @@ from server.api import (  # noqa: F401
     threads,
     users,
 )
+from server.api import mail as mail_api  # noqa: F401
 from server.api import search as search_api  # noqa: F401
 from server.api.error_handlers import exception_handlers
 from server.api.framework import routes
@@ -31,6 +32,7 @@ from server.api.frontend import SinglePageApp
 from server.auth import passwords
 from server.config import Settings
 from server.db.engine import create_engine, session_factory
+from server.mail import service as mail_service
 from server.observability import readiness
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
@@ -45,7 +47,11 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
-            async with realtime.running(app, database_url), search_service.running(app, database_url):
+            async with (
+                realtime.running(app, database_url),
+                search_service.running(app, database_url),
+                mail_service.running(app, database_url),
+            ):
                 yield
         finally:
             await engine.dispose()

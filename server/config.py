@@ -120,6 +120,25 @@ class Settings:
         "CITYBRIDGE_EXTRACT_MAX_INFLATED_BYTES", 100 * 1024 * 1024, "how far a ZIP container (Word) may inflate in all"
     )
     extract_workers: int = setting("CITYBRIDGE_EXTRACT_WORKERS", 2, "documents whose text is extracted at once")
+    smtp_url: str | None = setting(
+        "CITYBRIDGE_SMTP_URL",
+        None,
+        "the mail relay: `smtp://user:pass@host:587?starttls=1`, `smtps://…:465` for implicit TLS; "
+        "unset: mails wait in the outbox and are written as `.eml` files under `<data>/mail/`",
+        parse=_text,
+    )
+    mail_from: str = setting(
+        "CITYBRIDGE_MAIL_FROM", "Citybridge <citybridge@localhost>", "the From of every mail", parse=str
+    )
+    mail_domain: str | None = setting(
+        "CITYBRIDGE_MAIL_DOMAIN",
+        None,
+        "the domain of Message-IDs; unset: the From address's domain",
+        parse=_text,
+    )
+    password_reset_minutes: int = 60
+    mail_retry_base_seconds: float = 5.0
+    rate_password_resets_per_minute: int = 5
     metrics_token: str | None = setting(
         "CITYBRIDGE_METRICS_TOKEN", None, "if set, `/metrics` needs `Authorization: Bearer <token>`", parse=_text
     )

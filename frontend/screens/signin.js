@@ -15,7 +15,9 @@ export async function show(main, params, query) {
     formError(),
     field(t("signin.email"), email),
     field(t("signin.password"), password),
-    h("button", { type: "submit", class: "primary wide" }, t("signin.submit")));
+    h("button", { type: "submit", class: "primary wide" }, t("signin.submit")),
+    h("p", { class: "small" }, h("a", { href: "/reset" }, t("signin.forgot"))),
+    query.get("reset") ? h("p", { class: "muted", role: "status" }, t("reset.done")) : null);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     await busy(form, async () => {

@@ -6,6 +6,7 @@ from server.api import schemas as s
 from server.api.auth import session_cookie
 from server.api.framework import Context, endpoint
 from server.auth.tokens import csrf_token
+from server.mail import transactional
 from server.services import accounts, invitations
 from server.services.views import user_view
 
@@ -22,7 +23,9 @@ from server.services.views import user_view
     rate="invitation",
 )
 async def invite(ctx: Context):
-    return await invitations.invite(ctx.db, ctx.user, ctx.body.model_dump(), days=ctx.settings.invitation_days)
+    data = await invitations.invite(ctx.db, ctx.user, ctx.body.model_dump(), days=ctx.settings.invitation_days)
+    await transactional.invitation(ctx.db, ctx.settings, ctx.user, data)  # the link is still answered too
+    return data
 
 
 @endpoint(

@@ -14,6 +14,7 @@ from server.observability import readiness
 class Readiness(s.Answer):
     status: str
     checks: dict[str, str]
+    details: dict[str, dict] = {}
 
 
 @endpoint("GET", "/healthz", summary="The process is up", tag="operations", auth="none", response=s.Health)
@@ -43,7 +44,8 @@ async def readyz(ctx: Context):
             fields=failures,
             headers={"Retry-After": "5"},
         )
-    return {"status": "ok", "checks": {name: "ok" for name in parts}}
+    details = await readiness.details(ctx.request.app)
+    return {"status": "ok", "checks": {name: "ok" for name in parts}, "details": details}
 
 
 @endpoint("GET", "/api/openapi.json", summary="This document", tag="operations", auth="none")

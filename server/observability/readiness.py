@@ -42,3 +42,23 @@ async def run(name: str, check: Check) -> str | None:
     except Exception as error:  # a failing part, whatever the failure, means "not ready"
         return f"{type(error).__name__}: {error}"[:300]
     return None
+
+
+Describe = Callable[[], Awaitable[dict]]
+
+
+def describe(app: Starlette, name: str, details: Describe) -> None:
+    """A part's state shown under `details` in /readyz, without bearing on readiness (mail's outbox)."""
+    if not hasattr(app.state, "readiness_details"):
+        app.state.readiness_details = {}
+    app.state.readiness_details[name] = details
+
+
+async def details(app: Starlette) -> dict[str, dict]:
+    found = {}
+    for name, describe_part in getattr(app.state, "readiness_details", {}).items():
+        try:
+            found[name] = await asyncio.wait_for(describe_part(), CHECK_TIMEOUT_SECONDS)
+        except Exception as error:  # a description that fails says so; readiness is not affected
+            found[name] = {"error": f"{type(error).__name__}: {error}"[:300]}
+    return found

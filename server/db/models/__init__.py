@@ -48,3 +48,6 @@ __all__ += [
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
 __all__ += ["RateLimit"]
+from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordReset  # noqa: E402
+
+__all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]

@@ -1,0 +1,53 @@
+"""Request and answer bodies of mail's routes (password reset, notification preferences, unsubscribe)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from server.api.schemas import Answer, Email, Id, Password, Strict
+
+Level = Literal["all", "mentions", "none"]
+Digest = Literal["daily", "weekly", "never"]
+
+
+class PasswordResetRequest(Strict):
+    email: Email
+
+
+class PasswordResetComplete(Strict):
+    password: Password
+
+
+class Accepted(Answer):
+    status: str
+
+
+class SpaceLevel(Strict):
+    space_id: Id
+    level: Level
+
+
+class NotificationChange(Strict):
+    default_level: Level | None = None
+    digest: Digest | None = None
+    spaces: Annotated[list[SpaceLevel], Field(max_length=500)] | None = None
+
+
+class SpaceLevelOut(Answer):
+    space_id: int
+    name: str
+    level: Level
+
+
+class NotificationsOut(Answer):
+    default_level: Level
+    digest: Digest
+    spaces: list[SpaceLevelOut]
+
+
+class Unsubscribed(Answer):
+    user_id: int
+    space_id: int | None
+    level: Level

@@ -1,0 +1,166 @@
+"""The notifier: the mail reader of the change log. It turns posted messages into outbox rows for
+the people mentioned and for those who take part in the thread (its author and everyone who
+posted in it), as their preferences allow, on one node at a time.
+
+Its position is kept in `mail_notifier_state`, moved in the transaction that writes the rows; it
+reads only up to the settled high-water mark (every smaller id committed or never will, as the
+search indexer's rebuild does), so a late-committing event is never skipped. Rows carry a
+dedupe key, so reading an event twice writes one mail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import asyncpg
+from sqlalchemy import select, update
+
+from search.indexer import settled_high_water
+from server.db.models import MailNotifierState, Message, Space, Thread, User
+from server.mail import compose, events_in, outbox, preferences
+from server.mail.permissions import may_read
+from server.mail.sender import asyncpg_dsn, lock_key
+
+log = logging.getLogger("citybridge.mail")
+
+NAME = "notifier"
+EVENTS_CHANNEL = "citybridge_events"
+
+
+class Notifier:
+    def __init__(self, sessions, settings, database_url: str, *, batch: int = 200, poll_seconds: float = 1.0):
+        self.sessions = sessions
+        self.settings = settings
+        self.dsn = asyncpg_dsn(database_url)
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.is_leader = False
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="mail-notifier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self.is_leader = False
+                failures += 1
+                log.warning("mail notifier: %s", error)
+                await asyncio.sleep(min(5.0, 0.25 * 2 ** min(failures, 5)))
+
+    async def _lead(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(NAME)):
+                self.is_leader = False
+                await asyncio.sleep(self.poll_seconds * 5)
+            self.is_leader = True
+            await conn.add_listener(EVENTS_CHANNEL, lambda *_: self._wake.set())
+            while True:
+                if not await self.step(conn):
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    except TimeoutError:
+                        pass
+        finally:
+            self.is_leader = False
+            await conn.close()
+
+    async def step(self, conn: asyncpg.Connection) -> bool:
+        """Handle the next batch of settled events. True when there may be more right away."""
+        position = await conn.fetchval("SELECT position FROM mail_notifier_state WHERE name = $1", NAME)
+        if position is None:  # a new database (the migration starts existing ones at the log's end)
+            await conn.execute("INSERT INTO mail_notifier_state (name) VALUES ($1) ON CONFLICT DO NOTHING", NAME)
+            position = 0
+        high = await settled_high_water(conn)
+        if high <= position:
+            return False
+        rows = await conn.fetch(
+            "SELECT id, kind, data FROM events WHERE id > $1 AND id <= $2 AND kind = ANY($3::text[]) "
+            "ORDER BY id LIMIT $4",
+            position,
+            high,
+            list(events_in.KINDS),
+            self.batch,
+        )
+        full = len(rows) == self.batch
+        upto = rows[-1]["id"] if full else high
+        async with self.sessions() as db:
+            for row in rows:
+                posted = events_in.read(row["kind"], row["data"])
+                if posted is not None:
+                    await self.posted(db, posted)
+            moved = await db.execute(
+                update(MailNotifierState)
+                .where(MailNotifierState.name == NAME, MailNotifierState.position == position)
+                .values(position=upto)
+            )
+            if moved.rowcount != 1:  # another leader moved it (or the table was emptied): start over
+                await db.rollback()
+                return True
+            await db.commit()
+        return full
+
+    async def posted(self, db, posted: events_in.Posted) -> None:
+        message = await db.get(Message, posted.message_id)
+        if message is None or message.hidden_at is not None or message.deleted_at is not None:
+            return
+        thread = await db.get(Thread, posted.thread_id)
+        space = await db.get(Space, posted.space_id)
+        if thread is None or space is None:
+            return
+        participants = set(
+            (
+                await db.scalars(
+                    select(Message.author_id).where(Message.thread_id == thread.id, Message.deleted_at.is_(None))
+                )
+            ).all()
+        )
+        participants.add(thread.author_id)
+        mentioned = set(posted.mentions)
+        recipients = (participants | mentioned) - {posted.author_id, None}
+        author = await db.get(User, posted.author_id) if posted.author_id else None
+        for user_id in sorted(recipients):
+            kind = "mention" if user_id in mentioned else "reply"
+            user = await db.get(User, user_id)
+            level = preferences.level_for(await preferences.load(db, user_id), space.id)
+            if level == "none" or (level == "mentions" and kind != "mention"):
+                continue
+            if not await may_read(db, user, space.id):
+                continue
+            rendered, headers = compose.notification(
+                self.settings,
+                kind=kind,
+                recipient=user,
+                author=author.name if author else "?",
+                space=space,
+                thread=thread,
+                message=message,
+            )
+            await outbox.enqueue(
+                db,
+                self.settings,
+                kind=kind,
+                to=user.email,
+                rendered=rendered,
+                user_id=user.id,
+                headers=headers,
+                refs={"space_id": space.id, "thread_id": thread.id, "message_ids": [message.id]},
+                dedupe_key=f"message:{message.id}:{user.id}",
+            )

@@ -1,0 +1,101 @@
+"""The outbox: mails waiting to be sent, written in the transaction of the change that causes them.
+
+A row is turned into a MIME message only when it is sent (`build`), with the Message-ID fixed at
+insert time. NOTIFY `citybridge_mail` wakes the sender once the writing transaction commits."""
+
+from __future__ import annotations
+
+import uuid
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, parseaddr
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import MailOutbox
+from server.mail.templates import Rendered, one_line
+
+NOTIFY_CHANNEL = "citybridge_mail"
+
+
+def mail_domain(settings) -> str:
+    if settings.mail_domain:
+        return settings.mail_domain
+    address = parseaddr(settings.mail_from)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def valid_address(address: str) -> bool:
+    """One plain address, no display name, nothing a header could be smuggled in with."""
+    if not address or any(c in address for c in '\r\n,;<>"()') or len(address) > 254:
+        return False
+    parsed = getaddresses([address])
+    return len(parsed) == 1 and parsed[0][1] == address and address.count("@") == 1
+
+
+async def enqueue(
+    db: AsyncSession,
+    settings,
+    *,
+    kind: str,
+    to: str,
+    rendered: Rendered,
+    user_id: int | None = None,
+    headers: dict | None = None,
+    refs: dict | None = None,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Add a mail to the outbox; None when `dedupe_key` was already written (or the address is unusable)."""
+    if not valid_address(to):
+        return None
+    values = {
+        "message_id": f"<{uuid.uuid4().hex}@{mail_domain(settings)}>",
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "user_id": user_id,
+        "to_address": to,
+        "subject": rendered.subject,
+        "text_body": rendered.text,
+        "html_body": rendered.html,
+        "headers": headers or {},
+        "refs": refs or {},
+    }
+    statement = insert(MailOutbox).values(**values).on_conflict_do_nothing().returning(MailOutbox.id)
+    row_id = await db.scalar(statement)
+    if row_id is not None:
+        await db.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    return row_id
+
+
+def build(row, settings) -> EmailMessage:
+    """The MIME message of an outbox row: multipart/alternative, text first, then HTML."""
+    message = EmailMessage()
+    name, address = parseaddr(settings.mail_from)
+    user, _, domain = address.partition("@")
+    message["From"] = Address(one_line(name), user or "citybridge", domain or "localhost")
+    message["To"] = row.to_address
+    message["Subject"] = one_line(row.subject)
+    message["Message-ID"] = row.message_id
+    message["Date"] = format_datetime(row.created_at)
+    message["Auto-Submitted"] = "auto-generated"
+    for key, value in (row.headers or {}).items():
+        message[key] = one_line(str(value), 900)
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    return message
+
+
+_STATS = text("""
+SELECT count(*) FILTER (WHERE state = 'queued') AS queued,
+       count(*) FILTER (WHERE state = 'sent') AS sent,
+       count(*) FILTER (WHERE state = 'failed') AS failed,
+       coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE state = 'queued')), 0) AS oldest
+FROM mail_outbox
+""")
+
+
+async def stats(db: AsyncSession) -> dict:
+    row = (await db.execute(_STATS)).one()
+    return {"queued": row.queued, "sent": row.sent, "failed": row.failed, "oldest_queued_seconds": int(row.oldest)}

@@ -1,0 +1,190 @@
+"""The sender: delivers the outbox over SMTP, on one node at a time.
+
+The leader holds a session advisory lock named by the relay. A row is marked `sent` only after the
+relay's 250; a crash in between sends it again with the same Message-ID. Failures back off per row
+(and the whole round when the relay is unreachable); 5xx refusals and rows past MAX_ATTEMPTS are
+`failed`. Before each mail, what it shows is re-checked (permissions.why_not): a mail that may no
+longer be sent is `cancelled`.
+
+With no relay configured, every node writes the queued mails it sees as `.eml` files under
+`<data>/mail/outbox/` and leaves them queued: a relay configured later still sends them."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from datetime import timedelta
+
+import asyncpg
+from sqlalchemy import select, update
+
+from server.db.models import MailOutbox
+from server.mail import metrics, outbox
+from server.mail.permissions import why_not
+from server.mail.transport import PermanentRefusal, SmtpRelay, TemporaryFailure, send_one, write_eml
+from server.services.accounts import now
+
+log = logging.getLogger("citybridge.mail")
+
+_LOCK_CLASS = 4  # changelog.py: 1, 2; search indexer: 3; mail: 4
+MAX_ATTEMPTS = 12
+BATCH = 50
+
+
+def lock_key(name: str) -> tuple[int, int]:
+    return _LOCK_CLASS, int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
+
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class Sender:
+    def __init__(self, sessions, settings, database_url: str, *, poll_seconds: float = 1.0) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.dsn = asyncpg_dsn(database_url)
+        self.relay = SmtpRelay.from_url(settings.smtp_url) if settings.smtp_url else None
+        self.eml_dir = settings.data_dir / "mail" / "outbox"
+        self.poll_seconds = poll_seconds
+        self.retry_base = settings.mail_retry_base_seconds
+        self.is_leader = False
+        self.last_error: str | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="mail-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database went away: wait, then start over
+                self.is_leader = False
+                failures += 1
+                log.warning("mail sender: %s", error)
+                await asyncio.sleep(min(5.0, 0.25 * 2 ** min(failures, 5)))
+
+    async def _lead(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            if self.relay is not None:
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(self.relay.name)):
+                    self.is_leader = False
+                    await self._report()
+                    await asyncio.sleep(self.poll_seconds * 5)
+            self.is_leader = True
+            await conn.add_listener(outbox.NOTIFY_CHANNEL, lambda *_: self._wake.set())
+            while True:
+                busy = await self.round()
+                await self._report()
+                if not busy:
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    except TimeoutError:
+                        pass
+        finally:
+            self.is_leader = False
+            await conn.close()  # also releases the advisory lock
+
+    async def _report(self) -> None:
+        async with self.sessions() as db:
+            metrics.update(await outbox.stats(db))
+
+    async def _write_files(self) -> None:
+        async with self.sessions() as db:
+            ids = (await db.scalars(select(MailOutbox.id).where(MailOutbox.state == "queued"))).all()
+            missing = [i for i in ids if not (self.eml_dir / f"{i}.eml").exists()][:BATCH]
+            if missing:
+                for row in await db.scalars(select(MailOutbox).where(MailOutbox.id.in_(missing))):
+                    write_eml(self.eml_dir, row.id, outbox.build(row, self.settings))
+
+    async def _due(self) -> list[MailOutbox]:
+        async with self.sessions() as db:
+            rows = await db.scalars(
+                select(MailOutbox)
+                .where(MailOutbox.state == "queued", MailOutbox.next_attempt_at <= now())
+                .order_by(MailOutbox.id)
+                .limit(BATCH)
+            )
+            return list(rows.all())
+
+    async def round(self) -> bool:
+        """Send (or write) what is due. True when there may be more right away."""
+        if self.relay is None:
+            await self._write_files()
+            return False
+        rows = await self._due()
+        if not rows:
+            return False
+        try:
+            async with self.relay.client() as client:
+                for row in rows:
+                    await self._deliver(client, row)
+        except TemporaryFailure:
+            return False  # the relay is away: the rows were rescheduled, wait for the next round
+        except Exception as error:  # connecting or greeting failed
+            self.last_error = f"{type(error).__name__}: {error}"
+            log.warning("mail relay %s unreachable: %s", self.relay.name, error)
+            await self._reschedule(rows[0], self.last_error)
+            return False
+        self.last_error = None
+        return len(rows) == BATCH
+
+    async def _deliver(self, client, row: MailOutbox) -> None:
+        async with self.sessions() as db:
+            reason = await why_not(db, row.user_id, row.refs or {})
+        if reason is not None:
+            await self._finish(row, "cancelled", reason)
+            return
+        try:
+            await send_one(client, outbox.build(row, self.settings))
+        except PermanentRefusal as error:
+            await self._finish(row, "failed", str(error))
+            return
+        except TemporaryFailure as error:
+            self.last_error = str(error)
+            await self._reschedule(row, str(error))
+            raise
+        await self._finish(row, "sent", None)
+        metrics.SENT.inc()
+
+    async def _finish(self, row: MailOutbox, state: str, error: str | None) -> None:
+        async with self.sessions() as db:
+            await db.execute(
+                update(MailOutbox)
+                .where(MailOutbox.id == row.id)
+                .values(state=state, last_error=error, sent_at=now() if state == "sent" else None)
+            )
+            await db.commit()
+
+    async def _reschedule(self, row: MailOutbox, error: str) -> None:
+        attempts = row.attempts + 1
+        delay = min(3600.0, self.retry_base * 2 ** min(attempts - 1, 12))
+        async with self.sessions() as db:
+            await db.execute(
+                update(MailOutbox)
+                .where(MailOutbox.id == row.id)
+                .values(
+                    attempts=attempts,
+                    last_error=error[:1000],
+                    next_attempt_at=now() + timedelta(seconds=delay),
+                    state="failed" if attempts >= MAX_ATTEMPTS else "queued",
+                )
+            )
+            await db.commit()

@@ -1,0 +1,36 @@
+"""Mail inside the running app: the sender and the notifier, each leading on one node at a time."""
+
+from __future__ import annotations
+
+import contextlib
+
+from server.mail import outbox
+from server.mail.notifier import Notifier
+from server.mail.sender import Sender
+from server.observability import readiness
+
+
+@contextlib.asynccontextmanager
+async def running(app, database_url: str):
+    settings = app.state.settings
+    sender = Sender(app.state.sessions, settings, database_url)
+    notifier = Notifier(app.state.sessions, settings, database_url)
+    app.state.mail_sender = sender
+    app.state.mail_notifier = notifier
+
+    async def details() -> dict:
+        # Mail never makes a node unready (an SMTP outage only delays mail); /readyz shows its state.
+        async with app.state.sessions() as db:
+            state = await outbox.stats(db)
+        state["relay"] = sender.relay.name if sender.relay else "none: written to files"
+        state["last_error"] = sender.last_error
+        return state
+
+    readiness.describe(app, "mail", details)
+    sender.start()
+    notifier.start()
+    try:
+        yield
+    finally:
+        await notifier.stop()
+        await sender.stop()

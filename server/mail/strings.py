@@ -1,0 +1,74 @@
+"""What mails say, per UI language (en, fr, es); other locales fall back to English."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "invitation.subject": "{inviter} invites you to {space} on Citybridge",
+        "invitation.intro": "{inviter} invites you to join the space “{space}” as {role}.",
+        "invitation.cities": "Partner cities",
+        "invitation.action": "Accept the invitation",
+        "invitation.expires": "This link works until {expires}.",
+        "reset.subject": "Reset your Citybridge password",
+        "reset.intro": "Someone (hopefully you) asked to reset the password of your Citybridge account.",
+        "reset.action": "Choose a new password",
+        "reset.expires": "This link works once, for {minutes} minutes. If you did not ask, ignore this mail.",
+        "mention.subject": "{author} mentioned you in “{thread}”",
+        "reply.subject": "{author} replied in “{thread}”",
+        "notification.intro": "{author} wrote in “{thread}” ({space}):",
+        "notification.action": "Open the thread",
+        "notification.why": "You get this mail because of your notification settings for {space}.",
+        "unsubscribe": "Stop these mails",
+        "role.member": "a member",
+        "role.moderator": "a moderator",
+    },
+    "fr": {
+        "invitation.subject": "{inviter} vous invite dans {space} sur Citybridge",
+        "invitation.intro": "{inviter} vous invite à rejoindre l’espace « {space} » comme {role}.",
+        "invitation.cities": "Villes partenaires",
+        "invitation.action": "Accepter l’invitation",
+        "invitation.expires": "Ce lien est valable jusqu’au {expires}.",
+        "reset.subject": "Réinitialiser votre mot de passe Citybridge",
+        "reset.intro": "Quelqu’un (vous, espérons-le) a demandé à réinitialiser le mot de passe de votre compte.",
+        "reset.action": "Choisir un nouveau mot de passe",
+        "reset.expires": "Ce lien ne sert qu’une fois, pendant {minutes} minutes. Sinon, ignorez ce message.",
+        "mention.subject": "{author} vous a mentionné dans « {thread} »",
+        "reply.subject": "{author} a répondu dans « {thread} »",
+        "notification.intro": "{author} a écrit dans « {thread} » ({space}) :",
+        "notification.action": "Ouvrir la discussion",
+        "notification.why": "Vous recevez ce message selon vos préférences de notification pour {space}.",
+        "unsubscribe": "Ne plus recevoir ces messages",
+        "role.member": "membre",
+        "role.moderator": "modérateur",
+    },
+    "es": {
+        "invitation.subject": "{inviter} le invita a {space} en Citybridge",
+        "invitation.intro": "{inviter} le invita a unirse al espacio «{space}» como {role}.",
+        "invitation.cities": "Ciudades socias",
+        "invitation.action": "Aceptar la invitación",
+        "invitation.expires": "Este enlace vale hasta el {expires}.",
+        "reset.subject": "Restablecer su contraseña de Citybridge",
+        "reset.intro": "Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta.",
+        "reset.action": "Elegir una contraseña nueva",
+        "reset.expires": "Este enlace sirve una vez, durante {minutes} minutos. Si no lo pidió, ignore este correo.",
+        "mention.subject": "{author} le mencionó en «{thread}»",
+        "reply.subject": "{author} respondió en «{thread}»",
+        "notification.intro": "{author} escribió en «{thread}» ({space}):",
+        "notification.action": "Abrir el hilo",
+        "notification.why": "Recibe este correo por sus preferencias de notificación para {space}.",
+        "unsubscribe": "Dejar de recibir estos correos",
+        "role.member": "miembro",
+        "role.moderator": "moderador",
+    },
+}
+
+LOCALES = tuple(STRINGS)
+
+
+def locale_of(locale: str | None) -> str:
+    base = (locale or "en").split("-")[0].lower()
+    return base if base in STRINGS else "en"
+
+
+def say(locale: str, key: str, **values: object) -> str:
+    return STRINGS[locale_of(locale)][key].format(**values)
