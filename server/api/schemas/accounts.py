@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from server.api.schemas.base import Answer, Email, Id, Language, Locale, Name, Password, Role, Strict
+from server.api.schemas.base import Answer, Change, Email, Id, Language, Locale, Name, NonBlank, Password, Role, Strict
 
 
 class SignIn(Strict):
@@ -14,7 +14,7 @@ class SignIn(Strict):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
-class ProfileChange(Strict):
+class ProfileChange(Change):
     name: Name | None = None
     position: Annotated[str, StringConstraints(max_length=200)] | None = None
     languages: Annotated[list[Language], Field(max_length=10)] | None = None
@@ -100,7 +100,7 @@ class InvitationPreview(Answer):
 
 class UserQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NonBlank]
     limit: Annotated[int, Field(ge=1, le=50)] = 20
 
 

@@ -7,15 +7,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from server.api.schemas.accounts import UserBrief
-from server.api.schemas.base import Answer, Id, Language, Page, Profile, Strict, Text, Theme, Title
+from server.api.schemas.base import Answer, Change, Id, Language, NonBlank, Page, Profile, Strict, Text, Theme, Title
+from server.api.schemas.exact import LINK_URL, Integral, doc
 from server.themes import THEMES
 
-GcmObjective = Annotated[int, Field(ge=1, le=23)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+GcmObjective = Annotated[int, Integral, Field(ge=1, le=23)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), NonBlank]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$")]
-LinkUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+LinkUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), doc(pattern=LINK_URL)]
 Themes = Annotated[list[Theme], Field(max_length=len(THEMES))]
 CitySize = Literal["small", "medium", "large", "metropolitan"]
 PracticeStatus = Literal["planned", "ongoing", "completed", "discontinued"]
@@ -28,7 +29,7 @@ class PracticeDetails(Strict):
     """The structured fields of a practice record beyond title, summary, city, themes, language."""
 
     city_size: CitySize | None = None
-    population: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    population: Annotated[int, Integral, Field(ge=0, le=100_000_000)] | None = None
     gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] = []
     period_start: Period | None = None
     period_end: Period | None = None
@@ -97,7 +98,7 @@ class PracticeDetailsChange(Strict):
     """The practice fields of PracticeDetails, each optional: what a change may send."""
 
     city_size: CitySize | None = None
-    population: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    population: Annotated[int, Integral, Field(ge=0, le=100_000_000)] | None = None
     gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] | None = None
     period_start: Period | None = None
     period_end: Period | None = None
@@ -117,6 +118,8 @@ class PracticeDetailsChange(Strict):
 
 
 class ResourceChange(PracticeDetailsChange):
+    model_config = Change.model_config
+
     title: Title | None = None
     summary: Text | None = None
     themes: Themes | None = None
@@ -149,12 +152,12 @@ class ResourceQuery(Page):
 
 
 class CollectionCreate(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), NonBlank]
     description: Text = ""
 
 
-class CollectionChange(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)] | None = None
+class CollectionChange(Change):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), NonBlank] | None = None
     description: Text | None = None
 
 

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from pydantic import StringConstraints
 
 from server.api.schemas.accounts import UserBrief
-from server.api.schemas.base import Answer, Page, Strict
+from server.api.schemas.base import Answer, NonBlank, Page, Strict
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NonBlank]
 
 
 class ReasonBody(Strict):

@@ -9,9 +9,11 @@ from pydantic import Field, StringConstraints
 from server.api.schemas.accounts import UserBrief
 from server.api.schemas.base import (
     Answer,
+    Change,
     Id,
     Language,
     Name,
+    NonBlank,
     Profile,
     Role,
     Strict,
@@ -20,6 +22,10 @@ from server.api.schemas.base import (
     Visibility,
 )
 from server.themes import THEMES
+
+SpaceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), NonBlank]
+# Two different cities at least (server.services.spaces): the document asks for no repeats.
+CityIds = Annotated[list[Id], Field(min_length=2, max_length=20, json_schema_extra={"uniqueItems": True})]
 
 
 class CityCreate(Strict):
@@ -31,7 +37,7 @@ class CityCreate(Strict):
     description: Text = ""
 
 
-class CityChange(Strict):
+class CityChange(Change):
     name: Name | None = None
     country: Name | None = None
     region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
@@ -41,17 +47,17 @@ class CityChange(Strict):
 
 
 class SpaceCreate(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    name: SpaceName
     description: Text = ""
-    city_ids: Annotated[list[Id], Field(min_length=2, max_length=20)]
+    city_ids: CityIds
     themes: Annotated[list[Theme], Field(max_length=len(THEMES))] = []
     visibility: Visibility = "members"
 
 
-class SpaceChange(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)] | None = None
+class SpaceChange(Change):
+    name: SpaceName | None = None
     description: Text | None = None
-    city_ids: Annotated[list[Id], Field(min_length=2, max_length=20)] | None = None
+    city_ids: CityIds | None = None
     themes: Annotated[list[Theme], Field(max_length=len(THEMES))] | None = None
     visibility: Visibility | None = None
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from server.api.schemas.accounts import UserBrief
-from server.api.schemas.base import Answer, Body, ClientId, Page, Strict, Theme, Title
+from server.api.schemas.base import Answer, Body, Change, ClientId, Page, Strict, Theme, Title
 from server.themes import THEMES
 
 
@@ -18,7 +18,7 @@ class ThreadCreate(Strict):
     client_id: ClientId | None = None
 
 
-class ThreadChange(Strict):
+class ThreadChange(Change):
     title: Title | None = None
     themes: Annotated[list[Theme], Field(max_length=len(THEMES))] | None = None
     pinned: bool | None = None
