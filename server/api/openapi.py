@@ -80,6 +80,8 @@ def _statuses(ep: Endpoint) -> set[int]:
         statuses |= {422}
     if "{" in ep.path:  # an id that names nothing, or a path the convertor does not take
         statuses |= {404}
+    if ep.body is not None and "client_id" in getattr(ep.body, "model_fields", {}):
+        statuses |= {409}  # a client_id already used elsewhere
     if ep.auth == "user":
         statuses |= {401}
     if ep.method != "GET":  # CSRF (cookie sessions), or a session started from another site

@@ -27,7 +27,7 @@ Email = Annotated[
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-Id = Annotated[int, Integral, Field(ge=1, le=2**31 - 1)]  # the id columns are PostgreSQL integers
+Id = Annotated[int, Field(ge=1, le=2**31 - 1), Integral]  # the id columns are PostgreSQL integers
 Cursor = Annotated[
     str, StringConstraints(max_length=500), doc(pattern=CURSOR, description="A next_cursor of the previous page")
 ]

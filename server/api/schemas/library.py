@@ -11,7 +11,7 @@ from server.api.schemas.base import Answer, Change, Id, Language, NonBlank, Page
 from server.api.schemas.exact import LINK_URL, Integral, doc
 from server.themes import THEMES
 
-GcmObjective = Annotated[int, Integral, Field(ge=1, le=23)]
+GcmObjective = Annotated[int, Field(ge=1, le=23), Integral]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), NonBlank]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -29,7 +29,7 @@ class PracticeDetails(Strict):
     """The structured fields of a practice record beyond title, summary, city, themes, language."""
 
     city_size: CitySize | None = None
-    population: Annotated[int, Integral, Field(ge=0, le=100_000_000)] | None = None
+    population: Annotated[int, Field(ge=0, le=100_000_000), Integral] | None = None
     gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] = []
     period_start: Period | None = None
     period_end: Period | None = None
@@ -98,7 +98,7 @@ class PracticeDetailsChange(Strict):
     """The practice fields of PracticeDetails, each optional: what a change may send."""
 
     city_size: CitySize | None = None
-    population: Annotated[int, Integral, Field(ge=0, le=100_000_000)] | None = None
+    population: Annotated[int, Field(ge=0, le=100_000_000), Integral] | None = None
     gcm_objectives: Annotated[list[GcmObjective], Field(max_length=23)] | None = None
     period_start: Period | None = None
     period_end: Period | None = None
