@@ -21,7 +21,7 @@ import pytest
 from tests.harness import expect
 
 EXAMPLES = int(os.environ.get("CITYBRIDGE_FUZZ_EXAMPLES", "3"))
-MAX_SECONDS = int(os.environ.get("CITYBRIDGE_FUZZ_SECONDS", "40"))
+MAX_SECONDS = int(os.environ.get("CITYBRIDGE_FUZZ_SECONDS", "30"))
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
 
