@@ -156,7 +156,8 @@ async def test_routes_without_query_refuse_query_parameters(world):
 async def test_bad_credentials_input(world, clients):
     client = clients()
     error_of(await client.post("/api/session", json={"email": "x@y.test"}), 422)
-    error_of(await client.post("/api/session", content=b"email=x", headers={"Content-Type": "text/plain"}), 400)
+    error_of(await client.post("/api/session", content=b"email=x", headers={"Content-Type": "text/plain"}), 415)
+    error_of(await client.post("/api/session", content=b"email=x", headers={"Content-Type": "application/json"}), 400)
     error_of(await client.get("/api/me"), 401)
 
 

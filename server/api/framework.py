@@ -16,16 +16,25 @@ from typing import Any, Generic
 
 from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from typing_extensions import TypeVar
 
 from server.api import limits
 from server.api.auth import Caller, authenticate_request
 from server.config import Settings
 from server.db.models import User
-from server.errors import ApiError, BadRequest, Invalid, PayloadTooLarge, Unauthorized
+from server.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    Invalid,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from server.services import ratelimit
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -266,6 +275,7 @@ def _make_route(ep: Endpoint) -> Route:
                 raise Unauthorized("Sign in first.", code="not_signed_in")
             if ep.method in UNSAFE and caller.via == "cookie" and ep.auth != "none":
                 caller.check_csrf(request, settings)
+            check_request_origin_and_type(ep, request, caller, settings)
             ctx = Context(request=request, db=db, caller=caller, status=ep.status)
             if ep.query is not None:
                 ctx.query = parse_query(ep.query, request)
@@ -292,8 +302,71 @@ def _make_route(ep: Endpoint) -> Route:
     return Route(ep.path, run, methods=[ep.method], name=f"{ep.method} {ep.path}")
 
 
+# --- cross-site requests ---------------------------------------------------------
+
+
+def _is_json(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
+
+
+def _from_elsewhere(request: Request, settings) -> bool:
+    """A browser says where a request comes from (Sec-Fetch-Site, Origin); a request that says
+    nothing (a script, curl) is not a browser's cross-site request."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    ours = {settings.public_origin, f"http://{request.headers.get('host')}", f"https://{request.headers.get('host')}"}
+    return origin not in ours
+
+
+def check_request_origin_and_type(ep: Endpoint, request: Request, caller: Caller, settings) -> None:
+    """A cross-site form can send only text/plain, form or multipart bodies, and with no preflight:
+    JSON routes refuse other types (415). Requests that can start a session (sign-in, accepting an
+    invitation) have no CSRF token yet, so they must come from our own origin (no login CSRF)."""
+    if ep.body is not None and not (ep.form is not None and is_multipart(request)) and not _is_json(request):
+        raise UnsupportedMediaType("Send the body as application/json.")
+    if ep.method in UNSAFE and ep.auth != "user" and caller.via != "bearer" and _from_elsewhere(request, settings):
+        raise Forbidden("This request comes from another site.", code="cross_site")
+
+
+# --- the route table -----------------------------------------------------------
+
+
+class _Unmatched:
+    """What answers a request that no endpoint takes at /api/... (or at an endpoint's path outside
+    it). If the path is an endpoint's for another method, 405 with an Allow header naming every
+    method of every endpoint at that path (Starlette names only the first route's); otherwise 404,
+    in the error shape, whatever the method (the browser app's files answer 405 to all but GET).
+    An ASGI app rather than a function, so that Starlette routes every method to it."""
+
+    def __init__(self, table: list[Route]) -> None:
+        self.table = table
+
+    async def __call__(self, scope, receive, send) -> None:
+        allowed: set[str] = set()
+        for route in self.table:
+            if route.matches(scope)[0] != Match.NONE:
+                allowed |= route.methods or set()
+        if allowed:
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+        raise HTTPException(404)
+
+
 def routes() -> list[Route]:
-    return [_make_route(ep) for ep in ENDPOINTS]
+    table = [_make_route(ep) for ep in ENDPOINTS]
+    fallback = _Unmatched(list(table))
+    # Endpoints outside /api (/healthz, /readyz) get the same 405 for their other methods.
+    outside = sorted({ep.path for ep in ENDPOINTS if not ep.path.startswith("/api/")})
+    return [
+        *table,
+        *(Route(path, fallback, name=f"* {path}") for path in outside),
+        Route("/api", fallback, name="api"),
+        Route("/api/{rest:path}", fallback, name="api/*"),
+    ]
 
 
 def error_response(error: ApiError) -> JSONResponse:

@@ -18,9 +18,13 @@ from search import query as search_query
 from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
+from server.api.schemas.base import Cursor
+from server.api.schemas.exact import doc, listed
 from server.errors import Invalid
 from server.services import search as search_service
 from server.themes import THEMES
+
+PROFILES = ("traditional", "newer")
 
 
 def _listed(allowed: tuple[str, ...] | None, number: bool = False):
@@ -54,7 +58,7 @@ def _joined(value) -> str:
 
 # Validated into a list; dumped back as the comma-separated string it came as.
 Short = Annotated[str, StringConstraints(max_length=1000), PlainSerializer(_joined, return_type=str)]
-Ids = Annotated[Short, AfterValidator(_listed(None, number=True))]
+Ids = Annotated[Short, AfterValidator(_listed(None, number=True)), doc(pattern=listed(item="[1-9][0-9]{0,14}"))]
 
 
 class SearchParams(BaseModel):
@@ -64,10 +68,12 @@ class SearchParams(BaseModel):
     )
     space: Ids | None = Field(None, description="Space ids, comma-separated.")
     city: Ids | None = Field(None, description="City ids, comma-separated.")
-    profile: Annotated[Short, AfterValidator(_listed(("traditional", "newer")))] | None = None
-    theme: Annotated[Short, AfterValidator(_listed(tuple(THEMES)))] | None = None
-    lang: Annotated[Short, AfterValidator(_languages)] | None = Field(None, description="Language codes.")
-    kind: Annotated[Short, AfterValidator(_listed(KINDS))] | None = Field(
+    profile: Annotated[Short, AfterValidator(_listed(PROFILES)), doc(pattern=listed(PROFILES))] | None = None
+    theme: Annotated[Short, AfterValidator(_listed(tuple(THEMES))), doc(pattern=listed(tuple(THEMES)))] | None = None
+    lang: Annotated[Short, AfterValidator(_languages), doc(pattern=listed(item="[a-z]{2,3}"))] | None = Field(
+        None, description="Language codes."
+    )
+    kind: Annotated[Short, AfterValidator(_listed(KINDS)), doc(pattern=listed(KINDS))] | None = Field(
         None, description="thread, message, practice, file, link; comma-separated."
     )
     date_from: dt.date | None = Field(None, alias="from", description="Earliest date, YYYY-MM-DD.")
@@ -75,7 +81,7 @@ class SearchParams(BaseModel):
     sort: Literal["relevance", "date"] = "relevance"
     limit: Annotated[int, Field(ge=1, le=50)] = 20
     page: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="Instead of cursor: page number.")
-    cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
+    cursor: Cursor | None = None
 
 
 class SuggestParams(BaseModel):

@@ -1,0 +1,54 @@
+"""schemathesis hooks for tests/test_fuzz_api.py (loaded by the CLI through SCHEMATHESIS_HOOKS).
+
+Every built-in check runs. One is narrowed: positive_data_acceptance expects a schema-valid request
+to succeed, but a few refusals depend on state no schema can describe. Each is listed here with
+why; any other refusal of schema-valid data still fails the run."""
+
+from __future__ import annotations
+
+import json
+
+import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+# Error codes of refusals that depend on state, not on the request's shape.
+STATE_RULES = {
+    "bad_cursor": "only a cursor the server issued verifies (it is signed); its pattern is exact",
+    "own_content": "the caller wrote the message or resource it flags",
+    "self_suspension": "the caller is the member it suspends",
+    "not_a_practice": "the resources adapted from one another are not both practice records",
+    "not_in_thread": "the message marked read is in another thread",
+    # Search needs words or a filter: OpenAPI cannot say "one of these query parameters".
+    "empty_query": "no q and no filter",
+}
+# Search takes a cursor or a page number: OpenAPI cannot say "not both" of two query parameters.
+EITHER_OR = "not with cursor"
+# A practice record drafted from a thread needs what neither the request nor the thread gave.
+FROM_THREAD = "required: the thread does not provide it"
+
+
+def _error(response) -> dict:
+    try:
+        return json.loads(response.content)["error"]
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _depends_on_state(error: dict) -> bool:
+    fields = error.get("fields") or {}
+    if error.get("code") in STATE_RULES:
+        return True
+    # The practice fields of a change apply to practice records, not to the link or file changed.
+    return bool(fields) and all(
+        v in (FROM_THREAD, EITHER_OR) or v.startswith("not a field of a") for v in fields.values()
+    )
+
+
+@schemathesis.check
+def positive_data_acceptance_beyond_state(ctx, response, case):
+    try:
+        return positive_data_acceptance(ctx, response, case)
+    except AssertionError:
+        if _depends_on_state(_error(response)):
+            return None
+        raise
