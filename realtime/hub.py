@@ -38,6 +38,7 @@ from realtime.config import RealtimeSettings
 from realtime.connection import Connection, Send, Sub
 from realtime.log import Event, StreamKey
 from realtime.protocol import SERVICE_RESTART, UNAUTHORIZED, dumps, error, wire
+from server import events
 from server.observability.metrics import EVENTS_FANNED_OUT
 from server.services.access import can_read
 
@@ -425,14 +426,14 @@ class Hub:
         """Whether this event may end the subscriber's right to read the space."""
         if sub.key[0] != "space":
             return False
-        data = event.data or {}
-        subject = (data.get("user") or {}).get("id")
-        if event.kind.startswith("member."):
+        payload = event.data
+        if isinstance(payload, events.MemberPayload | events.MemberRemoved | events.MemberRefused):
             # removed, suspended, refused, updated to a non-active state...: check again. (A change
             # that leaves the user an active member cannot take the right away.)
-            return subject == sub.conn.user_id and data.get("state") != "active"
-        if event.kind == "space.updated":
-            return data.get("visibility") != "network" and not sub.via_membership
+            state = payload.state if isinstance(payload, events.MemberPayload) else None
+            return payload.user["id"] == sub.conn.user_id and state != "active"
+        if isinstance(payload, events.SpaceUpdated):
+            return payload.visibility != "network" and not sub.via_membership
         return False
 
     # --- delivery -------------------------------------------------------------------------------

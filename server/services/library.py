@@ -13,6 +13,7 @@ from sqlalchemy import any_, false, func, literal, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import (
     City,
     Collection,
@@ -281,7 +282,7 @@ async def _insert(db: AsyncSession, resource: Resource, sources: list[Resource])
     )
     await db.flush()
     await db.refresh(resource)
-    await changelog.record(db, "resource.created", await event_view(db, resource), space_id=resource.space_id)
+    await changelog.record(db, events.ResourceCreated(**await event_view(db, resource)), space_id=resource.space_id)
     author = await db.get(User, resource.author_id)
     return await _detail(db, author, resource)
 
@@ -492,7 +493,7 @@ async def update(db: AsyncSession, actor: User, resource_id: int, changes: dict)
     await db.flush()
     await db.refresh(resource)
     await changelog.record(
-        db, "resource.updated", {**await event_view(db, resource), "changed": changed}, space_id=resource.space_id
+        db, events.ResourceUpdated(**await event_view(db, resource), changed=changed), space_id=resource.space_id
     )
     return await _detail(db, actor, resource)
 
@@ -524,7 +525,7 @@ async def remove(db: AsyncSession, actor: User, resource: Resource, *, reason: s
     data = {"id": resource.id, "space_id": space_id, "kind": resource.kind}
     await db.delete(resource)
     await db.flush()
-    await changelog.record(db, "resource.deleted", data, space_id=space_id)
+    await changelog.record(db, events.ResourceDeleted(**data), space_id=space_id)
     if key is None:
         return None
     shared = await db.scalar(select(func.count()).where(Resource.file_key == key))
@@ -555,8 +556,7 @@ async def set_adaptation(db: AsyncSession, actor: User, practice_id: int, source
     if result.rowcount:
         await changelog.record(
             db,
-            "resource.updated",
-            {**await event_view(db, resource), "changed": ["adapted_from"]},
+            events.ResourceUpdated(**await event_view(db, resource), changed=["adapted_from"]),
             space_id=resource.space_id,
         )
     return await _detail(db, actor, resource)
@@ -651,7 +651,7 @@ async def create_collection(db: AsyncSession, actor: User, space_id: int, fields
     await db.flush()
     await db.refresh(collection)
     data = await _collection_view(db, collection)
-    await changelog.record(db, "collection.created", data, space_id=space_id)
+    await changelog.record(db, events.CollectionCreated(**data), space_id=space_id)
     return data
 
 
@@ -662,7 +662,7 @@ async def update_collection(db: AsyncSession, actor: User, collection_id: int, c
         setattr(collection, key, value)
     await db.flush()
     data = await _collection_view(db, collection)
-    await changelog.record(db, "collection.updated", data, space_id=collection.space_id)
+    await changelog.record(db, events.CollectionUpdated(**data), space_id=collection.space_id)
     return data
 
 
@@ -672,7 +672,7 @@ async def delete_collection(db: AsyncSession, actor: User, collection_id: int) -
     data = {"id": collection.id, "space_id": collection.space_id}
     await db.delete(collection)
     await db.flush()
-    await changelog.record(db, "collection.deleted", data, space_id=data["space_id"])
+    await changelog.record(db, events.CollectionDeleted(**data), space_id=data["space_id"])
 
 
 async def set_collection_item(
@@ -694,5 +694,5 @@ async def set_collection_item(
         )
     data = await _collection_view(db, collection)
     if result.rowcount:
-        await changelog.record(db, "collection.updated", data, space_id=collection.space_id)
+        await changelog.record(db, events.CollectionUpdated(**data), space_id=collection.space_id)
     return data
