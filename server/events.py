@@ -356,7 +356,7 @@ class FlagResolved(FlagPayload):
 
 @declare("collection.created")
 class CollectionCreated(CollectionPayload):
-    """`{id, space_id, name, description, resource_ids, created_at}`."""
+    """A collection was made: `{id, space_id, name, description, resource_ids, created_at}`."""
 
 
 @declare("collection.updated")
@@ -366,7 +366,7 @@ class CollectionUpdated(CollectionPayload):
 
 @declare("collection.deleted")
 class CollectionDeleted(Event):
-    """`{id, space_id}`."""
+    """A collection was deleted: `{id, space_id}`."""
 
     id: int
     space_id: int
