@@ -84,8 +84,9 @@ async def update_collection(db: AsyncSession, actor: User, collection_id: int, c
     for key, value in changes.items():
         setattr(collection, key, value)
     await db.flush()
-    event = events.CollectionUpdated(**await _collection_view(db, collection))
-    await changelog.record(db, event, space_id=collection.space_id)
+    await changelog.record(
+        db, events.CollectionUpdated(**await _collection_view(db, collection)), space_id=collection.space_id
+    )
     return await _collection_view(db, collection, access)
 
 
@@ -116,6 +117,7 @@ async def set_collection_item(
             table.delete().where(table.c.collection_id == collection.id, table.c.resource_id == resource_id)
         )
     if result.rowcount:
-        event = events.CollectionUpdated(**await _collection_view(db, collection))
-        await changelog.record(db, event, space_id=collection.space_id)
+        await changelog.record(
+            db, events.CollectionUpdated(**await _collection_view(db, collection)), space_id=collection.space_id
+        )
     return await _collection_view(db, collection, access)
