@@ -28,7 +28,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from realtime import log as changelog
-from realtime import replay, upkeep
+from realtime import redaction, replay, upkeep
 from realtime.auth import Identity, credential_key, lookup
 from realtime.batch import Batcher
 from realtime.bus import SIGNALS_CHANNEL, Listener
@@ -268,6 +268,7 @@ class Hub:
                     continue
                 stream.cursor = stream_events[-1].id
                 stream.remember(stream_events, self.settings.recent_events)
+                redaction.apply(stream.recent, stream_events)
                 if len(stream_events) >= limit:
                     self.mark(key)
                 if stream.subs:

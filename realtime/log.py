@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from realtime.protocol import event_frame, wire
+from server import events
 
 
 # Kinds after which a subscriber's right to read the space may have to be checked again: any
@@ -51,14 +52,14 @@ class Event:
     key: StreamKey
     kind: str
     frame: str  # the JSON text frame, encoded once for every recipient
-    data: dict | None  # parsed only for kinds that may revoke access (see revoking())
+    data: events.Event | None  # the declared payload, parsed only for kinds that may revoke access (see revoking())
     wire: bytes  # the same as a complete websocket frame, written as is to every socket
 
 
 def _event(row) -> Event:
     space_id, user_id, kind = row["space_id"], row["user_id"], row["kind"]
     key: StreamKey = ("space", space_id) if space_id is not None else ("user", user_id)
-    data = json.loads(row["data"]) if revoking(kind) else None
+    data = events.parse(kind, json.loads(row["data"])) if revoking(kind) else None
     frame = event_frame(row["id"], space_id, user_id, kind, row["data"])
     return Event(row["id"], key, kind, frame, data, wire(frame))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server import events
+
 if TYPE_CHECKING:
     from realtime.connection import Sub
     from realtime.log import Event
@@ -16,12 +18,12 @@ def revokes(sub: Sub, event: Event) -> bool:
     """Whether this event may end the subscriber's right to read the space."""
     if sub.key[0] != "space":
         return False
-    data = event.data or {}
-    subject = (data.get("user") or {}).get("id")
-    if event.kind.startswith("member."):
+    payload = event.data
+    if isinstance(payload, events.MemberPayload | events.MemberRemoved | events.MemberRefused):
         # removed, suspended, refused, updated to a non-active state...: check again. (A change
         # that leaves the user an active member cannot take the right away.)
-        return subject == sub.conn.user_id and data.get("state") != "active"
-    if event.kind == "space.updated":
-        return data.get("visibility") != "network" and not sub.via_membership
+        state = payload.state if isinstance(payload, events.MemberPayload) else None
+        return payload.user["id"] == sub.conn.user_id and state != "active"
+    if isinstance(payload, events.SpaceUpdated):
+        return payload.visibility != "network" and not sub.via_membership
     return False

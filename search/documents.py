@@ -16,6 +16,7 @@ import asyncpg
 
 from search.engine import Document
 from search.language import detect_language
+from server import events
 
 MAX_BODY_CHARS = 100_000
 
@@ -52,18 +53,22 @@ class Targets:
         return any((self.threads, self.messages, self.resources, self.thread_messages, self.spaces))
 
     def add_event(self, kind: str, space_id: int | None, data: dict) -> None:
+        # Every message.*, thread.* and resource.* kind carries its item's id as `id`, and
+        # thread.updated lists its `changed` fields (server/events.py; tests/test_events.py holds it
+        # to that). Undeclared kinds of these nouns (rows written by hand, by the search benchmark,
+        # or a future thread.deleted) are read the same way.
         noun, _, verb = kind.partition(".")
+        item_id = data.get("id")
         if noun == "message":
-            self._add(self.messages, data.get("id", data.get("message_id")))
+            self._add(self.messages, item_id)
         elif noun == "thread":
-            thread_id = data.get("id", data.get("thread_id"))
-            self._add(self.threads, thread_id)
+            self._add(self.threads, item_id)
             changed = data.get("changed")
             if verb != "created" and (changed is None or {"title", "themes"} & set(changed)):
-                self._add(self.thread_messages, thread_id)
+                self._add(self.thread_messages, item_id)
         elif noun == "resource":
-            self._add(self.resources, data.get("id", data.get("resource_id")))
-        elif kind == "space.updated" and space_id is not None:
+            self._add(self.resources, item_id)
+        elif kind == events.SpaceUpdated.KIND and space_id is not None:
             self.spaces.add(space_id)
 
     @staticmethod

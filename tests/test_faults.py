@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from server.auth import passwords
 from server.db.engine import session_factory
 from server.services import accounts
+from tests.events_helpers import appended
 from tests.harness import PrivateCluster, ServerProcess, asyncpg_dsn, expect
 
 PASSWORD = "correct horse battery"
@@ -136,16 +137,13 @@ async def assert_durable(url: str, acked: dict[str, int]) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         rows = dict(await conn.fetch("SELECT client_id, id FROM messages WHERE client_id IS NOT NULL"))
-        events = {
-            int(r["id"])
-            for r in await conn.fetch("SELECT data->>'id' AS id FROM events WHERE kind = 'message.created'")
-        }
         duplicates = await conn.fetchval(
             "SELECT count(*) FROM (SELECT client_id FROM messages WHERE client_id IS NOT NULL "
             "GROUP BY author_id, client_id HAVING count(*) > 1) d"
         )
     finally:
         await conn.close()
+    events = {e["payload"].id for e in await appended(url, kind="message.created")}
     lost = {cid: mid for cid, mid in acked.items() if rows.get(cid) != mid}
     assert not lost, f"{len(lost)} acknowledged posts are missing: {sorted(lost)[:10]}"
     unlogged = sorted(mid for mid in acked.values() if mid not in events)

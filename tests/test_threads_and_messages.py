@@ -1,11 +1,9 @@
 """Threads and messages through the API: posting, idempotency, edits, deletes, reactions, mentions."""
 
 import asyncio
-import json
 
-import asyncpg
-
-from tests.harness import asyncpg_dsn, expect
+from tests.events_helpers import appended
+from tests.harness import expect
 
 
 async def start_thread(client, space_id, title="Housing for newcomers", body="How do you find *first* homes?", **extra):
@@ -15,12 +13,7 @@ async def start_thread(client, space_id, title="Housing for newcomers", body="Ho
 
 
 async def events(database_url, space_id=None):
-    conn = await asyncpg.connect(asyncpg_dsn(database_url))
-    try:
-        rows = await conn.fetch("SELECT id, space_id, user_id, kind, data FROM events ORDER BY id")
-    finally:
-        await conn.close()
-    return [{**r, "data": json.loads(r["data"])} for r in rows if space_id is None or r["space_id"] == space_id]
+    return await appended(database_url, space_id=space_id)
 
 
 async def test_thread_starts_with_its_first_message_and_logs_events(world, database_url):

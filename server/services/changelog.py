@@ -7,6 +7,7 @@ import json
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import Event
 
 NOTIFY_CHANNEL = "citybridge_events"
@@ -29,8 +30,19 @@ FROM e
 """)
 
 
+# The earlier events of a space that show something of one item: those whose payload is the item's
+# (data.id) or lists it (data.<field> holds its id). Which kinds and fields: server/events.py.
+_CARRIERS = text("""
+SELECT id, kind, data FROM events
+WHERE space_id = :space_id AND id < :before AND kind = ANY(CAST(:kinds AS text[]))
+  AND (data -> 'id' = CAST(:item AS jsonb)
+       OR EXISTS (SELECT 1 FROM unnest(CAST(:lists AS text[])) AS f WHERE data -> f @> CAST(:item AS jsonb)))
+""")
+_REWRITE = text("UPDATE events SET data = CAST(:data AS jsonb) WHERE id = :id")
+
+
 async def record(
-    db: AsyncSession, kind: str, data: dict, *, space_id: int | None = None, user_id: int | None = None
+    db: AsyncSession, event: events.Event, *, space_id: int | None = None, user_id: int | None = None
 ) -> Event:
     """Append one event for a space (or, with user_id only, for one user).
 
@@ -38,9 +50,15 @@ async def record(
     commit in id order, so a reader that has seen id N of a space never later
     finds a smaller id appear there: resuming "after N" loses nothing. The
     NOTIFY on `citybridge_events` is delivered only if the transaction commits.
+    A kind that redacts (server/events.py) rewrites the earlier events of its item here, in the
+    same transaction: the log never serves what the API no longer shows.
     """
-    if space_id is None and user_id is None:
-        raise ValueError("an event belongs to a space or to a user")
+    kind = event.KIND
+    if events.KINDS.get(kind) is not type(event):
+        raise ValueError(f"undeclared event kind {kind!r}: declare it in server/events.py")
+    if (space_id is None) if event.STREAM == "space" else (user_id is None or space_id is not None):
+        raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
+    data = event.data()
     lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
     row = (
         await db.execute(
@@ -56,8 +74,20 @@ async def record(
             },
         )
     ).one()
+    if event.REDACTS is not None:
+        await _redact(db, space_id, event.REDACTS, data["id"], row.id)
     # A detached, read-only picture of the row (nothing else in the transaction reads it back).
     return Event(id=row.id, space_id=space_id, user_id=user_id, kind=kind, data=data, created_at=row.created_at)
+
+
+async def _redact(db: AsyncSession, space_id: int, item: str, item_id: int, before: int) -> None:
+    lists = sorted({c.LISTS[1] for c in events.KINDS.values() if c.LISTS is not None and c.LISTS[0] == item})
+    params = {"space_id": space_id, "before": before, "kinds": events.carriers(item), "item": str(item_id)}
+    for row in await db.execute(_CARRIERS, {**params, "lists": lists}):
+        data = json.loads(row.data) if isinstance(row.data, str) else row.data
+        redacted = events.redaction_of(row.kind, data, item, item_id)
+        if redacted is not None and redacted != data:
+            await db.execute(_REWRITE, {"id": row.id, "data": json.dumps(redacted)})
 
 
 async def signal_sign_out(db: AsyncSession, user_id: int, credential: str | None, reason: str) -> None:

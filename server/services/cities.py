@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import City, Space, SpaceCity, User
 from server.errors import Conflict, NotFound
 from server.services import changelog, spaces
@@ -68,5 +69,5 @@ async def update_city(db: AsyncSession, actor: User, city_id: int, changes: dict
     ).all()
     cities = await spaces.cities_of(db, [space.id for space in paired])
     for space in paired:
-        await changelog.record(db, "space.updated", space_view(space, cities[space.id]), space_id=space.id)
+        await changelog.record(db, events.SpaceUpdated(**space_view(space, cities[space.id])), space_id=space.id)
     return city

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import Flag, Message, Resource, User
 from server.errors import Conflict
 from server.services import changelog
@@ -46,7 +47,7 @@ async def add(db: AsyncSession, actor: User, space_id: int, target_kind: str, ta
     except IntegrityError:
         raise Conflict("You have already flagged this; moderators will look at it.", code="already_flagged") from None
     await db.refresh(flag)
-    await changelog.record(db, "flag.created", _event(flag), space_id=space_id)
+    await changelog.record(db, events.FlagCreated(**_event(flag)), space_id=space_id)
     return flag
 
 
@@ -67,7 +68,7 @@ async def close_open(
     await db.flush()
     for flag in open_flags:
         await changelog.record(
-            db, "flag.resolved", _event(flag, action=action or ACTIONS[state]), space_id=flag.space_id
+            db, events.FlagResolved(**_event(flag, action=action or ACTIONS[state])), space_id=flag.space_id
         )
     return list(open_flags)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server import markdown
+from server import events, markdown
 from server.config import Settings
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound
@@ -182,19 +182,18 @@ async def post(
     await db.flush()
     # The INSERT returned the server defaults (id, created_at); the other columns are as sent.
     data = message_view(message, actor, [], mentioned)
-    await changelog.record(db, "message.created", data, space_id=thread.space_id)
+    await changelog.record(db, events.MessageCreated(**data), space_id=thread.space_id)
     for user_id in mentioned:
         if user_id != actor.id:
             await changelog.record(
                 db,
-                "notification.mention",
-                {
-                    "message_id": message.id,
-                    "thread_id": thread.id,
-                    "space_id": thread.space_id,
-                    "thread_title": thread.title,
-                    "author": data["author"],
-                },
+                events.NotificationMention(
+                    message_id=message.id,
+                    thread_id=thread.id,
+                    space_id=thread.space_id,
+                    thread_title=thread.title,
+                    author=data["author"],
+                ),
                 user_id=user_id,
             )
     return data, True
@@ -254,7 +253,7 @@ async def edit(db: AsyncSession, actor: User, message_id: int, body: str, *, max
     data = await full_view(db, message)
     # Events reach every reader of the space: a hidden message's new text must not.
     event = data if message.hidden_at is None else await full_view(db, message, reveal_hidden=False)
-    await changelog.record(db, "message.edited", event, space_id=message.space_id)
+    await changelog.record(db, events.MessageEdited(**event), space_id=message.space_id)
     return data
 
 
@@ -276,7 +275,7 @@ async def delete(db: AsyncSession, actor: User, message_id: int) -> None:
     await db.execute(MessageEdit.__table__.delete().where(MessageEdit.message_id == message.id))
     await db.flush()
     await changelog.record(
-        db, "message.deleted", {"id": message.id, "thread_id": message.thread_id}, space_id=message.space_id
+        db, events.MessageDeleted(id=message.id, thread_id=message.thread_id), space_id=message.space_id
     )
     if message.author_id != actor.id:
         await audit.record(
@@ -301,8 +300,7 @@ async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, a
         await db.flush()
         await changelog.record(
             db,
-            "reaction.added",
-            {"message_id": message.id, "thread_id": message.thread_id, "user_id": actor.id, "emoji": emoji},
+            events.ReactionAdded(message_id=message.id, thread_id=message.thread_id, user_id=actor.id, emoji=emoji),
             space_id=message.space_id,
         )
     elif not add and existing is not None:
@@ -310,8 +308,7 @@ async def react(db: AsyncSession, actor: User, message_id: int, emoji: str, *, a
         await db.flush()
         await changelog.record(
             db,
-            "reaction.removed",
-            {"message_id": message.id, "thread_id": message.thread_id, "user_id": actor.id, "emoji": emoji},
+            events.ReactionRemoved(message_id=message.id, thread_id=message.thread_id, user_id=actor.id, emoji=emoji),
             space_id=message.space_id,
         )
     return {"message_id": message.id, "reactions": (await reactions_of(db, [message.id])).get(message.id, [])}

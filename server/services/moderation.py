@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import Flag, Membership, Message, Resource, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services import audit, changelog, flags, library, messages, spaces
@@ -43,7 +44,9 @@ async def _hide_message(db: AsyncSession, actor: User, message: Message, reason:
         details={"thread_id": message.thread_id},
     )
     await changelog.record(
-        db, "message.hidden", await messages.full_view(db, message, reveal_hidden=False), space_id=message.space_id
+        db,
+        events.MessageHidden(**await messages.full_view(db, message, reveal_hidden=False)),
+        space_id=message.space_id,
     )
 
 
@@ -62,7 +65,9 @@ async def unhide_message(db: AsyncSession, actor: User, message_id: int) -> dict
             target_id=message.id,
             details={"thread_id": message.thread_id},
         )
-        await changelog.record(db, "message.unhidden", await messages.full_view(db, message), space_id=message.space_id)
+        await changelog.record(
+            db, events.MessageUnhidden(**await messages.full_view(db, message)), space_id=message.space_id
+        )
     return await messages.full_view(db, message)
 
 
@@ -87,7 +92,9 @@ async def _hide_resource(db: AsyncSession, actor: User, resource: Resource, reas
         reason=reason,
         details={"title": resource.title},
     )
-    await changelog.record(db, "resource.hidden", await library.event_view(db, resource), space_id=resource.space_id)
+    await changelog.record(
+        db, events.ResourceHidden(**await library.event_view(db, resource)), space_id=resource.space_id
+    )
 
 
 async def unhide_resource(db: AsyncSession, actor: User, resource_id: int) -> dict:
@@ -100,7 +107,7 @@ async def unhide_resource(db: AsyncSession, actor: User, resource_id: int) -> di
             db, actor, "resource.unhidden", space_id=resource.space_id, target_kind="resource", target_id=resource.id
         )
         await changelog.record(
-            db, "resource.unhidden", await library.event_view(db, resource), space_id=resource.space_id
+            db, events.ResourceUnhidden(**await library.event_view(db, resource)), space_id=resource.space_id
         )
     return await library.get(db, actor, resource_id)
 
@@ -200,7 +207,7 @@ async def request_to_join(db: AsyncSession, actor: User, space_id: int) -> tuple
     await db.flush()
     await db.refresh(membership)
     data = member_view(membership, actor)
-    await changelog.record(db, "member.requested", data, space_id=space_id)
+    await changelog.record(db, events.MemberRequested(**data), space_id=space_id)
     return data, True
 
 
@@ -220,7 +227,7 @@ async def decide_request(
         await audit.record(
             db, actor, "member.approved", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
         )
-        await changelog.record(db, "member.approved", data, space_id=space_id)
+        await changelog.record(db, events.MemberApproved(**data), space_id=space_id)
         await spaces.announce_joined(db, membership)
         return data
     await db.delete(membership)
@@ -228,7 +235,7 @@ async def decide_request(
     await audit.record(
         db, actor, "member.refused", space_id=space_id, target_kind="user", target_id=user_id, reason=reason
     )
-    await changelog.record(db, "member.refused", {"user": user_brief(user)}, space_id=space_id)
+    await changelog.record(db, events.MemberRefused(user=user_brief(user)), space_id=space_id)
     return None
 
 
@@ -265,7 +272,7 @@ async def suspend(db: AsyncSession, actor: User, space_id: int, user_id: int, re
         reason=reason,
         details={"invitations_withdrawn": withdrawn} if withdrawn else None,
     )
-    await changelog.record(db, "member.suspended", data, space_id=space_id)
+    await changelog.record(db, events.MemberSuspended(**data), space_id=space_id)
     return data
 
 
@@ -283,6 +290,6 @@ async def reinstate(db: AsyncSession, actor: User, space_id: int, user_id: int) 
     await db.flush()
     data = member_view(membership, user)
     await audit.record(db, actor, "member.reinstated", space_id=space_id, target_kind="user", target_id=user_id)
-    await changelog.record(db, "member.reinstated", data, space_id=space_id)
+    await changelog.record(db, events.MemberReinstated(**data), space_id=space_id)
     await spaces.announce_joined(db, membership)
     return data

@@ -6,6 +6,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import Mention, Message, ReadPosition, Space, Thread, User
 from server.errors import Invalid
 from server.services import changelog
@@ -61,7 +62,7 @@ async def mark_read(db: AsyncSession, user: User, thread_id: int, message_id: in
     ).returning(ReadPosition.message_id)
     position = await db.scalar(statement)
     state = await thread_unread(db, user, thread, position)
-    await changelog.record(db, "read.updated", state, user_id=user.id)
+    await changelog.record(db, events.ReadUpdated(**state), user_id=user.id)
     return state
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import City, Invitation, Membership, Space, SpaceCity, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services import audit, changelog
@@ -55,7 +56,7 @@ async def create_space(db: AsyncSession, actor: User, fields: dict) -> dict:
     await db.flush()
     db.add_all([SpaceCity(space_id=space.id, city_id=c.id) for c in cities])
     data = space_view(space, cities)
-    await changelog.record(db, "space.created", data, space_id=space.id)
+    await changelog.record(db, events.SpaceCreated(**data), space_id=space.id)
     return data
 
 
@@ -89,7 +90,7 @@ async def update_space(db: AsyncSession, actor: User, space_id: int, changes: di
     await db.flush()
     data = await view(db, access)
     data["my_role"] = data["my_state"] = None  # the event goes to every reader, not to the editor
-    await changelog.record(db, "space.updated", data, space_id=space.id)
+    await changelog.record(db, events.SpaceUpdated(**data), space_id=space.id)
     return data
 
 
@@ -158,12 +159,12 @@ async def withdraw_invitations(
 async def add_member(db: AsyncSession, space_id: int, user: User, role: str, state: str = "active") -> dict:
     """Write the membership and its event; callers have checked permission."""
     membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
-    kind = "member.updated"
+    kind = events.MemberUpdated
     was_active = membership is not None and membership.state == "active"
     if membership is None:
         membership = Membership(space_id=space_id, user_id=user.id, role=role, state=state)
         db.add(membership)
-        kind = "member.added"
+        kind = events.MemberAdded
     else:
         if membership.role == role and membership.state == state:
             return member_view(membership, user)
@@ -171,7 +172,7 @@ async def add_member(db: AsyncSession, space_id: int, user: User, role: str, sta
     await db.flush()
     await db.refresh(membership)
     data = member_view(membership, user)
-    await changelog.record(db, kind, data, space_id=space_id)
+    await changelog.record(db, kind(**data), space_id=space_id)
     if state == "active" and not was_active:
         await announce_joined(db, membership)
     return data
@@ -181,7 +182,7 @@ async def announce_joined(db: AsyncSession, membership: Membership) -> None:
     """A new active member is not subscribed to the space yet: tell them on their own stream."""
     space = await db.get(Space, membership.space_id)
     cities = (await cities_of(db, [space.id]))[space.id]
-    await changelog.record(db, "space.joined", space_view(space, cities, membership), user_id=membership.user_id)
+    await changelog.record(db, events.SpaceJoined(**space_view(space, cities, membership)), user_id=membership.user_id)
 
 
 async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: int) -> None:
@@ -200,7 +201,7 @@ async def remove_member(db: AsyncSession, actor: User, space_id: int, user_id: i
     await db.flush()
     withdrawn = await withdraw_invitations(db, space_id, addressed_to=target, sent_by=target) if target else 0
     await changelog.record(
-        db, "member.removed", {"user": {"id": user_id, "name": target.name if target else None}}, space_id=space_id
+        db, events.MemberRemoved(user={"id": user_id, "name": target.name if target else None}), space_id=space_id
     )
     if user_id != actor.id:
         await audit.record(

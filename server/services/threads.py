@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server import events
 from server.db.models import Thread, User
 from server.errors import Forbidden
 from server.services import audit, changelog, messages
@@ -26,7 +27,7 @@ async def start(
     await db.flush()
     await db.refresh(thread)
     data = thread_view(thread, actor)
-    await changelog.record(db, "thread.created", data, space_id=space_id)
+    await changelog.record(db, events.ThreadCreated(**data), space_id=space_id)
     first, _ = await messages.post(
         db, actor, thread, access, fields["body"], fields.get("client_id"), max_chars=max_chars
     )
@@ -74,7 +75,7 @@ async def update(db: AsyncSession, actor: User, thread_id: int, changes: dict) -
     data = thread_view(thread, author)
     if changed:
         await db.flush()
-        await changelog.record(db, "thread.updated", {**data, "changed": changed}, space_id=thread.space_id)
+        await changelog.record(db, events.ThreadUpdated(**data, changed=changed), space_id=thread.space_id)
     for key in ("pinned", "locked"):
         if key in changed:
             action = f"thread.{'' if changes[key] else 'un'}{'pinned' if key == 'pinned' else 'locked'}"
