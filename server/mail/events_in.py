@@ -1,12 +1,13 @@
 """Everything mail reads from the change log, in one place.
 
-The change log's kinds and payloads are being declared in a registry (server/events.py); when it
-lands, this module is the only one to switch to it."""
+The kinds and their payloads are declared in server/events.py; this module reads them through it."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
+from server import events
 
 
 @dataclass(frozen=True)
@@ -22,18 +23,17 @@ class Posted:
 
 def read(kind: str, data) -> Posted | None:
     """What the notifier acts on in one event; None for every kind it ignores."""
-    if kind != "message.created":
+    if kind != events.MessageCreated.KIND:
         return None
-    if isinstance(data, str):
-        data = json.loads(data)
-    author = data.get("author") or {}
+    posted = events.parse(kind, json.loads(data) if isinstance(data, str) else data)
+    assert isinstance(posted, events.MessageCreated)
     return Posted(
-        message_id=int(data["id"]),
-        thread_id=int(data["thread_id"]),
-        space_id=int(data["space_id"]),
-        author_id=author.get("id"),
-        mentions=tuple(int(u) for u in data.get("mentions") or ()),
+        message_id=posted.id,
+        thread_id=posted.thread_id,
+        space_id=posted.space_id,
+        author_id=posted.author["id"] if posted.author else None,
+        mentions=tuple(posted.mentions),
     )
 
 
-KINDS = ("message.created",)  # the kinds read() acts on: the notifier fetches only these
+KINDS = (events.MessageCreated.KIND,)  # the kinds read() acts on: the notifier fetches only these
