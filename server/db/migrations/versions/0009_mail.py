@@ -1,7 +1,7 @@
 """mail: outbox, notifier position, notification settings, password resets
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
