@@ -2,6 +2,7 @@
 
 from .auth import ApiToken, LoginAttempt, Session
 from .base import Base
+from .calendar import EVENT_KINDS, REGISTRATION_STATUSES, CalendarEvent, CalendarFeed, Registration
 from .changelog import Event
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
@@ -48,3 +49,4 @@ __all__ += [
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
 __all__ += ["RateLimit"]
+__all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]
