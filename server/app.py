@@ -13,6 +13,7 @@ from search import service as search_service
 
 # Importing a route module registers its endpoints.
 from server.api import (  # noqa: F401
+    calendar_events,
     cities,
     invitations,
     library,

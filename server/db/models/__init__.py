@@ -2,6 +2,7 @@
 
 from .auth import ApiToken, LoginAttempt, Session
 from .base import Base
+from .calendar import EVENT_KINDS, REGISTRATION_STATUSES, CalendarEvent, CalendarFeed, Registration
 from .changelog import Event
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
@@ -51,3 +52,4 @@ __all__ += ["RateLimit"]
 from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordReset  # noqa: E402
 
 __all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]
+__all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]

@@ -1,0 +1,125 @@
+"""iCalendar output: one event as a download, and each user's secret personal feed.
+
+A feed address is `<nonce>.<signature>`: the nonce is stored, the signature is an HMAC of it
+under the server's secret key. A copy of the database alone yields no working address, and
+rotating the nonce revokes the old one. What a feed lists is decided at every fetch, by the
+spaces its owner can read at that moment."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import CalendarEvent, CalendarFeed, City, Space, User
+from server.errors import NotFound
+from server.services.access import readable_spaces_clause
+from server.services.calendar_core import event_access, utcnow
+
+PRODID = "-//Citybridge//Events//EN"
+FEED_PAST, FEED_FUTURE, FEED_LIMIT = timedelta(days=90), timedelta(days=730), 2000
+
+
+def _component(event: CalendarEvent, space: Space, city: City | None) -> icalendar.Event:
+    tz = ZoneInfo(event.timezone)
+    item = icalendar.Event()
+    item.add("uid", event.uid)
+    # Calendar apps replace an entry in place when the UID matches and SEQUENCE is higher.
+    item.add("sequence", event.sequence)
+    item.add("dtstamp", event.updated_at.astimezone(UTC))
+    item.add("created", event.created_at.astimezone(UTC))
+    item.add("last-modified", event.updated_at.astimezone(UTC))
+    item.add("dtstart", event.starts_at.astimezone(tz))
+    item.add("dtend", event.ends_at.astimezone(tz))
+    item.add("summary", event.title)
+    text = event.description
+    if event.online_url:
+        text = f"{text}\n\n{event.online_url}".strip()
+    if text:
+        item.add("description", text)
+    place = ", ".join(p for p in (event.location, f"{city.name}, {city.country}" if city else "") if p)
+    if place:
+        item.add("location", place)
+    if event.online_url:
+        item.add("url", event.online_url)
+    item.add("categories", [event.kind.replace("_", " ")])
+    item.add("x-citybridge-space", space.name)
+    item.add("status", "CANCELLED" if event.cancelled_at is not None else "CONFIRMED")
+    return item
+
+
+def _calendar(name: str, rows: list[tuple[CalendarEvent, Space, City | None]]) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event, space, city in rows:
+        calendar.add_component(_component(event, space, city))
+    calendar.add_missing_timezones()  # VTIMEZONE for every TZID used, so any client reads the hour right
+    return calendar.to_ical()
+
+
+async def event_ics(db: AsyncSession, actor: User, event_id: int) -> bytes:
+    event, access = await event_access(db, actor, event_id)
+    city = await db.get(City, event.host_city_id) if event.host_city_id else None
+    return _calendar(event.title, [(event, access.space, city)])
+
+
+def _signature(secret_key: str, nonce: str) -> str:
+    mac = hmac.new(secret_key.encode(), f"calendar-feed:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:18]).decode()
+
+
+def _secret(secret_key: str, nonce: str) -> str:
+    return f"{nonce}.{_signature(secret_key, nonce)}"
+
+
+async def feed_secret(db: AsyncSession, user: User, secret_key: str, *, rotate: bool = False) -> str:
+    nonce = secrets.token_urlsafe(18)
+    statement = insert(CalendarFeed).values(user_id=user.id, nonce=nonce)
+    if rotate:
+        statement = statement.on_conflict_do_update(index_elements=[CalendarFeed.user_id], set_={"nonce": nonce})
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=[CalendarFeed.user_id])
+    await db.execute(statement)
+    stored = await db.scalar(select(CalendarFeed.nonce).where(CalendarFeed.user_id == user.id))
+    return _secret(secret_key, stored)
+
+
+async def feed(db: AsyncSession, secret: str, secret_key: str) -> bytes:
+    nonce, _, signature = secret.partition(".")
+    if not nonce or not hmac.compare_digest(signature.encode(), _signature(secret_key, nonce).encode()):
+        raise NotFound("No such calendar.")
+    owner = await db.scalar(
+        select(User)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.nonce == nonce, User.deactivated_at.is_(None))
+    )
+    if owner is None:
+        raise NotFound("No such calendar.")
+    moment = utcnow()
+    rows = (
+        await db.execute(
+            select(CalendarEvent, Space, City)
+            .join(Space, Space.id == CalendarEvent.space_id)
+            .outerjoin(City, City.id == CalendarEvent.host_city_id)
+            .where(
+                readable_spaces_clause(owner),
+                CalendarEvent.ends_at > moment - FEED_PAST,
+                CalendarEvent.starts_at < moment + FEED_FUTURE,
+            )
+            .order_by(CalendarEvent.starts_at, CalendarEvent.id)
+            .limit(FEED_LIMIT)
+        )
+    ).all()
+    return _calendar(f"Citybridge: {owner.name}", [(r.CalendarEvent, r.Space, r.City) for r in rows])
