@@ -65,6 +65,8 @@ class Targets:
             self._add(self.resources, data.get("id", data.get("resource_id")))
         elif kind == "space.updated" and space_id is not None:
             self.spaces.add(space_id)
+        elif kind == "user.erased":  # their name is in the documents of what they wrote
+            self.spaces.update(s for s in data.get("space_ids", []) if isinstance(s, int))
 
     @staticmethod
     def _add(into: set[int], value) -> None:

@@ -13,10 +13,12 @@ from search import service as search_service
 
 # Importing a route module registers its endpoints.
 from server.api import (  # noqa: F401
+    account,
     cities,
     invitations,
     library,
     moderation,
+    mydata,
     operations,
     reads,
     session,
