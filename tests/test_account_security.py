@@ -61,7 +61,7 @@ async def test_password_change_can_sign_out_every_other_session_token_and_socket
     await mine.send({"type": "ping"})
     assert (await mine.of_type("pong"))["type"] == "pong"
     await mine.close()
-    assert (await db.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == world.member.user["id"])))
+    assert await db.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == world.member.user["id"]))
 
 
 async def test_sessions_list_marks_the_current_one_and_ends_another(world, clients, server):
