@@ -70,6 +70,8 @@ class Targets:
             self._add(self.resources, item_id)
         elif kind == events.SpaceUpdated.KIND and space_id is not None:
             self.spaces.add(space_id)
+        elif kind == events.UserErased.KIND:  # their name is in the documents of what they wrote
+            self.spaces.update(s for s in data.get("space_ids", []) if isinstance(s, int))
 
     @staticmethod
     def _add(into: set[int], value) -> None:

@@ -13,11 +13,13 @@ from search import service as search_service
 
 # Importing a route module registers its endpoints.
 from server.api import (  # noqa: F401
+    account,
     calendar_events,
     cities,
     invitations,
     library,
     moderation,
+    mydata,
     operations,
     reads,
     session,

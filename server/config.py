@@ -149,6 +149,23 @@ class Settings:
         parse=networks,
         shown="loopback (`127.0.0.0/8, ::1/128`)",
     )
+    require_totp: bool = setting(
+        "CITYBRIDGE_REQUIRE_TOTP",
+        False,
+        "require two-factor sign-in of everyone: until they turn it on, a signed-in person can only "
+        "reach their account settings (see docs/identity.md)",
+        parse=flag,
+    )
+    erasure_removes_bodies: bool = setting(
+        "CITYBRIDGE_ERASURE_REMOVES_BODIES",
+        False,
+        "when a person erases their account, also blank their messages' text (kept by default, "
+        'under the name "former member", so conversations still read; see docs/identity.md)',
+        parse=flag,
+    )
+    export_hours: int = setting(
+        "CITYBRIDGE_EXPORT_HOURS", 48, "how long a person's data export waits to be downloaded, in hours"
+    )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
     )

@@ -78,3 +78,14 @@ def check_scope(caller: Caller, method: str) -> None:
     if caller.user.is_admin and "admin" not in caller.scopes:
         # Loaded state, not a change: the session never writes it back.
         set_committed_value(caller.user, "is_admin", False)
+
+
+# Where a person the platform requires two-factor of, who has not turned it on, may still go.
+TOTP_SETUP_PATHS = frozenset({"/api/me", "/api/me/totp", "/api/me/totp/confirm", "/api/session"})
+
+
+def check_totp_policy(caller: Caller, settings, path: str) -> None:
+    """With CITYBRIDGE_REQUIRE_TOTP, an account without two-factor can only enrol (403 elsewhere)."""
+    user = caller.user
+    if settings.require_totp and user is not None and user.totp_enabled_at is None and path not in TOTP_SETUP_PATHS:
+        raise Forbidden("Turn on two-factor sign-in in your settings first.", code="totp_setup_required")

@@ -23,7 +23,7 @@ from starlette.routing import Match, Route
 from typing_extensions import TypeVar
 
 from server.api import limits
-from server.api.auth import Caller, authenticate_request
+from server.api.auth import Caller, authenticate_request, check_totp_policy
 from server.config import Settings
 from server.db.models import User
 from server.errors import (
@@ -276,6 +276,7 @@ def _make_route(ep: Endpoint) -> Route:
             if ep.method in UNSAFE and caller.via == "cookie" and ep.auth != "none":
                 caller.check_csrf(request, settings)
             check_request_origin_and_type(ep, request, caller, settings)
+            check_totp_policy(caller, settings, ep.path)
             ctx = Context(request=request, db=db, caller=caller, status=ep.status)
             if ep.query is not None:
                 ctx.query = parse_query(ep.query, request)

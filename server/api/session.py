@@ -51,8 +51,15 @@ async def sign_in(ctx: Context):
         device_cookie=ctx.request.cookies.get(DEVICE_COOKIE),
         secret_key=settings.secret_key,
         limits=signin.Limits.from_settings(settings),
+        totp_code=ctx.body.totp_code,  # two-factor (docs/identity-accounts.md)
     )
-    token = await accounts.start_session(ctx.db, user, settings.session_days)
+    token = await accounts.start_session(
+        ctx.db,
+        user,
+        settings.session_days,
+        user_agent=ctx.request.headers.get("user-agent"),  # for the person's list of devices
+        address=client_address(ctx),
+    )
     ctx.cookies.append(session_cookie(settings, token, settings.session_days * 86400))
     if device is None:  # this browser becomes a known device of the account
         ctx.cookies.append(_device_cookie(settings, user.id))

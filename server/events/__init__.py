@@ -11,6 +11,7 @@ the one way in.
 
 from __future__ import annotations
 
+from server.events.accounts import UserErased
 from server.events.calendar import (
     CalendarEventCancelled,
     CalendarEventCreated,
@@ -73,6 +74,7 @@ from server.events.registry import (
 )
 
 __all__ = [
+    "UserErased",
     "CalendarEventCancelled",
     "CalendarEventCreated",
     "CalendarEventPayload",

@@ -108,19 +108,41 @@ async def set_password(db: AsyncSession, user: User, password: str) -> None:
         await changelog.signal_sign_out(db, user.id, hashed, "signed_out")
 
 
-async def start_session(db: AsyncSession, user: User, days: int) -> str:
+async def start_session(
+    db: AsyncSession, user: User, days: int, *, user_agent: str | None = None, address: str | None = None
+) -> str:
     token = new_token()
-    db.add(Session(token_hash=token_hash(token), user_id=user.id, expires_at=now() + timedelta(days=days)))
+    db.add(
+        Session(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            expires_at=now() + timedelta(days=days),
+            user_agent=(user_agent or "")[:300] or None,
+            address=(address or "")[:64] or None,
+            last_used_at=now(),
+        )
+    )
     await db.flush()
     return token
 
 
+# A session's last use is written at most this often: not one write per request.
+LAST_USE_GRANULARITY = timedelta(minutes=5)
+
+
 async def user_for_session(db: AsyncSession, token: str) -> User | None:
-    return await db.scalar(
-        select(User)
-        .join(Session, Session.user_id == User.id)
-        .where(Session.token_hash == token_hash(token), Session.expires_at > now(), User.deactivated_at.is_(None))
-    )
+    row = (
+        await db.execute(
+            select(User, Session.id, Session.last_used_at)
+            .join(Session, Session.user_id == User.id)
+            .where(Session.token_hash == token_hash(token), Session.expires_at > now(), User.deactivated_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.last_used_at is None or row.last_used_at < now() - LAST_USE_GRANULARITY:
+        await db.execute(update(Session).where(Session.id == row.id).values(last_used_at=now()))
+    return row.User
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
@@ -184,9 +206,13 @@ async def revoke_api_token(db: AsyncSession, user: User, token_id: int) -> bool:
 
 
 async def deactivate_user(db: AsyncSession, user: User) -> None:
-    """Sign the user out everywhere: sessions end, tokens and sockets stop working (4401 on every node)."""
+    """Sign the user out everywhere: sessions end, tokens are revoked (a reactivation must not bring
+    a leaked one back), and every socket closes (4401 on every node, once this commits)."""
     user.deactivated_at = now()
     await db.execute(delete(Session).where(Session.user_id == user.id))
+    await db.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now())
+    )
     await db.flush()
     await changelog.signal_sign_out(db, user.id, None, "deactivated")
 

@@ -49,6 +49,7 @@ LIMITS: dict[str, Limit] = {
         Limit("invitation", "INVITATIONS", 30, "invitations", "inviting and withdrawing invitations"),
         Limit("manage", "MANAGE", 30, "changes", "creating and changing cities and spaces"),
         Limit("account", "ACCOUNT", 20, "account changes", "profile changes, API tokens"),
+        Limit("totp", "TOTP", 10, "two-factor attempts", "starting, confirming and turning off two-factor sign-in"),
         Limit("read", "READS", 600, "read markers", "marking threads read"),
         Limit("search", "SEARCHES", 120, "searches", "searches"),
         Limit("suggest", "SUGGESTIONS", 600, "suggestions", "search-as-you-type suggestions"),

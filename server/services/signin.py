@@ -26,6 +26,7 @@ from server.auth.passwords import verify_password, waste_time
 from server.auth.tokens import known_device
 from server.db.models import LoginAttempt, User
 from server.errors import TooManyRequests, Unauthorized
+from server.services import twofactor
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ async def authenticate(
     device_cookie: str | None,
     secret_key: str,
     limits: Limits,
+    totp_code: str | None = None,
 ) -> tuple[User, str | None]:
     """The user and the known-device id of this browser (None if it is not one), or 401 / 429.
     Failed attempts are committed here, because the caller's transaction ends in an error."""
@@ -142,13 +144,27 @@ async def authenticate(
     await _throttle(db, email, address, device, limits)
     # The same Argon2 work whether the account exists, is active or is deactivated: the time of
     # the answer must not tell which emails have accounts.
+    wrong_code = False
     if user is None:
         await waste_time(password)
         ok = False
     else:
         ok = await verify_password(user.password_hash, password) and user.deactivated_at is None
+        if ok and user.totp_enabled_at is not None and not await _second_factor(db, user, totp_code):
+            ok, wrong_code = False, True
     db.add(LoginAttempt(email=email, address=address[:64], device=device, succeeded=ok))
     if not ok:
         await db.commit()
+        if wrong_code:
+            raise Unauthorized("This code is not right, or was already used.", code="bad_totp_code")
         raise Unauthorized("Wrong email or password.", code="bad_credentials")
     return user, device
+
+
+async def _second_factor(db: AsyncSession, user: User, code: str | None) -> bool:
+    """With two-factor on, the right password alone answers `totp_required` and records nothing
+    (it tells no more than a wrong password would, and those are throttled); a wrong code counts
+    as a failed attempt, so guessing codes meets the same throttle as guessing passwords."""
+    if not code:
+        raise Unauthorized("Enter the code from your authenticator app.", code="totp_required")
+    return await twofactor.accept_code(db, user, code)

@@ -12,6 +12,8 @@ from server.api.schemas.base import Answer, Change, Email, Id, Language, Locale,
 class SignIn(Strict):
     email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    # Asked for (401 totp_required) when the account has two-factor on: a 6-digit code or a recovery code.
+    totp_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = None
 
 
 class ProfileChange(Change):

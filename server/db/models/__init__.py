@@ -53,3 +53,6 @@ from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordR
 
 __all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]
 __all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]
+from .auth import DataExport, RecoveryCode  # noqa: E402
+
+__all__ += ["DataExport", "RecoveryCode"]

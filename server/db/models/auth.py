@@ -1,10 +1,10 @@
-"""Browser sessions, personal API tokens and login attempts."""
+"""Browser sessions, personal API tokens, login attempts, second factors and data exports."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, created_at_column
@@ -18,6 +18,10 @@ class Session(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What the person sees in their list of signed-in devices.
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(64))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -48,3 +52,29 @@ class LoginAttempt(Base):
     device: Mapped[str | None] = mapped_column(String(32))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = created_at_column()
+
+
+class RecoveryCode(Base):
+    """A single-use second factor; only its SHA-256 is kept (the codes are long and random)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DataExport(Base):
+    """A person's download of their own data, built in the background; the file lives under
+    <data>/exports/<id>.zip until it is downloaded once or expires."""
+
+    __tablename__ = "data_exports"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), server_default="pending")  # pending, ready, failed
+    progress: Mapped[int] = mapped_column(Integer, server_default="0")  # percent
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    downloaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
