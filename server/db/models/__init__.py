@@ -51,3 +51,6 @@ __all__ += ["RateLimit"]
 from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordReset  # noqa: E402
 
 __all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]
+from .identity import ExternalIdentity, IdentityProvider, SsoLogin  # noqa: E402
+
+__all__ += ["ExternalIdentity", "IdentityProvider", "SsoLogin"]
