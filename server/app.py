@@ -28,6 +28,7 @@ from server.api import (  # noqa: F401
     users,
 )
 from server.api import mail as mail_api  # noqa: F401
+from server.api import oidc as oidc_api
 from server.api import search as search_api  # noqa: F401
 from server.api.error_handlers import exception_handlers
 from server.api.framework import routes
@@ -62,6 +63,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     app_routes = routes()
     app_routes.append(realtime.route())
     app_routes.append(metrics_route())
+    app_routes.extend(oidc_api.browser_routes())  # single sign-on, before the browser app's catch-all
     if settings.frontend_dir.is_dir():
         app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
     app = Starlette(

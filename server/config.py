@@ -15,6 +15,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from server.auth.oidc_config import Provider, parse_providers
 from server.services import ratelimit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -165,6 +166,14 @@ class Settings:
     )
     export_hours: int = setting(
         "CITYBRIDGE_EXPORT_HOURS", 48, "how long a person's data export waits to be downloaded, in hours"
+    )
+    oidc_providers: tuple[Provider, ...] = setting(
+        "CITYBRIDGE_OIDC_PROVIDERS",
+        (),
+        "OpenID Connect providers, a JSON list of `{name, issuer, client_id, client_secret, scopes?, "
+        "email_domains?, required?, city_id?, auto_create?}` (see docs/identity.md)",
+        parse=parse_providers,
+        shown="(none)",
     )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str

@@ -26,15 +26,37 @@ export async function show(main, params, query) {
         signedIn(session);
         await afterSignIn(next);
       } catch (error) {
+        if (error.code === "sso_required") {
+          error.message = t("sso.required", { provider: error.fields?.provider || "" });
+          error.fields = {};
+        }
         showFormError(form, error);
       }
     });
   });
+  const sso = h("div", { class: "stack" });
+  showProviders(sso, query.get("sso_error"));
   main.append(h("div", { class: "auth" },
     h("div", { class: "auth-brand" }, h("img", { src: "/icon.svg", alt: "", width: "40", height: "40" }), h("span", {}, "Citybridge")),
     h("section", { class: "card auth-card", "aria-labelledby": "signin-title" },
       h("h1", { id: "signin-title" }, t("signin.title")),
       h("p", { class: "muted" }, t("signin.lead")),
-      form),
+      form, sso),
     h("p", { class: "auth-foot muted small" }, t("signin.invited"))));
+}
+
+const SSO_ERRORS = ["bad_state", "email_not_verified", "invitation_required", "domain_not_allowed",
+  "provider_unavailable", "account_deactivated", "provider_refused", "email_missing"];
+
+// One button per single sign-on provider; a sign-in that came back refused says why (?sso_error=).
+async function showProviders(box, failure) {
+  if (failure) {
+    const key = SSO_ERRORS.includes(failure) ? `sso.error.${failure}` : "sso.error.other";
+    box.append(h("p", { class: "form-error", role: "alert" }, t(key)));
+  }
+  let providers = [];
+  try { providers = (await api.get("/api/identity-providers/public")).items; } catch { return; }
+  if (!providers.length) return;
+  box.append(h("p", { class: "muted small" }, t("sso.or")),
+    ...providers.map((p) => h("a", { class: "button wide", href: p.url }, t("sso.with", { provider: p.name }))));
 }

@@ -7,7 +7,7 @@ from server.api.auth import SESSION_COOKIE, session_cookie
 from server.api.framework import Context, changes, endpoint
 from server.auth.tokens import csrf_token, device_cookie
 from server.errors import Forbidden, NotFound
-from server.services import accounts, signin
+from server.services import accounts, identity_providers, signin
 from server.services.views import iso, user_view
 
 DEVICE_COOKIE = "cb_device"
@@ -39,10 +39,11 @@ def _device_cookie(settings, user_id: int) -> dict:
     auth="none",
     body=s.SignIn,
     response=s.SessionOut,
-    errors=(401, 429),
+    errors=(401, 403, 429),
 )
 async def sign_in(ctx: Context):
     settings = ctx.settings
+    await identity_providers.refuse_password_if_required(ctx.db, settings, ctx.body.email)
     user, device = await signin.authenticate(
         ctx.db,
         email=ctx.body.email,

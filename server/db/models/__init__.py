@@ -56,3 +56,6 @@ __all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUS
 from .auth import DataExport, RecoveryCode  # noqa: E402
 
 __all__ += ["DataExport", "RecoveryCode"]
+from .identity import ExternalIdentity, IdentityProvider, SsoLogin  # noqa: E402
+
+__all__ += ["ExternalIdentity", "IdentityProvider", "SsoLogin"]
