@@ -14,8 +14,10 @@ from search import service as search_service
 # Importing a route module registers its endpoints.
 from server.api import (  # noqa: F401
     cities,
+    city_profiles,
     invitations,
     library,
+    matching,
     moderation,
     operations,
     reads,

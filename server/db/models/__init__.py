@@ -51,3 +51,16 @@ __all__ += ["RateLimit"]
 from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordReset  # noqa: E402
 
 __all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]
+from .matching import (  # noqa: E402
+    AUDIENCES,
+    CityEditor,
+    CityProfile,
+    CityProfileVersion,
+    MatchingWeight,
+    MatchInterest,
+    Need,
+    Offer,
+)
+
+__all__ += ["AUDIENCES", "CityEditor", "CityProfile", "CityProfileVersion", "MatchInterest", "MatchingWeight"]
+__all__ += ["Need", "Offer"]
