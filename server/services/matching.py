@@ -212,8 +212,8 @@ async def express_interest(db: AsyncSession, actor: User, need: Need, city_id: i
     if added and mutual:
         admins = (await db.scalars(select(User.id).where(User.is_admin, User.deactivated_at.is_(None)))).all()
         for admin_id in sorted(admins):
-            event = events.MatchMutual(need_id=need.id, city_id=city_id, need_city_id=need.city_id)
-            await changelog.record(db, event, user_id=admin_id)
+            pair = {"need_id": need.id, "city_id": city_id, "need_city_id": need.city_id}
+            await changelog.record(db, events.MatchMutual(**pair), user_id=admin_id)
     return {"need_id": need.id, "city_id": city_id, "sides": sides, "mutual": mutual}
 
 
