@@ -99,6 +99,11 @@ CASES = [
     ),
     Case("GET", "/api/cities/{city}", everyone(200)),
     Case("PATCH", "/api/cities/{city}", {**everyone(403), "admin": 200}, body=lambda ids: {"region": "Flanders"}),
+    Case("GET", "/api/cities/{city}/profile", everyone(200)),
+    Case("PATCH", "/api/cities/{city}/profile", {**everyone(403), "admin": 200}, body=lambda ids: {"year": 2024}),
+    # The moderator is an official of city 0; the others are not (409) or may not grant (403).
+    Case("PUT", "/api/cities/{city}/editors/{moderator_user}", {**everyone(403), "admin": 200}),
+    Case("DELETE", "/api/cities/{city}/editors/{moderator_user}", {**everyone(403), "admin": 200}),
     Case("GET", "/api/spaces", everyone(200)),
     Case(
         "POST",

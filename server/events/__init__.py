@@ -61,6 +61,16 @@ from server.events.kinds import (
     ThreadPayload,
     ThreadUpdated,
 )
+from server.events.matching import (
+    MatchMutual,
+    NeedCreated,
+    NeedDeleted,
+    NeedUpdated,
+    OfferCreated,
+    OfferDeleted,
+    OfferUpdated,
+    ProfileUpdated,
+)
 from server.events.registry import (
     ABSENT,
     KINDS,
@@ -74,6 +84,14 @@ from server.events.registry import (
 )
 
 __all__ = [
+    "ProfileUpdated",
+    "NeedCreated",
+    "NeedUpdated",
+    "NeedDeleted",
+    "OfferCreated",
+    "OfferUpdated",
+    "OfferDeleted",
+    "MatchMutual",
     "UserErased",
     "CalendarEventCancelled",
     "CalendarEventCreated",

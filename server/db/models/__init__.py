@@ -59,3 +59,16 @@ __all__ += ["DataExport", "RecoveryCode"]
 from .identity import ExternalIdentity, IdentityProvider, SsoLogin  # noqa: E402
 
 __all__ += ["ExternalIdentity", "IdentityProvider", "SsoLogin"]
+from .matching import (  # noqa: E402
+    AUDIENCES,
+    CityEditor,
+    CityProfile,
+    CityProfileVersion,
+    MatchingWeight,
+    MatchInterest,
+    Need,
+    Offer,
+)
+
+__all__ += ["AUDIENCES", "CityEditor", "CityProfile", "CityProfileVersion", "MatchInterest", "MatchingWeight"]
+__all__ += ["Need", "Offer"]
