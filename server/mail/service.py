@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from server.mail import outbox
+from server.mail.gateway import Gateway
 from server.mail.notifier import Notifier
 from server.mail.sender import Sender
 from server.observability import readiness
@@ -29,8 +30,15 @@ async def running(app, database_url: str):
     readiness.describe(app, "mail", details)
     sender.start()
     notifier.start()
+    gateway = None
+    if settings.mail_inbound_port:
+        gateway = Gateway(app.state.sessions, settings)
+        await gateway.start()
+    app.state.mail_gateway = gateway
     try:
         yield
     finally:
+        if gateway is not None:
+            await gateway.stop()
         await notifier.stop()
         await sender.stop()
