@@ -91,8 +91,16 @@ def unsubscribe_token(secret: str, user_id: int, space_id: int | None) -> str:
     return f"{payload}.{_signature(secret, payload)}"
 
 
+def digest_unsubscribe_token(secret: str, user_id: int) -> str:
+    """Stops the user's digests (their notifications stay as they are)."""
+    payload = f"{user_id}.d"
+    return f"{payload}.{_signature(secret, payload)}"
+
+
 async def unsubscribe(db: AsyncSession, secret: str, token: str) -> dict:
     parts = token.split(".")
+    if len(parts) == 3 and parts[0].isdigit() and parts[1] == "d":
+        return await _stop_digests(db, secret, parts)
     if len(parts) != 3 or not all(p.isdigit() for p in parts[:2]):
         raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
     payload = f"{parts[0]}.{parts[1]}"
@@ -109,3 +117,15 @@ async def unsubscribe(db: AsyncSession, secret: str, token: str) -> dict:
         prefs["spaces"] = {k: "none" for k in prefs["spaces"]}
     await _save(db, user_id, prefs)
     return {"user_id": user_id, "space_id": space_id or None, "level": "none"}
+
+
+async def _stop_digests(db: AsyncSession, secret: str, parts: list[str]) -> dict:
+    if not hmac.compare_digest(parts[2], _signature(secret, f"{parts[0]}.d")):
+        raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
+    user_id = int(parts[0])
+    if await db.get(User, user_id) is None:
+        raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
+    prefs = await load(db, user_id)
+    prefs["digest"] = "never"
+    await _save(db, user_id, prefs)
+    return {"user_id": user_id, "space_id": None, "level": "none"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from server.mail import outbox
+from server.mail.digest import Digester
 from server.mail.gateway import Gateway
 from server.mail.notifier import Notifier
 from server.mail.sender import Sender
@@ -18,6 +19,8 @@ async def running(app, database_url: str):
     notifier = Notifier(app.state.sessions, settings, database_url)
     app.state.mail_sender = sender
     app.state.mail_notifier = notifier
+    digester = Digester(app.state.sessions, settings, database_url)
+    app.state.mail_digester = digester
 
     async def details() -> dict:
         # Mail never makes a node unready (an SMTP outage only delays mail); /readyz shows its state.
@@ -30,6 +33,7 @@ async def running(app, database_url: str):
     readiness.describe(app, "mail", details)
     sender.start()
     notifier.start()
+    digester.start()
     gateway = None
     if settings.mail_inbound_port:
         gateway = Gateway(app.state.sessions, settings)
@@ -40,5 +44,6 @@ async def running(app, database_url: str):
     finally:
         if gateway is not None:
             await gateway.stop()
+        await digester.stop()
         await notifier.stop()
         await sender.stop()
