@@ -81,3 +81,41 @@ async def test_two_builders_at_once_write_one_digest_per_user(world, settings, d
     expect(await clients().post("/" + unsubscribe.split("/", 3)[3], content=b"List-Unsubscribe=One-Click"), 200)
     assert expect(await world.member.get("/api/me/notifications"), 200)["digest"] == "never"
     assert expect(await world.member.get("/api/me/notifications"), 200)["default_level"] == "all"
+
+
+async def test_batched_replies_become_one_mail_without_what_was_hidden(world, settings, database_url):
+    from server.mail import batches
+
+    answer = expect(await world.member.patch("/api/me/notifications", json={"batch_minutes": 10}), 200)
+    assert answer["batch_minutes"] == 10
+    bad = await world.member.patch("/api/me/notifications", json={"batch_minutes": 100_000})
+    assert "batch_minutes" in expect(bad, 422)["error"]["fields"]
+    thread = await _thread(world.member, world.space_a["id"], "Batched")
+    posted = []
+    for n in range(3):
+        body = {"body": f"Batched reply {n}", "client_id": f"batch-{n}"}
+        posted.append(expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json=body), 201))
+    expect(await world.moderator.post(f"/api/messages/{posted[1]['id']}/hide", json={"reason": "off topic"}), 200)
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        sessions = session_factory(engine)
+        deadline = asyncio.get_running_loop().time() + 15
+        while True:  # the running notifier parks the replies
+            async with sessions() as db:
+                parked = await db.scalar(text("SELECT count(*) FROM mail_pending"))
+            if parked == 3:
+                break
+            assert asyncio.get_running_loop().time() < deadline, parked
+            await asyncio.sleep(0.1)
+        async with sessions() as db:
+            assert await batches.flush(db, settings, dt.datetime.now(dt.UTC)) == 0  # not yet due
+            later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
+            assert await batches.flush(db, settings, later) == 1
+            assert await batches.flush(db, settings, later) == 0
+            await db.commit()
+            (row,) = (await db.scalars(select(MailOutbox).where(MailOutbox.kind == "batch"))).all()
+    finally:
+        await engine.dispose()
+    assert row.to_address == "member@danang.test" and row.subject == "2 new messages for you on Citybridge"
+    assert "Batched reply 0" in row.text_body and "Batched reply 2" in row.text_body
+    assert "Batched reply 1" not in row.text_body and "Batched reply 1" not in row.html_body

@@ -16,14 +16,19 @@ from server.services.accounts import now
 
 LEVELS = ("all", "mentions", "none")
 DIGESTS = ("daily", "weekly", "never")
-DEFAULTS = {"default_level": "all", "digest": "never", "spaces": {}}
+DEFAULTS = {"default_level": "all", "digest": "never", "batch_minutes": 0, "spaces": {}}
 
 
 async def load(db: AsyncSession, user_id: int) -> dict:
     row = await db.get(NotificationSettings, user_id)
     if row is None:
         return {**DEFAULTS, "spaces": {}}
-    return {"default_level": row.default_level, "digest": row.digest, "spaces": dict(row.spaces or {})}
+    return {
+        "default_level": row.default_level,
+        "digest": row.digest,
+        "batch_minutes": row.batch_minutes,
+        "spaces": dict(row.spaces or {}),
+    }
 
 
 def level_for(prefs: dict, space_id: int) -> str:
@@ -48,12 +53,17 @@ async def view(db: AsyncSession, user: User) -> dict:
         .order_by(Space.name, Space.id)
     )
     spaces = [{"space_id": sid, "name": name, "level": level_for(prefs, sid)} for sid, name in rows]
-    return {"default_level": prefs["default_level"], "digest": prefs["digest"], "spaces": spaces}
+    return {
+        "default_level": prefs["default_level"],
+        "digest": prefs["digest"],
+        "batch_minutes": prefs["batch_minutes"],
+        "spaces": spaces,
+    }
 
 
 async def change(db: AsyncSession, user: User, changes: dict) -> dict:
     prefs = await load(db, user.id)
-    for key in ("default_level", "digest"):
+    for key in ("default_level", "digest", "batch_minutes"):
         if key in changes:
             prefs[key] = changes[key]
     wanted = changes.get("spaces") or []

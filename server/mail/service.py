@@ -16,7 +16,9 @@ from server.observability import readiness
 async def running(app, database_url: str):
     settings = app.state.settings
     sender = Sender(app.state.sessions, settings, database_url)
-    notifier = Notifier(app.state.sessions, settings, database_url)
+    hub = getattr(app.state, "realtime", None)
+    online = hub.presence.is_online if hub is not None else None
+    notifier = Notifier(app.state.sessions, settings, database_url, online=online)
     app.state.mail_sender = sender
     app.state.mail_notifier = notifier
     digester = Digester(app.state.sessions, settings, database_url)

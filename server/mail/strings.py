@@ -29,6 +29,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.resources": "New practices and documents",
         "digest.messages": "{count} new messages",
         "digest.why": "You get this summary because of your notification settings.",
+        "batch.subject": "{count} new messages for you on Citybridge",
+        "batch.why": "Your notification settings gather these mails into one.",
     },
     "fr": {
         "invitation.subject": "{inviter} vous invite dans {space} sur Citybridge",
@@ -56,6 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.resources": "Nouvelles pratiques et nouveaux documents",
         "digest.messages": "{count} nouveaux messages",
         "digest.why": "Vous recevez ce résumé selon vos préférences de notification.",
+        "batch.subject": "{count} nouveaux messages pour vous sur Citybridge",
+        "batch.why": "Vos préférences de notification regroupent ces messages en un seul.",
     },
     "es": {
         "invitation.subject": "{inviter} le invita a {space} en Citybridge",
@@ -83,6 +87,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.resources": "Prácticas y documentos nuevos",
         "digest.messages": "{count} mensajes nuevos",
         "digest.why": "Recibe este resumen por sus preferencias de notificación.",
+        "batch.subject": "{count} mensajes nuevos para usted en Citybridge",
+        "batch.why": "Sus preferencias de notificación reúnen estos correos en uno.",
     },
 }
 
