@@ -63,6 +63,10 @@ class Presence:
         except Exception as failure:
             log.warning("realtime: cannot send a signal: %s", failure)
 
+    def is_online(self, space_id: int, user_id: int) -> bool:
+        """Whether the user has a live subscription to the space on any node (mail skips them)."""
+        return bool(self._seen.get(space_id, {}).get(user_id)) or bool(self._present.get(space_id, {}).get(user_id))
+
     # --- this node's users ------------------------------------------------------------------------
 
     def join(self, space_id: int, conn: Connection) -> None:

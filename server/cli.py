@@ -271,6 +271,26 @@ def reindex() -> None:
         click.echo("The search index is rebuilt.")
 
 
+@main.command("mail-gateway")
+@click.option("--host", default=None, help="Address to listen on (default: CITYBRIDGE_MAIL_INBOUND_HOST).")
+@click.option(
+    "--port", default=None, type=int, help="Port to listen on (default: CITYBRIDGE_MAIL_INBOUND_PORT, else 2525)."
+)
+def mail_gateway(host: str | None, port: int | None) -> None:
+    """Take replies by email (SMTP) and post them, without serving the web app (docs/mail.md)."""
+    from server.mail.gateway import serve_alone
+
+    settings = load_settings()
+    url = prepared_database(settings)
+    host = host or settings.mail_inbound_host
+    port = port or settings.mail_inbound_port or 2525
+    click.echo(f"Citybridge mail gateway on {host}:{port}")
+    try:
+        asyncio.run(serve_alone(settings, url, host, port))
+    except KeyboardInterrupt:
+        pass
+
+
 @main.command("settings")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print the reference page (docs/settings.md).")
 def settings_command(as_markdown: bool) -> None:

@@ -134,8 +134,23 @@ class Settings:
     mail_domain: str | None = setting(
         "CITYBRIDGE_MAIL_DOMAIN",
         None,
-        "the domain of Message-IDs; unset: the From address's domain",
+        "the domain of Message-IDs and of reply addresses; unset: the From address's domain",
         parse=_text,
+    )
+    mail_inbound_port: int | None = setting(
+        "CITYBRIDGE_MAIL_INBOUND_PORT",
+        None,
+        "the port of the inbound SMTP listener that takes replies by email (`reply+…@<mail domain>`); "
+        "unset: no listener (`citybridge mail-gateway` runs one on its own)",
+    )
+    mail_inbound_host: str = setting(
+        "CITYBRIDGE_MAIL_INBOUND_HOST", "127.0.0.1", "the address the inbound SMTP listener binds", parse=str
+    )
+    mail_inbound_max_bytes: int = setting(
+        "CITYBRIDGE_MAIL_INBOUND_MAX_BYTES", 1024 * 1024, "the largest reply by email (refused with 552 above it)"
+    )
+    reply_token_days: int = setting(
+        "CITYBRIDGE_MAIL_REPLY_DAYS", 30, "how long the reply address of a notification takes replies, in days"
     )
     password_reset_minutes: int = 60
     mail_retry_base_seconds: float = 5.0

@@ -32,6 +32,7 @@ class SpaceLevel(Strict):
 class NotificationChange(Strict):
     default_level: Level | None = None
     digest: Digest | None = None
+    batch_minutes: Annotated[int, Field(ge=0, le=1440, description="0: each mail at once")] | None = None
     spaces: Annotated[list[SpaceLevel], Field(max_length=500)] | None = None
 
 
@@ -44,6 +45,7 @@ class SpaceLevelOut(Answer):
 class NotificationsOut(Answer):
     default_level: Level
     digest: Digest
+    batch_minutes: int
     spaces: list[SpaceLevelOut]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.mail import preferences
+from server.mail import preferences, replies
 from server.mail.templates import Rendered, message_html, render
 
 
@@ -38,8 +38,15 @@ def unsubscribe_headers(settings, user_id: int, space_id: int | None) -> tuple[s
     return url, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def digest_unsubscribe_headers(settings, user_id: int) -> tuple[str, dict]:
+    token = preferences.digest_unsubscribe_token(settings.secret_key, user_id)
+    url = f"{origin(settings)}/api/unsubscribe/{token}"
+    return url, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def notification(settings, *, kind: str, recipient, author: str, space, thread, message) -> tuple[Rendered, dict]:
     url, headers = unsubscribe_headers(settings, recipient.id, space.id)
+    headers["Reply-To"] = replies.address(settings, recipient.id, thread.id)
     names = {"author": author, "thread": thread.title}
     rendered = render(
         "notification",

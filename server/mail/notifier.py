@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import asyncpg
 from sqlalchemy import select, update
 
 from search.indexer import settled_high_water
 from server.db.models import MailNotifierState, Message, Space, Thread, User
-from server.mail import compose, events_in, outbox, preferences
+from server.mail import batches, compose, events_in, outbox, preferences
 from server.mail.permissions import may_read
 from server.mail.sender import asyncpg_dsn, lock_key
 
@@ -28,7 +29,10 @@ EVENTS_CHANNEL = "citybridge_events"
 
 
 class Notifier:
-    def __init__(self, sessions, settings, database_url: str, *, batch: int = 200, poll_seconds: float = 1.0):
+    def __init__(
+        self, sessions, settings, database_url: str, *, batch: int = 200, poll_seconds: float = 1.0, online=None
+    ):
+        self.online = online  # (space_id, user_id) -> bool: active in the browser; None: cannot tell
         self.sessions = sessions
         self.settings = settings
         self.dsn = asyncpg_dsn(database_url)
@@ -72,6 +76,7 @@ class Notifier:
             self.is_leader = True
             await conn.add_listener(EVENTS_CHANNEL, lambda *_: self._wake.set())
             while True:
+                await self.flush_batches()
                 if not await self.step(conn):
                     self._wake.clear()
                     try:
@@ -81,6 +86,11 @@ class Notifier:
         finally:
             self.is_leader = False
             await conn.close()
+
+    async def flush_batches(self) -> None:
+        async with self.sessions() as db:
+            await batches.flush(db, self.settings, datetime.now(UTC), self.online)
+            await db.commit()
 
     async def step(self, conn: asyncpg.Connection) -> bool:
         """Handle the next batch of settled events. True when there may be more right away."""
@@ -139,10 +149,14 @@ class Notifier:
         for user_id in sorted(recipients):
             kind = "mention" if user_id in mentioned else "reply"
             user = await db.get(User, user_id)
-            level = preferences.level_for(await preferences.load(db, user_id), space.id)
+            prefs = await preferences.load(db, user_id)
+            level = preferences.level_for(prefs, space.id)
             if level == "none" or (level == "mentions" and kind != "mention"):
                 continue
             if not await may_read(db, user, space.id):
+                continue
+            if prefs["batch_minutes"] > 0:
+                await batches.park(db, user_id, kind, message.id)
                 continue
             rendered, headers = compose.notification(
                 self.settings,

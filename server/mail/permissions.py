@@ -44,6 +44,9 @@ async def why_not(db: AsyncSession, user_id: int | None, refs: dict) -> str | No
     space_id = refs.get("space_id")
     if space_id is not None and not await may_read(db, user, space_id):
         return "recipient can no longer read the space"
+    for other in refs.get("space_ids") or ():  # a digest: every space it shows
+        if not await may_read(db, user, other):
+            return "recipient can no longer read a space the mail shows"
     wanted = refs.get("message_ids") or []
     if wanted and len(await visible_messages(db, wanted)) < len(wanted):
         return "a message it shows was hidden or deleted"

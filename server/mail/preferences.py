@@ -16,14 +16,19 @@ from server.services.accounts import now
 
 LEVELS = ("all", "mentions", "none")
 DIGESTS = ("daily", "weekly", "never")
-DEFAULTS = {"default_level": "all", "digest": "never", "spaces": {}}
+DEFAULTS = {"default_level": "all", "digest": "never", "batch_minutes": 0, "spaces": {}}
 
 
 async def load(db: AsyncSession, user_id: int) -> dict:
     row = await db.get(NotificationSettings, user_id)
     if row is None:
         return {**DEFAULTS, "spaces": {}}
-    return {"default_level": row.default_level, "digest": row.digest, "spaces": dict(row.spaces or {})}
+    return {
+        "default_level": row.default_level,
+        "digest": row.digest,
+        "batch_minutes": row.batch_minutes,
+        "spaces": dict(row.spaces or {}),
+    }
 
 
 def level_for(prefs: dict, space_id: int) -> str:
@@ -48,12 +53,17 @@ async def view(db: AsyncSession, user: User) -> dict:
         .order_by(Space.name, Space.id)
     )
     spaces = [{"space_id": sid, "name": name, "level": level_for(prefs, sid)} for sid, name in rows]
-    return {"default_level": prefs["default_level"], "digest": prefs["digest"], "spaces": spaces}
+    return {
+        "default_level": prefs["default_level"],
+        "digest": prefs["digest"],
+        "batch_minutes": prefs["batch_minutes"],
+        "spaces": spaces,
+    }
 
 
 async def change(db: AsyncSession, user: User, changes: dict) -> dict:
     prefs = await load(db, user.id)
-    for key in ("default_level", "digest"):
+    for key in ("default_level", "digest", "batch_minutes"):
         if key in changes:
             prefs[key] = changes[key]
     wanted = changes.get("spaces") or []
@@ -91,8 +101,16 @@ def unsubscribe_token(secret: str, user_id: int, space_id: int | None) -> str:
     return f"{payload}.{_signature(secret, payload)}"
 
 
+def digest_unsubscribe_token(secret: str, user_id: int) -> str:
+    """Stops the user's digests (their notifications stay as they are)."""
+    payload = f"{user_id}.d"
+    return f"{payload}.{_signature(secret, payload)}"
+
+
 async def unsubscribe(db: AsyncSession, secret: str, token: str) -> dict:
     parts = token.split(".")
+    if len(parts) == 3 and parts[0].isdigit() and parts[1] == "d":
+        return await _stop_digests(db, secret, parts)
     if len(parts) != 3 or not all(p.isdigit() for p in parts[:2]):
         raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
     payload = f"{parts[0]}.{parts[1]}"
@@ -109,3 +127,15 @@ async def unsubscribe(db: AsyncSession, secret: str, token: str) -> dict:
         prefs["spaces"] = {k: "none" for k in prefs["spaces"]}
     await _save(db, user_id, prefs)
     return {"user_id": user_id, "space_id": space_id or None, "level": "none"}
+
+
+async def _stop_digests(db: AsyncSession, secret: str, parts: list[str]) -> dict:
+    if not hmac.compare_digest(parts[2], _signature(secret, f"{parts[0]}.d")):
+        raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
+    user_id = int(parts[0])
+    if await db.get(User, user_id) is None:
+        raise NotFound("This unsubscribe link is not valid.", code="unsubscribe_invalid")
+    prefs = await load(db, user_id)
+    prefs["digest"] = "never"
+    await _save(db, user_id, prefs)
+    return {"user_id": user_id, "space_id": None, "level": "none"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 
 from server.mail import outbox
+from server.mail.digest import Digester
+from server.mail.gateway import Gateway
 from server.mail.notifier import Notifier
 from server.mail.sender import Sender
 from server.observability import readiness
@@ -14,9 +16,13 @@ from server.observability import readiness
 async def running(app, database_url: str):
     settings = app.state.settings
     sender = Sender(app.state.sessions, settings, database_url)
-    notifier = Notifier(app.state.sessions, settings, database_url)
+    hub = getattr(app.state, "realtime", None)
+    online = hub.presence.is_online if hub is not None else None
+    notifier = Notifier(app.state.sessions, settings, database_url, online=online)
     app.state.mail_sender = sender
     app.state.mail_notifier = notifier
+    digester = Digester(app.state.sessions, settings, database_url)
+    app.state.mail_digester = digester
 
     async def details() -> dict:
         # Mail never makes a node unready (an SMTP outage only delays mail); /readyz shows its state.
@@ -29,8 +35,17 @@ async def running(app, database_url: str):
     readiness.describe(app, "mail", details)
     sender.start()
     notifier.start()
+    digester.start()
+    gateway = None
+    if settings.mail_inbound_port:
+        gateway = Gateway(app.state.sessions, settings)
+        await gateway.start()
+    app.state.mail_gateway = gateway
     try:
         yield
     finally:
+        if gateway is not None:
+            await gateway.stop()
+        await digester.stop()
         await notifier.stop()
         await sender.stop()

@@ -49,9 +49,23 @@ __all__ += [
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
 __all__ += ["RateLimit"]
-from .mail import MailNotifierState, MailOutbox, NotificationSettings, PasswordReset  # noqa: E402
+from .mail import (  # noqa: E402
+    MailDigestState,
+    MailNotifierState,
+    MailOutbox,
+    MailPending,
+    NotificationSettings,
+    PasswordReset,
+)
 
-__all__ += ["MailNotifierState", "MailOutbox", "NotificationSettings", "PasswordReset"]
+__all__ += [
+    "MailDigestState",
+    "MailNotifierState",
+    "MailOutbox",
+    "MailPending",
+    "NotificationSettings",
+    "PasswordReset",
+]
 __all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]
 from .auth import DataExport, RecoveryCode  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +60,8 @@ class NotificationSettings(Base):
     default_level: Mapped[str] = mapped_column(String(16), server_default="all")
     spaces: Mapped[dict] = mapped_column(JSONB, server_default="{}")
     digest: Mapped[str] = mapped_column(String(16), server_default="never")
+    # Mentions and replies wait this long and go out as one mail (0: each at once).
+    batch_minutes: Mapped[int] = mapped_column(Integer, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -72,3 +74,26 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = created_at_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MailDigestState(Base):
+    """The period a user's last digest was for, and the moment it covered up to."""
+
+    __tablename__ = "mail_digest_state"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(16))
+    covered_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MailPending(Base):
+    """A mention or reply waiting for its recipient's batch (server/mail/batches.py)."""
+
+    __tablename__ = "mail_pending"
+    __table_args__ = (UniqueConstraint("user_id", "message_id", name="uq_mail_pending_user_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = created_at_column()

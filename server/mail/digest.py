@@ -1,0 +1,207 @@
+"""Digests: per user, daily or weekly, what happened in their spaces since the last one
+(Discourse's activity summary as the model), trimmed to what they may read when it is built.
+
+One node builds at a time (an advisory lock); a digest's dedupe key names the user and the period
+(`digest:<user>:d2024-06-03` or `…:w2024-W23`), so even two builders at once write one mail per
+user per period. `mail_digest_state` keeps the period last done and the moment the digest covered
+up to: the next one starts there. A digest with nothing in it is not sent (the state still moves)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+import asyncpg
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+
+from server.db.models import MailDigestState, Membership, Message, NotificationSettings, Resource, Space, Thread, User
+from server.mail import compose, outbox
+from server.mail.sender import asyncpg_dsn, lock_key
+from server.mail.templates import render
+
+log = logging.getLogger("citybridge.mail")
+
+NAME = "digest"
+PERIODS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
+TOP = 5  # threads and library entries shown per space and section
+
+
+def period_key(frequency: str, now: dt.datetime) -> str:
+    if frequency == "daily":
+        return now.strftime("d%Y-%m-%d")
+    year, week, _ = now.isocalendar()
+    return f"w{year}-W{week:02d}"
+
+
+async def _space_activity(db, space_id: int, since: dt.datetime) -> dict | None:
+    """What happened in one space since `since`: visible messages only, no hidden library entries."""
+    new_threads = (
+        await db.scalars(
+            select(Thread)
+            .where(Thread.space_id == space_id, Thread.created_at > since)
+            .order_by(Thread.created_at.desc())
+            .limit(TOP)
+        )
+    ).all()
+    count = func.count(Message.id)
+    active = (
+        await db.execute(
+            select(Thread, count)
+            .join(Message, Message.thread_id == Thread.id)
+            .where(
+                Thread.space_id == space_id,
+                Message.created_at > since,
+                Message.hidden_at.is_(None),
+                Message.deleted_at.is_(None),
+            )
+            .group_by(Thread.id)
+            .order_by(count.desc(), Thread.id)
+            .limit(TOP)
+        )
+    ).all()
+    resources = (
+        await db.scalars(
+            select(Resource)
+            .where(
+                Resource.space_id == space_id,
+                Resource.created_at > since,
+                Resource.hidden_at.is_(None),
+                or_(Resource.kind == "practice", Resource.kind == "file"),
+            )
+            .order_by(Resource.created_at.desc())
+            .limit(TOP)
+        )
+    ).all()
+    if not (new_threads or active or resources):
+        return None
+    return {
+        "new_threads": [{"id": t.id, "title": t.title} for t in new_threads],
+        "active_threads": [{"id": t.id, "title": t.title, "count": n} for t, n in active],
+        "resources": [{"id": r.id, "title": r.title, "kind": r.kind} for r in resources],
+    }
+
+
+class Digester:
+    def __init__(self, sessions, settings, database_url: str, *, check_seconds: float = 60.0, batch: int = 200):
+        self.sessions = sessions
+        self.settings = settings
+        self.dsn = asyncpg_dsn(database_url)
+        self.check_seconds = check_seconds
+        self.batch = batch
+        self.is_leader = False
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="mail-digests")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    async def run(self) -> None:
+        while True:
+            try:
+                conn = await asyncpg.connect(self.dsn)
+                try:
+                    while True:
+                        self.is_leader = await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(NAME))
+                        if self.is_leader:
+                            await self.round()
+                        await asyncio.sleep(self.check_seconds)
+                finally:
+                    self.is_leader = False
+                    await conn.close()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("mail digests: %s", error)
+                await asyncio.sleep(self.check_seconds)
+
+    async def _due(self, db, now: dt.datetime, after: int) -> list[tuple[User, str, MailDigestState | None]]:
+        rows = await db.execute(
+            select(User, NotificationSettings.digest, MailDigestState)
+            .join(NotificationSettings, NotificationSettings.user_id == User.id)
+            .outerjoin(MailDigestState, MailDigestState.user_id == User.id)
+            .where(User.id > after, User.deactivated_at.is_(None), NotificationSettings.digest.in_(tuple(PERIODS)))
+            .order_by(User.id)
+            .limit(self.batch)
+        )
+        return [(u, f, s) for u, f, s in rows]
+
+    async def round(self, now: dt.datetime | None = None) -> int:
+        """Build every digest due at `now`; returns how many were written to the outbox."""
+        now = now or dt.datetime.now(dt.UTC)
+        written, after, cache = 0, 0, {}
+        while True:
+            async with self.sessions() as db:
+                due = await self._due(db, now, after)
+                for user, frequency, state in due:
+                    key = period_key(frequency, now)
+                    if state is None or state.period_key != key:
+                        since = state.covered_until if state else now - PERIODS[frequency]
+                        written += await self._one(db, user, frequency, key, since, now, cache)
+                await db.commit()
+            if len(due) < self.batch:
+                return written
+            after = due[-1][0].id
+
+    async def _one(self, db, user: User, frequency: str, key: str, since, now, cache: dict) -> int:
+        spaces = (
+            await db.execute(
+                select(Space.id, Space.name)
+                .join(Membership, Membership.space_id == Space.id)
+                .where(Membership.user_id == user.id, Membership.state == "active")
+                .order_by(Space.name, Space.id)
+            )
+        ).all()
+        sections = []
+        for space_id, name in spaces:
+            # Many users share a period start: what a space did since then is built once a round.
+            slot = (space_id, since.replace(second=0, microsecond=0))
+            if slot not in cache:
+                cache[slot] = await _space_activity(db, space_id, since)
+            if cache[slot] is not None:
+                sections.append({"space_id": space_id, "name": name, **cache[slot]})
+        written = 0
+        if sections:
+            rendered, headers = digest_mail(self.settings, user, frequency, sections)
+            row = await outbox.enqueue(
+                db,
+                self.settings,
+                kind="digest",
+                to=user.email,
+                rendered=rendered,
+                user_id=user.id,
+                headers=headers,
+                refs={"space_ids": [s["space_id"] for s in sections]},
+                dedupe_key=f"digest:{user.id}:{key}",
+            )
+            written = int(row is not None)
+        values = {"period_key": key, "covered_until": now}
+        await db.execute(
+            insert(MailDigestState)
+            .values(user_id=user.id, **values)
+            .on_conflict_do_update(index_elements=[MailDigestState.user_id], set_=values)
+        )
+        return written
+
+
+def digest_mail(settings, user: User, frequency: str, sections: list[dict]):
+    base = compose.origin(settings)
+    url, headers = compose.digest_unsubscribe_headers(settings, user.id)
+    rendered = render(
+        "digest",
+        user.locale,
+        f"digest.subject.{frequency}",
+        sections=sections,
+        base=base,
+        unsubscribe_url=url,
+    )
+    return rendered, headers
