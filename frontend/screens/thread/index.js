@@ -34,7 +34,7 @@ async function context(threadId) {
 function openAt(ctx, log, items) {
   const firstUnread = items.find((m) => m.id > ctx.readAtOpen && !log.fromMe(m));
   if (ctx.readAtOpen && firstUnread) {
-    log.elements.get(firstUnread.id).before(h("li", { class: "divider", role: "separator" }, h("span", {}, t("thread.new_messages"))));
+    log.elements.get(firstUnread.id).before(h("li", { class: "divider" }, h("span", { role: "separator" }, t("thread.new_messages"))));
     log.elements.get(firstUnread.id).scrollIntoView({ block: "center" });
   } else if (location.hash && document.querySelector(location.hash)) {
     document.querySelector(location.hash).scrollIntoView({ block: "center" });
