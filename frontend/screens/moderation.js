@@ -67,8 +67,11 @@ export async function show(main, [id]) {
   }
   async function loadAudit() {
     try {
-      const page = await api.get(ROUTES.audit(space.id), { limit: 50 });
-      clear(audit, page.items.length ? page.items.map(auditEntry)
+      const [page, flags] = await Promise.all([api.get(ROUTES.audit(space.id), { limit: 50 }),
+        api.get(ROUTES.flags(space.id), { state: "all" }).catch(() => ({ items: [] }))]);
+      // A resolved flag's entry names the message only: its thread comes from the flag.
+      const threads = new Map(flags.items.filter((f) => f.target.kind === "message").map((f) => [f.target.id, f.target.thread_id]));
+      clear(audit, page.items.length ? page.items.map((entry) => auditEntry(entry, (messageId) => threads.get(messageId)))
         : h("li", {}, emptyState(t("moderation.audit_empty"))));
     } catch (error) {
       clear(audit, h("p", { class: "notice" }, describeError(error)));

@@ -59,6 +59,9 @@ async def test_thread_end_typing_and_new_messages_stay_above_the_composer(world,
     await s.page.wait_for_timeout(300)
     # Opened at the real end: the newest message is whole, above the sticky composer.
     assert box_inside(await last.bounding_box(), 0, await composer_top(s.page))
+    # A date line before the day's first message; the full date on hover of a time.
+    await expect(s.page.locator(".day-divider")).to_have_count(1)
+    await expect(last.locator("time")).to_have_attribute("title", re.compile(r"\b20\d\d\b"))
     # The title stays in view.
     assert box_inside(await s.page.get_by_role("heading", name="Welcome desks in both cities").bounding_box(), 0, 800)
 
@@ -305,5 +308,126 @@ async def test_audit_log_reads_as_sentences_with_links_and_follows_live(world, s
     flags = moderator.call("GET", f"/api/spaces/{world.space_a['id']}/flags")["items"]
     moderator.call("POST", f"/api/flags/{flags[0]['id']}/resolve", json={"action": "dismiss", "note": "Clear enough"})
     await expect(audit.locator("li", has_text="Clear enough")).to_contain_text("a traité un signalement")
+    await expect(audit.locator("li", has_text="Clear enough").get_by_role("link")).to_have_attribute(
+        "href", f"/threads/{thread['id']}#m{thread['first_message']['id']}"
+    )
     await assert_accessible(s.page, "audit log in French")
     await s.screenshot("41-audit-fr")
+
+
+async def test_the_author_edits_a_threads_title_and_themes_and_others_see_it_live(world, sessions, api):
+    member = api("member@danang.test")
+    thread = member.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        201,
+        json={"title": "Desk hourz", "body": "Typo in the title.", "themes": ["housing"]},
+    )
+    reader = await sessions("mod@antwerpen.test")
+    await reader.goto(f"/threads/{thread['id']}")
+    await expect(reader.page.get_by_role("heading", name="Desk hourz")).to_be_visible()
+    await wait_live(reader.page)
+    s = await sessions("member@danang.test")
+    await s.goto(f"/threads/{thread['id']}")
+    await s.page.get_by_role("button", name="Edit title and themes").click()
+    form = s.page.get_by_role("form", name="Edit the thread")
+    await form.get_by_label("Title").fill("Desk hours")
+    await form.get_by_label("Employment").check()
+    await form.get_by_label("Housing").uncheck()
+    await assert_accessible(s.page, "thread title edit")
+    await s.screenshot("42-thread-edit")
+    await form.get_by_role("button", name="Save").click()
+    await expect(s.page.get_by_role("heading", name="Desk hours")).to_be_visible()
+    await expect(form).to_be_hidden()
+    themes = s.page.locator(".thread-header").get_by_role("list", name="Themes")
+    await expect(themes).to_have_text("Employment")
+    # The moderator's open page follows without a reload.
+    await expect(reader.page.get_by_role("heading", name="Desk hours")).to_be_visible()
+    await reader.page.get_by_role("link", name="Antwerp – Da Nang").first.click()
+    row = reader.page.locator(".thread-row", has_text="Desk hours")
+    await expect(row).to_contain_text("last activity")
+    await expect(row.locator("time")).to_have_attribute("title", re.compile(r"\b20\d\d\b"))
+    await reader.page.go_back()
+    await expect(reader.page.get_by_role("heading", name="Desk hours")).to_be_visible()
+    await expect(reader.page.locator(".thread-header").get_by_role("list", name="Themes")).to_have_text("Employment")
+    assert member.call("GET", f"/api/threads/{thread['id']}")["themes"] == ["employment"]
+
+
+async def test_space_settings_are_saved_and_reach_members_live(world, sessions, api):
+    member = await sessions("member@danang.test")
+    await member.goto("/")
+    await expect(member.page.get_by_role("heading", name="Welcome, Nguyen")).to_be_visible()
+    await wait_live(member.page)
+    s = await sessions("mod@antwerpen.test")
+    await s.goto(f"/spaces/{world.space_a['id']}")
+    await s.page.get_by_role("navigation", name="Sections").get_by_role("link", name="Settings").click()
+    form = s.page.get_by_role("form", name="Settings of the space")
+    # A moderator edits name, description and themes; cities and visibility are the admins'.
+    await expect(form.get_by_label("Who can read it")).to_have_count(0)
+    await form.get_by_label("Name of the space").fill("Antwerp – Da Nang reception")
+    await form.get_by_label("Description").fill("Two cities compare their first weeks of reception.")
+    await form.get_by_label("Education").check()
+    await assert_accessible(s.page, "space settings")
+    await s.screenshot("43-space-settings")
+    await form.get_by_role("button", name="Save").click()
+    await expect(s.page.get_by_role("heading", name="Antwerp – Da Nang reception", level=1)).to_be_visible()
+    # The member's home and sidebar follow without a reload.
+    await expect(member.page.locator(".space-card", has_text="Antwerp – Da Nang reception")).to_contain_text(
+        "Two cities compare"
+    )
+    await expect(member.page.get_by_role("navigation", name="Spaces")).to_contain_text("Antwerp – Da Nang reception")
+    saved = api("mod@antwerpen.test").call("GET", f"/api/spaces/{world.space_a['id']}")
+    assert sorted(saved["themes"]) == ["education", "housing"]
+
+    admin = await sessions("admin@citybridge.test", width=375, height=740)
+    await admin.goto(f"/spaces/{world.space_a['id']}/settings")
+    admin_form = admin.page.get_by_role("form", name="Settings of the space")
+    await admin_form.get_by_label("Who can read it").select_option("network")
+    await admin_form.get_by_label("Toronto").check()
+    await admin_form.get_by_role("button", name="Save").click()
+    await expect(admin.page.locator(".space-header")).to_contain_text("Toronto")
+    await assert_fits(admin.page, 375)
+    await admin.screenshot("44-space-settings-admin-375")
+    assert api("admin@citybridge.test").call("GET", f"/api/spaces/{world.space_a['id']}")["visibility"] == "network"
+
+
+async def test_a_library_entry_is_edited_flagged_and_deleted(world, sessions, api):
+    member = api("member@danang.test")
+    link = member.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/resources",
+        201,
+        json={"kind": "link", "title": "Welcom guide", "url": "https://example.org/guide", "themes": ["housing"]},
+    )
+    # Another reader flags it for the moderators.
+    moderator = await sessions("mod@antwerpen.test")
+    await moderator.goto(f"/resources/{link['id']}")
+    await moderator.page.get_by_role("button", name="Flag").click()
+    await moderator.page.get_by_label("What is wrong with this entry?").fill("Typo in the title")
+    await moderator.page.get_by_role("button", name="Send to moderators").click()
+    await expect(moderator.page.get_by_text("The moderators will look at it")).to_be_visible()
+    flags = api("mod@antwerpen.test").call("GET", f"/api/spaces/{world.space_a['id']}/flags")["items"]
+    assert [f["target"]["id"] for f in flags] == [link["id"]]
+    await wait_live(moderator.page)
+
+    # The author edits it; the moderator's open page follows.
+    s = await sessions("member@danang.test")
+    await s.goto(f"/resources/{link['id']}")
+    await expect(s.page.get_by_role("button", name="Flag")).to_have_count(0)  # not one's own entry
+    await s.page.get_by_role("button", name="Edit", exact=True).click()
+    form = s.page.get_by_role("form", name="Edit the library entry")
+    await form.get_by_label("Title").fill("Welcome guide")
+    await form.get_by_label("Summary").fill("What a newcomer needs in the first week.")
+    await assert_accessible(s.page, "library entry edit")
+    await s.screenshot("45-resource-edit")
+    await form.get_by_role("button", name="Save").click()
+    await expect(s.page.get_by_role("heading", name="Welcome guide", level=1)).to_be_visible()
+    await expect(s.page.get_by_text("What a newcomer needs in the first week.")).to_be_visible()
+    await expect(moderator.page.get_by_role("heading", name="Welcome guide", level=1)).to_be_visible()
+
+    # And deletes it: back to the library, where it is gone.
+    await s.page.get_by_role("button", name="Delete").click()
+    await s.page.get_by_role("group", name="Delete").get_by_role("button", name="Delete").click()
+    await expect(s.page).to_have_url(re.compile(f"/spaces/{world.space_a['id']}/library$"))
+    await expect(s.page.locator(".resource", has_text="Welcome guide")).to_have_count(0)
+    member.call("GET", f"/api/resources/{link['id']}", 404)

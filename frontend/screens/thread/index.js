@@ -52,7 +52,7 @@ export async function show(main, [id]) {
 
   const log = messageLog(ctx, (message) => messageElement(message, view));
   const view = messageView(ctx, log);
-  const changed = () => { header.render(); composerPart.render(); };
+  const changed = () => { header.render(); composerPart.render(); setTitle(ctx.thread.title, space.name); };
   const header = threadHeader(ctx, changed);
   const sender = poster(ctx, log, { onLocked: () => { ctx.thread = { ...ctx.thread, locked: true }; header.render(); } });
   const composerPart = composer(ctx, { log, view, sender });
