@@ -466,4 +466,5 @@ export default {
   "library.flag": "Flag",
   "library.flag_reason": "What is wrong with this entry?",
   "thread.last_activity": "last activity {when}",
+  "admin.space_settings": "Settings of {name}",
 };

@@ -466,4 +466,5 @@ export default {
   "library.flag": "Denunciar",
   "library.flag_reason": "¿Qué problema tiene esta ficha?",
   "thread.last_activity": "última actividad {when}",
+  "admin.space_settings": "Ajustes de {name}",
 };

@@ -466,4 +466,5 @@ export default {
   "library.flag": "Signaler",
   "library.flag_reason": "Quel est le problème avec cette fiche ?",
   "thread.last_activity": "dernière activité {when}",
+  "admin.space_settings": "Paramètres de {name}",
 };

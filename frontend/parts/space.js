@@ -2,7 +2,7 @@
 // a space's tabs, theme chips, an unread count.
 import { api } from "../api.js";
 import { t } from "../i18n.js";
-import { loadSpaces, spaceById, store } from "../store.js";
+import { loadSpaces, spaceById } from "../store.js";
 import { describeError, h, themeLabel } from "../ui.js";
 
 /** The space from the store, or from the server (then the store's list is refreshed too). */
@@ -67,8 +67,6 @@ export function spaceHeader(space, active) {
     ["members", `/spaces/${space.id}/members`, t("space.tab_members")],
   ];
   if (space.my_role === "moderator") tabs.push(["moderation", `/spaces/${space.id}/moderation`, t("space.tab_moderation")]);
-  const admin = store.me && store.me.is_admin;
-  if (space.my_role === "moderator" || admin) tabs.push(["settings", `/spaces/${space.id}/settings`, t("space.tab_settings")]);
   return h("header", { class: "space-header" },
     h("div", { class: "space-title-row" },
       h("h1", {}, space.name),

@@ -149,7 +149,9 @@ export async function show(main) {
   const fillSpaceList = () => clear(spaceList, store.spaces.length ? h("ul", { class: "grid cards" }, store.spaces.map((space) =>
     h("li", { class: "card space-card" },
       h("h3", {}, h("a", { href: `/spaces/${space.id}` }, space.name)), cityPair(space.cities),
-      h("p", { class: "muted small" }, t(`visibility.${space.visibility}`))))) : emptyState(t("admin.no_spaces")));
+      h("p", { class: "row between wrap" }, h("span", { class: "muted small" }, t(`visibility.${space.visibility}`)),
+        h("a", { class: "button small", href: `/spaces/${space.id}/settings`, "aria-label": t("admin.space_settings", { name: space.name }) },
+          t("space.tab_settings")))))) : emptyState(t("admin.no_spaces")));
   const stopSpaces = subscribe("spaces", fillSpaceList);
 
   async function renderAll() {

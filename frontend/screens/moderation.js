@@ -50,6 +50,8 @@ export async function show(main, [id]) {
     ["open", "resolved", "all"].map((state) => h("option", { value: state }, t(`moderation.filter_${state}`))));
   main.append(h("section", { class: "page" },
     spaceHeader(space, "moderation"),
+    // The space's own settings are the moderators' too: reached from here, not from a fifth tab.
+    h("p", { class: "row end" }, h("a", { class: "button small", href: `/spaces/${space.id}/settings` }, t("space.tab_settings"))),
     h("div", { class: "row between wrap" }, h("h2", { class: "section-title" }, t("moderation.queue")), field(t("moderation.show"), stateSelect)),
     queue,
     h("h2", { class: "section-title" }, t("moderation.audit")),

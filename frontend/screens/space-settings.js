@@ -61,15 +61,15 @@ export async function show(main, [id]) {
   setCurrentSpace(space.id);
   const isAdmin = Boolean(store.me.is_admin);
   if (space.my_role !== "moderator" && !isAdmin) {
-    main.append(h("section", { class: "page" }, spaceHeader(space, "settings"), h("p", { class: "notice" }, t("error.forbidden"))));
+    main.append(h("section", { class: "page" }, spaceHeader(space, "moderation"), h("p", { class: "notice" }, t("error.forbidden"))));
     return;
   }
   const cities = isAdmin ? await loadCities() : [];
-  const header = h("div", {}, spaceHeader(space, "settings"));
+  const header = h("div", {}, spaceHeader(space, "moderation"));
   main.append(h("section", { class: "page" }, header, settingsForm(space, cities, isAdmin)));
   // Saved here or elsewhere: the header shows the space as it now is.
   return subscribe("spaces", () => {
     const now = spaceById(space.id);
-    if (now) clear(header, spaceHeader(now, "settings"));
+    if (now) clear(header, spaceHeader(now, "moderation"));
   });
 }

@@ -359,8 +359,8 @@ async def test_space_settings_are_saved_and_reach_members_live(world, sessions, 
     await expect(member.page.get_by_role("heading", name="Welcome, Nguyen")).to_be_visible()
     await wait_live(member.page)
     s = await sessions("mod@antwerpen.test")
-    await s.goto(f"/spaces/{world.space_a['id']}")
-    await s.page.get_by_role("navigation", name="Sections").get_by_role("link", name="Settings").click()
+    await s.goto(f"/spaces/{world.space_a['id']}/moderation")
+    await s.page.get_by_role("link", name="Settings", exact=True).click()
     form = s.page.get_by_role("form", name="Settings of the space")
     # A moderator edits name, description and themes; cities and visibility are the admins'.
     await expect(form.get_by_label("Who can read it")).to_have_count(0)
@@ -380,7 +380,8 @@ async def test_space_settings_are_saved_and_reach_members_live(world, sessions, 
     assert sorted(saved["themes"]) == ["education", "housing"]
 
     admin = await sessions("admin@citybridge.test", width=375, height=740)
-    await admin.goto(f"/spaces/{world.space_a['id']}/settings")
+    await admin.goto("/admin#spaces")
+    await admin.page.get_by_role("link", name="Settings of Antwerp – Da Nang reception").click()
     admin_form = admin.page.get_by_role("form", name="Settings of the space")
     await admin_form.get_by_label("Who can read it").select_option("network")
     await admin_form.get_by_label("Toronto").check()
