@@ -9,7 +9,14 @@ export const LOCALE_NAMES = { en: "English", fr: "Français", es: "Español" };
 let locale = "en";
 let strings = en;
 
+// Languages a person may choose (the server accepts them) that have no translation yet, and the
+// language shown instead. Said in Settings, and the choice is kept, never silently replaced.
+export const FALLBACKS = { nl: "en" };
+
+/** The locale shown for a chosen one: itself, its explicit fallback, or the browser's. */
 export function pickLocale(preferred) {
+  const chosen = (preferred || "").toLowerCase().split("-")[0];
+  if (FALLBACKS[chosen]) return FALLBACKS[chosen];
   const candidates = [preferred, ...(navigator.languages || [navigator.language])];
   for (const candidate of candidates) {
     const base = (candidate || "").toLowerCase().split("-")[0];
@@ -86,6 +93,15 @@ export function formatList(items) {
 export function languageName(code) {
   try {
     return new Intl.DisplayNames([locale], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** A language's name in that language ("Nederlands"). */
+export function nativeName(code) {
+  try {
+    return new Intl.DisplayNames([code], { type: "language" }).of(code) || code;
   } catch {
     return code;
   }

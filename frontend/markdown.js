@@ -102,3 +102,14 @@ export function renderMarkdown(source) {
   }
   return root;
 }
+
+/** The text a person reads, for places that show plain text (excerpts, form fields): no `**` or `](`. */
+export function plainText(source) {
+  const box = document.createElement("div");
+  box.append(renderMarkdown(source || ""));
+  for (const br of box.querySelectorAll("br")) br.replaceWith("\n");
+  for (const item of box.querySelectorAll("li")) item.prepend("• ");
+  const blocks = [...box.children].map((block) =>
+    block.matches("ul, ol") ? [...block.children].map((item) => item.textContent).join("\n") : block.textContent);
+  return blocks.join("\n\n").trim();
+}

@@ -1,6 +1,6 @@
 // Moving between screens, for screens and the shell alike. The router (shell/router.js) registers
 // how to render; screens only ask to go somewhere, so no screen needs the router or the shell.
-import { setLocale } from "./i18n.js";
+import { pickLocale, setLocale } from "./i18n.js";
 
 let renderer = () => {};
 
@@ -42,7 +42,7 @@ export function setCurrentSpace(spaceId) {
 
 /** A new interface language: the frame is rebuilt around the current screen. */
 export function changeLocale(code) {
-  setLocale(code);
+  setLocale(pickLocale(code));
   document.getElementById("app").className = "app";
   rerender();
 }

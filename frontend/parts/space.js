@@ -35,7 +35,18 @@ export function cityCard(city) {
     profileBadge(city.profile));
 }
 
+/** Three or more cities: a wrapping list of chips (a grid of pairs would stagger and squeeze). */
+function cityChips(cities) {
+  return h("ul", { class: "city-chips", "aria-label": t("space.cities_list", { count: cities.length }) },
+    cities.map((city) => h("li", { class: `city-chip profile-${city.profile}`, title: [city.region, city.country].filter(Boolean).join(", ") },
+      h("span", { class: "city-name" }, city.name),
+      h("span", { class: "city-place" }, city.country),
+      h("span", { class: "visually-hidden" }, t(`profile.${city.profile}`)))));
+}
+
+/** Two cities face each other; more are listed as chips. */
 export function cityPair(cities) {
+  if (cities.length > 2) return cityChips(cities);
   const parts = [];
   cities.forEach((city, index) => {
     if (index) parts.push(h("span", { class: "pair-link", "aria-hidden": "true" }, "⇄"));

@@ -68,7 +68,8 @@ function spaceForm(cities, onCreated) {
   const cityBoxes = h("fieldset", { class: "field", dataset: { field: "city_ids" } },
     h("legend", {}, t("admin.pair_cities")),
     h("div", { class: "check-grid" }, cities.map((city) => h("label", { class: "check" },
-      h("input", { type: "checkbox", name: "city_ids", value: String(city.id) }), `${city.name} (${city.country}) `, profileBadge(city.profile)))),
+      h("input", { type: "checkbox", name: "city_ids", value: String(city.id) }),
+      h("span", { class: "check-text" }, city.name, " ", h("span", { class: "muted" }, `(${city.country})`)), profileBadge(city.profile)))),
     h("p", { class: "field-error", id: uid("err"), hidden: true }));
   const themes = themeBoxes("themes", t("common.themes"));
   const form = h("form", { class: "card stack", novalidate: true, "aria-labelledby": "space-form-title" },
@@ -148,20 +149,22 @@ export async function show(main) {
   const fillSpaceList = () => clear(spaceList, store.spaces.length ? h("ul", { class: "grid cards" }, store.spaces.map((space) =>
     h("li", { class: "card space-card" },
       h("h3", {}, h("a", { href: `/spaces/${space.id}` }, space.name)), cityPair(space.cities),
-      h("p", { class: "muted small" }, t(`visibility.${space.visibility}`))))) : emptyState(t("admin.no_spaces")));
+      h("p", { class: "row between wrap" }, h("span", { class: "muted small" }, t(`visibility.${space.visibility}`)),
+        h("a", { class: "button small", href: `/spaces/${space.id}/settings`, "aria-label": t("admin.space_settings", { name: space.name }) },
+          t("space.tab_settings")))))) : emptyState(t("admin.no_spaces")));
   const stopSpaces = subscribe("spaces", fillSpaceList);
 
   async function renderAll() {
     const cities = await loadCities(true);
     const spaces = await loadSpaces();
     const form = cityForm(() => renderAll());
-    const table = cities.length ? h("div", { class: "table-wrap" }, h("table", {},
+    const table = cities.length ? h("div", { class: "table-wrap" }, h("table", { class: "stack-table" },
       h("caption", { class: "visually-hidden" }, t("admin.tab_cities")),
       h("thead", {}, h("tr", {}, [t("city.name"), t("city.country"), t("city.profile"), t("city.languages"), ""].map((label) => h("th", { scope: "col" }, label)))),
       h("tbody", {}, cities.map((city) => h("tr", {},
         h("th", { scope: "row" }, city.name, city.region ? h("span", { class: "muted small block" }, city.region) : null),
-        h("td", {}, city.country), h("td", {}, profileBadge(city.profile)),
-        h("td", {}, city.languages.map(languageName).join(", ")),
+        h("td", { "data-label": t("city.country") }, city.country), h("td", { "data-label": t("city.profile") }, profileBadge(city.profile)),
+        h("td", { "data-label": t("city.languages") }, city.languages.map(languageName).join(", ")),
         h("td", {}, h("button", { type: "button", class: "ghost small", "aria-label": t("admin.city_edit", { name: city.name }), onclick: () => form.edit(city) }, t("common.edit")))))))) :
       emptyState(t("admin.no_cities"));
     clear(citiesBox, table, form);

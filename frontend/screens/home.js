@@ -24,23 +24,32 @@ export async function show(main) {
   return subscribe("spaces", () => clear(page, ...render().childNodes));
 }
 
+/** A titled list of space cards; a region named by its heading (screen readers list them). */
+function section(key, title, lead, spaces) {
+  const id = `home-${key}`;
+  return h("section", { "aria-labelledby": id },
+    h("h2", { class: "section-title", id }, title),
+    lead ? h("p", { class: "muted" }, lead) : null,
+    h("ul", { class: "grid cards" }, spaces.map(spaceCard)));
+}
+
 function render() {
   const spaces = store.spaces;
-  const mine = spaces.filter((space) => space.my_role);
-  const others = spaces.filter((space) => !space.my_role);
   const me = store.me;
+  const mine = spaces.filter((space) => space.my_role);
+  const network = spaces.filter((space) => !space.my_role && space.visibility === "network");
+  // Only an administrator is shown members-only spaces they do not belong to: say what they are.
+  const closed = spaces.filter((space) => !space.my_role && space.visibility !== "network");
+  let myList;
+  if (mine.length) myList = section("mine", t("home.my_spaces"), null, mine);
+  else if (spaces.length) myList = h("p", { class: "notice" }, me.is_admin ? t("home.not_member_admin") : t("home.not_member"));
+  else myList = emptyState(t("home.no_spaces"), me.is_admin ? t("home.no_spaces_admin") : t("home.no_spaces_hint"),
+    me.is_admin ? h("a", { class: "button primary", href: "/admin" }, t("nav.admin")) : null);
   return h("section", { class: "page" },
     h("header", { class: "page-header" },
       h("h1", {}, t("home.greeting", { name: me.name.split(" ")[0] })),
       h("p", { class: "muted" }, mine.length ? t("home.lead", { count: mine.length }) : t("home.lead_none"))),
-    h("h2", { class: "section-title" }, t("home.my_spaces")),
-    mine.length
-      ? h("ul", { class: "grid cards" }, mine.map(spaceCard))
-      : emptyState(t("home.no_spaces"), me.is_admin ? t("home.no_spaces_admin") : t("home.no_spaces_hint"),
-        me.is_admin ? h("a", { class: "button primary", href: "/admin" }, t("nav.admin")) : null),
-    others.length ? [
-      h("h2", { class: "section-title" }, t("home.network_spaces")),
-      h("p", { class: "muted" }, t("home.network_lead")),
-      h("ul", { class: "grid cards" }, others.map(spaceCard)),
-    ] : null);
+    myList,
+    network.length ? section("network", t("home.network_spaces"), t("home.network_lead"), network) : null,
+    closed.length ? section("closed", t("home.closed_spaces"), t("home.closed_lead"), closed) : null);
 }

@@ -3,7 +3,9 @@
 import { api } from "../api.js";
 import { watch } from "../dispatch.js";
 import { formatTime, t } from "../i18n.js";
+import { plainText } from "../markdown.js";
 import { setCurrentSpace, setTitle } from "../nav.js";
+import { auditEntry } from "../parts/audit.js";
 import { ROUTES } from "../parts/moderation.js";
 import { loadSpace, spaceHeader } from "../parts/space.js";
 import { busy, clear, describeError, emptyState, field, formError, h, showFormError, spinner, toast } from "../ui.js";
@@ -31,7 +33,8 @@ function flagRow(flag, reload) {
   return h("li", { class: "card flag", dataset: { flag: String(flag.id), state: flag.state } },
     h("p", { class: "meta" }, h("strong", {}, flag.reporter ? flag.reporter.name : t("common.someone")), " · ",
       h("time", { datetime: flag.created_at || "" }, formatTime(flag.created_at)), " · ", t(`moderation.kind_${target.kind || "message"}`)),
-    h("blockquote", {}, target.excerpt || t("moderation.no_excerpt")),
+    // A message's excerpt is its markdown source: shown as the text people read.
+    h("blockquote", { class: "excerpt" }, target.excerpt ? (target.kind === "message" ? plainText(target.excerpt) : target.excerpt) : t("moderation.no_excerpt")),
     h("p", {}, h("strong", {}, t("moderation.reason")), " ", flag.reason),
     href ? h("p", {}, h("a", { href }, t("moderation.open_target"))) : null,
     flag.state === "open" ? form : h("p", { class: "muted small" }, t(`moderation.state_${flag.state}`), flag.resolution_note ? ` — ${flag.resolution_note}` : ""));
@@ -47,6 +50,8 @@ export async function show(main, [id]) {
     ["open", "resolved", "all"].map((state) => h("option", { value: state }, t(`moderation.filter_${state}`))));
   main.append(h("section", { class: "page" },
     spaceHeader(space, "moderation"),
+    // The space's own settings are the moderators' too: reached from here, not from a fifth tab.
+    h("p", { class: "row end" }, h("a", { class: "button small", href: `/spaces/${space.id}/settings` }, t("space.tab_settings"))),
     h("div", { class: "row between wrap" }, h("h2", { class: "section-title" }, t("moderation.queue")), field(t("moderation.show"), stateSelect)),
     queue,
     h("h2", { class: "section-title" }, t("moderation.audit")),
@@ -56,7 +61,7 @@ export async function show(main, [id]) {
       const page = await api.get(ROUTES.flags(space.id), { state: stateSelect.value });
       // A row someone is writing a note in stays as it is while the queue moves around it.
       const shown = new Map([...queue.querySelectorAll("[data-flag]")].map((row) => [`${row.dataset.flag}:${row.dataset.state}`, row]));
-      clear(queue, page.items.length ? page.items.map((flag) => shown.get(`${flag.id}:${flag.state}`) || flagRow(flag, loadQueue))
+      clear(queue, page.items.length ? page.items.map((flag) => shown.get(`${flag.id}:${flag.state}`) || flagRow(flag, () => { loadQueue(); loadAudit(); }))
         : h("li", {}, emptyState(t("moderation.queue_empty"))));
     } catch (error) {
       clear(queue, h("p", { class: "notice" }, describeError(error)));
@@ -64,12 +69,12 @@ export async function show(main, [id]) {
   }
   async function loadAudit() {
     try {
-      const page = await api.get(ROUTES.audit(space.id), { limit: 50 });
-      clear(audit, page.items.length ? page.items.map((entry) => h("li", {},
-        h("time", { datetime: entry.created_at }, formatTime(entry.created_at)), " ",
-        h("strong", {}, entry.actor.name), " ", h("code", {}, entry.action), " ",
-        h("span", { class: "muted" }, `${entry.target_kind} #${entry.target_id}`),
-        entry.reason ? h("span", {}, ` — ${entry.reason}`) : null)) : h("li", {}, emptyState(t("moderation.audit_empty"))));
+      const [page, flags] = await Promise.all([api.get(ROUTES.audit(space.id), { limit: 50 }),
+        api.get(ROUTES.flags(space.id), { state: "all" }).catch(() => ({ items: [] }))]);
+      // A resolved flag's entry names the message only: its thread comes from the flag.
+      const threads = new Map(flags.items.filter((f) => f.target.kind === "message").map((f) => [f.target.id, f.target.thread_id]));
+      clear(audit, page.items.length ? page.items.map((entry) => auditEntry(entry, (messageId) => threads.get(messageId)))
+        : h("li", {}, emptyState(t("moderation.audit_empty"))));
     } catch (error) {
       clear(audit, h("p", { class: "notice" }, describeError(error)));
     }

@@ -122,11 +122,18 @@ export async function show(main, params, query) {
   const status = h("p", { class: "muted", role: "status" });
   const facetsBox = h("div", { class: "facets", "aria-label": t("search.filters"), role: "group" });
   const results = h("ol", { class: "results" });
+  // On a phone the facets wait in a drawer behind one button, so the first result is on the first screen.
+  const aside = h("aside", { id: "search-facets", class: "facet-drawer" }, facetsBox);
+  const filtersToggle = h("button", { type: "button", class: "filters-toggle", "aria-expanded": "false", "aria-controls": "search-facets",
+    onclick: () => {
+      const open = aside.classList.toggle("open");
+      filtersToggle.setAttribute("aria-expanded", String(open));
+    } }, t("search.filters"));
   const form = h("form", { role: "search", class: "search-box" }, h("div", { class: "row" }, input, h("button", { type: "submit", class: "primary" }, t("search.submit"))), suggestions);
   main.append(h("section", { class: "page" },
     h("header", { class: "page-header" }, h("h1", {}, t("search.title")), h("p", { class: "muted" }, t("search.lead"))),
     form, status,
-    h("div", { class: "search-layout" }, h("aside", {}, facetsBox), h("div", {}, results))));
+    h("div", { class: "search-layout" }, filtersToggle, aside, h("div", {}, results))));
 
   function url() {
     const search = new URLSearchParams();

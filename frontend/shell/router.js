@@ -13,6 +13,7 @@ const routes = [
   { path: /^\/spaces\/(\d+)\/members$/, screen: () => import("../screens/members/index.js") },
   { path: /^\/spaces\/(\d+)\/library$/, screen: () => import("../screens/library/index.js") },
   { path: /^\/spaces\/(\d+)\/moderation$/, screen: () => import("../screens/moderation.js") },
+  { path: /^\/spaces\/(\d+)\/settings$/, screen: () => import("../screens/space-settings.js") },
   { path: /^\/threads\/(\d+)$/, screen: () => import("../screens/thread/index.js") },
   { path: /^\/resources\/(\d+)$/, screen: () => import("../screens/resource/index.js") },
   { path: /^\/search$/, screen: () => import("../screens/search.js") },

@@ -22,14 +22,17 @@ function spaceItem(space) {
 function fillSidebar(nav = document.getElementById("sidebar")) {
   if (!nav) return;
   const mine = store.spaces.filter((space) => space.my_role);
-  const others = store.spaces.filter((space) => !space.my_role);
+  const others = store.spaces.filter((space) => !space.my_role && space.visibility === "network");
+  // Members-only spaces I do not belong to: only an administrator is shown them.
+  const closed = store.spaces.filter((space) => !space.my_role && space.visibility !== "network");
   clear(nav,
     h("a", { class: "nav-home", href: "/" }, t("nav.home")),
     h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
     store.me && store.me.is_admin ? h("a", { class: "nav-home", href: "/admin" }, t("nav.admin")) : null,
     h("h2", {}, t("nav.my_spaces")),
     mine.length ? h("ul", {}, mine.map(spaceItem)) : h("p", { class: "muted small" }, t("home.no_spaces_short")),
-    others.length ? [h("h2", {}, t("nav.network_spaces")), h("ul", {}, others.map(spaceItem))] : null);
+    others.length ? [h("h2", {}, t("nav.network_spaces")), h("ul", {}, others.map(spaceItem))] : null,
+    closed.length ? [h("h2", {}, t("nav.closed_spaces")), h("ul", {}, closed.map(spaceItem))] : null);
   highlightNav();
 }
 

@@ -1,6 +1,7 @@
 // Writing a practice record, from scratch or from a thread's draft (the server drafts it).
 import { api } from "../../api.js";
 import { currentLocale, t } from "../../i18n.js";
+import { plainText } from "../../markdown.js";
 import { themeBoxes } from "../../parts/themes.js";
 import { store } from "../../store.js";
 import { busy, field, formError, h, showFormError, uid } from "../../ui.js";
@@ -11,7 +12,8 @@ const PRACTICE_TEXTS = ["purpose", "context", "process", "partners", "results", 
 export function practiceForm(space, onDone, { draft = null, fromThread = null } = {}) {
   const title = h("input", { type: "text", name: "title", required: true, maxlength: "200", value: draft ? draft.title : "" });
   const summary = h("textarea", { name: "summary", rows: "3", required: true });
-  summary.value = draft ? draft.summary : "";
+  // The draft's summary is the thread's first message in markdown; the record's fields are plain text.
+  summary.value = draft ? plainText(draft.summary) : "";
   const me = store.me;
   const city = select("city_id", space.cities.map((c) => [c.id, c.name]));
   city.value = String((draft && draft.city_id) || me.city_id || space.cities[0].id);

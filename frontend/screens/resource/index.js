@@ -10,6 +10,7 @@ import { cityName, loadCities, store } from "../../store.js";
 import { clear, describeError, h, toast } from "../../ui.js";
 import { adaptations } from "./adaptations.js";
 import { collections } from "./collections.js";
+import { manageBar } from "./manage.js";
 
 const PRACTICE_FIELDS = ["purpose", "context", "process", "partners", "results", "evidence", "transfer_conditions", "lessons_learned", "contact"];
 
@@ -67,6 +68,7 @@ function article(page, feature, parts) {
     resource.kind === "practice" ? parts.adaptations.element : null,
     parts.collections.element,
     feature.button ? h("p", {}, feature.button) : null,
+    parts.manage(),
     versions(resource));
 }
 
@@ -80,14 +82,24 @@ export async function show(main, [id]) {
   const isModerator = space.my_role === "moderator" || me.is_admin;
   const page = { resource, space, isModerator, canEdit: isModerator || (resource.author && resource.author.id === me.id) };
   const feature = featureToggle(page);
-  const parts = { adaptations: adaptations(page), collections: collections(page) };
-  main.append(article(page, feature, parts));
+  let element = null;
+  // An edit (here or live) redraws the entry; the adaptations and collections parts move along.
+  const redraw = () => {
+    const fresh = article(page, feature, parts);
+    if (element) element.replaceWith(fresh); else main.append(fresh);
+    element = fresh;
+    setTitle(page.resource.title, space.name);
+  };
+  const parts = { adaptations: adaptations(page), collections: collections(page),
+    manage: () => manageBar(page, (changed) => { page.resource = { ...page.resource, ...changed }; redraw(); }) };
+  redraw();
   return watch(space.id, "resource", async (event) => {
     const data = event.data || {};
     if (event.kind === "reset" || (event.kind.startsWith("resource.") && data.id === page.resource.id)) {
       try { page.resource = await api.get(`/api/resources/${page.resource.id}`); } catch { return; }
       feature.render();
       parts.adaptations.render();
+      if (event.kind !== "reset" && !element.querySelector(".manage-slot form")) redraw();
     }
     if (event.kind === "reset" || event.kind.startsWith("collection.")) parts.collections.render();
   });

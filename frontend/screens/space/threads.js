@@ -1,5 +1,5 @@
 // A space's thread list: one row per thread, with its unread count.
-import { formatRelative, t } from "../../i18n.js";
+import { formatDate, formatRelative, formatTime, t } from "../../i18n.js";
 import { countBadge, themeChips } from "../../parts/space.js";
 import { avatar, h } from "../../ui.js";
 
@@ -15,6 +15,7 @@ export function threadRow(thread, counts) {
         countBadge(counts)),
       h("p", { class: "muted small" },
         thread.author ? thread.author.name : t("common.someone"), " · ",
-        h("time", { datetime: thread.last_activity_at || "" }, formatRelative(thread.last_activity_at))),
+        h("time", { datetime: thread.last_activity_at || "", title: thread.last_activity_at ? `${formatDate(thread.last_activity_at, "full")} ${formatTime(thread.last_activity_at)}` : "" },
+          t("thread.last_activity", { when: formatRelative(thread.last_activity_at) }))),
       themeChips(thread.themes)));
 }

@@ -7,6 +7,7 @@ import { clear, h } from "../../ui.js";
 import { mentionSuggestions } from "./mentions.js";
 
 const TYPING_SEND_EVERY = 3000;
+const narrow = () => window.matchMedia("(max-width: 800px), (pointer: coarse)").matches;
 
 /** Write and Preview tabs over the textarea; returns mode(previewing). */
 function writePreviewTabs(area, preview, writeTab, previewTab) {
@@ -49,7 +50,8 @@ function composerForm(ctx, { log, view, sender, draft }) {
     h("div", { class: "composer-tabs", role: "tablist", "aria-label": t("composer.mode") }, writeTab, previewTab),
     h("div", { class: "composer-box" }, area, preview, mentions.element),
     h("div", { class: "row between" },
-      h("p", { class: "hint small", id: "composer-hint" }, t("composer.hint")),
+      // On a phone the keyboard's own key says what Enter does; the hint would only take room.
+      narrow() ? h("span", { id: "composer-hint", hidden: true }) : h("p", { class: "hint small", id: "composer-hint" }, t("composer.hint")),
       h("button", { type: "submit", class: "primary" }, t("composer.send"))));
   const mode = writePreviewTabs(area, preview, writeTab, previewTab);
   let lastTypingSent = 0;

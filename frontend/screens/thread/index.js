@@ -34,7 +34,7 @@ async function context(threadId) {
 function openAt(ctx, log, items) {
   const firstUnread = items.find((m) => m.id > ctx.readAtOpen && !log.fromMe(m));
   if (ctx.readAtOpen && firstUnread) {
-    log.elements.get(firstUnread.id).before(h("li", { class: "divider", role: "separator" }, h("span", {}, t("thread.new_messages"))));
+    log.elements.get(firstUnread.id).before(h("li", { class: "divider" }, h("span", { role: "separator" }, t("thread.new_messages"))));
     log.elements.get(firstUnread.id).scrollIntoView({ block: "center" });
   } else if (location.hash && document.querySelector(location.hash)) {
     document.querySelector(location.hash).scrollIntoView({ block: "center" });
@@ -52,7 +52,7 @@ export async function show(main, [id]) {
 
   const log = messageLog(ctx, (message) => messageElement(message, view));
   const view = messageView(ctx, log);
-  const changed = () => { header.render(); composerPart.render(); };
+  const changed = () => { header.render(); composerPart.render(); setTitle(ctx.thread.title, space.name); };
   const header = threadHeader(ctx, changed);
   const sender = poster(ctx, log, { onLocked: () => { ctx.thread = { ...ctx.thread, locked: true }; header.render(); } });
   const composerPart = composer(ctx, { log, view, sender });

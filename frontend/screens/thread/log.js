@@ -1,7 +1,7 @@
 // A thread's message log: messages merged by id (so a replay or refetch never doubles one),
 // the "load older" page, scrolling, announcing new messages, and moving my read position.
 import { api } from "../../api.js";
-import { t } from "../../i18n.js";
+import { formatDate, t } from "../../i18n.js";
 import { announce, h } from "../../ui.js";
 import { markRead } from "../../unread.js";
 
@@ -9,6 +9,22 @@ function plain(html) {
   const box = document.createElement("div");
   box.innerHTML = html;
   return (box.textContent || "").trim();
+}
+
+/** A line with the date before the first message of each day (redrawn after every change). */
+function dayDividers(list, messages) {
+  for (const old of list.querySelectorAll(".day-divider")) old.remove();
+  let previous = "";
+  for (const item of list.querySelectorAll(".message[data-id]")) {
+    const message = messages.get(Number(item.dataset.id));
+    if (!message || !message.created_at) continue;
+    const day = new Date(message.created_at).toDateString();
+    if (day !== previous) {
+      const anchor = item.previousElementSibling && item.previousElementSibling.classList.contains("divider") ? item.previousElementSibling : item;
+      anchor.before(h("li", { class: "day-divider" }, h("span", {}, formatDate(message.created_at, "full"))));
+    }
+    previous = day;
+  }
 }
 
 /** The newest page (first load, reconnects, polling: merged by id) and older pages on demand. */
@@ -38,9 +54,25 @@ function paging(ctx, log, older) {
     for (const message of page.items) if (!log.messages.has(message.id)) { log.messages.set(message.id, message); log.place(message); }
     olderCursor = page.next_cursor;
     older.hidden = !olderCursor;
+    dayDividers(log.list, log.messages);
     if (anchor) anchor.scrollIntoView({ block: "start" });
   });
   return loadNewest;
+}
+
+/** The log scrolls inside its own box, between the header and the composer: the end of the list
+ * is the bottom of that box, never under the composer. Scrolled up, news shows a button. */
+function scrolling(scroller) {
+  const jump = h("button", { type: "button", class: "jump-new primary small", hidden: true, onclick: () => scrollToEnd() },
+    t("thread.jump_new"), h("span", { "aria-hidden": "true" }, " ↓"));
+  const element = h("div", { class: "log-area" }, scroller, jump);
+  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 160;
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+    jump.hidden = true;
+  }
+  scroller.addEventListener("scroll", () => { if (!jump.hidden && nearBottom()) jump.hidden = true; });
+  return { element, nearBottom, scrollToEnd, showJump: () => { jump.hidden = false; } };
 }
 
 /** `render(message)` makes a message's element (message.js); ctx is the thread screen's state. */
@@ -51,19 +83,8 @@ export function messageLog(ctx, render) {
   const list = h("ol", { class: "messages", "aria-label": t("thread.messages") });
   const older = h("button", { type: "button", class: "ghost small", hidden: true }, t("thread.load_older"));
   const scroller = h("div", { class: "message-scroller" }, older, list);
+  const { element, nearBottom, scrollToEnd, showJump } = scrolling(scroller);
   const fromMe = (message) => Boolean(message.author && message.author.id === ctx.me.id);
-
-  function nearBottom() {
-    const root = document.scrollingElement;
-    const box = scroller.scrollHeight > scroller.clientHeight + 4 ? scroller : root;
-    return box.scrollHeight - box.scrollTop - box.clientHeight < 160;
-  }
-
-  function scrollToEnd() {
-    scroller.scrollTop = scroller.scrollHeight;
-    const last = list.lastElementChild;
-    if (last) last.scrollIntoView({ block: "end" });
-  }
 
   function place(message) {
     const fresh = render(message);
@@ -98,6 +119,8 @@ export function messageLog(ctx, render) {
       announce(t("message.announce", { name: message.author ? message.author.name : t("common.someone"), text: plain(message.html).slice(0, 200) }));
     }
     if (isNew && (stick || fromMe(message))) scrollToEnd();
+    else if (isNew && announceIt) showJump();
+    dayDividers(list, messages);
     if (document.visibilityState === "visible") markRead(ctx.threadId, message.id);
   }
 
@@ -106,6 +129,7 @@ export function messageLog(ctx, render) {
     if (element) element.remove();
     elements.delete(messageId);
     messages.delete(messageId);
+    dayDividers(list, messages);
   }
 
   /** Merge a changed message (an edit, a reaction, hidden or shown) into what is shown. */
@@ -115,7 +139,7 @@ export function messageLog(ctx, render) {
   }
 
   const newest = () => Math.max(0, ...messages.keys());
-  const log = { element: scroller, list, messages, elements, pending, place, add, remove, update, scrollToEnd, newest, fromMe };
+  const log = { element, scroller, list, messages, elements, pending, place, add, remove, update, scrollToEnd, newest, fromMe };
   log.loadNewest = paging(ctx, log, older);
   return log;
 }

@@ -1,5 +1,5 @@
 // One message of a thread as an element: meta, sanitised body, reactions, and its actions.
-import { formatNumber, formatTime, t } from "../../i18n.js";
+import { currentLocale, formatDate, formatNumber, formatTime, t } from "../../i18n.js";
 import { flagButton, moderationActions } from "../../parts/moderation.js";
 import { cityName } from "../../store.js";
 import { avatar, h } from "../../ui.js";
@@ -58,13 +58,19 @@ function body(message, view) {
   return box;
 }
 
+/** "Tuesday 1 December 2026 at 14:05", shown on hover: the log itself says only the time. */
+function fullTime(iso) {
+  if (!iso) return "";
+  return t("message.full_time", { date: formatDate(iso, "full"), time: new Intl.DateTimeFormat(currentLocale(), { timeStyle: "short" }).format(new Date(iso)) });
+}
+
 function meta(message) {
   const city = message.author && message.author.city_id ? cityName(message.author.city_id) : "";
   return h("div", { class: "meta" },
     h("span", { class: "author" }, message.author ? message.author.name : t("common.someone")),
     city ? h("span", { class: "muted small" }, city) : null,
-    h("a", { class: "time muted small", href: `#m${message.id}` }, h("time", { datetime: message.created_at || "" }, formatTime(message.created_at))),
-    message.edited_at ? h("span", { class: "muted small", title: formatTime(message.edited_at) }, t("message.edited")) : null,
+    h("a", { class: "time muted small", href: `#m${message.id}` }, h("time", { datetime: message.created_at || "", title: fullTime(message.created_at) }, formatTime(message.created_at))),
+    message.edited_at ? h("span", { class: "muted small", title: fullTime(message.edited_at) }, t("message.edited")) : null,
     message.hidden ? h("span", { class: "badge lock" }, message.hidden_reason ? t("message.hidden_because", { reason: message.hidden_reason }) : t("message.hidden_badge")) : null);
 }
 
