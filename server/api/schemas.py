@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from server.themes import THEMES
 
@@ -26,7 +27,7 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # the id columns are PostgreSQL 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")  # our code "required" (server/api/validation.py)
     return value
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.passwords import hash_password, verify_password, waste_time
 from server.auth.tokens import new_token, token_hash
 from server.db.models import ApiToken, LoginAttempt, Session, User
-from server.errors import Conflict, TooManyRequests, Unauthorized
+from server.errors import Conflict, TooManyRequests, Unauthorized, problem
 from server.services import changelog
 
 MIN_PASSWORD = 8
@@ -81,7 +81,7 @@ async def create_user(
     email = normalise_email(email)
     if await db.scalar(select(User.id).where(User.email == email)):
         raise Conflict(
-            "An account with this email already exists.", code="email_taken", fields={"email": "already registered"}
+            "An account with this email already exists.", code="email_taken", fields={"email": problem("duplicate")}
         )
     user = User(
         email=email,
