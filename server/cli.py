@@ -160,7 +160,10 @@ def demo() -> None:
 
     settings = load_settings()
     url = prepared_database(settings)
-    accounts_created = asyncio.run(_with_session(settings, url, demo_data.load))
+    from server import storage
+
+    store = storage.from_settings(settings)
+    accounts_created = asyncio.run(_with_session(settings, url, lambda db: demo_data.load(db, store)))
     if not accounts_created:
         click.echo("The demo network is already loaded.")
         return

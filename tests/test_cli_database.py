@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from server.cli import _without_password
+
 CITYBRIDGE = str(Path(sys.executable).with_name("citybridge"))
 
 
@@ -44,5 +48,12 @@ def test_beside_a_running_server_it_names_the_database_and_does_not_warn(server,
 
 def test_with_database_url_it_names_that_database(database_url, tmp_path):
     result = run(["migrate"], plain_env(DATABASE_URL=database_url, CITYBRIDGE_DATA=str(tmp_path)), tmp_path)
-    assert f"Database: {database_url} (DATABASE_URL)" in result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("Database: "))
+    assert line.endswith(" (DATABASE_URL)") and make_url(line[10:-15]) == make_url(database_url)
     assert "Warning" not in result.stderr
+
+
+def test_a_database_password_is_not_printed():
+    assert _without_password("postgresql://citybridge:s3cret@db.example/citybridge") == (
+        "postgresql://citybridge:***@db.example/citybridge"
+    )
