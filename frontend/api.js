@@ -2,6 +2,10 @@
 
 let csrfToken = null;
 
+// Ask for field errors as codes with parameters (server/api/error_handlers.py), which the
+// screens put in the reader's language; plain API clients get English sentences instead.
+const ERRORS = "errors=coded";
+
 export function setCsrf(token) {
   csrfToken = token || null;
 }
@@ -34,7 +38,7 @@ function query(params) {
 }
 
 export async function request(method, path, { body, params, form, signal } = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", Prefer: ERRORS };
   if (method !== "GET" && method !== "HEAD" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   let payload;
   if (form) payload = form;
@@ -70,6 +74,7 @@ export function upload(path, form, onProgress) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
     xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Prefer", ERRORS);
     if (csrfToken) xhr.setRequestHeader("X-CSRF-Token", csrfToken);
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);

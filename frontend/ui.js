@@ -57,7 +57,7 @@ export function field(label, control, { hint, name } = {}) {
     h("p", { class: "field-error", id: errorId, hidden: true }));
 }
 
-/** Describe an API error for people: a sentence in their language, plus the API's own words. */
+/** Describe an API error for people: a sentence in their language (never the API's English words). */
 export function describeError(error) {
   if (!error) return "";
   const known = {
@@ -86,13 +86,26 @@ export function describeError(error) {
     weak_password: t("error.weak_password"),
   };
   if (known[error.code]) return known[error.code];
+  const coded = translated(`api.code.${error.code}`);
+  if (coded) return coded;
   if (error.status === 413) return t("error.too_large");
   if (error.status === 429) return t("error.rate_limited");
-  if (error.status === 403) return error.message ? `${t("error.forbidden")} (${error.message})` : t("error.forbidden");
+  if (error.status === 403) return t("error.forbidden");
   if (error.status === 404) return t("error.not_found");
   if (error.status === 422) return t("error.invalid");
   if (error.status >= 500) return t("error.server");
-  return error.message || t("error.generic");
+  return t("error.generic");
+}
+
+function translated(key, params) {
+  const text = t(key, params);
+  return text === key ? null : text;
+}
+
+/** One field's problem in the reader's language: the API sends `{code, ...parameters}`. */
+export function fieldMessage(problem) {
+  const code = problem && typeof problem === "object" ? problem.code : "invalid";
+  return translated(`api.field.${code}`, problem) || t("api.field.invalid");
 }
 
 /** Show an error on a form: per field where the API names fields, and a summary on top. */
@@ -100,7 +113,8 @@ export function showFormError(form, error) {
   clearFormErrors(form);
   const summary = form.querySelector(".form-error");
   const unplaced = [];
-  for (const [name, message] of Object.entries(error.fields || {})) {
+  for (const [name, problem] of Object.entries(error.fields || {})) {
+    const message = fieldMessage(problem);
     const key = name.split(".")[0];
     const slot = form.querySelector(`[data-field="${CSS.escape(key)}"]`);
     if (slot) {

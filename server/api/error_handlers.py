@@ -16,7 +16,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.api.framework import error_response
 from server.errors import ApiError, Invalid, NotFound, Unavailable
 from server.observability import metrics
 
@@ -24,9 +23,24 @@ log = logging.getLogger("citybridge")
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
 
+# A client that reads field codes asks for them (the browser app does, frontend/api.js); the
+# others keep getting one English sentence per field, the shape they were written against.
+CODED_PREFERENCE = "errors=coded"
+
+
+def wants_codes(request: Request) -> bool:
+    preferences = request.headers.get("prefer", "")
+    return any(part.strip().lower() == CODED_PREFERENCE for part in preferences.split(","))
+
+
+def error_response(error: ApiError, request: Request | None = None) -> JSONResponse:
+    coded = request is not None and wants_codes(request)
+    headers = {**error.headers, **({"Preference-Applied": CODED_PREFERENCE} if coded else {})}
+    return JSONResponse(error.body(coded), status_code=error.status, headers=headers)
+
 
 async def api_error(request: Request, error: ApiError) -> JSONResponse:
-    return error_response(error)
+    return error_response(error, request)
 
 
 async def http_error(request: Request, error: HTTPException) -> JSONResponse:
@@ -112,20 +126,21 @@ async def unexpected(request: Request, error: Exception) -> JSONResponse:
                 else "The server could not write to its file storage; nothing was saved.",
                 code="storage_full" if full else "storage_unavailable",
                 headers={"Retry-After": "60"},
-            )
+            ),
+            request,
         )
     if isinstance(error, DBAPIError) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
-        return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"))
+        return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"), request)
     if isinstance(error, DBAPIError) and (
         "22003" in _sqlstates(error) or any(isinstance(c, OverflowError) for c in _causes(error))
     ):
         # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
-        return error_response(NotFound("No such item."))
+        return error_response(NotFound("No such item."), request)
     if _is_connection_failure(error):
         metrics.DATABASE_UNAVAILABLE.inc()
         log.warning("database unavailable: %s", error)
         return error_response(
-            Unavailable("The database is unavailable; try again shortly.", headers={"Retry-After": "2"})
+            Unavailable("The database is unavailable; try again shortly.", headers={"Retry-After": "2"}), request
         )
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse(

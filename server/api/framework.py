@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 from typing_extensions import TypeVar
 
-from server.api import limits
+from server.api import limits, validation
 from server.api.auth import Caller, authenticate_request, check_totp_policy
 from server.config import Settings
 from server.db.models import User
@@ -32,8 +32,10 @@ from server.errors import (
     Forbidden,
     Invalid,
     PayloadTooLarge,
+    Problem,
     Unauthorized,
     UnsupportedMediaType,
+    problem,
 )
 from server.services import ratelimit
 
@@ -160,19 +162,8 @@ def endpoint(
     return register
 
 
-def _fields(error: ValidationError, tagged_union: bool = False) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for item in error.errors():
-        loc = item["loc"]
-        if tagged_union:
-            # pydantic puts the union's tag first ("practice.summary"); clients know the field as "summary".
-            loc = loc[1:] if len(loc) > 1 else ("kind",) if item["type"].startswith("union_tag") else loc
-        name = ".".join(str(part) for part in loc) or "body"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown field"
-        fields.setdefault(name, message)
-    return fields
+def _fields(error: ValidationError, tagged_union: bool = False) -> dict[str, Problem]:
+    return validation.field_problems(error, tagged_union)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -188,17 +179,17 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _nul_fields(value: Any, path: str = "") -> dict[str, str]:
+def _nul_fields(value: Any, path: str = "") -> dict[str, Problem]:
     """PostgreSQL text cannot hold NUL; name every field that has one."""
     if isinstance(value, str):
-        return {path or "body": "must not contain NUL characters"} if "\x00" in value else {}
+        return {path or "body": problem("nul_character")} if "\x00" in value else {}
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, (list, tuple)):
         items = enumerate(value)
     else:
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, Problem] = {}
     for key, item in items:
         found.update(_nul_fields(item, f"{path}.{key}" if path else str(key)))
     return found
@@ -236,7 +227,7 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
     counts = Counter(key for key, _ in params.multi_items())
     repeated = [k for k, n in counts.items() if n > 1]
     if repeated:
-        raise Invalid("Give each query parameter once.", fields={k: "given more than once" for k in repeated})
+        raise Invalid("Give each query parameter once.", fields={k: problem("repeated") for k in repeated})
     try:
         return _no_nul(model.model_validate(dict(params)))
     except ValidationError as error:
@@ -283,7 +274,7 @@ def _make_route(ep: Endpoint) -> Route:
             elif request.query_params:
                 raise Invalid(
                     "This route takes no query parameters.",
-                    fields={k: "unknown parameter" for k in request.query_params.keys()},
+                    fields={k: problem("unknown_parameter") for k in request.query_params.keys()},
                 )
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
@@ -379,7 +370,7 @@ def changes(body: BaseModel) -> dict:
     sent = body.model_dump(exclude_unset=True)
     nulls = sorted(k for k, v in sent.items() if v is None)
     if nulls:
-        raise Invalid("These fields cannot be null.", fields={k: "must not be null" for k in nulls})
+        raise Invalid("These fields cannot be null.", fields={k: problem("not_null") for k in nulls})
     if not sent:
         raise Invalid("Send at least one field to change.", code="nothing_to_change")
     return sent

@@ -13,7 +13,7 @@ from server import extract, filetypes, storage
 from server.api import paging, uploads
 from server.api import schemas as s
 from server.api.framework import Context, _fields, changes, endpoint
-from server.errors import Invalid, NotFound
+from server.errors import Invalid, NotFound, problem
 from server.services import library
 from server.services.access import space_access
 
@@ -35,7 +35,9 @@ async def list_resources(ctx: Context, space_id: int):
     cursor = paging.decode(secret, q.cursor, (str, str, int))
     if cursor is not None and cursor[0] != q.sort:
         raise Invalid(
-            "This cursor belongs to another sort order.", code="bad_cursor", fields={"cursor": "sort does not match"}
+            "This cursor belongs to another sort order.",
+            code="bad_cursor",
+            fields={"cursor": problem("cursor_mismatch")},
         )
     filters = q.model_dump(exclude={"limit", "cursor", "sort"})
     items = await library.list_resources(
@@ -69,13 +71,13 @@ async def create_resource(ctx: Context, space_id: int):
 def _form_fields(raw: dict[str, list[str]]) -> dict:
     unknown = set(raw) - set(s.FileFields.model_fields)
     if unknown:
-        raise Invalid("Unknown form fields.", fields={k: "unknown field" for k in sorted(unknown)})
+        raise Invalid("Unknown form fields.", fields={k: problem("unknown_field") for k in sorted(unknown)})
     values: dict = {}
     for key, items in raw.items():
         if key in LIST_FIELDS:
             values[key] = [part.strip() for item in items for part in item.split(",") if part.strip()]
         elif len(items) > 1:
-            raise Invalid("Give each form field once.", fields={key: "given more than once"})
+            raise Invalid("Give each form field once.", fields={key: problem("repeated")})
         elif items[0].strip() or key in ("summary",):
             values[key] = items[0]
     try:
@@ -93,7 +95,7 @@ async def _upload(ctx: Context, space_id: int):
     try:
         fields = _form_fields(upload.fields)
         if blob.size == 0:
-            raise Invalid("The file is empty.", code="empty_file", fields={"file": "empty"})
+            raise Invalid("The file is empty.", code="empty_file", fields={"file": problem("empty_file")})
         path = blob.local_path()
         try:
             detected = await anyio.to_thread.run_sync(filetypes.detect, path, blob.head(), upload.filename or "")
@@ -102,7 +104,7 @@ async def _upload(ctx: Context, space_id: int):
                 f"{refusal} Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, "
                 "PNG, JPEG, GIF, WebP.",
                 code="file_type_not_allowed",
-                fields={"file": str(refusal)},
+                fields={"file": problem("file_type_not_allowed")},
             ) from None
         name = filetypes.safe_name(upload.filename or "", detected)
         if fields.get("title"):

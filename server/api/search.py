@@ -20,7 +20,7 @@ from server.api import paging
 from server.api.framework import Context, endpoint
 from server.api.schemas.base import Cursor
 from server.api.schemas.exact import doc, listed
-from server.errors import Invalid
+from server.errors import Invalid, problem
 from server.services import search as search_service
 from server.themes import THEMES
 
@@ -147,7 +147,7 @@ def _engine(ctx: Context):
 async def search(ctx: Context[None, SearchParams]):
     params = ctx.query
     if params.cursor is not None and params.page is not None:
-        raise Invalid("Give a cursor or a page, not both.", fields={"page": "not with cursor"})
+        raise Invalid("Give a cursor or a page, not both.", fields={"page": problem("conflicts_with", other="cursor")})
     secret = ctx.settings.secret_key
     if params.cursor is not None:
         offset = paging.decode(secret, params.cursor, (int,))[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, changes, endpoint
-from server.errors import Invalid
+from server.errors import Invalid, problem
 from server.services import messages, threads
 
 
@@ -84,7 +84,7 @@ async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
             raise Invalid(
                 "This cursor belongs to the other direction.",
                 code="bad_cursor",
-                fields={"cursor": "direction does not match"},
+                fields={"cursor": problem("cursor_mismatch")},
             )
         after, before = (cursor[1], None) if q.direction == "forward" else (None, cursor[1])
     elif q.direction == "backward":

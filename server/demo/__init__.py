@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import User
 from server.demo.content import CITIES, PASSWORD, PEOPLE, SPACES, THREADS
+from server.demo.library import load_library
+from server.demo.timeline import Timeline
 from server.services import accounts, cities, messages, spaces, threads
 
 _MENTION = re.compile(r"@\{(\w+)\}")
@@ -23,11 +26,14 @@ def admin_email() -> str:
     return next(p["email"] for p in PEOPLE.values() if p.get("admin"))
 
 
-async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
+async def load(db: AsyncSession, store=None) -> list[tuple[str, str, str]]:
     """Load the demo network in the caller's transaction; returns (email, password, role) for
-    every account created, or [] when the demo is already loaded (its admin exists)."""
+    every account created, or [] when the demo is already loaded (its admin exists). Its
+    conversations spread over the past weeks (server/demo/timeline.py); with a file `store`, the
+    libraries get generated documents besides their practice records and links."""
     if await db.scalar(select(User.id).where(User.email == accounts.normalise_email(admin_email()))):
         return []
+    timeline = await Timeline.begin(db)
 
     people: dict[str, User] = {}
 
@@ -79,10 +85,25 @@ async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
             await spaces.add_member(db, space["id"], people[person], role)
             roles.setdefault(person, []).append(f"{role} of {s['name']}")
 
+    created_cities = [c for key, c in city_ids.items() if (CITIES[key]["name"], CITIES[key]["country"]) not in known]
+    await timeline.settle_setup([p.id for p in people.values()], created_cities, list(space_ids.values()))
+
+    thread_ends = await _load_threads(db, timeline, people, space_ids)
+    await load_library(db, timeline, people, space_ids, city_ids, thread_ends, store)
+
+    return [(people[k].email, PASSWORD, "; ".join(roles.get(k, ["no space"]))) for k in PEOPLE]
+
+
+async def _load_threads(
+    db: AsyncSession, timeline: Timeline, people: dict[str, User], space_ids: dict[str, int]
+) -> dict[str, tuple[int, datetime]]:
+    """Post the threads, replies and reactions, then date them; returns each thread's id and end."""
+
     def body(text: str) -> str:
         return _MENTION.sub(lambda m: "@" + people[m.group(1)].handle, textwrap.dedent(text).strip())
 
-    for t in THREADS:
+    thread_ends: dict[str, tuple[int, datetime]] = {}
+    for index, t in enumerate(THREADS):
         (first_author, first_body, *first_reactions), *replies = t["messages"]
         started = await threads.start(
             db,
@@ -102,5 +123,7 @@ async def load(db: AsyncSession) -> list[tuple[str, str, str]]:
         if t.get("pinned"):
             moderator = people[SPACES[t["space"]]["moderator"]]
             await threads.update(db, moderator, started["id"], {"pinned": True})
-
-    return [(people[k].email, PASSWORD, "; ".join(roles.get(k, ["no space"]))) for k in PEOPLE]
+        times = timeline.thread_times(index, len(THREADS), t["key"], len(posted))
+        await timeline.settle_thread(started["id"], [message_id for message_id, _ in posted], times)
+        thread_ends[t["key"]] = (started["id"], times[-1])
+    return thread_ends

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
 from server.db.models import ApiToken, Session, User
-from server.errors import Conflict, Invalid
+from server.errors import Conflict, Invalid, problem
 from server.services import changelog
 
 MIN_PASSWORD = 8
@@ -81,7 +81,7 @@ async def create_user(
     email = normalise_email(email)
     if await db.scalar(select(User.id).where(User.email == email)):
         raise Conflict(
-            "An account with this email already exists.", code="email_taken", fields={"email": "already registered"}
+            "An account with this email already exists.", code="email_taken", fields={"email": problem("duplicate")}
         )
     await check_strength(password, name=name, email=email)
     user = User(

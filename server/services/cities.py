@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import City, Space, SpaceCity, User
-from server.errors import Conflict, NotFound
+from server.errors import Conflict, NotFound, problem
 from server.services import changelog, spaces
 from server.services.access import require_admin
 from server.services.views import space_view
@@ -23,7 +23,7 @@ async def _ensure_unique(db: AsyncSession, name: str, country: str, except_id: i
         raise Conflict(
             f"{name}, {country} is already registered.",
             code="city_exists",
-            fields={"name": "already registered in this country"},
+            fields={"name": problem("duplicate")},
         )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import new_token, token_hash
 from server.db.models import City, Invitation, Membership, Space, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from server.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, problem
 from server.services import accounts, spaces
 from server.services.access import space_access
 from server.services.views import iso
@@ -42,7 +42,7 @@ async def invite(db: AsyncSession, actor: User, fields: dict, *, days: int) -> d
         raise Forbidden("Only platform admins invite moderators.", code="not_an_admin")
     city_id = fields.get("city_id")
     if city_id is not None and await db.get(City, city_id) is None:
-        raise Invalid("Unknown city.", fields={"city_id": "no such city"})
+        raise Invalid("Unknown city.", fields={"city_id": problem("not_found")})
     email = accounts.normalise_email(fields["email"])
     if await _suspended(db, access.space.id, email):
         raise Conflict("This person is suspended from the space: reinstate them instead.", code="member_suspended")
@@ -116,7 +116,7 @@ async def accept(
     else:
         if signed_in is not None:
             raise Conflict("This invitation is for another email address.", code="wrong_account")
-        missing = {k: "required" for k, v in (("name", name), ("password", password)) if not v}
+        missing = {k: problem("required") for k, v in (("name", name), ("password", password)) if not v}
         if missing:
             raise Invalid("Choose a name and a password.", fields=missing)
         user = await accounts.create_user(

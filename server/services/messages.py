@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events, markdown
 from server.config import Settings
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, flags
 from server.services.access import SpaceAccess, can_read
 from server.services.accounts import now
@@ -27,7 +27,7 @@ def check_body(body: str, max_chars: int = MAX_CHARS) -> None:
         raise Invalid(
             f"A message is at most {max_chars} characters.",
             code="too_long",
-            fields={"body": f"at most {max_chars} characters"},
+            fields={"body": problem("too_long", max=max_chars)},
         )
 
 
@@ -44,7 +44,7 @@ def check_emoji(raw: str) -> str:
         and any(unicodedata.category(ch) == "So" or 0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in raw)
     )
     if not ok:
-        raise Invalid("A reaction is a single emoji.", fields={"emoji": "not an emoji"})
+        raise Invalid("A reaction is a single emoji.", fields={"emoji": problem("not_an_emoji")})
     return raw
 
 
@@ -153,7 +153,7 @@ async def post(
                 raise Conflict(
                     "This client_id was already used in another thread.",
                     code="client_id_reused",
-                    fields={"client_id": "already used"},
+                    fields={"client_id": problem("already_used")},
                 )
             return await full_view(db, existing), False
     access.require_post()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Membership, User
-from server.errors import Forbidden, Invalid
+from server.errors import Forbidden, Invalid, problem
 from server.services.accounts import normalise_email
 from server.services.views import user_brief, user_view
 
@@ -50,7 +50,7 @@ async def find_people(db: AsyncSession, actor: User, text: str, limit: int) -> l
         raise Invalid(
             f"Type at least {MODERATOR_MIN_QUERY} characters.",
             code="query_too_short",
-            fields={"q": f"at least {MODERATOR_MIN_QUERY} characters"},
+            fields={"q": problem("too_short", min=MODERATOR_MIN_QUERY)},
         )
     email = normalise_email(text)
     pattern = _like(text)

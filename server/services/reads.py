@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import Mention, Message, ReadPosition, Space, Thread, User
-from server.errors import Invalid
+from server.errors import Invalid, problem
 from server.services import changelog
 from server.services.access import readable_spaces_clause, space_access
 from server.services.messages import thread_access
@@ -50,7 +50,7 @@ async def mark_read(db: AsyncSession, user: User, thread_id: int, message_id: in
         raise Invalid(
             "This message is not in this thread.",
             code="not_in_thread",
-            fields={"message_id": "not a message of this thread"},
+            fields={"message_id": problem("not_in_thread")},
         )
     statement = insert(ReadPosition).values(user_id=user.id, thread_id=thread.id, message_id=message_id)
     statement = statement.on_conflict_do_update(

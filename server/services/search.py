@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search import query as search_query
 from search.engine import Engine
 from server.db.models import User
-from server.errors import Invalid, Unavailable
+from server.errors import Invalid, Unavailable, problem
 from server.services.access import readable_space_ids_or_all
 
 
@@ -24,9 +24,11 @@ def _available(engine: Engine | None) -> Engine:
 def check(query: search_query.Query) -> None:
     """A search asks for words or filters, and its dates run forwards."""
     if not query.q.strip() and not search_query.has_filters(query):
-        raise Invalid("Type something to search for, or choose a filter.", code="empty_query", fields={"q": "empty"})
+        raise Invalid(
+            "Type something to search for, or choose a filter.", code="empty_query", fields={"q": problem("required")}
+        )
     if query.date_from and query.date_to and query.date_from > query.date_to:
-        raise Invalid("`from` is after `to`.", fields={"from": "after to"})
+        raise Invalid("`from` is after `to`.", fields={"from": problem("after", other="to")})
 
 
 async def search(db: AsyncSession, user: User, engine: Engine | None, query: search_query.Query) -> dict:

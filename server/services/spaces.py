@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import City, Invitation, Membership, Space, SpaceCity, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog
 from server.services.access import SpaceAccess, readable_spaces_clause, require_admin, space_access
 from server.services.views import member_view, space_view
@@ -15,11 +15,13 @@ from server.services.views import member_view, space_view
 
 async def _cities(db: AsyncSession, city_ids: list[int]) -> list[City]:
     if len(set(city_ids)) < 2:
-        raise Invalid("A space pairs at least two cities.", fields={"city_ids": "give at least two different cities"})
+        raise Invalid("A space pairs at least two cities.", fields={"city_ids": problem("too_few_cities", min=2)})
     cities = list((await db.scalars(select(City).where(City.id.in_(city_ids)))).all())
     missing = set(city_ids) - {c.id for c in cities}
     if missing:
-        raise Invalid("Unknown cities.", fields={"city_ids": f"no such city: {sorted(missing)}"})
+        raise Invalid(
+            "Unknown cities.", fields={"city_ids": problem("unknown_ids", ids=", ".join(map(str, sorted(missing))))}
+        )
     return sorted(cities, key=lambda c: city_ids.index(c.id))
 
 

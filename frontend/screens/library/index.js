@@ -8,7 +8,7 @@ import { resourceCard } from "../../parts/library.js";
 import { loadSpace, spaceHeader } from "../../parts/space.js";
 import { THEMES } from "../../parts/themes.js";
 import { loadCities, store } from "../../store.js";
-import { clear, emptyState, field, h, spinner, themeLabel, toast } from "../../ui.js";
+import { clear, describeError, emptyState, field, h, spinner, themeLabel, toast } from "../../ui.js";
 import { collectionsPanel } from "./collections.js";
 import { linkForm, select, uploadForm } from "./forms.js";
 import { practiceForm } from "./practice-form.js";
@@ -78,7 +78,7 @@ export async function show(main, [id], query) {
       cursor = page.next_cursor;
       more.hidden = !cursor;
     } catch (error) {
-      clear(list, h("p", { class: "notice" }, error.status === 404 ? t("library.unavailable") : error.message));
+      clear(list, h("p", { class: "notice" }, error.status === 404 ? t("library.unavailable") : describeError(error)));
     }
   }
   filters.addEventListener("change", (event) => { cursor = null; load(); if (event.target === collection) collections.render(); });

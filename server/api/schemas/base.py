@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from server.api.schemas.exact import CURSOR, EMAIL, NOT_BLANK, Integral, doc, patch_schema
 from server.themes import THEMES
@@ -35,7 +36,7 @@ Cursor = Annotated[
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")  # our code "required" (server/api/validation.py)
     return value
 
 

@@ -13,7 +13,7 @@ from server.db.models import (
     PracticeAdaptation,
     User,
 )
-from server.errors import Forbidden, Invalid
+from server.errors import Forbidden, Invalid, problem
 from server.services import changelog, messages
 from server.services.library.resource_views import REQUIRED_PRACTICE, can_edit, detail, event_view, resource_access
 from server.services.library.resources import create, readable_practice
@@ -82,7 +82,7 @@ async def practice_from_thread(db: AsyncSession, actor: User, thread_id: int, ov
     thread, _ = await messages.thread_access(db, actor, thread_id)
     draft.pop("missing")
     fields = {**draft, **{k: v for k, v in overrides.items() if v is not None}, "kind": "practice"}
-    missing = {k: "required: the thread does not provide it" for k in REQUIRED_PRACTICE if not fields.get(k)}
+    missing = {k: problem("required") for k in REQUIRED_PRACTICE if not fields.get(k)}
     if missing:
         raise Invalid("Complete the practice record: some required fields are empty.", fields=missing)
     return await create(db, actor, thread.space_id, fields)

@@ -16,7 +16,7 @@ from server.db.models import (
     ResourceVersion,
     User,
 )
-from server.errors import Forbidden, Invalid, NotFound
+from server.errors import Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, flags, messages
 from server.services.access import SpaceAccess, space_access
 from server.services.accounts import now
@@ -37,7 +37,7 @@ from server.services.library.resource_views import (
 def check_url(url: str) -> str:
     """Only absolute http(s) addresses: no javascript:, data:, file: or credentials."""
     bad = Invalid(
-        "A link must be an http:// or https:// address.", code="bad_url", fields={"url": "use an http or https address"}
+        "A link must be an http:// or https:// address.", code="bad_url", fields={"url": problem("invalid_url")}
     )
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise bad
@@ -50,7 +50,7 @@ def check_url(url: str) -> str:
         raise bad
     if parts.username or parts.password:
         raise Invalid(
-            "A link must not carry a user name or password.", code="bad_url", fields={"url": "remove the credentials"}
+            "A link must not carry a user name or password.", code="bad_url", fields={"url": problem("url_credentials")}
         )
     return url
 
@@ -60,7 +60,7 @@ async def _check_city(db: AsyncSession, city_id: int | None) -> City | None:
         return None
     city = await db.get(City, city_id)
     if city is None:
-        raise Invalid("Unknown city.", fields={"city_id": "no such city"})
+        raise Invalid("Unknown city.", fields={"city_id": problem("not_found")})
     return city
 
 
@@ -73,7 +73,7 @@ async def readable_practice(db: AsyncSession, actor: User, resource_id: int) -> 
         raise Invalid(
             "Only practice records are adapted from one another.",
             code="not_a_practice",
-            fields={"adapted_from": f"resource {resource_id} is not a practice record"},
+            fields={"adapted_from": problem("not_a_practice")},
         )
     return source
 
@@ -110,7 +110,7 @@ async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> 
                 thread = None
             if thread is None or thread.space_id != space_id:
                 raise Invalid(
-                    "The thread must be one of this space.", fields={"source_thread_id": "no such thread in this space"}
+                    "The thread must be one of this space.", fields={"source_thread_id": problem("not_found")}
                 )
             resource.source_thread_id = thread.id
     sources = [await readable_practice(db, actor, rid) for rid in dict.fromkeys(fields.get("adapted_from") or [])]
@@ -199,11 +199,11 @@ async def update(db: AsyncSession, actor: User, resource_id: int, changes: dict)
     if wrong:
         raise Invalid(
             f"These fields do not apply to a {resource.kind}.",
-            fields={k: f"not a field of a {resource.kind}" for k in wrong},
+            fields={k: problem("not_applicable", kind=resource.kind) for k in wrong},
         )
     if resource.kind == "practice":
         _check_review(changes, access)
-        missing = {k: "must not be empty" for k in ("summary", "themes") if k in changes and not changes[k]}
+        missing = {k: problem("required") for k in ("summary", "themes") if k in changes and not changes[k]}
         if missing:
             raise Invalid("A practice record needs these fields.", fields=missing)
     if "url" in changes:
