@@ -18,6 +18,7 @@ from server.api import (  # noqa: F401
     library,
     moderation,
     operations,
+    publishing,
     reads,
     session,
     spaces,
@@ -34,6 +35,7 @@ from server.db.engine import create_engine, session_factory
 from server.observability import readiness
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
+from server.public.routes import public_routes
 
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
@@ -53,6 +55,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     app_routes = routes()
     app_routes.append(realtime.route())
     app_routes.append(metrics_route())
+    app_routes += public_routes()  # the public knowledge base: before the browser app's catch-all below
     if settings.frontend_dir.is_dir():
         app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
     app = Starlette(

@@ -6,6 +6,7 @@ from .changelog import Event
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
 from .people import PROFILES, City, User
+from .publishing import Publication
 from .ratelimit import RateLimit
 from .reads import ChangelogHorizon, ReadPosition
 from .search import SearchIndexerState
@@ -48,3 +49,4 @@ __all__ += [
 __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
 __all__ += ["RateLimit"]
+__all__ += ["Publication"]
