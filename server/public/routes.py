@@ -177,15 +177,23 @@ async def practice(db: AsyncSession, r: Reader, request: Request) -> Page:
     return Page(html, modified=item.modified)
 
 
-def _wrap(handler, *, localised: bool = True):
-    limiter = AddressLimiter()
+def _limiter(request: Request) -> AddressLimiter:
+    """One per application, shared by every public route."""
+    state = request.app.state
+    if not hasattr(state, "public_limiter"):
+        state.public_limiter = AddressLimiter()
+    return state.public_limiter
 
+
+def _wrap(handler, *, localised: bool = True):
     async def run(request: Request) -> Response:
         settings = request.app.state.settings
         if not settings.public_knowledge:
             return PlainTextResponse("Not Found", 404)
         r = reader(request)
-        allowed, retry = limiter.allow(request.client.host if request.client else "", settings.public_rate_per_minute)
+        allowed, retry = _limiter(request).allow(
+            request.client.host if request.client else "", settings.public_rate_per_minute
+        )
         if not allowed:
             page = Page(r.t("too_many"), "text/plain; charset=utf-8", status=429, headers={"Retry-After": str(retry)})
             return respond(request, page, r.lang)
