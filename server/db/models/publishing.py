@@ -17,8 +17,8 @@ class Publication(Base):
     __tablename__ = "publications"
     __table_args__ = (
         CheckConstraint("target_kind IN ('resource')", name="target_kind"),
-        UniqueConstraint("target_kind", "target_id", name="target"),
-        UniqueConstraint("city_slug", "slug", name="address"),
+        UniqueConstraint("target_kind", "target_id"),
+        UniqueConstraint("city_slug", "slug"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
