@@ -417,4 +417,12 @@ export default {
   "invite.sign_in_first": "Sign in to accept",
   "invite.other_account": "You are signed in as {name}, but this invitation is for {email}. Sign out first, then open the link again.",
   "error.weak_password": "This password is too easy to guess. Use a passphrase of a few unrelated words, not your name or email.",
+  "publish.title": "Public knowledge base",
+  "publish.publish": "Publish",
+  "publish.unpublish": "Unpublish",
+  "publish.is_public": "Anyone can read this practice at",
+  "publish.hint": "Publishing makes this practice a public page, under its licence. Names of officials appear only with their consent.",
+  "publish.needs_review": "Only a reviewed practice record can be published.",
+  "publish.done": "Published",
+  "publish.undone": "Unpublished: the public page is gone",
 };

@@ -417,4 +417,12 @@ export default {
   "invite.sign_in_first": "Iniciar sesión para aceptar",
   "invite.other_account": "Has iniciado sesión como {name}, pero esta invitación es para {email}. Cierra la sesión y vuelve a abrir el enlace.",
   "error.weak_password": "Esta contraseña es demasiado fácil de adivinar. Usa una frase de varias palabras sin relación entre sí, no tu nombre ni tu correo electrónico.",
+  "publish.title": "Base de conocimiento pública",
+  "publish.publish": "Publicar",
+  "publish.unpublish": "Despublicar",
+  "publish.is_public": "Cualquiera puede leer esta práctica en",
+  "publish.hint": "Publicar hace de esta práctica una página pública, bajo su licencia. Los nombres de los funcionarios solo aparecen con su consentimiento.",
+  "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
+  "publish.done": "Publicada",
+  "publish.undone": "Despublicada: la página pública ya no existe",
 };

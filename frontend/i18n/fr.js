@@ -417,4 +417,12 @@ export default {
   "invite.sign_in_first": "Se connecter pour accepter",
   "invite.other_account": "Vous êtes connecté en tant que {name}, mais cette invitation est pour {email}. Déconnectez-vous, puis rouvrez le lien.",
   "error.weak_password": "Ce mot de passe est trop facile à deviner. Choisissez une phrase de passe de quelques mots sans rapport entre eux, pas votre nom ni votre e-mail.",
+  "publish.title": "Base de connaissances publique",
+  "publish.publish": "Publier",
+  "publish.unpublish": "Dépublier",
+  "publish.is_public": "Tout le monde peut lire cette pratique à l’adresse",
+  "publish.hint": "Publier fait de cette pratique une page publique, sous sa licence. Les noms des agents n’apparaissent qu’avec leur accord.",
+  "publish.needs_review": "Seule une fiche de pratique relue peut être publiée.",
+  "publish.done": "Publiée",
+  "publish.undone": "Dépubliée : la page publique a disparu",
 };

@@ -112,7 +112,7 @@ def respond(request: Request, page: Page, lang: str | None) -> Response:
     if page.status != 200:
         headers["Cache-Control"] = "no-store"
         return _compressed(request, Response(body, page.status, headers, page.media_type))
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # weak: the gzip form shares it
     headers["ETag"] = etag
     if page.modified is not None:
         headers["Last-Modified"] = _http_date(page.modified)

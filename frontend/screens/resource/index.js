@@ -10,6 +10,7 @@ import { cityName, loadCities, store } from "../../store.js";
 import { clear, describeError, h, toast } from "../../ui.js";
 import { adaptations } from "./adaptations.js";
 import { collections } from "./collections.js";
+import { publishing } from "./publish.js";
 
 const PRACTICE_FIELDS = ["purpose", "context", "process", "partners", "results", "evidence", "transfer_conditions", "lessons_learned", "contact"];
 
@@ -66,6 +67,7 @@ function article(page, feature, parts) {
     resource.source_thread_id ? h("p", {}, h("a", { href: `/threads/${resource.source_thread_id}` }, t("practice.from_thread"))) : null,
     resource.kind === "practice" ? parts.adaptations.element : null,
     parts.collections.element,
+    parts.publishing.element,
     feature.button ? h("p", {}, feature.button) : null,
     versions(resource));
 }
@@ -80,7 +82,7 @@ export async function show(main, [id]) {
   const isModerator = space.my_role === "moderator" || me.is_admin;
   const page = { resource, space, isModerator, canEdit: isModerator || (resource.author && resource.author.id === me.id) };
   const feature = featureToggle(page);
-  const parts = { adaptations: adaptations(page), collections: collections(page) };
+  const parts = { adaptations: adaptations(page), collections: collections(page), publishing: publishing(page) };
   main.append(article(page, feature, parts));
   return watch(space.id, "resource", async (event) => {
     const data = event.data || {};
@@ -88,6 +90,7 @@ export async function show(main, [id]) {
       try { page.resource = await api.get(`/api/resources/${page.resource.id}`); } catch { return; }
       feature.render();
       parts.adaptations.render();
+      parts.publishing.render();
     }
     if (event.kind === "reset" || event.kind.startsWith("collection.")) parts.collections.render();
   });
