@@ -23,6 +23,7 @@ from server.api import (  # noqa: F401
     moderation,
     mydata,
     operations,
+    publishing,
     reads,
     session,
     spaces,
@@ -42,6 +43,7 @@ from server.mail import service as mail_service
 from server.observability import readiness
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
+from server.public.routes import public_routes
 
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
@@ -66,6 +68,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     app_routes.append(realtime.route())
     app_routes.append(metrics_route())
     app_routes.extend(oidc_api.browser_routes())  # single sign-on, before the browser app's catch-all
+    app_routes += public_routes()  # the public knowledge base: before the browser app's catch-all below
     if settings.frontend_dir.is_dir():
         app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
     app = Starlette(

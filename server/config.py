@@ -190,6 +190,18 @@ class Settings:
         parse=parse_providers,
         shown="(none)",
     )
+    public_knowledge: bool = setting(
+        "CITYBRIDGE_PUBLIC_KNOWLEDGE",
+        True,
+        "`off` turns the public knowledge base off: its pages, feeds, search, sitemap answer 404 (docs/public.md)",
+        parse=lambda raw: raw.strip().lower() not in ("off", "0", "false", "no"),
+        shown="`on`",
+    )
+    public_rate_per_minute: int = setting(
+        "CITYBRIDGE_PUBLIC_RATE_PER_MINUTE",
+        300,
+        "public knowledge-base requests one address may make a minute, per node",
+    )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
     )

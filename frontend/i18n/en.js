@@ -592,4 +592,12 @@ export default {
   "api.code.unavailable": "The server is briefly unavailable. Try again shortly.",
   "api.code.uri_too_long": "The address is too long.",
   "api.code.wrong_account": "This invitation is for another email address. Sign out first.",
+  "publish.title": "Public knowledge base",
+  "publish.publish": "Publish",
+  "publish.unpublish": "Unpublish",
+  "publish.is_public": "Anyone can read this practice at",
+  "publish.hint": "Publishing makes this practice a public page, under its licence. Names of officials appear only with their consent.",
+  "publish.needs_review": "Only a reviewed practice record can be published.",
+  "publish.done": "Published",
+  "publish.undone": "Unpublished: the public page is gone",
 };

@@ -592,4 +592,12 @@ export default {
   "api.code.unavailable": "El servidor no está disponible por un momento. Inténtelo de nuevo en breve.",
   "api.code.uri_too_long": "La dirección es demasiado larga.",
   "api.code.wrong_account": "Esta invitación es para otro correo. Cierre sesión primero.",
+  "publish.title": "Base de conocimiento pública",
+  "publish.publish": "Publicar",
+  "publish.unpublish": "Despublicar",
+  "publish.is_public": "Cualquiera puede leer esta práctica en",
+  "publish.hint": "Publicar hace de esta práctica una página pública, bajo su licencia. Los nombres de los funcionarios solo aparecen con su consentimiento.",
+  "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
+  "publish.done": "Publicada",
+  "publish.undone": "Despublicada: la página pública ya no existe",
 };

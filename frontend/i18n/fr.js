@@ -592,4 +592,12 @@ export default {
   "api.code.unavailable": "Le serveur est momentanément indisponible. Réessayez bientôt.",
   "api.code.uri_too_long": "L’adresse est trop longue.",
   "api.code.wrong_account": "Cette invitation est destinée à une autre adresse e-mail. Déconnectez-vous d’abord.",
+  "publish.title": "Base de connaissances publique",
+  "publish.publish": "Publier",
+  "publish.unpublish": "Dépublier",
+  "publish.is_public": "Tout le monde peut lire cette pratique à l’adresse",
+  "publish.hint": "Publier fait de cette pratique une page publique, sous sa licence. Les noms des agents n’apparaissent qu’avec leur accord.",
+  "publish.needs_review": "Seule une fiche de pratique relue peut être publiée.",
+  "publish.done": "Publiée",
+  "publish.undone": "Dépubliée : la page publique a disparu",
 };

@@ -71,6 +71,7 @@ from server.events.matching import (
     OfferUpdated,
     ProfileUpdated,
 )
+from server.events.publishing import PublicationPublished, PublicationUnpublished
 from server.events.registry import (
     ABSENT,
     KINDS,
@@ -84,6 +85,8 @@ from server.events.registry import (
 )
 
 __all__ = [
+    "PublicationPublished",
+    "PublicationUnpublished",
     "ProfileUpdated",
     "NeedCreated",
     "NeedUpdated",

@@ -11,6 +11,7 @@ import { clear, describeError, h, toast } from "../../ui.js";
 import { adaptations } from "./adaptations.js";
 import { collections } from "./collections.js";
 import { manageBar } from "./manage.js";
+import { publishing } from "./publish.js";
 
 const PRACTICE_FIELDS = ["purpose", "context", "process", "partners", "results", "evidence", "transfer_conditions", "lessons_learned", "contact"];
 
@@ -67,6 +68,7 @@ function article(page, feature, parts) {
     resource.source_thread_id ? h("p", {}, h("a", { href: `/threads/${resource.source_thread_id}` }, t("practice.from_thread"))) : null,
     resource.kind === "practice" ? parts.adaptations.element : null,
     parts.collections.element,
+    parts.publishing.element,
     feature.button ? h("p", {}, feature.button) : null,
     parts.manage(),
     versions(resource));
@@ -90,7 +92,7 @@ export async function show(main, [id]) {
     element = fresh;
     setTitle(page.resource.title, space.name);
   };
-  const parts = { adaptations: adaptations(page), collections: collections(page),
+  const parts = { adaptations: adaptations(page), collections: collections(page), publishing: publishing(page),
     manage: () => manageBar(page, (changed) => { page.resource = { ...page.resource, ...changed }; redraw(); }) };
   redraw();
   return watch(space.id, "resource", async (event) => {
@@ -99,6 +101,7 @@ export async function show(main, [id]) {
       try { page.resource = await api.get(`/api/resources/${page.resource.id}`); } catch { return; }
       feature.render();
       parts.adaptations.render();
+      parts.publishing.render();
       if (event.kind !== "reset" && !element.querySelector(".manage-slot form")) redraw();
     }
     if (event.kind === "reset" || event.kind.startsWith("collection.")) parts.collections.render();

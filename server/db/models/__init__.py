@@ -7,6 +7,7 @@ from .changelog import Event
 from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
 from .moderation import FLAG_STATES, AuditEntry, Flag
 from .people import PROFILES, City, User
+from .publishing import Publication
 from .ratelimit import RateLimit
 from .reads import ChangelogHorizon, ReadPosition
 from .search import SearchIndexerState
@@ -86,3 +87,4 @@ from .matching import (  # noqa: E402
 
 __all__ += ["AUDIENCES", "CityEditor", "CityProfile", "CityProfileVersion", "MatchInterest", "MatchingWeight"]
 __all__ += ["Need", "Offer"]
+__all__ += ["Publication"]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ARRAY, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, created_at_column
@@ -42,6 +53,8 @@ class User(Base):
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
     locale: Mapped[str] = mapped_column(String(16), default="en")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Shown by name on public pages only with consent; otherwise "an official of <city>".
+    public_name_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Two-factor: the secret is set when enrolment starts and counts once confirmed (enabled_at);

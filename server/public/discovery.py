@@ -1,0 +1,87 @@
+"""How readers and crawlers find the knowledge base: Atom feeds, the sitemap, robots.txt."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from feedgen.feed import FeedGenerator
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from server.public import catalogue
+from server.public.catalogue import Item
+from server.public.http import NotHere, Page, Reader
+from server.themes import THEMES
+
+FEED_SIZE = 50
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def _feed(r: Reader, items: list[Item], *, path: str, title: str) -> Page:
+    feed = FeedGenerator()
+    feed.id(r.origin + path)
+    feed.title(title)
+    feed.link(href=r.origin + path, rel="self")
+    feed.link(href=r.origin + "/knowledge", rel="alternate")
+    feed.language("en")
+    feed.updated(max((i.modified for i in items), default=None) or _epoch())
+    for item in reversed(items):  # feedgen puts the last added first
+        entry = feed.add_entry()
+        url = r.origin + item.path
+        entry.id(url)
+        entry.title(item.resource.title)
+        entry.link(href=url)
+        entry.summary(item.resource.summary)
+        entry.published(item.publication.published_at)
+        entry.updated(item.modified)
+        entry.rights(item.licence)
+        entry.author(name=item.city.name if item.city else "Citybridge")
+        for theme in item.resource.themes:
+            entry.category(term=theme, label=THEMES.get(theme, theme))
+    return Page(feed.atom_str(pretty=False), ATOM, modified=max((i.modified for i in items), default=None))
+
+
+def _epoch():
+    from datetime import UTC, datetime
+
+    return datetime(2024, 1, 1, tzinfo=UTC)
+
+
+async def feed_all(db: AsyncSession, r: Reader, request: Request) -> Page:
+    items = await catalogue.latest(db, limit=FEED_SIZE)
+    return _feed(r, items, path="/knowledge/feed.atom", title=r.t("site"))
+
+
+async def feed_theme(db: AsyncSession, r: Reader, request: Request) -> Page:
+    slug = request.path_params["theme"]
+    if slug not in THEMES:
+        raise NotHere(404, "not_found")
+    items = await catalogue.latest(db, limit=FEED_SIZE, theme=slug)
+    return _feed(r, items, path=f"/knowledge/themes/{slug}/feed.atom", title=f"{r.t('site')}: {THEMES[slug]}")
+
+
+async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
+    items = await catalogue.everything(db)
+    themes = await catalogue.theme_counts(db)
+    cities = await catalogue.city_counts(db)
+    urls = [(r.origin + "/knowledge", max((i.modified for i in items), default=None))]
+    urls += [(r.origin + i.path, i.modified) for i in items]
+    urls += [(f"{r.origin}/knowledge/themes/{slug}", None) for slug in THEMES if themes.get(slug)]
+    urls += [(f"{r.origin}/knowledge/cities/{slug}", None) for slug, _, _ in cities]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, modified in urls:
+        lastmod = f"<lastmod>{modified.date().isoformat()}</lastmod>" if modified else ""
+        lines.append(f"<url><loc>{escape(url)}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return Page("\n".join(lines) + "\n", "application/xml; charset=utf-8")
+
+
+async def robots(db: AsyncSession, r: Reader, request: Request) -> Page:
+    text = (
+        "User-agent: *\n"
+        "Allow: /knowledge\n"
+        "Disallow: /knowledge/search\n"
+        "Disallow: /api/\n"
+        f"Sitemap: {r.origin}/sitemap.xml\n"
+    )
+    return Page(text, "text/plain; charset=utf-8")
