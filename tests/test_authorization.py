@@ -73,6 +73,12 @@ async def _fresh_invitation(world, ids):
     ids["invitation"] = invitation["id"]
 
 
+async def _deactivate_other(world, ids):
+    # Before every role, so that the admin's reactivation always has something to undo.
+    response = await world.admin.post(f"/api/users/{ids['other_user']}/deactivate", json={})
+    assert response.status_code in (200, 409), response.text
+
+
 async def _fresh_message(world, ids):
     message = expect(
         await world.member.post(f"/api/threads/{ids['thread_a']}/messages", json={"body": "to be deleted"}), 201
@@ -89,6 +95,20 @@ CASES = [
     # A token cannot mint tokens (issue 11, point 13).
     Case("POST", "/api/tokens", {**everyone(201), "bearer": 403}, body=lambda ids: {"name": "script"}),
     Case("GET", "/api/tokens", everyone(200)),
+    Case("GET", "/api/me/notifications", everyone(200)),
+    Case("PATCH", "/api/me/notifications", everyone(200), body=lambda ids: {"digest": "weekly"}),
+    Case("GET", "/api/identity-providers/public", everyone(200, 200)),
+    # Roles run in order: once the admin has deactivated `other`, other's own session is over (401).
+    Case(
+        "POST", "/api/users/{other_user}/deactivate", {**everyone(403), "admin": 200, "other": 401}, body=lambda ids: {}
+    ),
+    Case(
+        "POST",
+        "/api/users/{other_user}/reactivate",
+        {**everyone(403), "admin": 200, "other": 401},
+        body=lambda ids: {},
+        setup=_deactivate_other,
+    ),
     Case("DELETE", "/api/session", everyone(204, 204)),
     Case("GET", "/api/cities", everyone(200)),
     Case(
@@ -236,6 +256,10 @@ def test_every_core_route_is_walked():
         ("POST", "/api/invitations/{token}/accept"),
         ("GET", "/api/invitations/{token}"),
         ("DELETE", "/api/tokens/{token_id:int}"),
+        # Mail links, walked in tests/test_mail.py: they need a mailed token and are throttled per address.
+        ("POST", "/api/password-reset"),
+        ("POST", "/api/password-reset/{token}"),
+        ("POST", "/api/unsubscribe/{token}"),
     }
     concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:

@@ -34,6 +34,7 @@ async def space_events(ctx: Context, space_id: int):
     response=c.EventOut,
     status=201,
     errors=(403, 404, 422),
+    rate="calendar",
 )
 async def create_event(ctx: Context, space_id: int):
     return await calendar_events.create(ctx.db, ctx.user, space_id, ctx.body.model_dump())
@@ -74,6 +75,7 @@ async def get_event(ctx: Context, event_id: int):
     body=c.EventChange,
     response=c.EventOut,
     errors=(403, 404, 409, 422),
+    rate="calendar",
 )
 async def update_event(ctx: Context, event_id: int):
     return await calendar_events.update(ctx.db, ctx.user, event_id, changes(ctx.body))
@@ -86,6 +88,7 @@ async def update_event(ctx: Context, event_id: int):
     tag="events",
     status=204,
     errors=(403, 404, 409),
+    rate="calendar",
 )
 async def cancel_event(ctx: Context, event_id: int):
     await calendar_events.cancel(ctx.db, ctx.user, event_id)
@@ -99,6 +102,7 @@ async def cancel_event(ctx: Context, event_id: int):
     body=c.RegistrationSet,
     response=c.RegistrationOut,
     errors=(404, 409, 422),
+    rate="calendar",
 )
 async def set_registration(ctx: Context, event_id: int):
     body = ctx.body
@@ -156,6 +160,7 @@ async def my_calendar(ctx: Context):
     summary="Replace my feed's secret address; the old one stops working",
     tag="events",
     response=c.CalendarFeedOut,
+    rate="calendar",
 )
 async def rotate_calendar(ctx: Context):
     secret = await calendar_feeds.feed_secret(ctx.db, ctx.user, ctx.settings.secret_key, rotate=True)

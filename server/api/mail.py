@@ -58,6 +58,7 @@ async def get_notifications(ctx: Context):
     body=m.NotificationChange,
     response=m.NotificationsOut,
     errors=(422,),
+    rate="account",
 )
 async def patch_notifications(ctx: Context):
     return await preferences.change(ctx.db, ctx.user, changes(ctx.body))

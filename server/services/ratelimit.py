@@ -51,6 +51,7 @@ LIMITS: dict[str, Limit] = {
         Limit("account", "ACCOUNT", 20, "account changes", "profile changes, API tokens"),
         Limit("totp", "TOTP", 10, "two-factor attempts", "starting, confirming and turning off two-factor sign-in"),
         Limit("read", "READS", 600, "read markers", "marking threads read"),
+        Limit("calendar", "CALENDAR", 60, "calendar changes", "events, registrations and calendar feed addresses"),
         Limit("search", "SEARCHES", 120, "searches", "searches"),
         Limit("suggest", "SUGGESTIONS", 600, "suggestions", "search-as-you-type suggestions"),
     )
