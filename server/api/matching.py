@@ -116,7 +116,7 @@ async def interest(ctx: Context[s.InterestCreate], need_id: int):
     "/api/matches",
     summary="Matches both cities want (admins)",
     tag="matching",
-    response=list[s.InterestOut],
+    response=s.InterestList,
     errors=(403,),
 )
 async def mutual(ctx: Context):

@@ -14,6 +14,7 @@ REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
     200: "OK",
     201: "Created",
+    202: "Accepted",
     204: "No content",
     400: "Bad request",
     401: "Not signed in",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from server.api.schemas.base import Answer, Change, Id, Language, Name, Strict, Theme
 from server.api.schemas.exact import Integral
@@ -213,6 +213,10 @@ class InterestOut(Answer):
     city_id: int
     sides: list[Literal["need", "helper"]]
     mutual: bool
+
+
+class InterestList(RootModel[list[InterestOut]]):
+    """Matches both cities want, newest first."""
 
 
 class Weights(Answer):
