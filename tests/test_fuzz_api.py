@@ -48,7 +48,8 @@ async def _seed(database_url: str, base_url: str) -> str:
             await client.post("/api/session", json={"email": "fuzz@citybridge.test", "password": PASSWORD}), 200
         )
         client.headers["X-CSRF-Token"] = session["csrf_token"]
-        token = expect(await client.post("/api/tokens", json={"name": "fuzz"}), 201)["token"]
+        fuzz_token = {"name": "fuzz", "scopes": ["read", "write", "admin"]}  # an admin token, as before scopes
+        token = expect(await client.post("/api/tokens", json=fuzz_token), 201)["token"]
         client.headers["Authorization"] = f"Bearer {token}"
         cities = [
             expect(await client.post("/api/cities", json={"name": n, "country": c, "profile": p}), 201)["id"]

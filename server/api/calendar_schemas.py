@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.schemas import Answer, Id, Language, Name, Strict, Title, UserBrief
+from server.api.schemas.base import Change
 
 EventKind = Literal["workshop", "study_visit", "webinar", "training", "meeting"]
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -47,7 +48,7 @@ class EventCreate(Strict):
     registration_deadline: datetime | None = None
 
 
-class EventChange(Strict):
+class EventChange(Change):
     kind: EventKind | None = None
     title: Title | None = None
     description: Description | None = None

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from server.api.schemas import Answer, Email, Id, Password, Strict
+from server.api.schemas.base import Change
 
 Level = Literal["all", "mentions", "none"]
 Digest = Literal["daily", "weekly", "never"]
@@ -29,7 +30,7 @@ class SpaceLevel(Strict):
     level: Level
 
 
-class NotificationChange(Strict):
+class NotificationChange(Change):
     default_level: Level | None = None
     digest: Digest | None = None
     batch_minutes: Annotated[int, Field(ge=0, le=1440, description="0: each mail at once")] | None = None
