@@ -52,7 +52,7 @@ async def sign_in(ctx: Context):
         device_cookie=ctx.request.cookies.get(DEVICE_COOKIE),
         secret_key=settings.secret_key,
         limits=signin.Limits.from_settings(settings),
-        totp_code=ctx.body.totp_code,  # two-factor (docs/identity-accounts.md)
+        totp_code=ctx.body.totp_code,  # two-factor (docs/identity.md)
     )
     token = await accounts.start_session(
         ctx.db,

@@ -1,6 +1,6 @@
 """Erasing an account: the person goes, what they said to others stays under a pseudonym.
 
-What is removed, kept and why is written down for operators in docs/identity-accounts.md
+What is removed, kept and why is written down for operators in docs/identity.md
 ("Export and erasure"); keep the two in step.
 """
 
