@@ -114,7 +114,7 @@ async def test_validation_errors_carry_codes_and_parameters(world):
         (
             world.admin,
             "/api/spaces",
-            {"name": "Pair", "city_ids": [1, 99999]},
+            {"name": "Pair", "city_ids": [world.cities[0]["id"], 99999]},
             "city_ids",
             {"code": "unknown_ids", "ids": "99999"},
         ),

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Membership, NotificationSettings, Space, User
-from server.errors import Invalid, NotFound
+from server.errors import Invalid, NotFound, problem
 from server.services.accounts import now
 
 LEVELS = ("all", "mentions", "none")
@@ -80,7 +80,10 @@ async def change(db: AsyncSession, user: User, changes: dict) -> dict:
         )
         unknown = [i for i in ids if i not in mine]
         if unknown:
-            raise Invalid("You are not a member of some of these spaces.", fields={"spaces": f"not yours: {unknown}"})
+            raise Invalid(
+                "You are not a member of some of these spaces.",
+                fields={"spaces": problem("not_yours", ids=", ".join(map(str, unknown)))},
+            )
         for item in wanted:
             prefs["spaces"][str(item["space_id"])] = item["level"]
     await _save(db, user.id, prefs)

@@ -163,11 +163,13 @@ async def create_api_token(
         raise Invalid(
             "Only platform admins can give a token the admin scope.",
             code="scope_not_allowed",
-            fields={"scopes": "admin_scope_needs_admin"},
+            fields={"scopes": problem("admin_scope_needs_admin")},
         )
     if days > max_days:
         raise Invalid(
-            f"A token lives at most {max_days} days.", code="expiry_too_far", fields={"expires_in_days": "too_long"}
+            f"A token lives at most {max_days} days.",
+            code="expiry_too_far",
+            fields={"expires_in_days": problem("too_large", max=max_days)},
         )
     secret = new_token("cbt_")
     token = ApiToken(

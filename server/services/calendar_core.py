@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import CalendarEvent, Membership, Registration, Space, User
-from server.errors import Invalid, NotFound
+from server.errors import Invalid, NotFound, problem
 from server.services import changelog
 from server.services.access import SpaceAccess, can_read
 from server.services.views import iso
@@ -29,7 +29,7 @@ def zone(name: str, field: str = "timezone") -> ZoneInfo:
         raise Invalid(
             "Unknown time zone: use an IANA name such as Europe/Brussels.",
             code="unknown_time_zone",
-            fields={field: "unknown time zone"},
+            fields={field: problem("unknown_time_zone")},
         )
     return ZoneInfo(name)
 
@@ -45,7 +45,7 @@ def to_utc(value: datetime, tz: ZoneInfo, field: str) -> datetime:
         raise Invalid(
             "This local time does not exist: the clocks skip it that day.",
             code="nonexistent_local_time",
-            fields={field: "skipped by a daylight-saving change"},
+            fields={field: problem("skipped_time")},
         )
     return instant
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events, markdown
 from server.db.models import CalendarEvent, City, Membership, Space, User
-from server.errors import Conflict, Invalid
+from server.errors import Conflict, Invalid, problem
 from server.services.access import SpaceAccess, readable_spaces_clause, space_access
 from server.services.calendar_core import (
     announce,
@@ -39,7 +39,7 @@ def _render(description: str) -> str:
 
 async def _check_city(db: AsyncSession, city_id: int | None) -> None:
     if city_id is not None and await db.get(City, city_id) is None:
-        raise Invalid("No such city.", code="unknown_city", fields={"host_city_id": "no such city"})
+        raise Invalid("No such city.", code="unknown_city", fields={"host_city_id": problem("unknown_city")})
 
 
 def _times(fields: dict, tz: ZoneInfo) -> dict:
@@ -49,14 +49,14 @@ def _times(fields: dict, tz: ZoneInfo) -> dict:
         raise Invalid(
             "The event must end after it starts.",
             code="end_before_start",
-            fields={"ends_at": "must be after starts_at"},
+            fields={"ends_at": problem("must_be_after", other="starts_at")},
         )
     deadline = out.get("registration_deadline")
     if deadline is not None and deadline > out["starts_at"]:
         raise Invalid(
             "Registration must close before the event starts.",
             code="deadline_after_start",
-            fields={"registration_deadline": "must not be after starts_at"},
+            fields={"registration_deadline": problem("after", other="starts_at")},
         )
     return out
 
@@ -97,11 +97,11 @@ async def update(db: AsyncSession, actor: User, event_id: int, changes: dict) ->
         merged = {k: changes.get(k, _wall_clock(getattr(event, k), old_tz)) for k in TIMES}
         changes = {**changes, **{k: None for k in TIMES}, **_times(merged, new_tz)}
     await _check_city(db, changes.get("host_city_id"))
-    if "capacity" in changes and changes["capacity"] < await going_count(db, event.id):
+    if "capacity" in changes and changes["capacity"] < (going := await going_count(db, event.id)):
         raise Invalid(
             "More people already have a place than this capacity.",
             code="capacity_below_registrations",
-            fields={"capacity": "below the number of people going"},
+            fields={"capacity": problem("too_small", min=going)},
         )
     changed = sorted(k for k, v in changes.items() if getattr(event, k) != v)
     for key in changed:
@@ -148,10 +148,14 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
     start = start.replace(tzinfo=start.tzinfo or utc) if start is not None else utcnow() - timedelta(days=1)
     end = end.replace(tzinfo=end.tzinfo or utc) if end is not None else start + timedelta(days=366)
     if end <= start:
-        raise Invalid("`to` must be after `from`.", code="bad_range", fields={"to": "must be after from"})
+        raise Invalid(
+            "`to` must be after `from`.", code="bad_range", fields={"to": problem("must_be_after", other="from")}
+        )
     if end - start > MAX_RANGE:
         raise Invalid(
-            "Ask for at most 400 days at a time.", code="range_too_long", fields={"to": "at most 400 days after from"}
+            "Ask for at most 400 days at a time.",
+            code="range_too_long",
+            fields={"to": problem("too_far_after", max=MAX_RANGE.days, other="from")},
         )
     return start, end
 

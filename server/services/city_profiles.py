@@ -21,7 +21,7 @@ from server.db.models import (
     SpaceCity,
     User,
 )
-from server.errors import Conflict, Forbidden, NotFound
+from server.errors import Conflict, Forbidden, NotFound, problem
 from server.services import audit, changelog
 from server.services.access import readable_spaces_clause, require_admin
 from server.services.cities import get_city
@@ -155,7 +155,7 @@ async def set_editor(db: AsyncSession, actor: User, city_id: int, user_id: int, 
             raise Conflict(
                 "Only an official of this city can edit its profile.",
                 code="not_an_official",
-                fields={"user_id": "works for another city"},
+                fields={"user_id": problem("other_city")},
             )
         db.add(CityEditor(city_id=city_id, user_id=user_id, granted_by=actor.id))
     elif not grant and existing is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import CalendarEvent, Registration, User
-from server.errors import Conflict
+from server.errors import Conflict, problem
 from server.services.calendar_core import announce, counts_of, event_access, position_of, utcnow
 from server.services.views import iso, user_brief
 
@@ -66,7 +66,7 @@ def _refuse_repeat(current: Registration | None, status: str, answers: dict) -> 
         raise Conflict(
             f"You already answered {current.status!r} for this event.",
             code="already_registered",
-            fields={"status": f"already {current.status}"},
+            fields={"status": problem("already_answered", status=current.status)},
         )
 
 
@@ -81,7 +81,7 @@ async def register(db: AsyncSession, actor: User, event_id: int, status: str, an
     if status != "not_going" and _closed(event):
         # Saying no (and freeing a place) stays possible after the deadline; signing up does not.
         raise Conflict(
-            "Registration for this event is closed.", code="registration_closed", fields={"status": "closed"}
+            "Registration for this event is closed.", code="registration_closed", fields={"status": problem("closed")}
         )
     before = current.status if current is not None else None
     if status == "going" and before in ("going", "waiting"):

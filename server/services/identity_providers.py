@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.oidc_config import DEFAULT_SCOPES, Provider, issuer_problem
 from server.db.models import City, IdentityProvider, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +80,11 @@ def _require_admin(actor: User) -> None:
 
 async def _check(db: AsyncSession, settings, fields: dict, except_id: int | None = None) -> None:
     if "issuer" in fields:
-        problem = issuer_problem(fields["issuer"])
-        if problem:
-            raise Invalid(f"The issuer {problem}.", code="invalid_issuer", fields={"issuer": problem})
+        reason = issuer_problem(fields["issuer"])
+        if reason:
+            raise Invalid(f"The issuer {reason}.", code="invalid_issuer", fields={"issuer": reason})
     if fields.get("city_id") is not None and await db.get(City, fields["city_id"]) is None:
-        raise Invalid("Unknown city.", code="unknown_city", fields={"city_id": "no such city"})
+        raise Invalid("Unknown city.", code="unknown_city", fields={"city_id": problem("unknown_city")})
     if "name" in fields:
         taken = any(p.name == fields["name"] for p in settings.oidc_providers) or await db.scalar(
             select(IdentityProvider.id).where(
@@ -92,7 +92,9 @@ async def _check(db: AsyncSession, settings, fields: dict, except_id: int | None
             )
         )
         if taken:
-            raise Conflict("A provider with this name exists.", code="name_taken", fields={"name": "already used"})
+            raise Conflict(
+                "A provider with this name exists.", code="name_taken", fields={"name": problem("already_used")}
+            )
 
 
 def _normalised(fields: dict) -> dict:

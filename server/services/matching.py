@@ -21,7 +21,7 @@ from server.db.models import (
     SpaceCity,
     User,
 )
-from server.errors import Forbidden, Invalid, NotFound
+from server.errors import Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, spaces
 from server.services.access import readable_spaces_clause, require_admin
 from server.services.city_profiles import can_edit
@@ -196,9 +196,9 @@ async def express_interest(db: AsyncSession, actor: User, need: Need, city_id: i
     """The need's city asks `city_id` for help (side "need"), or an official of `city_id` offers it
     ("helper"). When both sides have spoken, every admin hears of it (match.mutual)."""
     if await db.get(City, city_id) is None:
-        raise Invalid("No such city.", code="unknown_city", fields={"city_id": "not found"})
+        raise Invalid("No such city.", code="unknown_city", fields={"city_id": problem("unknown_city")})
     if city_id == need.city_id:
-        raise Invalid("A city does not match with itself.", code="same_city", fields={"city_id": "the need's own city"})
+        raise Invalid("A city does not match with itself.", code="same_city", fields={"city_id": problem("own_city")})
     if actor.city_id == need.city_id or (actor.is_admin is False and await can_edit(db, actor, need.city_id)):
         side = "need"
     elif actor.city_id == city_id:

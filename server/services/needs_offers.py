@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import City, Membership, Need, Offer, Resource, Space, SpaceCity, User
-from server.errors import Invalid, NotFound
+from server.errors import Invalid, NotFound, problem
 from server.services import changelog
 from server.services.access import readable_spaces_clause
 from server.services.city_profiles import practice_brief, require_editor
@@ -85,13 +85,13 @@ def offer_view(offer: Offer, city: City | None, practice: Resource) -> dict:
 
 async def _check_audience(db: AsyncSession, user: User, fields: dict) -> None:
     if fields.get("audience", "network") == "spaces" and not fields.get("space_ids"):
-        raise Invalid(
-            "Choose at least one space.", code="no_spaces", fields={"space_ids": "required for audience spaces"}
-        )
+        raise Invalid("Choose at least one space.", code="no_spaces", fields={"space_ids": problem("required")})
     wanted = set(fields.get("space_ids") or [])
     readable = set((await db.scalars(select(Space.id).where(Space.id.in_(wanted), readable_spaces_clause(user)))).all())
     if wanted - readable:
-        raise Invalid("Some of these spaces do not exist.", code="unknown_space", fields={"space_ids": "unknown space"})
+        raise Invalid(
+            "Some of these spaces do not exist.", code="unknown_space", fields={"space_ids": problem("unknown_space")}
+        )
     if fields.get("audience") == "network":
         fields["space_ids"] = []
 
@@ -165,12 +165,12 @@ async def _reviewed_practice(db: AsyncSession, user: User, practice_id: int, cit
         )
     )
     if practice is None:
-        raise Invalid("No such practice record.", code="unknown_practice", fields={"practice_id": "not found"})
+        raise Invalid("No such practice record.", code="unknown_practice", fields={"practice_id": problem("not_found")})
     if (practice.details or {}).get("review_status") != "reviewed" or practice.city_id != city_id:
         raise Invalid(
             "Only a reviewed practice record of the offering city can be offered.",
             code="practice_not_reviewed",
-            fields={"practice_id": "not a reviewed practice of this city"},
+            fields={"practice_id": problem("not_reviewed_practice")},
         )
     return practice
 
@@ -178,7 +178,7 @@ async def _reviewed_practice(db: AsyncSession, user: User, practice_id: int, cit
 async def create(db: AsyncSession, actor: User, model, fields: dict) -> dict:
     city = await db.get(City, fields["city_id"])
     if city is None:
-        raise Invalid("No such city.", code="unknown_city", fields={"city_id": "not found"})
+        raise Invalid("No such city.", code="unknown_city", fields={"city_id": problem("unknown_city")})
     await require_editor(db, actor, city.id)
     await _check_audience(db, actor, fields)
     if model is Offer:

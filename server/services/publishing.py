@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
 from server.db.models import City, Publication, Resource, User
-from server.errors import Invalid
+from server.errors import Invalid, problem
 from server.services import audit, changelog
 from server.services.accounts import now
 from server.services.library import resource_access
@@ -93,16 +93,16 @@ async def publish(db: AsyncSession, actor: User, resource_id: int) -> dict:
     access.require_moderator()
     if resource.kind != "practice":
         raise Invalid(
-            "Only practice records are published.", code="not_a_practice", fields={"id": "not a practice record"}
+            "Only practice records are published.", code="not_a_practice", fields={"id": problem("not_a_practice")}
         )
     if (resource.details or {}).get("review_status") != "reviewed":
         raise Invalid(
             "Only a reviewed practice record can be published; mark it reviewed first.",
             code="not_reviewed",
-            fields={"review_status": "must be reviewed"},
+            fields={"review_status": problem("not_reviewed")},
         )
     if resource.hidden_at is not None:
-        raise Invalid("A hidden record cannot be published.", code="hidden", fields={"id": "hidden by a moderator"})
+        raise Invalid("A hidden record cannot be published.", code="hidden", fields={"id": problem("hidden")})
     publication = await _current(db, resource.id)
     if publication is not None and publication.unpublished_at is None:
         return _view(publication)
@@ -132,7 +132,7 @@ async def unpublish(db: AsyncSession, actor: User, resource_id: int) -> dict:
     access.require_moderator()
     publication = await _current(db, resource.id)
     if publication is None:
-        raise Invalid("This record was never published.", code="not_published", fields={"id": "not published"})
+        raise Invalid("This record was never published.", code="not_published", fields={"id": problem("not_published")})
     if publication.unpublished_at is not None:
         return _view(publication)
     publication.unpublished_at = now()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.auth.passwords import check_strength, hash_password, verify_password
 from server.auth.tokens import token_hash
 from server.db.models import ApiToken, Session, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import accounts, audit, changelog
 from server.services.views import iso
 
@@ -46,7 +46,7 @@ async def check_password(db: AsyncSession, user: User, password: str, field: str
     count (the `account` limit), so guessing through a stolen session stays slow."""
     if not await verify_password(user.password_hash, password):
         await db.commit()
-        raise Invalid("The password is not right.", code="wrong_password", fields={field: "wrong password"})
+        raise Invalid("The password is not right.", code="wrong_password", fields={field: problem("wrong_password")})
 
 
 async def change_password(

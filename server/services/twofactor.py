@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.tokens import token_hash
 from server.db.models import RecoveryCode, User
-from server.errors import Conflict, Invalid
+from server.errors import Conflict, Invalid, problem
 from server.services import accounts
 
 ISSUER = "Citybridge"
@@ -105,7 +105,9 @@ async def _require_code(db: AsyncSession, user: User, code: str) -> None:
     """A wrong code is refused after the request's rate-limit count is committed (the `totp` limit)."""
     if not await accept_code(db, user, code):
         await db.commit()
-        raise Invalid("This code is not right, or was already used.", code="bad_totp_code", fields={"code": "wrong"})
+        raise Invalid(
+            "This code is not right, or was already used.", code="bad_totp_code", fields={"code": problem("wrong_code")}
+        )
 
 
 async def confirm(db: AsyncSession, user: User, code: str) -> list[str]:
