@@ -301,7 +301,7 @@ async def seed(database_url: str, port: int) -> dict:
         member = await accounts.create_user(
             db, email=f"member-{suffix}@bench.test", name="Bench Member", password="bench password"
         )
-        _, admin_token = await accounts.create_api_token(db, admin, "bench")
+        _, admin_token = await accounts.create_api_token(db, admin, "bench", ("read", "write", "admin"))
         _, member_token = await accounts.create_api_token(db, member, "bench")
         await db.commit()
         member_id = member.id

@@ -25,6 +25,7 @@ import asyncpg
 
 from search.documents import Loader, Targets
 from search.engine import Engine, EngineUnavailable
+from server.background import BackgroundWorker
 
 try:  # the app's metrics; the indexer also runs without the server package (citybridge reindex, bench)
     from server.observability.metrics import INDEXER_LAG
@@ -124,7 +125,9 @@ class _StateLost(Exception):
     """The state row vanished or changed under us: start over with a rebuild."""
 
 
-class Indexer:
+class Indexer(BackgroundWorker):
+    task_name = "search-indexer"
+
     def __init__(
         self,
         engine: Engine,
@@ -140,48 +143,24 @@ class Indexer:
         self.poll_seconds = poll_seconds
         self.standby_seconds = standby_seconds
         self.name = index_name(engine)
-        self.is_leader = False
+        super().__init__()
         self.read_upto = 0
         self.gaps: dict[int, list[str]] = {}
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
         self._opened = False
         # Why the last round failed (engine or database), None once a round succeeds: /readyz reports it.
         self.last_error: str | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="search-indexer")
+    async def lead(self) -> None:
+        if not self._opened:
+            await self.engine.open()
+            self._opened = True
+        await self._lead()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                if not self._opened:
-                    await self.engine.open()
-                    self._opened = True
-                await self._lead()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the database or the engine went away: wait, then start over
-                self.last_error = f"{type(error).__name__}: {error}"
-                failures += 1
-                # Short ceiling: after a database restart the index should catch up within seconds.
-                delay = min(5.0, 0.25 * 2 ** min(failures, 5))
-                log.warning("search indexer: %s; retrying in %.1fs", error, delay)
-                self.is_leader = False
-                await asyncio.sleep(delay)
+    def failed(self, error: Exception) -> None:
+        self.last_error = f"{type(error).__name__}: {error}"
 
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self.dsn)

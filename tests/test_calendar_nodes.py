@@ -31,7 +31,9 @@ def nodes(database_url, data_dir, server):
 async def test_200_registrations_for_50_places_on_two_nodes(nodes, world, db):
     tokens = []
     for i in range(PEOPLE):
-        user = await accounts.create_user(db, email=f"official{i}@load.test", name=f"Official {i}", password="x" * 12)
+        user = await accounts.create_user(
+            db, email=f"official{i}@load.test", name=f"Official {i}", password="correct horse battery"
+        )
         tokens.append((await accounts.create_api_token(db, user, "load"))[1])
     await db.commit()
     # A network space: every signed-in official can read it, so every one may register.

@@ -61,7 +61,10 @@ async def seed(url: str, base_url: str) -> tuple[list[httpx.AsyncClient], int]:
             )
             token = expect(
                 await signin.post(
-                    "/api/tokens", json={"name": "faults"}, headers={"X-CSRF-Token": session["csrf_token"]}
+                    "/api/tokens",
+                    # The posters are admins (they set the network up and post as admins): admin-scoped tokens.
+                    json={"name": "faults", "scopes": ["read", "write", "admin"]},
+                    headers={"X-CSRF-Token": session["csrf_token"]},
                 ),
                 201,
             )["token"]

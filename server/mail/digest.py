@@ -16,6 +16,7 @@ import asyncpg
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
+from server.background import BackgroundWorker
 from server.db.models import MailDigestState, Membership, Message, NotificationSettings, Resource, Space, Thread, User
 from server.mail import compose, outbox
 from server.mail.sender import asyncpg_dsn, lock_key
@@ -83,46 +84,28 @@ async def _space_activity(db, space_id: int, since: dt.datetime) -> dict | None:
     }
 
 
-class Digester:
+class Digester(BackgroundWorker):
+    task_name = "mail-digests"
+
     def __init__(self, sessions, settings, database_url: str, *, check_seconds: float = 60.0, batch: int = 200):
         self.sessions = sessions
         self.settings = settings
         self.dsn = asyncpg_dsn(database_url)
         self.check_seconds = check_seconds
         self.batch = batch
-        self.is_leader = False
-        self._task: asyncio.Task | None = None
+        super().__init__()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="mail-digests")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        while True:
-            try:
-                conn = await asyncpg.connect(self.dsn)
-                try:
-                    while True:
-                        self.is_leader = await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(NAME))
-                        if self.is_leader:
-                            await self.round()
-                        await asyncio.sleep(self.check_seconds)
-                finally:
-                    self.is_leader = False
-                    await conn.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("mail digests: %s", error)
+    async def lead(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            while True:
+                self.is_leader = await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(NAME))
+                if self.is_leader:
+                    await self.round()
                 await asyncio.sleep(self.check_seconds)
+        finally:
+            self.is_leader = False
+            await conn.close()
 
     async def _due(self, db, now: dt.datetime, after: int) -> list[tuple[User, str, MailDigestState | None]]:
         rows = await db.execute(

@@ -17,6 +17,7 @@ import asyncpg
 from sqlalchemy import select, update
 
 from search.indexer import settled_high_water
+from server.background import BackgroundWorker
 from server.db.models import MailNotifierState, Message, Space, Thread, User
 from server.mail import batches, compose, events_in, outbox, preferences
 from server.mail.permissions import may_read
@@ -28,7 +29,9 @@ NAME = "notifier"
 EVENTS_CHANNEL = "citybridge_events"
 
 
-class Notifier:
+class Notifier(BackgroundWorker):
+    task_name = "mail-notifier"
+
     def __init__(
         self, sessions, settings, database_url: str, *, batch: int = 200, poll_seconds: float = 1.0, online=None
     ):
@@ -38,36 +41,10 @@ class Notifier:
         self.dsn = asyncpg_dsn(database_url)
         self.batch = batch
         self.poll_seconds = poll_seconds
-        self.is_leader = False
+        super().__init__()
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="mail-notifier")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                self.is_leader = False
-                failures += 1
-                log.warning("mail notifier: %s", error)
-                await asyncio.sleep(min(5.0, 0.25 * 2 ** min(failures, 5)))
-
-    async def _lead(self) -> None:
+    async def lead(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         try:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key(NAME)):

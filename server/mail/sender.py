@@ -19,6 +19,7 @@ from datetime import timedelta
 import asyncpg
 from sqlalchemy import select, update
 
+from server.background import BackgroundWorker
 from server.db.models import MailOutbox
 from server.mail import metrics, outbox
 from server.mail.permissions import why_not
@@ -40,7 +41,9 @@ def asyncpg_dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-class Sender:
+class Sender(BackgroundWorker):
+    task_name = "mail-sender"
+
     def __init__(self, sessions, settings, database_url: str, *, poll_seconds: float = 1.0) -> None:
         self.sessions = sessions
         self.settings = settings
@@ -49,37 +52,11 @@ class Sender:
         self.eml_dir = settings.data_dir / "mail" / "outbox"
         self.poll_seconds = poll_seconds
         self.retry_base = settings.mail_retry_base_seconds
-        self.is_leader = False
+        super().__init__()
         self.last_error: str | None = None
         self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="mail-sender")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self._lead()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the database went away: wait, then start over
-                self.is_leader = False
-                failures += 1
-                log.warning("mail sender: %s", error)
-                await asyncio.sleep(min(5.0, 0.25 * 2 ** min(failures, 5)))
-
-    async def _lead(self) -> None:
+    async def lead(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         try:
             if self.relay is not None:

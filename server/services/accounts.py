@@ -156,7 +156,12 @@ SCOPES = ("read", "write", "admin")
 
 
 async def create_api_token(
-    db: AsyncSession, user: User, name: str, scopes: list[str], days: int, max_days: int
+    db: AsyncSession,
+    user: User,
+    name: str,
+    scopes: list[str] | tuple[str, ...] = ("read", "write"),
+    days: int = 90,
+    max_days: int = 365,
 ) -> tuple[ApiToken, str]:
     """A personal token; the secret is returned once and only its hash is kept."""
     if "admin" in scopes and not user.is_admin:
