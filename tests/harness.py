@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -46,7 +47,16 @@ async def truncate_all(url: str) -> None:
         ]
         # Ids keep growing across tests, as they do in production: long-lived server processes
         # (the realtime nodes) may hold recent events in memory, keyed by id.
-        await conn.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        # The app's background workers (indexer, mail) read these tables while TRUNCATE waits for
+        # its exclusive locks; PostgreSQL breaks such a deadlock by failing one side: try again.
+        for attempt in range(5):
+            try:
+                await conn.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+                break
+            except asyncpg.exceptions.DeadlockDetectedError:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
     finally:
         await conn.close()
 

@@ -5,7 +5,8 @@ import { announce, clear, describeError, h, toast } from "../../ui.js";
 
 /** `page` is {resource, isModerator}; nothing for others or for what is not a practice record. */
 export function publishing(page) {
-  const box = h("section", { class: "publish", "aria-labelledby": "publish-title" });
+  // Named by its heading only once drawn: an empty section may not point at a missing title (axe).
+  const box = h("section", { class: "publish" });
   let state = null;
   async function act(action) {
     try {
@@ -17,6 +18,7 @@ export function publishing(page) {
   function draw() {
     const reviewed = page.resource.practice && page.resource.practice.review_status === "reviewed";
     const published = Boolean(state && state.published);
+    box.setAttribute("aria-labelledby", "publish-title");
     clear(box,
       h("h2", { id: "publish-title" }, t("publish.title")),
       published ? h("p", {}, t("publish.is_public"), " ", h("a", { href: state.url }, state.url)) : h("p", { class: "muted small" }, t(reviewed ? "publish.hint" : "publish.needs_review")),
@@ -25,7 +27,7 @@ export function publishing(page) {
         : h("button", { type: "button", class: "primary", disabled: !reviewed, onclick: () => act("publish") }, t("publish.publish"))));
   }
   async function render() {
-    if (!page.isModerator || page.resource.kind !== "practice") { clear(box); return; }
+    if (!page.isModerator || page.resource.kind !== "practice") { box.removeAttribute("aria-labelledby"); clear(box); return; }
     try { state = await api.get(`/api/resources/${page.resource.id}/publication`); } catch { state = null; }
     draw();
   }
