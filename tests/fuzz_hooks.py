@@ -28,6 +28,18 @@ STATE_RULES = {
     "no_spaces": "an audience of chosen spaces needs space ids: OpenAPI cannot tie one field to another's value",
     "unknown_practice": "the practice record offered must exist",
     "same_city": "a need's own city cannot express interest in it",
+    "unknown_city": "the city referred to must exist",
+    "unknown_space": "the space referred to must exist and be readable",
+    "practice_not_reviewed": "only a reviewed practice record is offered",
+    "end_before_start": "an event ends after it starts: OpenAPI cannot compare two fields",
+    "deadline_after_start": "registration closes before the event starts: two fields compared",
+    "range_too_long": "a calendar range is bounded in length: two parameters compared",
+    "nonexistent_local_time": "a local time skipped by a clock change exists in no time zone's day",
+    "capacity_below_registrations": "capacity cannot fall below the people already going",
+    "registration_closed": "registration closes at its deadline or when the event starts",
+    "event_cancelled": "a cancelled event takes no registration",
+    "expiry_too_far": "a token's lifetime is capped by a setting (CITYBRIDGE_TOKEN_MAX_DAYS)",
+    "last_admin": "the last platform admin cannot erase their account",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "
