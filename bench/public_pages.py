@@ -2,7 +2,7 @@
 
     citybridge create-admin --email admin@bench.test --name Admin --password 'bench password'
     CITYBRIDGE_PUBLIC_RATE_PER_MINUTE=0 citybridge serve --port 8000 &
-    python bench/public.py --base-url http://127.0.0.1:8000 --readers 100 --requests 5000
+    python bench/public_pages.py --base-url http://127.0.0.1:8000 --readers 100 --requests 5000
 
 It signs in as the admin, creates a city, a space and a reviewed practice record, publishes it,
 then has --readers concurrent anonymous clients fetch its page --requests times in all. In the

@@ -1,0 +1,164 @@
+"""The realtime benchmark's servers (bench/realtime.py): Citybridge itself pinned to its CPU, the bare
+`websockets` broadcast it is compared with, and the seeded network they serve."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.realtime_clients import SERVER_CPU, RawHTTP, pin
+
+# --- servers ------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, database_url: str, data_dir: Path, secret: str) -> None:
+        from tests.harness import free_port
+
+        self.port = free_port()
+        self.log_path = data_dir / f"server-{self.port}.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CITYBRIDGE_DATA": str(data_dir),
+            "CITYBRIDGE_SECRET_KEY": secret,
+            "CITYBRIDGE_LOOP_MONITOR": "1",
+            "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
+            "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
+            "CITYBRIDGE_ARGON2_TIME_COST": "1",
+            "CITYBRIDGE_LOG_LEVEL": "WARNING",
+        }
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: pin(SERVER_CPU),
+        )
+
+    async def ready(self) -> Server:
+        for _ in range(600):
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                if b" 200" in await reader.readline():
+                    writer.close()
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(self.log_path.read_text()[-3000:])
+            await asyncio.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def rss(self) -> int:
+        import psutil
+
+        return psutil.Process(self.process.pid).memory_info().rss
+
+    def max_loop_lag(self) -> str:
+        lags = [
+            line.split("max event-loop lag ")[1].split(")")[0] + ")"
+            for line in self.log_path.read_text().splitlines()
+            if "max event-loop lag" in line
+        ]
+        return lags[-1] if lags else "n/a (no report yet)"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+BASELINE = (
+    """
+import asyncio, os, sys
+os.sched_setaffinity(0, {%d})
+from websockets.asyncio.server import serve, broadcast
+clients = set()
+async def handler(ws):
+    if ws.request.path == "/poster":
+        async for message in ws:
+            await ws.send("ack")
+            broadcast(clients, message)
+        return
+    clients.add(ws)
+    try:
+        await ws.wait_closed()
+    finally:
+        clients.discard(ws)
+async def main():
+    async with serve(handler, "127.0.0.1", int(sys.argv[1]), compression=None, max_queue=None):
+        await asyncio.Future()
+asyncio.run(main())
+"""
+    % SERVER_CPU
+)
+
+
+# --- seeding ------------------------------------------------------------------------------------
+
+
+async def seed(database_url: str, port: int) -> dict:
+    """An admin (the poster), a member (the subscribers) with API tokens, a space and threads."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from server.auth import passwords
+    from server.db.engine import session_factory
+    from server.services import accounts
+
+    passwords.configure(1024, 1)
+    engine = create_async_engine(database_url)
+    async with session_factory(engine)() as db:
+        suffix = os.urandom(3).hex()
+        admin = await accounts.create_user(
+            db, email=f"admin-{suffix}@bench.test", name="Bench Admin", password="bench password", is_admin=True
+        )
+        member = await accounts.create_user(
+            db, email=f"member-{suffix}@bench.test", name="Bench Member", password="bench password"
+        )
+        _, admin_token = await accounts.create_api_token(db, admin, "bench", ("read", "write", "admin"))
+        _, member_token = await accounts.create_api_token(db, member, "bench")
+        await db.commit()
+        member_id = member.id
+    await engine.dispose()
+    http = RawHTTP(port, admin_token)
+    cities = []
+    for name in (f"Antwerp {suffix}", f"Da Nang {suffix}"):
+        _, body = await http.request("POST", "/api/cities", {"name": name, "country": "X", "profile": "newer"})
+        cities.append(json.loads(body)["id"])
+    _, body = await http.request("POST", "/api/spaces", {"name": f"Bench {suffix}", "city_ids": cities})
+    space = json.loads(body)["id"]
+    await http.request("PUT", f"/api/spaces/{space}/members/{member_id}", {"role": "member"})
+    threads = []
+    for i in range(8):
+        _, body = await http.request("POST", f"/api/spaces/{space}/threads", {"title": f"T{i}", "body": "start"})
+        threads.append(json.loads(body)["id"])
+    return {"admin": admin_token, "member": member_token, "space": space, "threads": threads}
+
+
+async def start_baseline() -> tuple[subprocess.Popen, int]:
+    """The bare broadcast server, once it accepts connections (a loaded machine may take seconds)."""
+    from tests.harness import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", BASELINE, str(port)])
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return process, port
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the bare websockets baseline did not start") from None
+            await asyncio.sleep(0.1)
