@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from server.api.schemas import Answer, Id, Language, Name, Strict, Title, UserBrief
-from server.api.schemas.base import Change
+from server.api.schemas import Answer, Change, Id, Language, Name, Strict, Title, UserBrief
 
 EventKind = Literal["workshop", "study_visit", "webinar", "training", "meeting"]
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]

@@ -27,7 +27,6 @@ from server.api.auth import Caller, authenticate_request, check_totp_policy
 from server.config import Settings
 from server.db.models import User
 from server.errors import (
-    ApiError,
     BadRequest,
     Forbidden,
     Invalid,
@@ -359,10 +358,6 @@ def routes() -> list[Route]:
         Route("/api", fallback, name="api"),
         Route("/api/{rest:path}", fallback, name="api/*"),
     ]
-
-
-def error_response(error: ApiError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
 def changes(body: BaseModel) -> dict:

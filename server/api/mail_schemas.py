@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from server.api.schemas import Answer, Email, Id, Password, Strict
-from server.api.schemas.base import Change
+from server.api.schemas import Answer, Change, Email, Id, Password, Strict
 
 Level = Literal["all", "mentions", "none"]
 Digest = Literal["daily", "weekly", "never"]

@@ -24,6 +24,7 @@ from server.api.schemas.accounts import (
 from server.api.schemas.base import (
     Answer,
     Body,
+    Change,
     ClientId,
     Email,
     ErrorBody,
@@ -153,6 +154,7 @@ from server.api.schemas.threads import (
 )
 
 __all__ = [
+    "Change",
     "Theme",
     "Profile",
     "Visibility",
