@@ -154,6 +154,14 @@ class Client:
         await self.http.aclose()
 
 
+async def inside_one_rate_window(needed: float = 10.0) -> None:
+    """Rate limits count fixed one-minute windows; a burst that must meet its limit waits, when the
+    minute is nearly over, until the next one starts, so that it is counted in a single window."""
+    left = ratelimit.WINDOW_SECONDS - time.time() % ratelimit.WINDOW_SECONDS
+    if left < needed:
+        await asyncio.sleep(left + 0.2)
+
+
 def expect(response: httpx.Response, status: int) -> dict | list | None:
     assert response.status_code == status, (
         f"{response.request.method} {response.request.url}: "
