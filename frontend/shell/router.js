@@ -18,7 +18,7 @@ const routes = [
   { path: /^\/resources\/(\d+)$/, screen: () => import("../screens/resource/index.js") },
   { path: /^\/search$/, screen: () => import("../screens/search.js") },
   { path: /^\/admin$/, screen: () => import("../screens/admin.js") },
-  { path: /^\/settings$/, screen: () => import("../screens/settings.js") },
+  { path: /^\/settings$/, screen: () => import("../screens/settings/index.js") },
 ];
 
 let cleanup = null;

@@ -1,11 +1,11 @@
-import { api } from "../api.js";
-import { FALLBACKS, LOCALE_NAMES, languageName, nativeName, t } from "../i18n.js";
-import { changeLocale, setTitle } from "../nav.js";
-import { store } from "../store.js";
-import { busy, field, formError, h, showFormError, toast } from "../ui.js";
+import { api } from "../../api.js";
+import { FALLBACKS, LOCALE_NAMES, languageName, nativeName, t } from "../../i18n.js";
+import { changeLocale } from "../../nav.js";
+import { store } from "../../store.js";
+import { busy, field, formError, h, showFormError, toast } from "../../ui.js";
 
-export async function show(main) {
-  setTitle(t("settings.title"));
+/** The person's name, position, languages and interface language. */
+export async function section() {
   const me = store.me;
   const name = h("input", { type: "text", name: "name", value: me.name, required: true, maxlength: "120", autocomplete: "name" });
   const position = h("input", { type: "text", name: "position", value: me.position || "", maxlength: "200", autocomplete: "organization-title" });
@@ -45,7 +45,5 @@ export async function show(main) {
       }
     });
   });
-  main.append(h("section", { class: "page narrow" },
-    h("header", { class: "page-header" }, h("h1", {}, t("settings.title")), h("p", { class: "muted" }, me.email)),
-    form));
+  return form;
 }

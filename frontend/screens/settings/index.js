@@ -1,0 +1,17 @@
+// Settings: one section per concern, each its own module returning its element (or null when
+// it does not apply to this person). A feature adds its section to SECTIONS, nothing else here.
+import { t } from "../../i18n.js";
+import { setTitle } from "../../nav.js";
+import { store } from "../../store.js";
+import { h } from "../../ui.js";
+import * as profile from "./profile.js";
+
+const SECTIONS = [profile];
+
+export async function show(main) {
+  setTitle(t("settings.title"));
+  const sections = (await Promise.all(SECTIONS.map((module) => module.section()))).filter(Boolean);
+  main.append(h("section", { class: "page narrow stack" },
+    h("header", { class: "page-header" }, h("h1", {}, t("settings.title")), h("p", { class: "muted" }, store.me.email)),
+    ...sections));
+}
