@@ -142,7 +142,7 @@ async def test_french_and_spanish_interfaces(world, sessions, api):
     await expect(s2.page.get_by_role("heading", name="Bienvenido, Nguyen")).to_be_visible()
     await s2.goto("/settings")
     await s2.page.get_by_label("Idioma de la interfaz").select_option("fr")
-    await s2.page.get_by_role("button", name="Guardar").click()
+    await s2.page.get_by_role("button", name="Guardar", exact=True).click()
     await expect(s2.page.get_by_role("heading", name="Profil et langue")).to_be_visible()
     await s2.goto(f"/spaces/{world.space_a['id']}")
     await expect(s2.page.get_by_role("link", name="Bibliothèque")).to_be_visible()

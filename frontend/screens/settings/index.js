@@ -4,9 +4,10 @@ import { t } from "../../i18n.js";
 import { setTitle } from "../../nav.js";
 import { store } from "../../store.js";
 import { h } from "../../ui.js";
+import * as notifications from "./notifications.js";
 import * as profile from "./profile.js";
 
-const SECTIONS = [profile];
+const SECTIONS = [profile, notifications];
 
 export async function show(main) {
   setTitle(t("settings.title"));
