@@ -97,6 +97,7 @@ CASES = [
     Case("GET", "/api/tokens", everyone(200)),
     Case("GET", "/api/me/notifications", everyone(200)),
     Case("PATCH", "/api/me/notifications", everyone(200), body=lambda ids: {"digest": "weekly"}),
+    Case("GET", "/api/admin/mail", {**everyone(403), "admin": 200}),
     Case("GET", "/api/identity-providers/public", everyone(200, 200)),
     Case("POST", "/api/users/{other_user}/deactivate", {**everyone(403), "admin": 200}, body=lambda ids: {}),
     # Denied roles run first; before each, `other` is deactivated, so its own session is over (401).

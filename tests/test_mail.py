@@ -236,3 +236,39 @@ def test_templates_escape_and_refuse_header_injection(settings):
     message = outbox.build(row, settings)
     assert message["Bcc"] is None and "\n" not in message["Subject"]
     assert not outbox.valid_address("a@b.test\r\nBcc: c@d.test") and outbox.valid_address("a@b.test")
+
+
+async def test_admins_see_the_backlog_and_the_relay_error_until_the_relay_returns(world, sink, mail_node):
+    assert expect(await world.admin.get("/api/admin/mail"), 200)["configured"] is False  # the session's server
+    admin = Client(mail_node.base_url)
+    expect(await admin.sign_in("admin@citybridge.test", PASSWORD), 200)
+    try:
+        sink.stop()
+        body = {"email": "stuck@ghent.test", "space_id": world.space_a["id"]}
+        expect(await world.admin.post("/api/invitations", json=body), 201)
+        deadline = time.monotonic() + 15
+        while not (state := expect(await admin.get("/api/admin/mail"), 200))["last_error"]:
+            assert time.monotonic() < deadline, state
+            await asyncio.sleep(0.2)
+        assert state["configured"] is True and state["queued"] >= 1
+        (stuck,) = [m for m in state["mails"] if m["to"] == "stuck@ghent.test"]
+        assert stuck["state"] == "queued" and any("/invitations/" in link for link in stuck["links"])
+        metrics = (await admin.get("/metrics")).text
+        assert "citybridge_mail_relay_errors_total" in metrics
+        # A reset link is never shown to an admin: it would open someone else's account.
+        expect(await world.anonymous.post("/api/password-reset", json={"email": "member@danang.test"}), 202)
+        deadline = time.monotonic() + 10
+        while not any(m["kind"] == "password_reset" for m in (await admin.get("/api/admin/mail")).json()["mails"]):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.2)
+        mails = expect(await admin.get("/api/admin/mail"), 200)["mails"]
+        assert all(m["links"] == [] for m in mails if m["kind"] == "password_reset")
+        sink.start()
+        await sink.wait_for("stuck@ghent.test", timeout=30)
+        deadline = time.monotonic() + 15
+        while (state := expect(await admin.get("/api/admin/mail"), 200))["queued"]:
+            assert time.monotonic() < deadline, state
+            await asyncio.sleep(0.2)
+        assert state["last_error"] is None and state["mails"] == []
+    finally:
+        await admin.close()

@@ -3,6 +3,7 @@ import { api } from "../api.js";
 import { languageName, t } from "../i18n.js";
 import { setCurrentSpace, setTitle } from "../nav.js";
 import { inviteForm } from "../parts/invite.js";
+import { mailStatusSlot } from "../parts/mailstatus.js";
 import { cityPair, profileBadge } from "../parts/space.js";
 import { themeBoxes } from "../parts/themes.js";
 import { loadCities, loadSpaces, store, subscribe } from "../store.js";
@@ -140,7 +141,7 @@ export async function show(main) {
   }
   main.append(h("section", { class: "page" },
     h("header", { class: "page-header" }, h("h1", {}, t("admin.title")), h("p", { class: "muted" }, t("admin.lead"))),
-    tabList, panels));
+    mailStatusSlot(), tabList, panels));
   const initial = tabs.findIndex(([key]) => `#${key}` === location.hash);
   if (initial > 0) select(initial);
 

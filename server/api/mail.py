@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.api import mail_schemas as m
 from server.api.framework import Context, changes, endpoint
 from server.api.session import client_address
-from server.mail import preferences
+from server.mail import preferences, status
 from server.services import password_reset
 
 
@@ -75,3 +75,16 @@ async def patch_notifications(ctx: Context):
 )
 async def unsubscribe(ctx: Context, token: str):
     return await preferences.unsubscribe(ctx.db, ctx.settings.secret_key, token)
+
+
+@endpoint(
+    "GET",
+    "/api/admin/mail",
+    summary="Outgoing mail for admins: relay configured or not, waiting and failed mails, the relay's last error",
+    tag="operations",
+    response=m.MailStatus,
+    errors=(403,),
+)
+async def mail_status(ctx: Context):
+    sender = getattr(ctx.request.app.state, "mail_sender", None)
+    return await status.for_admin(ctx.db, ctx.user, ctx.settings, sender.last_error if sender else None)

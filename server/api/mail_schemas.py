@@ -53,3 +53,25 @@ class Unsubscribed(Answer):
     user_id: int
     space_id: int | None
     level: Level
+
+
+class OutboxMail(Answer):
+    id: int
+    kind: str
+    to: str
+    subject: str
+    state: Literal["queued", "failed"]
+    created_at: str
+    attempts: int
+    last_error: str | None
+    links: list[str]
+
+
+class MailStatus(Answer):
+    configured: bool
+    queued: int
+    sent: int
+    failed: int
+    oldest_queued_seconds: int
+    last_error: str | None
+    mails: Annotated[list[OutboxMail], Field(description="The newest waiting or failed mails (at most 20)")]

@@ -118,6 +118,7 @@ class Sender(BackgroundWorker):
         except Exception as error:  # connecting or greeting failed
             self.last_error = f"{type(error).__name__}: {error}"
             log.warning("mail relay %s unreachable: %s", self.relay.name, error)
+            metrics.RELAY_ERRORS.inc()
             await self._reschedule(rows[0], self.last_error)
             return False
         self.last_error = None
@@ -136,6 +137,7 @@ class Sender(BackgroundWorker):
             return
         except TemporaryFailure as error:
             self.last_error = str(error)
+            metrics.RELAY_ERRORS.inc()
             await self._reschedule(row, str(error))
             raise
         await self._finish(row, "sent", None)

@@ -52,3 +52,25 @@ async def test_notification_settings_in_spanish_at_phone_width(world, sessions, 
     await s.page.reload()
     await expect(s.page.get_by_label("Resumen de mis espacios")).to_have_value("daily")
     await s.screenshot("mail-settings-375-es")
+
+
+async def test_admins_see_that_mail_is_not_configured_with_the_waiting_links(world, sessions, api):
+    api("admin@citybridge.test").call(
+        "POST", "/api/invitations", 201, json={"email": "waiting@ghent.test", "space_id": world.space_a["id"]}
+    )
+    s = await sessions("admin@citybridge.test")
+    await s.goto("/admin")
+    notice = s.page.locator("#mail-status")
+    await expect(notice).to_contain_text("Mail is not configured")
+    await expect(notice).to_contain_text("messages are waiting")
+    await notice.get_by_text("Waiting mails").click()
+    await expect(notice.get_by_text("→ waiting@ghent.test")).to_be_visible()
+    link = notice.get_by_role("link", name="Link in the mail: Ada Admin invites you")
+    assert "/invitations/" in await link.first.get_attribute("href")
+    await assert_accessible(s.page, "admin with mail waiting")
+    await s.screenshot("mail-admin-notice-1280")
+    # Members never see it (the API refuses them).
+    member = await sessions("member@danang.test", width=375, height=740)
+    await member.goto("/settings")
+    await expect(member.page.get_by_role("form", name="Email notifications")).to_be_visible()
+    assert await member.page.locator("#mail-status").count() == 0
