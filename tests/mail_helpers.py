@@ -7,6 +7,7 @@ import email
 import email.policy
 import re
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -20,7 +21,10 @@ class _Handler:
         self.sink = sink
 
     async def handle_DATA(self, server, session, envelope):
-        self.sink.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.sink.received.append(message)
+        if self.sink.on_receipt is not None:
+            self.sink.on_receipt(message)  # before the 250: a test may kill the sending node here
         return "250 OK"
 
 
@@ -31,6 +35,7 @@ class SmtpSink:
         self.port = free_port()
         self.received: list[EmailMessage] = []
         self.controller: Controller | None = None
+        self.on_receipt: Callable[[EmailMessage], None] | None = None
 
     def start(self) -> SmtpSink:
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
