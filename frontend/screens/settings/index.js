@@ -5,8 +5,11 @@ import { setTitle } from "../../nav.js";
 import { store } from "../../store.js";
 import { h } from "../../ui.js";
 import * as profile from "./profile.js";
+import * as security from "./security.js";
+import * as securityData from "./security_data.js";
+import * as securityDevices from "./security_devices.js";
 
-const SECTIONS = [profile];
+const SECTIONS = [profile, security, securityDevices, securityData];
 
 export async function show(main) {
   setTitle(t("settings.title"));
