@@ -105,7 +105,10 @@ function translated(key, params) {
 /** One field's problem in the reader's language: the API sends `{code, ...parameters}`. */
 export function fieldMessage(problem) {
   const code = problem && typeof problem === "object" ? problem.code : "invalid";
-  return translated(`api.field.${code}`, problem) || t("api.field.invalid");
+  const message = translated(`api.field.${code}`, problem) || t("api.field.invalid");
+  // A `hint` parameter is itself a code (e.g. why a password is easy to guess).
+  const hint = problem && problem.hint ? translated(`api.hint.${problem.hint}`) : null;
+  return hint ? `${message}: ${hint}` : message;
 }
 
 /** Show an error on a form: per field where the API names fields, and a summary on top. */

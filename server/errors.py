@@ -63,6 +63,11 @@ FIELD_CODES = {
     "wrong_password": "wrong password",
     "wrong_code": "wrong, or already used",
     "admin_scope_needs_admin": "only platform admins can give the admin scope",
+    # `hint` is itself a code (server/auth/passwords.py HINTS; the browser's `api.hint.*`), or "".
+    "too_guessable": "too easy to guess",
+    "issuer_not_plain_url": "must be an https URL without query or fragment",
+    "issuer_not_https": "must use https (plain http only for localhost)",
+    "use_provider": "sign in with {provider}",
 }
 
 
@@ -101,7 +106,11 @@ ERROR_CODES = frozenset(
         "error",
         "event_cancelled",
         "expiry_too_far",
+        "export_downloaded",
+        "export_expired",
+        "export_failed",
         "export_not_found",
+        "export_pending",
         "file_missing",
         "file_too_large",
         "file_type_not_allowed",

@@ -234,4 +234,10 @@ async def test_a_required_provider_refuses_passwords_for_its_domain(db, browser,
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "sso_required"
     assert refused.json()["error"]["fields"] == {"provider": "gov"}
+    coded = await browser.post(
+        "/api/session",
+        json={"email": "clerk@gov.test", "password": PASSWORD},
+        headers={"Prefer": "errors=coded"},
+    )
+    assert coded.json()["error"]["fields"]["provider"] == {"code": "use_provider", "provider": "gov", "message": "gov"}
     assert (await browser.get("/auth/oidc/gov")).status_code == 303

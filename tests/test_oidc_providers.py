@@ -43,6 +43,12 @@ async def test_admins_manage_providers_and_others_may_not(world):
     expect(await world.admin.post("/api/identity-providers", json=body), 409)
     bad = await world.admin.post("/api/identity-providers", json={**body, "name": "x", "issuer": "http://evil.test"})
     assert expect(bad, 422)["error"]["code"] == "invalid_issuer"
+    coded = await world.admin.post(
+        "/api/identity-providers",
+        json={**body, "name": "x", "issuer": "http://evil.test"},
+        headers={"Prefer": "errors=coded"},
+    )
+    assert expect(coded, 422)["error"]["fields"]["issuer"]["code"] == "issuer_not_https"
     unknown_city = await world.admin.post("/api/identity-providers", json={**body, "name": "y", "city_id": 999999})
     assert expect(unknown_city, 422)["error"]["fields"] == {"city_id": "no such city"}
     changed = expect(await world.admin.patch(f"/api/identity-providers/{created['id']}", json={"required": True}), 200)

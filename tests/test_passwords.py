@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from server.auth.passwords import HINTS
 from tests.conftest import PASSWORD
 from tests.harness import expect
 
@@ -64,3 +65,33 @@ async def test_create_admin_refuses_weak_passwords(world, database_url, tmp_path
     accepted = _create_admin(database_url, tmp_path, PASSWORD)
     assert accepted.returncode == 0, accepted.stderr
     expect(await clients().sign_in("root@citybridge.test", PASSWORD), 200)
+
+
+async def test_the_browser_gets_why_a_password_is_weak_as_a_code(world, clients):
+    """zxcvbn's English warning reaches the browser as a hint code it translates, never as words."""
+    invitation = expect(
+        await world.admin.post("/api/invitations", json={"email": "kai@wroclaw.test", "space_id": world.space_a["id"]}),
+        201,
+    )
+    refused = await clients().post(
+        f"/api/invitations/{invitation['token']}/accept",
+        json={"name": "Kai Brandt", "password": "aaaaaaaaaa"},
+        headers={"Prefer": "errors=coded"},
+    )
+    problem = expect(refused, 422)["error"]["fields"]["password"]
+    assert problem["code"] == "too_guessable" and problem["hint"] == "repeated_character"
+    changed = await world.member.post(
+        "/api/me/password",
+        json={"current_password": PASSWORD, "new_password": "password1"},
+        headers={"Prefer": "errors=coded"},
+    )
+    problem = expect(changed, 422)["error"]["fields"]["new_password"]
+    assert problem["code"] == "too_guessable" and problem["hint"] == "very_common"
+
+
+def test_every_hint_of_zxcvbn_is_a_translated_code():
+    from tests.test_error_codes import translations
+
+    hints = {f"api.hint.{code}" for code in HINTS.values()}
+    for language in ("en", "fr", "es"):
+        assert hints <= set(translations(language)), language

@@ -87,3 +87,11 @@ async def test_profile_change(world):
     assert me["locale"] == "fr" and me["position"] == "Housing officer"
     expect(await world.member.patch("/api/me", json={"locale": "xx"}), 422)
     expect(await world.member.patch("/api/me", json={}), 422)
+
+
+async def test_a_token_shows_when_it_was_last_used(world, clients):
+    created = expect(await world.member.post("/api/tokens", json={"name": "script", "scopes": ["read"]}), 201)
+    assert created["last_used_at"] is None
+    expect(await clients(created["token"]).get("/api/me"), 200)
+    listed = expect(await world.member.get("/api/tokens"), 200)["items"]
+    assert next(t for t in listed if t["id"] == created["id"])["last_used_at"] is not None

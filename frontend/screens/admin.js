@@ -4,6 +4,7 @@ import { languageName, t } from "../i18n.js";
 import { setCurrentSpace, setTitle } from "../nav.js";
 import { inviteForm } from "../parts/invite.js";
 import { mailStatusSlot } from "../parts/mailstatus.js";
+import { providersTab } from "../parts/providers.js";
 import { cityPair, profileBadge } from "../parts/space.js";
 import { themeBoxes } from "../parts/themes.js";
 import { loadCities, loadSpaces, store, subscribe } from "../store.js";
@@ -117,7 +118,7 @@ export async function show(main) {
   const citiesBox = h("div");
   const spacesBox = h("div");
   const inviteBox = h("div");
-  const tabs = [["cities", t("admin.tab_cities"), citiesBox], ["spaces", t("admin.tab_spaces"), spacesBox], ["invitations", t("admin.tab_invitations"), inviteBox]];
+  const tabs = [["cities", t("admin.tab_cities"), citiesBox], ["spaces", t("admin.tab_spaces"), spacesBox], ["invitations", t("admin.tab_invitations"), inviteBox], ["sign-in", t("providers.title"), providersTab()]];
   const tabList = h("div", { class: "tabs", role: "tablist", "aria-label": t("admin.title") });
   const panels = [];
   tabs.forEach(([key, label, box], index) => {

@@ -11,10 +11,15 @@ export async function show(main, params, query) {
   setTitle(t("signin.title"));
   const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
+  // Shown once the server answers totp_required: a 6-digit code or a recovery code.
+  const code = h("input", { type: "text", name: "totp_code", autocomplete: "one-time-code", maxlength: "32", spellcheck: "false" });
+  const codeField = field(t("signin.totp_code"), code, { hint: t("signin.totp_hint") });
+  codeField.hidden = true;
   const form = h("form", { class: "stack", novalidate: true },
     formError(),
     field(t("signin.email"), email),
     field(t("signin.password"), password),
+    codeField,
     h("button", { type: "submit", class: "primary wide" }, t("signin.submit")),
     h("p", { class: "small" }, h("a", { href: "/reset" }, t("signin.forgot"))),
     query.get("reset") ? h("p", { class: "muted", role: "status" }, t("reset.done")) : null);
@@ -22,15 +27,22 @@ export async function show(main, params, query) {
     event.preventDefault();
     await busy(form, async () => {
       try {
-        const session = await api.post("/api/session", { email: email.value.trim(), password: password.value });
+        const body = { email: email.value.trim(), password: password.value };
+        if (!codeField.hidden && code.value.trim()) body.totp_code = code.value.trim();
+        const session = await api.post("/api/session", body);
         signedIn(session);
         await afterSignIn(next);
       } catch (error) {
         if (error.code === "sso_required") {
-          error.message = t("sso.required", { provider: error.fields?.provider || "" });
+          error.message = t("sso.required", { provider: error.fields?.provider?.provider || "" });
           error.fields = {};
         }
         showFormError(form, error);
+        if (error.code === "totp_required" || error.code === "bad_totp_code") {
+          codeField.hidden = false;
+          code.value = "";
+          code.focus();
+        }
       }
     });
   });

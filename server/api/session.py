@@ -116,6 +116,7 @@ def _token_view(token, secret: str | None = None) -> dict:
         "name": token.name,
         "created_at": iso(token.created_at),
         "expires_at": iso(token.expires_at),
+        "last_used_at": iso(token.last_used_at),
         "scopes": list(token.scopes),
         "token": secret,
     }

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from server.errors import Problem, problem
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$")
 DEFAULT_SCOPES = ("openid", "email", "profile")
@@ -37,13 +39,14 @@ class Provider:
         return not self.email_domains or domain in self.email_domains
 
 
-def issuer_problem(issuer: str) -> str | None:
-    """Why an issuer URL is unusable, or None. Plain http only for a provider on this machine."""
+def issuer_problem(issuer: str) -> Problem | None:
+    """Why an issuer URL is unusable (a field problem, whose English reads after "the issuer"),
+    or None. Plain http only for a provider on this machine."""
     parts = urlsplit(issuer)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
-        return "must be an https URL without query or fragment"
+        return problem("issuer_not_plain_url")
     if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
-        return "must use https (plain http only for localhost)"
+        return problem("issuer_not_https")
     return None
 
 
@@ -66,8 +69,8 @@ def _problem(item: dict) -> str | None:
             return f"{key!r} must be true or false"
     if item.get("city_id") is not None and type(item["city_id"]) is not int:
         return "'city_id' must be a city's id (a number)"
-    problem = issuer_problem(item["issuer"])
-    return f"'issuer' {problem}" if problem else None
+    reason = issuer_problem(item["issuer"])
+    return f"'issuer' {reason}" if reason else None
 
 
 def parse_providers(raw: str) -> tuple[Provider, ...]:

@@ -8,7 +8,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.errors import Invalid
+from server.errors import Invalid, Problem
 
 _hasher = PasswordHasher()
 
@@ -55,16 +55,37 @@ def _context(name: str, email: str) -> list[str]:
     return [word for word in words if len(word) >= 3]
 
 
-def weakness(password: str, *, name: str, email: str) -> str | None:
+# zxcvbn's warnings (English only) as stable hint codes the browser translates (`api.hint.*`).
+HINTS = {
+    "Straight rows of keys are easy to guess.": "keyboard_row",
+    "Short keyboard patterns are easy to guess.": "keyboard_pattern",
+    'Repeats like "aaa" are easy to guess.': "repeated_character",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "repeated_pattern",
+    'Sequences like "abc" or "6543" are easy to guess.': "sequence",
+    "Recent years are easy to guess.": "recent_year",
+    "Dates are often easy to guess.": "date",
+    "This is a top-10 common password.": "very_common",
+    "This is a top-100 common password.": "very_common",
+    "This is a very common password.": "very_common",
+    "This is similar to a commonly used password.": "similar_to_common",
+    "A word by itself is easy to guess.": "single_word",
+    "Names and surnames by themselves are easy to guess.": "name",
+    "Common names and surnames are easy to guess.": "name",
+}
+
+
+def weakness(password: str, *, name: str, email: str) -> Problem | None:
     """Why a password is too easy to guess (common, patterned, or made of the person's name or
-    email), or None if it is strong enough."""
+    email), or None if it is strong enough: field code `too_guessable` with zxcvbn's warning as a
+    `hint` code ("" when it gives none or one we do not know)."""
     from zxcvbn import zxcvbn  # a large dictionary: loaded the first time a password is set
 
     result = zxcvbn(password[:_ESTIMATE_CHARS], user_inputs=_context(name, email))
     if result["score"] >= MIN_SCORE:
         return None
     warning = result["feedback"]["warning"]
-    return "This password is too easy to guess" + (f": {warning}" if warning else ".")
+    sentence = "This password is too easy to guess" + (f": {warning}" if warning else ".")
+    return Problem("too_guessable", {"hint": HINTS.get(warning, "")}, note=sentence)
 
 
 async def check_strength(password: str, *, name: str, email: str) -> None:

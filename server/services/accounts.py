@@ -237,7 +237,13 @@ async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, ApiToken
             )
         )
     ).first()
-    return (row.User, row.ApiToken) if row is not None else None
+    if row is None:
+        return None
+    token = row.ApiToken
+    # Shown in Settings ("last used"); written at most every few minutes, like a session's.
+    if token.last_used_at is None or token.last_used_at < now() - LAST_USE_GRANULARITY:
+        await db.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now()))
+    return row.User, token
 
 
 async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.oidc_config import DEFAULT_SCOPES, Provider, issuer_problem
 from server.db.models import City, IdentityProvider, User
-from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
+from server.errors import Conflict, Forbidden, Invalid, NotFound, Problem, problem
 
 log = logging.getLogger(__name__)
 
@@ -161,5 +161,7 @@ async def refuse_password_if_required(db: AsyncSession, settings, email: str) ->
         raise Forbidden(
             f"Sign in with {provider.name}: passwords are not used for this email domain.",
             code="sso_required",
-            fields={"provider": provider.name},
+            # Plain clients read the provider's name here (docs/identity.md); the browser gets
+            # the code `use_provider` with the name as a parameter.
+            fields={"provider": Problem("use_provider", {"provider": provider.name}, note=provider.name)},
         )

@@ -75,6 +75,7 @@ class TokenOut(Answer):
     name: str
     created_at: str
     expires_at: str
+    last_used_at: str | None = None
     scopes: list[str]
     token: str | None = None
 
