@@ -5,6 +5,8 @@ import asyncio
 from tests.events_helpers import appended
 from tests.harness import expect
 
+CODED = {"Prefer": "errors=coded"}  # field problems as {code, message, ...} objects
+
 
 async def start_thread(client, space_id, title="Housing for newcomers", body="How do you find *first* homes?", **extra):
     return expect(
@@ -170,3 +172,63 @@ async def test_network_space_readable_by_all_but_only_members_post(world):
     expect(await world.outsider.get(f"/api/threads/{thread['id']}/messages"), 200)
     refused = await world.outsider.post(f"/api/threads/{thread['id']}/messages", json={"body": "me too"})
     assert expect(refused, 403)["error"]["code"] == "not_a_member"
+
+
+async def test_a_reply_quotes_a_shown_message_of_its_thread(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"], body="We opened a **welcome desk** in March.")
+    first = thread["first_message"]
+    path = f"/api/threads/{thread['id']}/messages"
+    reply = expect(await world.moderator.post(path, json={"body": "How many visitors?", "reply_to": first["id"]}), 201)
+    member = world.member.user
+    assert reply["reply_to"] == {
+        "id": first["id"],
+        "available": True,
+        "author": {
+            "id": member["id"],
+            "name": member["name"],
+            "handle": member["handle"],
+            "city_id": member["city_id"],
+        },
+        "excerpt": "We opened a welcome desk in March.",  # plain text, no markdown
+    }
+    listed = expect(await world.member.get(path), 200)["items"]
+    assert listed[-1]["reply_to"] == reply["reply_to"] and listed[0]["reply_to"] is None
+    created = (await events(database_url, world.space_a["id"]))[-1]
+    assert created["kind"] == "message.created" and created["data"]["reply_to"] == reply["reply_to"]
+
+    # Refusals, each with the field's code: unknown, another thread, hidden, deleted.
+    elsewhere = await start_thread(world.member, world.space_a["id"], title="Another")
+    for quoted, code in ((2**31 - 2, "not_found"), (elsewhere["first_message"]["id"], "not_in_thread")):
+        refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": quoted}, headers=CODED), 422)
+        assert refused["error"]["fields"]["reply_to"]["code"] == code
+    expect(await world.moderator.post(f"/api/messages/{reply['id']}/hide", json={"reason": "off topic"}), 200)
+    refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": reply["id"]}, headers=CODED), 422)
+    assert refused["error"]["fields"]["reply_to"]["code"] == "hidden"
+    expect(await world.member.post(path, json={"body": "Re", "reply_to": "x"}), 422)
+
+
+async def test_a_quote_of_a_hidden_or_deleted_message_never_shows_its_text(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"], body="The secret plan")
+    first = thread["first_message"]
+    path = f"/api/threads/{thread['id']}/messages"
+    reply = expect(await world.moderator.post(path, json={"body": "Answer", "reply_to": first["id"]}), 201)
+    expect(await world.moderator.post(f"/api/messages/{first['id']}/hide", json={"reason": "private"}), 200)
+    gone = {"id": first["id"], "available": False, "author": None, "excerpt": ""}
+    for reader in (world.member, world.moderator):  # even its author and the moderators
+        listed = expect(await reader.get(path), 200)["items"]
+        assert next(m for m in listed if m["id"] == reply["id"])["reply_to"] == gone
+    # The change log (what sockets replay) no longer holds the quoted text either.
+    log = await events(database_url, world.space_a["id"])
+    assert "The secret plan" not in str([e["data"] for e in log])
+    assert [e["data"]["reply_to"] for e in log if e["kind"] == "message.created"][-1] == gone
+
+    # Deleted: the same; a later reply to it is refused.
+    second = expect(await world.member.post(path, json={"body": "Second thought"}), 201)
+    answer = expect(await world.moderator.post(path, json={"body": "Agreed", "reply_to": second["id"]}), 201)
+    expect(await world.member.delete(f"/api/messages/{second['id']}"), 204)
+    listed = expect(await world.member.get(path), 200)["items"]
+    assert next(m for m in listed if m["id"] == answer["id"])["reply_to"]["available"] is False
+    log = await events(database_url, world.space_a["id"])
+    assert "Second thought" not in str([e["data"] for e in log])
+    refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": second["id"]}, headers=CODED), 422)
+    assert refused["error"]["fields"]["reply_to"]["code"] == "not_found"
