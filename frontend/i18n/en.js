@@ -668,4 +668,10 @@ export default {
   "publish.needs_review": "Only a reviewed practice record can be published.",
   "publish.done": "Published",
   "publish.undone": "Unpublished: the public page is gone",
+  // --- app ---
+  "message.reply": "Reply",
+  "message.replying_to": "Replying to {name}",
+  "message.cancel_reply": "Cancel the reply",
+  "message.quote_label": "In reply to {name}: {text}",
+  "message.quote_unavailable": "The quoted message is no longer available.",
 };

@@ -668,4 +668,10 @@ export default {
   "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
   "publish.done": "Publicada",
   "publish.undone": "Despublicada: la página pública ya no existe",
+  // --- app ---
+  "message.reply": "Responder",
+  "message.replying_to": "En respuesta a {name}",
+  "message.cancel_reply": "Cancelar la respuesta",
+  "message.quote_label": "En respuesta a {name}: {text}",
+  "message.quote_unavailable": "El mensaje citado ya no está disponible.",
 };

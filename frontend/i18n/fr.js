@@ -668,4 +668,10 @@ export default {
   "publish.needs_review": "Seule une fiche de pratique relue peut être publiée.",
   "publish.done": "Publiée",
   "publish.undone": "Dépubliée : la page publique a disparu",
+  // --- app ---
+  "message.reply": "Répondre",
+  "message.replying_to": "En réponse à {name}",
+  "message.cancel_reply": "Annuler la réponse",
+  "message.quote_label": "En réponse à {name} : {text}",
+  "message.quote_unavailable": "Le message cité n’est plus disponible.",
 };

@@ -1,0 +1,69 @@
+"""Issue 14's missing features, as an official meets them: replying to one message (and the quote
+of a message hidden meanwhile), who spoke last in a thread list, the mentions panel, suggestions
+in the header's search box, and dark mode."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.helpers import assert_accessible, assert_fits, wait_live
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def start(client, space_id, title, body):
+    return client.call("POST", f"/api/spaces/{space_id}/threads", 201, json={"title": title, "body": body})
+
+
+async def test_reply_quotes_a_message_links_to_it_and_never_shows_hidden_text(world, sessions, api):
+    member = api("member@danang.test")
+    thread = start(member, world.space_a["id"], "Welcome desks", "Our desk opens at **nine** every weekday.")
+    for n in range(25):
+        member.call("POST", f"/api/threads/{thread['id']}/messages", 201, json={"body": f"Filler {n}"})
+    s = await sessions("mod@antwerpen.test")
+    await s.goto(f"/threads/{thread['id']}")
+    await wait_live(s.page)
+    first = s.page.locator(f"#m{thread['first_message']['id']}")
+    await first.hover()
+    await first.get_by_role("button", name="Reply").click()
+    # The composer says what is quoted, and can drop it.
+    replying = s.page.locator(".replying")
+    await expect(replying).to_contain_text("Replying to Nguyen Member")
+    await expect(replying).to_contain_text("Our desk opens at nine every weekday.")
+    await expect(s.page.get_by_role("textbox", name="Message")).to_be_focused()
+    await assert_accessible(s.page, "thread, replying")
+    await s.screenshot("app-reply-composer-1280")
+    await s.page.get_by_role("textbox", name="Message").fill("Which days exactly?")
+    await s.page.keyboard.press("Enter")
+    await expect(replying).to_be_hidden()
+    sent = s.page.locator(".message:not(.pending)", has_text="Which days exactly?")
+    quote = sent.locator("a.quote")
+    await expect(quote).to_contain_text("Nguyen Member")
+    await expect(quote).to_contain_text("Our desk opens at nine")
+    assert not await sent.locator(".quote-text strong").count()  # plain text, not markdown
+    await assert_accessible(s.page, "thread, with a quote")
+    await s.screenshot("app-reply-1280")
+    # The quote links to the message it answers: clicking scrolls back up to it.
+    await expect(first).not_to_be_in_viewport()
+    await quote.click()
+    await expect(first).to_be_in_viewport()
+    await expect(first).to_have_class(re.compile(r"\bhighlight\b"))
+
+    # Hidden by a moderator: the member's open thread turns the quote to "unavailable" live, and
+    # neither the live page nor a fresh load shows the quoted text.
+    reader = await sessions("member@danang.test", width=375, height=740)
+    await reader.goto(f"/threads/{thread['id']}")
+    await wait_live(reader.page)
+    reply = reader.page.locator(".message", has_text="Which days exactly?")
+    await expect(reply.locator("a.quote")).to_contain_text("Our desk opens at nine")
+    await reader.screenshot("app-reply-375")
+    first_id = thread["first_message"]["id"]
+    api("mod@antwerpen.test").call("POST", f"/api/messages/{first_id}/hide", json={"reason": "wrong hours"})
+    await expect(reply.locator(".quote.unavailable")).to_have_text("The quoted message is no longer available.")
+    await reader.page.reload()
+    await expect(reply.locator(".quote.unavailable")).to_be_visible()
+    assert "Our desk opens" not in await reply.inner_text()
+    await assert_fits(reader.page, 375)
