@@ -232,3 +232,57 @@ async def test_a_quote_of_a_hidden_or_deleted_message_never_shows_its_text(world
     assert "Second thought" not in str([e["data"] for e in log])
     refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": second["id"]}, headers=CODED), 422)
     assert refused["error"]["fields"]["reply_to"]["code"] == "not_found"
+
+
+async def test_thread_list_names_the_last_replier_but_not_of_a_hidden_message(world):
+    space = world.space_a["id"]
+    thread = await start_thread(world.member, space)
+    path = f"/api/spaces/{space}/threads"
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.member.user["id"] and listed["last_activity_at"]
+    answer = expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json={"body": "Yes"}), 201)
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.moderator.user["id"]
+    assert listed["last_activity_at"] >= answer["created_at"]
+    expect(await world.moderator.post(f"/api/messages/{answer['id']}/hide", json={"reason": "spam"}), 200)
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.member.user["id"]
+
+
+async def test_my_mentions_list_only_what_i_may_still_read(world):
+    handle = world.other.user["handle"]
+    in_b = await start_thread(world.admin, world.space_b["id"], title="Toronto desk", body=f"@{handle} see **this**")
+    open_ = await start_thread(world.admin, world.network["id"], title="Open call", body=f"Hi @{handle}")
+    hidden = await start_thread(world.admin, world.network["id"], title="Rude", body=f"@{handle} rude words")
+    expect(await world.admin.post(f"/api/messages/{hidden['first_message']['id']}/hide", json={"reason": "x"}), 200)
+    mine = expect(await world.other.get("/api/mentions"), 200)["items"]
+    assert [m["message_id"] for m in mine] == [open_["first_message"]["id"], in_b["first_message"]["id"]]
+    assert mine[1] | {"created_at": None} == {
+        "message_id": in_b["first_message"]["id"],
+        "thread_id": in_b["id"],
+        "thread_title": "Toronto desk",
+        "space_id": world.space_b["id"],
+        "space_name": world.space_b["name"],
+        "author": mine[1]["author"],
+        "excerpt": f"@{handle} see this",
+        "created_at": None,
+        "unread": True,
+    }
+    assert mine[1]["author"]["id"] == world.admin.user["id"]
+    # Paged, newest first; reading the thread clears "unread".
+    page = expect(await world.other.get("/api/mentions", params={"limit": 1}), 200)
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = expect(await world.other.get("/api/mentions", params={"limit": 1, "cursor": page["next_cursor"]}), 200)
+    assert rest["items"][0]["message_id"] == in_b["first_message"]["id"]
+    read = {"message_id": in_b["first_message"]["id"]}
+    expect(await world.other.put(f"/api/threads/{in_b['id']}/read", json=read), 200)
+    assert expect(await world.other.get("/api/mentions"), 200)["items"][1]["unread"] is False
+    # Suspended from space B: its mention is no longer listed. Nobody else sees other's mentions.
+    user_id = world.other.user["id"]
+    path = f"/api/spaces/{world.space_b['id']}/members/{user_id}/suspend"
+    expect(await world.admin.post(path, json={"reason": "test"}), 200)
+    assert [m["space_id"] for m in expect(await world.other.get("/api/mentions"), 200)["items"]] == [
+        world.network["id"]
+    ]
+    assert expect(await world.member.get("/api/mentions"), 200)["items"] == []
+    expect(await world.anonymous.get("/api/mentions"), 401)

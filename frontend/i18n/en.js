@@ -674,4 +674,6 @@ export default {
   "message.cancel_reply": "Cancel the reply",
   "message.quote_label": "In reply to {name}: {text}",
   "message.quote_unavailable": "The quoted message is no longer available.",
+  "thread.started_by": "started by {name}",
+  "thread.last_reply_by": "last message by {name},",
 };

@@ -674,4 +674,6 @@ export default {
   "message.cancel_reply": "Cancelar la respuesta",
   "message.quote_label": "En respuesta a {name}: {text}",
   "message.quote_unavailable": "El mensaje citado ya no está disponible.",
+  "thread.started_by": "iniciado por {name}",
+  "thread.last_reply_by": "último mensaje de {name},",
 };

@@ -674,4 +674,6 @@ export default {
   "message.cancel_reply": "Annuler la réponse",
   "message.quote_label": "En réponse à {name} : {text}",
   "message.quote_unavailable": "Le message cité n’est plus disponible.",
+  "thread.started_by": "lancé par {name}",
+  "thread.last_reply_by": "dernier message de {name},",
 };

@@ -88,8 +88,12 @@ class ThreadCreated(ThreadOut):
     first_message: MessageOut
 
 
+class ThreadListItem(ThreadOut):
+    last_replier: UserBrief | None  # who wrote the newest shown message
+
+
 class ThreadPage(Answer):
-    items: list[ThreadOut]
+    items: list[ThreadListItem]
     next_cursor: str | None
 
 
