@@ -67,3 +67,53 @@ async def test_reply_quotes_a_message_links_to_it_and_never_shows_hidden_text(wo
     await expect(reply.locator(".quote.unavailable")).to_be_visible()
     assert "Our desk opens" not in await reply.inner_text()
     await assert_fits(reader.page, 375)
+
+
+async def test_thread_list_shows_the_last_replier_live(world, sessions, api):
+    member = api("member@danang.test")
+    start(member, world.space_a["id"], "Night buses", "Who runs them?")
+    s = await sessions("member@danang.test")
+    await s.goto(f"/spaces/{world.space_a['id']}")
+    await wait_live(s.page)
+    row = s.page.locator(".thread-row", has_text="Night buses")
+    await expect(row).to_contain_text("started by Nguyen Member")
+    await expect(row).to_contain_text("last message by Nguyen Member")
+    thread_id = int(await row.get_attribute("data-thread"))
+    api("mod@antwerpen.test").call("POST", f"/api/threads/{thread_id}/messages", 201, json={"body": "We do"})
+    await expect(row).to_contain_text("last message by Mieke Moderator")
+    await expect(row.locator("time")).to_have_attribute("title", re.compile(r"\b20\d\d\b"))
+    await assert_accessible(s.page, "space with last repliers")
+    await s.screenshot("app-thread-list-1280")
+
+
+async def test_the_mentions_panel_lists_each_mention_readably(world, sessions, api):
+    member = api("member@danang.test")
+    thread = start(member, world.space_a["id"], "Shared timetables", "Starting here.")
+    posted = member.call(
+        "POST",
+        f"/api/threads/{thread['id']}/messages",
+        201,
+        json={"body": "@mieke.moderator could Antwerp share its **night** timetable?"},
+    )
+    rude = member.call("POST", f"/api/threads/{thread['id']}/messages", 201, json={"body": "@mieke.moderator secret"})
+    api("admin@citybridge.test").call("POST", f"/api/messages/{rude['id']}/hide", json={"reason": "private"})
+    s = await sessions("mod@antwerpen.test", width=375, height=740)
+    await s.goto("/")
+    await wait_live(s.page)
+    await s.page.get_by_role("button", name=re.compile("^Mentions")).click()
+    panel = s.page.get_by_role("region", name="Mentions of you")
+    link = panel.get_by_role("link").first
+    await expect(link).to_be_focused()
+    await expect(link).to_contain_text("Nguyen Member")
+    await expect(link).to_contain_text("Shared timetables")
+    await expect(link).to_contain_text("could Antwerp share its night timetable?")  # plain text
+    await expect(link).to_contain_text(world.space_a["name"])
+    await expect(link.locator("time")).to_have_attribute("datetime", re.compile(r"^20\d\d-"))
+    assert await link.get_attribute("href") == f"/threads/{thread['id']}#m{posted['id']}"
+    await expect(panel.get_by_role("link")).to_have_count(1)  # not the hidden one
+    assert "secret" not in await panel.inner_text()
+    await assert_accessible(s.page, "mentions panel")
+    await assert_fits(s.page, 375)
+    await s.screenshot("app-mentions-375")
+    await link.click()
+    await expect(s.page.locator(f"#m{posted['id']}")).to_be_in_viewport()
