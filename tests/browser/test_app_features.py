@@ -5,6 +5,7 @@ in the header's search box, and dark mode."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.async_api import expect
@@ -117,3 +118,35 @@ async def test_the_mentions_panel_lists_each_mention_readably(world, sessions, a
     await s.screenshot("app-mentions-375")
     await link.click()
     await expect(s.page.locator(f"#m{posted['id']}")).to_be_in_viewport()
+
+
+async def test_the_header_search_box_suggests_as_one_types_on_every_screen(world, sessions, api):
+    member = api("member@danang.test")
+    thread = start(member, world.space_a["id"], "Mentoring programme", "The mentoring programme pairs newcomers.")
+    for _ in range(200):  # until the indexer has the thread
+        if member.call("GET", "/api/search/suggest", params={"q": "mento"})["items"]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the indexer never suggested 'mentoring'")
+    s = await sessions("member@danang.test")
+    for path, ready in (("/", ".space-card"), (f"/threads/{thread['id']}", ".message")):
+        await s.goto(path)
+        await expect(s.page.locator(ready).first).to_be_visible()
+        box = s.page.get_by_role("combobox", name="Search Citybridge")
+        await box.fill("mento")
+        listbox = s.page.get_by_role("listbox")
+        await expect(listbox.get_by_role("option").first).to_contain_text("mentoring")
+        await expect(box).to_have_attribute("aria-expanded", "true")
+        await box.press("ArrowDown")
+        first = listbox.get_by_role("option").first
+        await expect(first).to_have_attribute("aria-selected", "true")
+        await expect(box).to_have_attribute("aria-activedescendant", await first.get_attribute("id"))
+        await assert_accessible(s.page, f"suggestions on {path}")
+        await s.screenshot("app-suggestions-1280")
+        await box.press("Escape")
+        await expect(listbox).to_be_hidden()
+        await expect(box).to_have_attribute("aria-expanded", "false")
+    await box.press("ArrowDown")  # opens the list again, on the first suggestion
+    await box.press("Enter")
+    await expect(s.page).to_have_url(re.compile(r"/search\?q=mentoring"))
