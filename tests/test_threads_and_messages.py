@@ -5,6 +5,8 @@ import asyncio
 from tests.events_helpers import appended
 from tests.harness import expect
 
+CODED = {"Prefer": "errors=coded"}  # field problems as {code, message, ...} objects
+
 
 async def start_thread(client, space_id, title="Housing for newcomers", body="How do you find *first* homes?", **extra):
     return expect(
@@ -170,3 +172,117 @@ async def test_network_space_readable_by_all_but_only_members_post(world):
     expect(await world.outsider.get(f"/api/threads/{thread['id']}/messages"), 200)
     refused = await world.outsider.post(f"/api/threads/{thread['id']}/messages", json={"body": "me too"})
     assert expect(refused, 403)["error"]["code"] == "not_a_member"
+
+
+async def test_a_reply_quotes_a_shown_message_of_its_thread(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"], body="We opened a **welcome desk** in March.")
+    first = thread["first_message"]
+    path = f"/api/threads/{thread['id']}/messages"
+    reply = expect(await world.moderator.post(path, json={"body": "How many visitors?", "reply_to": first["id"]}), 201)
+    member = world.member.user
+    assert reply["reply_to"] == {
+        "id": first["id"],
+        "available": True,
+        "author": {
+            "id": member["id"],
+            "name": member["name"],
+            "handle": member["handle"],
+            "city_id": member["city_id"],
+        },
+        "excerpt": "We opened a welcome desk in March.",  # plain text, no markdown
+    }
+    listed = expect(await world.member.get(path), 200)["items"]
+    assert listed[-1]["reply_to"] == reply["reply_to"] and listed[0]["reply_to"] is None
+    created = (await events(database_url, world.space_a["id"]))[-1]
+    assert created["kind"] == "message.created" and created["data"]["reply_to"] == reply["reply_to"]
+
+    # Refusals, each with the field's code: unknown, another thread, hidden, deleted.
+    elsewhere = await start_thread(world.member, world.space_a["id"], title="Another")
+    for quoted, code in ((2**31 - 2, "not_found"), (elsewhere["first_message"]["id"], "not_in_thread")):
+        refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": quoted}, headers=CODED), 422)
+        assert refused["error"]["fields"]["reply_to"]["code"] == code
+    expect(await world.moderator.post(f"/api/messages/{reply['id']}/hide", json={"reason": "off topic"}), 200)
+    refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": reply["id"]}, headers=CODED), 422)
+    assert refused["error"]["fields"]["reply_to"]["code"] == "hidden"
+    expect(await world.member.post(path, json={"body": "Re", "reply_to": "x"}), 422)
+
+
+async def test_a_quote_of_a_hidden_or_deleted_message_never_shows_its_text(world, database_url):
+    thread = await start_thread(world.member, world.space_a["id"], body="The secret plan")
+    first = thread["first_message"]
+    path = f"/api/threads/{thread['id']}/messages"
+    reply = expect(await world.moderator.post(path, json={"body": "Answer", "reply_to": first["id"]}), 201)
+    expect(await world.moderator.post(f"/api/messages/{first['id']}/hide", json={"reason": "private"}), 200)
+    gone = {"id": first["id"], "available": False, "author": None, "excerpt": ""}
+    for reader in (world.member, world.moderator):  # even its author and the moderators
+        listed = expect(await reader.get(path), 200)["items"]
+        assert next(m for m in listed if m["id"] == reply["id"])["reply_to"] == gone
+    # The change log (what sockets replay) no longer holds the quoted text either.
+    log = await events(database_url, world.space_a["id"])
+    assert "The secret plan" not in str([e["data"] for e in log])
+    assert [e["data"]["reply_to"] for e in log if e["kind"] == "message.created"][-1] == gone
+
+    # Deleted: the same; a later reply to it is refused.
+    second = expect(await world.member.post(path, json={"body": "Second thought"}), 201)
+    answer = expect(await world.moderator.post(path, json={"body": "Agreed", "reply_to": second["id"]}), 201)
+    expect(await world.member.delete(f"/api/messages/{second['id']}"), 204)
+    listed = expect(await world.member.get(path), 200)["items"]
+    assert next(m for m in listed if m["id"] == answer["id"])["reply_to"]["available"] is False
+    log = await events(database_url, world.space_a["id"])
+    assert "Second thought" not in str([e["data"] for e in log])
+    refused = expect(await world.member.post(path, json={"body": "Re", "reply_to": second["id"]}, headers=CODED), 422)
+    assert refused["error"]["fields"]["reply_to"]["code"] == "not_found"
+
+
+async def test_thread_list_names_the_last_replier_but_not_of_a_hidden_message(world):
+    space = world.space_a["id"]
+    thread = await start_thread(world.member, space)
+    path = f"/api/spaces/{space}/threads"
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.member.user["id"] and listed["last_activity_at"]
+    answer = expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json={"body": "Yes"}), 201)
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.moderator.user["id"]
+    assert listed["last_activity_at"] >= answer["created_at"]
+    expect(await world.moderator.post(f"/api/messages/{answer['id']}/hide", json={"reason": "spam"}), 200)
+    listed = expect(await world.member.get(path), 200)["items"][0]
+    assert listed["last_replier"]["id"] == world.member.user["id"]
+
+
+async def test_my_mentions_list_only_what_i_may_still_read(world):
+    handle = world.other.user["handle"]
+    in_b = await start_thread(world.admin, world.space_b["id"], title="Toronto desk", body=f"@{handle} see **this**")
+    open_ = await start_thread(world.admin, world.network["id"], title="Open call", body=f"Hi @{handle}")
+    hidden = await start_thread(world.admin, world.network["id"], title="Rude", body=f"@{handle} rude words")
+    expect(await world.admin.post(f"/api/messages/{hidden['first_message']['id']}/hide", json={"reason": "x"}), 200)
+    mine = expect(await world.other.get("/api/mentions"), 200)["items"]
+    assert [m["message_id"] for m in mine] == [open_["first_message"]["id"], in_b["first_message"]["id"]]
+    assert mine[1] | {"created_at": None} == {
+        "message_id": in_b["first_message"]["id"],
+        "thread_id": in_b["id"],
+        "thread_title": "Toronto desk",
+        "space_id": world.space_b["id"],
+        "space_name": world.space_b["name"],
+        "author": mine[1]["author"],
+        "excerpt": f"@{handle} see this",
+        "created_at": None,
+        "unread": True,
+    }
+    assert mine[1]["author"]["id"] == world.admin.user["id"]
+    # Paged, newest first; reading the thread clears "unread".
+    page = expect(await world.other.get("/api/mentions", params={"limit": 1}), 200)
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = expect(await world.other.get("/api/mentions", params={"limit": 1, "cursor": page["next_cursor"]}), 200)
+    assert rest["items"][0]["message_id"] == in_b["first_message"]["id"]
+    read = {"message_id": in_b["first_message"]["id"]}
+    expect(await world.other.put(f"/api/threads/{in_b['id']}/read", json=read), 200)
+    assert expect(await world.other.get("/api/mentions"), 200)["items"][1]["unread"] is False
+    # Suspended from space B: its mention is no longer listed. Nobody else sees other's mentions.
+    user_id = world.other.user["id"]
+    path = f"/api/spaces/{world.space_b['id']}/members/{user_id}/suspend"
+    expect(await world.admin.post(path, json={"reason": "test"}), 200)
+    assert [m["space_id"] for m in expect(await world.other.get("/api/mentions"), 200)["items"]] == [
+        world.network["id"]
+    ]
+    assert expect(await world.member.get("/api/mentions"), 200)["items"] == []
+    expect(await world.anonymous.get("/api/mentions"), 401)

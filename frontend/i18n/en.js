@@ -820,4 +820,12 @@ export default {
   "providers.remove_short": "Remove",
   "providers.remove_confirm": "Remove the provider {name}? Its people will need a password to sign in.",
   "providers.removed": "The provider {name} is removed",
+  // --- app ---
+  "message.reply": "Reply",
+  "message.replying_to": "Replying to {name}",
+  "message.cancel_reply": "Cancel the reply",
+  "message.quote_label": "In reply to {name}: {text}",
+  "message.quote_unavailable": "The quoted message is no longer available.",
+  "thread.started_by": "started by {name}",
+  "thread.last_reply_by": "last message by {name},",
 };

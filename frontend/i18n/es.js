@@ -820,4 +820,12 @@ export default {
   "providers.remove_short": "Eliminar",
   "providers.remove_confirm": "¿Eliminar el proveedor {name}? Sus usuarios necesitarán una contraseña para entrar.",
   "providers.removed": "El proveedor {name} está eliminado",
+  // --- app ---
+  "message.reply": "Responder",
+  "message.replying_to": "En respuesta a {name}",
+  "message.cancel_reply": "Cancelar la respuesta",
+  "message.quote_label": "En respuesta a {name}: {text}",
+  "message.quote_unavailable": "El mensaje citado ya no está disponible.",
+  "thread.started_by": "iniciado por {name}",
+  "thread.last_reply_by": "último mensaje de {name},",
 };

@@ -820,4 +820,12 @@ export default {
   "providers.remove_short": "Supprimer",
   "providers.remove_confirm": "Supprimer le fournisseur {name} ? Ses utilisateurs devront se connecter avec un mot de passe.",
   "providers.removed": "Le fournisseur {name} est supprimé",
+  // --- app ---
+  "message.reply": "Répondre",
+  "message.replying_to": "En réponse à {name}",
+  "message.cancel_reply": "Annuler la réponse",
+  "message.quote_label": "En réponse à {name} : {text}",
+  "message.quote_unavailable": "Le message cité n’est plus disponible.",
+  "thread.started_by": "lancé par {name}",
+  "thread.last_reply_by": "dernier message de {name},",
 };

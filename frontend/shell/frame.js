@@ -5,6 +5,7 @@ import { navigate } from "../nav.js";
 import { clear, describeError, h } from "../ui.js";
 import { notificationsMenu, userMenu } from "./menus.js";
 import { sidebar } from "./sidebar.js";
+import { topSuggestions } from "./suggest.js";
 
 export function errorPanel(error) {
   const message = error.status === 404 ? t("error.not_found") : describeError(error);
@@ -53,7 +54,7 @@ function topbar() {
     h("form", { class: "topsearch", role: "search", onsubmit: (event) => {
       event.preventDefault();
       navigate(`/search?q=${encodeURIComponent(search.value.trim())}`);
-    } }, search),
+    } }, search, topSuggestions(search, (text) => navigate(`/search?q=${encodeURIComponent(text)}`))),
     notificationsMenu(),
     userMenu());
 }

@@ -1,9 +1,10 @@
 // The top bar's drop-downs: my account, and the bell with the mentions of me.
-import { t } from "../i18n.js";
+import { api } from "../api.js";
+import { formatDate, formatRelative, formatTime, t } from "../i18n.js";
 import { signOut } from "../session.js";
 import { store } from "../store.js";
 import { avatar, clear, h } from "../ui.js";
-import { markNotificationsSeen, onUnread, spaceUnread, totalMentions, unread, unseenNotifications } from "../unread.js";
+import { markNotificationsSeen, onUnread, totalMentions, unseenNotifications } from "../unread.js";
 
 export function userMenu() {
   const me = store.me;
@@ -45,17 +46,24 @@ function menuKeys(panel, button, toggle) {
   });
 }
 
-function mentionItems() {
-  const spaces = store.spaces.filter((space) => spaceUnread(space.id).mentions);
+/** One mention: who, in which thread, what they wrote (plain text), where and when. */
+function mentionItem(item) {
+  return h("li", { class: item.unread ? "fresh" : "" }, h("a", { href: `/threads/${item.thread_id}#m${item.message_id}` },
+    h("strong", {}, item.author ? item.author.name : t("common.someone")), " ",
+    t("notify.mentioned_in", { title: item.thread_title }),
+    h("span", { class: "notify-excerpt" }, item.excerpt),
+    h("span", { class: "notify-where muted small" }, item.space_name, " · ",
+      h("time", { datetime: item.created_at || "", title: item.created_at ? `${formatDate(item.created_at, "full")} ${formatTime(item.created_at)}` : "" },
+        formatRelative(item.created_at)))));
+}
+
+/** `mentions` is the newest page of GET /api/mentions, or null before it came. */
+function mentionItems(mentions) {
+  const items = mentions || [];
   return [
     h("h2", { class: "menu-title" }, t("notify.title")),
-    unread.notifications.length ? h("ul", { class: "notify-list" }, unread.notifications.slice(0, 10).map((item) =>
-      h("li", { class: item.seen ? "" : "fresh" }, h("a", { href: `/threads/${item.thread_id}#m${item.message_id}` },
-        h("strong", {}, item.author ? item.author.name : t("common.someone")), " ",
-        t("notify.mentioned_in", { title: item.thread_title || "" }))))) : null,
-    spaces.length ? h("ul", { class: "notify-list" }, spaces.map((space) => h("li", {}, h("a", { href: `/spaces/${space.id}` },
-      t("notify.space_mentions", { count: spaceUnread(space.id).mentions, space: space.name }))))) : null,
-    !unread.notifications.length && !spaces.length ? h("p", { class: "muted small menu-empty" }, t("notify.none")) : null,
+    items.length ? h("ul", { class: "notify-list" }, items.map(mentionItem)) : null,
+    mentions && !items.length ? h("p", { class: "muted small menu-empty" }, t("notify.none")) : null,
   ];
 }
 
@@ -66,6 +74,16 @@ export function notificationsMenu() {
     "aria-controls": "notifications", "aria-label": t("notify.button") },
   h("span", { class: "bell-icon", "aria-hidden": "true" }, "@"), count);
   const panel = h("div", { class: "menu-panel notify-panel", id: "notifications", hidden: true, role: "region", "aria-label": t("notify.title") });
+  let mentions = null;
+  // The list comes from the server (only spaces I may still read, no hidden text), fetched when
+  // the panel opens and again on every change of the counts while it is open.
+  async function load() {
+    try {
+      mentions = (await api.get("/api/mentions", { limit: 15 })).items;
+    } catch {
+      mentions = mentions || [];
+    }
+  }
   function render() {
     const shown = Math.max(totalMentions(), unseenNotifications());
     count.hidden = !shown;
@@ -74,11 +92,12 @@ export function notificationsMenu() {
     if (panel.hidden) return;
     const links = () => [...panel.querySelectorAll("a")];
     const focused = links().indexOf(document.activeElement);
-    clear(panel, mentionItems());
+    clear(panel, mentionItems(mentions));
     if (focused >= 0) (links()[Math.min(focused, links().length - 1)] || panel).focus(); // a live update keeps the reader's place
   }
-  function toggle(open = panel.hidden) {
+  async function toggle(open = panel.hidden) {
     const wasOpen = !panel.hidden;
+    if (open && !wasOpen) await load();
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     if (open) {
@@ -92,7 +111,7 @@ export function notificationsMenu() {
   menuKeys(panel, button, toggle);
   panel.addEventListener("click", (event) => { if (event.target.closest("a")) toggle(false); });
   document.addEventListener("click", (event) => { if (!event.target.closest(".notify")) toggle(false); });
-  onUnread(render);
+  onUnread(() => { if (panel.hidden) render(); else load().then(render); });
   render();
   return h("div", { class: "user notify" }, button, panel);
 }

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
+from server.api import paging
 from server.api.framework import Context, endpoint
-from server.api.schemas import Answer, Id, Strict
+from server.api.schemas import Answer, Id, Page, Strict, UserBrief
 from server.services import reads
 
 
@@ -38,6 +39,23 @@ class SpaceUnreadTotal(Answer):
 
 class UnreadList(Answer):
     items: list[SpaceUnreadTotal]
+
+
+class MentionOut(Answer):
+    message_id: int
+    thread_id: int
+    thread_title: str
+    space_id: int
+    space_name: str
+    author: UserBrief | None
+    excerpt: str  # plain text, never markdown
+    created_at: str | None
+    unread: bool  # after my read position in its thread
+
+
+class MentionPage(Answer):
+    items: list[MentionOut]
+    next_cursor: str | None
 
 
 @endpoint(
@@ -87,3 +105,23 @@ async def space_unread(ctx: Context, space_id: int):
 )
 async def all_unread(ctx: Context):
     return {"items": await reads.all_unread(ctx.db, ctx.user)}
+
+
+@endpoint(
+    "GET",
+    "/api/mentions",
+    summary="Messages that mention me, newest first, from the spaces I can read",
+    tag="unread",
+    query=Page,
+    response=MentionPage,
+    errors=(400,),
+)
+async def my_mentions(ctx: Context[None, Page]):
+    secret = ctx.settings.secret_key
+    after = paging.decode(secret, ctx.query.cursor, (int,))
+    before = after[0] if after is not None else None
+    items = await reads.my_mentions(ctx.db, ctx.user, before=before, limit=ctx.query.limit)
+    next_cursor = None
+    if len(items) == ctx.query.limit:
+        next_cursor = paging.encode(secret, [items[-1]["message_id"]])
+    return {"items": items, "next_cursor": next_cursor}

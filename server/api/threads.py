@@ -112,7 +112,14 @@ async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
 async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
     thread, access = await messages.thread_access(ctx.db, ctx.user, thread_id, for_update=True)
     message, created = await messages.post(
-        ctx.db, ctx.user, thread, access, ctx.body.body, ctx.body.client_id, max_chars=ctx.settings.message_max_chars
+        ctx.db,
+        ctx.user,
+        thread,
+        access,
+        ctx.body.body,
+        ctx.body.client_id,
+        max_chars=ctx.settings.message_max_chars,
+        reply_to=ctx.body.reply_to,
     )
     ctx.replayed = not created  # a replay of an acknowledged post is not new work
     ctx.status = 201 if created else 200

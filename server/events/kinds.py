@@ -49,6 +49,7 @@ class ThreadPayload(Event):
 class MessagePayload(Event):
     ITEM = "message"
     REDACTED = {"body": "", "html": "", "hidden_reason": None}
+    QUOTES = ("message", "reply_to")  # a reply carries a quote of another message
     id: int
     thread_id: int
     space_id: int
@@ -62,6 +63,9 @@ class MessagePayload(Event):
     hidden_reason: str | None
     reactions: list[dict]
     mentions: list[int]
+    # {id, available, author, excerpt} of the quoted message; becomes unavailable (no author, no
+    # text) in earlier events when the quoted message is edited, hidden or deleted.
+    reply_to: dict | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,6 +28,9 @@ class Event:
     LISTS: ClassVar[tuple[str, str] | None] = None  # (item, field): a list of item ids the payload shows
     REDACTS: ClassVar[str | None] = None  # this kind takes that item's earlier content out of the log
     REDACTED: ClassVar[dict[str, Any]] = {}  # the values content fields get when redacted
+    # (item, field): the payload's field quotes an item, as {"id", "available", "author", "excerpt"};
+    # redacting that item turns the quote into an unavailable one.
+    QUOTES: ClassVar[tuple[str, str] | None] = None
 
     def data(self) -> dict:
         """The JSON object stored in `events.data` and sent as the frame's `data`."""
@@ -79,9 +82,15 @@ def redaction_of(kind: str, data: dict, item: str, item_id: int) -> dict | None:
         return cls.parse(data).redacted().data()
     if cls.LISTS is not None and cls.LISTS[0] == item and item_id in (data.get(cls.LISTS[1]) or []):
         return {**data, cls.LISTS[1]: [i for i in data[cls.LISTS[1]] if i != item_id]}
+    if cls.QUOTES is not None and cls.QUOTES[0] == item and (data.get(cls.QUOTES[1]) or {}).get("id") == item_id:
+        return {**data, cls.QUOTES[1]: {"id": item_id, "available": False, "author": None, "excerpt": ""}}
     return None
 
 
 def carriers(item: str) -> list[str]:
     """The kinds whose payload may show something of an item of this sort."""
-    return sorted(k for k, c in KINDS.items() if c.ITEM == item or (c.LISTS is not None and c.LISTS[0] == item))
+    return sorted(
+        k
+        for k, c in KINDS.items()
+        if c.ITEM == item or any(ref is not None and ref[0] == item for ref in (c.LISTS, c.QUOTES))
+    )

@@ -31,12 +31,14 @@ FROM e
 
 
 # The earlier events of a space that show something of one item: those whose payload is the item's
-# (data.id) or lists it (data.<field> holds its id). Which kinds and fields: server/events.py.
+# (data.id), lists it (data.<field> holds its id) or quotes it (data.<field>.id is its id). Which
+# kinds and fields: server/events/.
 _CARRIERS = text("""
 SELECT id, kind, data FROM events
 WHERE space_id = :space_id AND id < :before AND kind = ANY(CAST(:kinds AS text[]))
   AND (data -> 'id' = CAST(:item AS jsonb)
-       OR EXISTS (SELECT 1 FROM unnest(CAST(:lists AS text[])) AS f WHERE data -> f @> CAST(:item AS jsonb)))
+       OR EXISTS (SELECT 1 FROM unnest(CAST(:lists AS text[])) AS f WHERE data -> f @> CAST(:item AS jsonb))
+       OR EXISTS (SELECT 1 FROM unnest(CAST(:quotes AS text[])) AS q WHERE data -> q -> 'id' = CAST(:item AS jsonb)))
 """)
 _REWRITE = text("UPDATE events SET data = CAST(:data AS jsonb) WHERE id = :id")
 
@@ -82,8 +84,9 @@ async def record(
 
 async def _redact(db: AsyncSession, space_id: int, item: str, item_id: int, before: int) -> None:
     lists = sorted({c.LISTS[1] for c in events.KINDS.values() if c.LISTS is not None and c.LISTS[0] == item})
+    quoting = sorted({c.QUOTES[1] for c in events.KINDS.values() if c.QUOTES is not None and c.QUOTES[0] == item})
     params = {"space_id": space_id, "before": before, "kinds": events.carriers(item), "item": str(item_id)}
-    for row in await db.execute(_CARRIERS, {**params, "lists": lists}):
+    for row in await db.execute(_CARRIERS, {**params, "lists": lists, "quotes": quoting}):
         data = json.loads(row.data) if isinstance(row.data, str) else row.data
         redacted = events.redaction_of(row.kind, data, item, item_id)
         if redacted is not None and redacted != data:

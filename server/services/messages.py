@@ -12,7 +12,7 @@ from server import events, markdown
 from server.config import Settings
 from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
 from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
-from server.services import audit, changelog, flags
+from server.services import audit, changelog, flags, quotes
 from server.services.access import SpaceAccess, can_read
 from server.services.accounts import now
 from server.services.views import message_view
@@ -126,6 +126,7 @@ async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool =
         (await reactions_of(db, [message.id])).get(message.id, []),
         sorted((await mentions_of(db, [message.id])).get(message.id, [])),
         reveal_hidden=reveal_hidden,
+        reply_to=(await quotes.quotes_of(db, [message])).get(message.id),
     )
 
 
@@ -142,9 +143,11 @@ async def post(
     client_id: str | None,
     *,
     max_chars: int = MAX_CHARS,
+    reply_to: int | None = None,
 ) -> tuple[dict, bool]:
-    """Add a message to a thread. Returns (message, created); a retry with the same
-    client_id returns the first message with created=False."""
+    """Add a message to a thread, quoting `reply_to` (a shown message of the thread) if given.
+    Returns (message, created); a retry with the same client_id returns the first message with
+    created=False."""
     check_body(body, max_chars)
     if client_id is not None:
         existing = await _existing(db, actor.id, client_id)
@@ -159,9 +162,17 @@ async def post(
     access.require_post()
     if thread.locked and not access.is_moderator:
         raise Conflict("This thread is locked: it takes no new messages.", code="thread_locked")
+    if reply_to is not None:
+        await quotes.check_reply_to(db, thread.id, reply_to)
     html, mentioned = await _render(db, access.space, body)
     message = Message(
-        thread_id=thread.id, space_id=thread.space_id, author_id=actor.id, client_id=client_id, body=body, html=html
+        thread_id=thread.id,
+        space_id=thread.space_id,
+        author_id=actor.id,
+        client_id=client_id,
+        body=body,
+        html=html,
+        reply_to_id=reply_to,
     )
     if client_id is None:
         db.add(message)  # nothing to race with: no savepoint (two round trips) needed
@@ -181,7 +192,7 @@ async def post(
     thread.last_activity_at = func.now()
     await db.flush()
     # The INSERT returned the server defaults (id, created_at); the other columns are as sent.
-    data = message_view(message, actor, [], mentioned)
+    data = message_view(message, actor, [], mentioned, reply_to=(await quotes.quotes_of(db, [message])).get(message.id))
     await changelog.record(db, events.MessageCreated(**data), space_id=thread.space_id)
     for user_id in mentioned:
         if user_id != actor.id:
@@ -220,6 +231,7 @@ async def list_messages(
         rows.reverse()
     ids = [m.id for m, _ in rows]
     reactions, mentions = await reactions_of(db, ids), await mentions_of(db, ids)
+    quoted = await quotes.quotes_of(db, [m for m, _ in rows])
     views = [
         message_view(
             m,
@@ -227,6 +239,7 @@ async def list_messages(
             reactions.get(m.id, []),
             sorted(mentions.get(m.id, [])),
             reveal_hidden=access.is_moderator or m.author_id == actor.id,
+            reply_to=quoted.get(m.id),
         )
         for m, u in rows
     ]

@@ -9,9 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events
 from server.db.models import Mention, Message, ReadPosition, Space, Thread, User
 from server.errors import Invalid, problem
+from server.markdown import plain_text
 from server.services import changelog
 from server.services.access import readable_spaces_clause, space_access
 from server.services.messages import thread_access
+from server.services.views import iso, user_brief
+
+EXCERPT_CHARS = 200
 
 
 def _unread_query(user: User):
@@ -139,4 +143,49 @@ async def all_unread(db: AsyncSession, user: User) -> list[dict]:
     return [{"space_id": s, "unread": int(u), "mentions": int(m)} for s, u, m in rows]
 
 
-__all__ = ["all_unread", "mark_read", "space_unread", "thread_state"]
+async def my_mentions(db: AsyncSession, user: User, *, before: int | None, limit: int) -> list[dict]:
+    """The messages that mention the user, newest first, from spaces they may read now (the rule
+    of access.can_read: a space left or suspended from drops out); hidden and deleted messages,
+    and the user's own, are left out. `before` is the message id the previous page ended at."""
+    position = (
+        select(ReadPosition.message_id)
+        .where(ReadPosition.user_id == user.id, ReadPosition.thread_id == Message.thread_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Message, Thread.title, Space.name, User, func.coalesce(position, literal(0)).label("read_up_to"))
+        .join(Mention, (Mention.message_id == Message.id) & (Mention.user_id == user.id))
+        .join(Thread, Thread.id == Message.thread_id)
+        .join(Space, Space.id == Message.space_id)
+        .outerjoin(User, User.id == Message.author_id)
+        .where(
+            readable_spaces_clause(user),
+            Message.deleted_at.is_(None),
+            Message.hidden_at.is_(None),
+            Message.author_id.is_distinct_from(user.id),
+        )
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Message.id < before)
+    items = []
+    for message, thread_title, space_name, author, read_up_to in (await db.execute(query)).all():
+        text = plain_text(message.html)
+        items.append(
+            {
+                "message_id": message.id,
+                "thread_id": message.thread_id,
+                "thread_title": thread_title,
+                "space_id": message.space_id,
+                "space_name": space_name,
+                "author": user_brief(author),
+                "excerpt": text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…",
+                "created_at": iso(message.created_at),
+                "unread": message.id > read_up_to,
+            }
+        )
+    return items
+
+
+__all__ = ["all_unread", "mark_read", "my_mentions", "space_unread", "thread_state"]

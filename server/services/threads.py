@@ -6,13 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from server import events
-from server.db.models import Thread, User
+from server.db.models import Message, Thread, User
 from server.errors import Forbidden
 from server.services import audit, changelog, messages
 from server.services.access import space_access
-from server.services.views import thread_view
+from server.services.views import thread_view, user_brief
 
 
 async def start(
@@ -36,13 +37,25 @@ async def start(
 
 
 async def list_threads(db: AsyncSession, actor: User, space_id: int, *, after: tuple | None, limit: int) -> list[dict]:
-    """Pinned threads first, then the most recently active. `after` is the
-    (pinned, last_activity_at, id) of the last thread of the previous page."""
+    """Pinned threads first, then the most recently active, each with who wrote its newest shown
+    message (`last_replier`). `after` is the (pinned, last_activity_at, id) of the last thread of
+    the previous page."""
     await space_access(db, actor, space_id)
     key = tuple_(Thread.pinned, Thread.last_activity_at, Thread.id)
+    # Hidden and deleted messages do not count: naming their author would tell of them.
+    newest_author = (
+        select(Message.author_id)
+        .where(Message.thread_id == Thread.id, Message.deleted_at.is_(None), Message.hidden_at.is_(None))
+        .order_by(Message.id.desc())
+        .limit(1)
+        .correlate(Thread)
+        .scalar_subquery()
+    )
+    replier = aliased(User)
     query = (
-        select(Thread, User)
+        select(Thread, User, replier)
         .outerjoin(User, User.id == Thread.author_id)
+        .outerjoin(replier, replier.id == newest_author)
         .where(Thread.space_id == space_id)
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -50,7 +63,7 @@ async def list_threads(db: AsyncSession, actor: User, space_id: int, *, after: t
     if after is not None:
         pinned, at, thread_id = after
         query = query.where(key < tuple_(pinned, datetime.fromisoformat(at), thread_id))
-    return [thread_view(t, u) for t, u in (await db.execute(query)).all()]
+    return [{**thread_view(t, u), "last_replier": user_brief(r)} for t, u, r in (await db.execute(query)).all()]
 
 
 async def get(db: AsyncSession, actor: User, thread_id: int) -> dict:

@@ -86,6 +86,7 @@ def message_view(
     mentions: list[int] | None = None,
     *,
     reveal_hidden: bool = True,
+    reply_to: dict | None = None,
 ) -> dict:
     """reveal_hidden=False blanks a hidden message's content for readers who are not moderators."""
     hidden = message.hidden_at is not None
@@ -104,4 +105,5 @@ def message_view(
         "hidden_reason": message.hidden_reason if hidden and reveal_hidden else None,
         "reactions": reactions or [],
         "mentions": mentions or [],
+        "reply_to": reply_to,  # the quote (services/quotes.py), or None
     }

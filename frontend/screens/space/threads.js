@@ -13,9 +13,11 @@ export function threadRow(thread, counts) {
         thread.locked ? h("span", { class: "badge lock" }, t("thread.locked")) : null,
         thread.title,
         countBadge(counts)),
-      h("p", { class: "muted small" },
-        thread.author ? thread.author.name : t("common.someone"), " · ",
+      h("p", { class: "muted small thread-meta" },
+        h("span", {}, t("thread.started_by", { name: thread.author ? thread.author.name : t("common.someone") })), " · ",
+        // Who spoke last, and when: what tells an official whether a thread moved since they looked.
+        thread.last_replier ? h("span", { class: "last-replier" }, t("thread.last_reply_by", { name: thread.last_replier.name }), " ") : null,
         h("time", { datetime: thread.last_activity_at || "", title: thread.last_activity_at ? `${formatDate(thread.last_activity_at, "full")} ${formatTime(thread.last_activity_at)}` : "" },
-          t("thread.last_activity", { when: formatRelative(thread.last_activity_at) }))),
+          thread.last_replier ? formatRelative(thread.last_activity_at) : t("thread.last_activity", { when: formatRelative(thread.last_activity_at) }))),
       themeChips(thread.themes)));
 }

@@ -65,5 +65,17 @@ export function messageView(ctx, log) {
   }
 
   const updated = (change) => log.update({ ...log.messages.get(change.id), ...change });
-  return { me: ctx.me, canPost: ctx.canPost, isModerator: ctx.isModerator, react, startEdit, confirmDelete, updated };
+  // The composer (composer.js) sets ctx.startReply once it is drawn.
+  const reply = (message) => { if (ctx.startReply) ctx.startReply(message); };
+  /** Scroll to a message of the log and mark it; false when it is not loaded. */
+  function showMessage(messageId) {
+    const element = log.elements.get(messageId);
+    if (!element) return false;
+    for (const old of log.list.querySelectorAll(".highlight")) old.classList.remove("highlight");
+    element.classList.add("highlight");
+    element.scrollIntoView({ block: "center" });
+    element.focus({ preventScroll: true });
+    return true;
+  }
+  return { me: ctx.me, canPost: ctx.canPost, isModerator: ctx.isModerator, react, startEdit, confirmDelete, updated, reply, showMessage };
 }

@@ -36,6 +36,26 @@ function writePreviewTabs(area, preview, writeTab, previewTab) {
   return mode;
 }
 
+/** "Replying to …" above the text box, with a button to drop it; `set(message)` or `set(null)`. */
+function replyBar(area) {
+  let replyTo = null;
+  const bar = h("div", { class: "replying", hidden: true });
+  function set(message) {
+    replyTo = message;
+    clear(bar);
+    bar.hidden = !message;
+    if (!message) return;
+    const name = message.author ? message.author.name : t("common.someone");
+    const text = new DOMParser().parseFromString(message.html || "", "text/html").body.textContent.trim();
+    bar.append(h("div", { class: "quote" }, h("span", { class: "quote-author" }, t("message.replying_to", { name })),
+      h("span", { class: "quote-text" }, text.length > 160 ? `${text.slice(0, 159)}…` : text)),
+    h("button", { type: "button", class: "icon-button", "aria-label": t("message.cancel_reply"), title: t("message.cancel_reply"),
+      onclick: () => { set(null); area.focus(); } }, "×"));
+    area.focus();
+  }
+  return { element: bar, set, get: () => replyTo };
+}
+
 function composerForm(ctx, { log, view, sender, draft }) {
   const area = h("textarea", { id: "composer", name: "body", rows: "3", placeholder: t("composer.placeholder", { title: ctx.thread.title }),
     "aria-label": t("composer.label"), "aria-describedby": "composer-hint", "aria-autocomplete": "list", "aria-controls": "mention-list" });
@@ -43,10 +63,13 @@ function composerForm(ctx, { log, view, sender, draft }) {
   const preview = h("div", { class: "preview body", id: "composer-preview", hidden: true, tabindex: "0", "aria-label": t("composer.preview") });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const mentions = mentionSuggestions(area, ctx);
+  const replying = replyBar(area);
+  ctx.startReply = replying.set;
   const writeTab = h("button", { type: "button", role: "tab", "aria-selected": "true", "aria-controls": "composer", id: "tab-write" }, t("composer.write"));
   const previewTab = h("button", { type: "button", role: "tab", "aria-selected": "false", "aria-controls": "composer-preview", id: "tab-preview" }, t("composer.preview"));
   const form = h("form", { class: "composer", novalidate: true },
     error,
+    replying.element,
     h("div", { class: "composer-tabs", role: "tablist", "aria-label": t("composer.mode") }, writeTab, previewTab),
     h("div", { class: "composer-box" }, area, preview, mentions.element),
     h("div", { class: "row between" },
@@ -65,6 +88,7 @@ function composerForm(ctx, { log, view, sender, draft }) {
   });
   area.addEventListener("keydown", (event) => {
     if (mentions.keydown(event)) return;
+    if (event.key === "Escape" && replying.get()) { event.preventDefault(); replying.set(null); return; }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       form.requestSubmit();
@@ -82,7 +106,9 @@ function composerForm(ctx, { log, view, sender, draft }) {
     area.value = "";
     draft.set("");
     if (area.hidden) mode(false);
-    sender.post(body, crypto.randomUUID(), error, area);
+    const replyTo = replying.get();
+    replying.set(null);
+    sender.post(body, crypto.randomUUID(), error, area, replyTo ? replyTo.id : null);
   });
   return form;
 }

@@ -138,8 +138,20 @@ export function messageLog(ctx, render) {
     place(message);
   }
 
+  /** A quoted message changed (edited, hidden, deleted): the replies quoting it follow. `html` is
+   * its new text, or null when it is no longer shown. */
+  function requote(quotedId, html) {
+    for (const message of messages.values()) {
+      if (!message.reply_to || message.reply_to.id !== quotedId) continue;
+      const text = html === null ? "" : plain(html);
+      message.reply_to = html === null ? { id: quotedId, available: false, author: null, excerpt: "" }
+        : { ...message.reply_to, excerpt: text.length > 160 ? `${text.slice(0, 159)}…` : text };
+      place(message);
+    }
+  }
+
   const newest = () => Math.max(0, ...messages.keys());
-  const log = { element, scroller, list, messages, elements, pending, place, add, remove, update, scrollToEnd, newest, fromMe };
+  const log = { element, scroller, list, messages, elements, pending, place, add, remove, update, requote, scrollToEnd, newest, fromMe };
   log.loadNewest = paging(ctx, log, older);
   return log;
 }

@@ -58,6 +58,17 @@ function body(message, view) {
   return box;
 }
 
+/** The message this one answers: who and the start of what they wrote, linked to it in the log;
+ * the server sends no author nor text once that message is hidden or deleted. */
+function quote(reply, view) {
+  if (!reply) return null;
+  if (!reply.available) return h("p", { class: "quote unavailable muted small" }, t("message.quote_unavailable"));
+  const name = reply.author ? reply.author.name : t("common.someone");
+  return h("a", { class: "quote", href: `#m${reply.id}`, "aria-label": t("message.quote_label", { name, text: reply.excerpt }),
+    onclick: (event) => { if (view.showMessage(reply.id)) event.preventDefault(); } },
+  h("span", { class: "quote-author" }, name), h("span", { class: "quote-text" }, reply.excerpt));
+}
+
 /** "Tuesday 1 December 2026 at 14:05", shown on hover: the log itself says only the time. */
 function fullTime(iso) {
   if (!iso) return "";
@@ -74,13 +85,16 @@ function meta(message) {
     message.hidden ? h("span", { class: "badge lock" }, message.hidden_reason ? t("message.hidden_because", { reason: message.hidden_reason }) : t("message.hidden_badge")) : null);
 }
 
-/** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated} (see actions.js). */
+/** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated, reply, showMessage} (actions.js). */
 export function messageElement(message, view) {
   const mine = message.author && message.author.id === view.me.id;
   const li = h("li", { class: `message${mine ? " mine" : ""}${message.hidden ? " is-hidden" : ""}`, id: `m${message.id}`,
     dataset: { id: String(message.id) }, tabindex: "-1" });
   const actions = h("div", { class: "actions", role: "group", "aria-label": t("message.actions") });
-  if (view.canPost && !message.hidden) actions.append(pickerToggle(message, li, actions, view));
+  if (view.canPost && !message.hidden) {
+    actions.append(h("button", { type: "button", class: "icon-button text reply-button", onclick: () => view.reply(message) }, t("message.reply")));
+    actions.append(pickerToggle(message, li, actions, view));
+  }
   if (mine && !message.hidden) {
     actions.append(h("button", { type: "button", class: "icon-button text", onclick: () => view.startEdit(message, li) }, t("message.edit")));
   }
@@ -91,7 +105,7 @@ export function messageElement(message, view) {
   if (view.isModerator) actions.append(moderationActions(message, view.updated));
   li.append(
     avatar(message.author),
-    h("div", { class: "message-main" }, meta(message), body(message, view), message.reactions.length ? reactionBar(message, view) : null),
+    h("div", { class: "message-main" }, meta(message), quote(message.reply_to, view), body(message, view), message.reactions.length ? reactionBar(message, view) : null),
     actions);
   return li;
 }

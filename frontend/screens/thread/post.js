@@ -23,19 +23,22 @@ export function poster(ctx, log, { onLocked }) {
     return entry;
   }
 
-  async function post(body, clientId, error, area) {
+  async function post(body, clientId, error, area, replyTo = null) {
     const entry = pendingEntry(body, clientId);
+    if (replyTo) entry.replyTo = replyTo;
     const status = entry.element.querySelector(".status");
     status.textContent = t("message.sending");
     entry.element.classList.remove("failed");
     entry.element.querySelector(".retry")?.remove();
     try {
-      log.add(await api.post(`/api/threads/${ctx.threadId}/messages`, { body, client_id: clientId }));
+      const sent = { body, client_id: clientId };
+      if (entry.replyTo) sent.reply_to = entry.replyTo;
+      log.add(await api.post(`/api/threads/${ctx.threadId}/messages`, sent));
     } catch (failure) {
       if (failure.status === 0 || failure.status >= 500 || failure.status === 429) {
         entry.element.classList.add("failed");
         status.textContent = t("message.not_sent");
-        const retry = h("button", { type: "button", class: "ghost small retry", onclick: () => post(body, clientId, error, area) }, t("message.retry"));
+        const retry = h("button", { type: "button", class: "ghost small retry", onclick: () => post(body, clientId, error, area, entry.replyTo) }, t("message.retry"));
         entry.element.querySelector(".meta").append(retry);
         if (failure.status === 0) waiting.add(clientId);
       } else {
@@ -54,7 +57,7 @@ export function poster(ctx, log, { onLocked }) {
     for (const clientId of [...waiting]) {
       waiting.delete(clientId);
       const entry = log.pending.get(clientId);
-      if (entry) post(entry.body, clientId, slot.querySelector(".form-error") || h("p"), document.getElementById("composer"));
+      if (entry) post(entry.body, clientId, slot.querySelector(".form-error") || h("p"), document.getElementById("composer"), entry.replyTo);
     }
   }
   return { post, retryWaiting };

@@ -51,12 +51,16 @@ function apply(ctx, { log, typing, changed, refetch }, event) {
   if (event.kind === "message.created" && here) {
     typing.posted(data.author && data.author.id);
     log.add(data, { announceIt: true });
-  } else if (event.kind === "message.edited" && here && log.messages.has(data.id)) {
+  } else if (event.kind === "message.edited" && here) {
+    log.requote(data.id, data.hidden ? null : data.html);
+    if (!log.messages.has(data.id)) return;
     if (data.hidden && hiddenFromMe(ctx, data)) log.remove(data.id); else log.add(data);
   } else if (event.kind === "message.deleted" && here) {
+    log.requote(data.id, null);
     log.remove(data.id);
   } else if (event.kind === "message.hidden" || event.kind === "message.unhidden") {
     const messageId = data.id ?? data.message_id;
+    if (event.kind === "message.hidden") log.requote(messageId, null);
     if (!log.messages.has(messageId)) return;
     if (event.kind === "message.hidden" && hiddenFromMe(ctx, log.messages.get(messageId))) log.remove(messageId);
     else refetch();

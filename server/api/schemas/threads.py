@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from server.api.schemas.accounts import UserBrief
-from server.api.schemas.base import Answer, Body, Change, ClientId, Page, Strict, Theme, Title
+from server.api.schemas.base import Answer, Body, Change, ClientId, Id, Page, Strict, Theme, Title
 from server.themes import THEMES
 
 
@@ -28,6 +28,7 @@ class ThreadChange(Change):
 class MessageCreate(Strict):
     body: Body
     client_id: ClientId | None = None
+    reply_to: Id | None = None  # a shown message of the same thread, quoted above this one
 
 
 class MessageChange(Strict):
@@ -56,6 +57,16 @@ class ReactionOut(Answer):
     user_ids: list[int]
 
 
+class Quote(Answer):
+    """What a reply shows of the message it answers; `available` false (no author, no text) once
+    that message is hidden or deleted."""
+
+    id: int
+    available: bool
+    author: UserBrief | None
+    excerpt: str
+
+
 class MessageOut(Answer):
     id: int
     thread_id: int
@@ -70,14 +81,19 @@ class MessageOut(Answer):
     hidden_reason: str | None
     reactions: list[ReactionOut]
     mentions: list[int]
+    reply_to: Quote | None
 
 
 class ThreadCreated(ThreadOut):
     first_message: MessageOut
 
 
+class ThreadListItem(ThreadOut):
+    last_replier: UserBrief | None  # who wrote the newest shown message
+
+
 class ThreadPage(Answer):
-    items: list[ThreadOut]
+    items: list[ThreadListItem]
     next_cursor: str | None
 
 

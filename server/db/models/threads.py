@@ -45,6 +45,8 @@ class Message(Base):
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     hidden_reason: Mapped[str | None] = mapped_column(Text)
+    # The message this one answers (same thread), shown as a quote.
+    reply_to_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("messages.id", ondelete="SET NULL"))
 
 
 class MessageEdit(Base):
