@@ -93,10 +93,20 @@ _INSPECT = """([keyLike, namespaces, words]) => {
   const narrow = [];
   const widths = new Map();
   const canvas = document.createElement("canvas").getContext("2d");
+  const measure = (el, text) => { canvas.font = getComputedStyle(el).font; return canvas.measureText(text).width; };
   const threeChars = (el) => {
     const font = getComputedStyle(el).font;
-    if (!widths.has(font)) { canvas.font = font; widths.set(font, canvas.measureText("000").width); }
+    if (!widths.has(font)) widths.set(font, measure(el, "000"));
     return widths.get(font);
+  };
+  // Visually hidden text (clipped to a pixel, for screen readers) has no width to judge.
+  const clipped = (el) => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.clip !== "auto" || (style.overflow !== "visible" && (a.offsetWidth <= 2 || a.offsetHeight <= 2)))
+        return true;
+    }
+    return false;
   };
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -105,7 +115,8 @@ _INSPECT = """([keyLike, namespaces, words]) => {
     if (!text || !el || el.closest("script, style, noscript, svg") || !visible(el)) continue;
     texts.push(text);
     const box = el.getBoundingClientRect();
-    if (text.length >= 3 && box.width > 2 && box.height > 2 && box.width < threeChars(el) - 1)
+    if (text.length >= 3 && box.width > 2 && box.height > 2 && box.width < threeChars(el) - 1
+        && measure(el, text) > box.width + 1 && !clipped(el))  // squeezed: the text had to wrap inside the box
       narrow.push(`"${text.slice(0, 30)}" in <${el.tagName.toLowerCase()} class="${el.className}">`
         + ` ${Math.round(box.width)}px`);
   }
@@ -118,7 +129,7 @@ _INSPECT = """([keyLike, namespaces, words]) => {
     }
     const box = el.getBoundingClientRect();
     const isBox = el.matches("textarea, select, input:not([type=checkbox], [type=radio], [type=hidden], [type=file])");
-    if (isBox && box.width > 2 && box.width < threeChars(el))
+    if (isBox && box.width > 2 && box.width < threeChars(el) && !clipped(el))
       narrow.push(`<${el.tagName.toLowerCase()} name="${el.name}"> ${Math.round(box.width)}px`);
   }
   const pattern = new RegExp(`^${keyLike}$`);

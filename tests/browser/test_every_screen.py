@@ -44,18 +44,22 @@ class Screen:
     ready: str = "h1"  # shown once the screen has drawn what it loads
 
 
-def click(selector: str) -> Callable:
+def click(selector: str, then: str) -> Callable:
+    """Click what `selector` finds, then wait until `then` shows."""
+
     async def run(page, strings):
         await page.locator(selector).first.click()
+        await page.locator(then).first.wait_for()
 
     return run
 
 
-def press(key: str) -> Callable:
-    """Click the button labelled with the translation of `key`."""
+def press(key: str, then: str) -> Callable:
+    """Click the button labelled with the translation of `key`, then wait until `then` shows."""
 
     async def run(page, strings):
         await page.get_by_role("button", name=strings[key], exact=True).first.click()
+        await page.locator(then).first.wait_for()
 
     return run
 
@@ -67,21 +71,22 @@ SCREENS = [
     Screen("invitation", "anonymous", "/invitations/{token}", ready="form"),
     Screen("home", "official", "/", ready=".space-card, .card"),
     Screen("space", "official", "/spaces/{space}", ready=".thread-row"),
-    Screen("new-thread", "official", "/spaces/{space}", act=press("thread.new"), ready="form textarea"),
+    Screen("new-thread", "official", "/spaces/{space}", ready=".thread-row", act=press("thread.new", "form textarea")),
     Screen("thread", "official", "/threads/{thread}", ready=".message"),
     Screen("library", "official", "/spaces/{space}/library", ready=".resource"),
     Screen("practice", "official", "/resources/{practice}"),
     Screen("document", "official", "/resources/{document}"),
-    Screen("members", "moderator", "/spaces/{space}/members", ready="li, tr"),
-    Screen("moderation", "moderator", "/spaces/{space}/moderation", ready=".flag"),
-    Screen("audit-log", "moderator", "/spaces/{space}/moderation#audit", ready=".audit li"),
+    Screen("members", "moderator", "/spaces/{space}/members", ready="li.member"),
+    Screen("moderation", "moderator", "/spaces/{space}/moderation", ready=".flag"),  # with the audit log
     Screen("space-settings", "moderator", "/spaces/{space}/settings", ready="form"),
     Screen("search", "official", "/search?q=interpreters", ready=".result"),
     Screen("settings", "official", "/settings", ready="form"),
     Screen("not-found", "official", "/no-such-page"),
     Screen("admin", "admin", "/admin", ready="table"),
-    Screen("pair-cities", "admin", "/admin", act=click("#tab-spaces"), ready="#panel-spaces form"),
-    Screen("admin-invitations", "admin", "/admin", act=click("#tab-invitations"), ready="#panel-invitations form"),
+    Screen("pair-cities", "admin", "/admin", ready="table", act=click("#tab-spaces", "#panel-spaces form")),
+    Screen(
+        "admin-invitations", "admin", "/admin", ready="table", act=click("#tab-invitations", "#panel-invitations form")
+    ),
     Screen("knowledge", "anonymous", "/knowledge"),
     Screen("knowledge-search", "anonymous", "/knowledge/search?q=interpreters"),
     Screen("knowledge-theme", "anonymous", "/knowledge/themes/housing"),
@@ -151,6 +156,7 @@ async def _content(world, server) -> dict:
         "city_id": world.cities[0]["id"],
         "review_status": "reviewed",
         "title": "One desk for newcomers",
+        "evidence": "A survey in 2022",
     }
     practice = expect(await world.moderator.post(f"/api/spaces/{space}/resources", json=record), 201)
     public = expect(await world.moderator.post(f"/api/resources/{practice['id']}/publish"), 200)["url"]
@@ -244,7 +250,6 @@ async def _visit(browser, server, seeded: Seeded, screen: Screen, lang: str, wid
         await page.locator(screen.ready).first.wait_for()
         if screen.act:
             await screen.act(page, seeded.strings[lang])
-            await page.locator(screen.ready).first.wait_for()
         await page.locator(".loading").first.wait_for(state="detached")
         await page.wait_for_load_state("networkidle")
         name = f"{screen.name}-{lang}-{width}"
