@@ -117,6 +117,11 @@ async def invite_user(
 
 @pytest.fixture
 async def world(db, clients) -> World:
+    return await seed_world(db, clients)
+
+
+async def seed_world(db, clients) -> World:
+    """The world's data, for a fixture of a wider scope than one test (tests/browser/test_every_screen.py)."""
     admin = await make_admin(db, clients)
     cities = [
         expect(await admin.post("/api/cities", json=c), 201)

@@ -1,0 +1,295 @@
+"""Every screen of the browser app and of the public knowledge base, as the role that uses it, at a
+desk (1280x800) and on a phone (375x740), in English, French and Spanish: axe-core finds nothing
+serious, nothing scrolls sideways, no text is squeezed under three characters wide, no i18n key or
+English chrome shows through a translation, the console stays clean and no request fails. Each
+visit leaves a screenshot in tests/browser/screenshots/every/ to look at.
+
+Adding a screen is one line in SCREENS. One world is seeded for the whole module (the usual
+per-test truncation is switched off here), and the six visits of a screen run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from server.db.engine import session_factory
+from server.services import accounts
+from tests.browser.helpers import page_problems
+from tests.conftest import PASSWORD, invite_user, seed_world
+from tests.harness import Client, expect, truncate_all
+from tests.library_helpers import PRACTICE, pdf_bytes, upload
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+SHOTS = Path(__file__).resolve().parent / "screenshots" / "every"
+LANGS = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
+SIZES = {1280: 800, 375: 740}
+VISITS_AT_ONCE = 3  # two cores: more contexts at once only queue behind axe-core
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    role: str  # official (a member), moderator, admin, anonymous
+    path: str  # with the seeded world's ids: {space}, {thread}, {practice}, {document}, {token}...
+    act: Callable[[object, dict], Awaitable[None]] | None = None  # (page, strings of the language)
+    ready: str = "h1"  # shown once the screen has drawn what it loads
+
+
+def click(selector: str, then: str) -> Callable:
+    """Click what `selector` finds, then wait until `then` shows."""
+
+    async def run(page, strings):
+        await page.locator(selector).first.click()
+        await page.locator(then).first.wait_for()
+
+    return run
+
+
+def press(key: str, then: str) -> Callable:
+    """Click the button labelled with the translation of `key`, then wait until `then` shows."""
+
+    async def run(page, strings):
+        await page.get_by_role("button", name=strings[key], exact=True).first.click()
+        await page.locator(then).first.wait_for()
+
+    return run
+
+
+SCREENS = [
+    Screen("sign-in", "anonymous", "/signin"),
+    Screen("reset-ask", "anonymous", "/reset"),
+    Screen("reset-choose", "anonymous", "/reset/some-token-from-a-mail"),
+    Screen("invitation", "anonymous", "/invitations/{token}", ready="form"),
+    Screen("home", "official", "/", ready=".space-card, .card"),
+    Screen("space", "official", "/spaces/{space}", ready=".thread-row"),
+    Screen("new-thread", "official", "/spaces/{space}", ready=".thread-row", act=press("thread.new", "form textarea")),
+    Screen("thread", "official", "/threads/{thread}", ready=".message"),
+    Screen("library", "official", "/spaces/{space}/library", ready=".resource"),
+    Screen("practice", "official", "/resources/{practice}"),
+    Screen("document", "official", "/resources/{document}"),
+    Screen("members", "moderator", "/spaces/{space}/members", ready="li.member"),
+    Screen("moderation", "moderator", "/spaces/{space}/moderation", ready=".flag"),  # with the audit log
+    Screen("space-settings", "moderator", "/spaces/{space}/settings", ready="form"),
+    Screen("search", "official", "/search?q=interpreters", ready=".result"),
+    Screen("settings", "official", "/settings", ready="form"),
+    Screen("not-found", "official", "/no-such-page"),
+    Screen("admin", "admin", "/admin", ready="table"),
+    Screen("pair-cities", "admin", "/admin", ready="table", act=click("#tab-spaces", "#panel-spaces form")),
+    Screen(
+        "admin-invitations", "admin", "/admin", ready="table", act=click("#tab-invitations", "#panel-invitations form")
+    ),
+    Screen("knowledge", "anonymous", "/knowledge"),
+    Screen("knowledge-search", "anonymous", "/knowledge/search?q=interpreters"),
+    Screen("knowledge-theme", "anonymous", "/knowledge/themes/housing"),
+    Screen("knowledge-city", "anonymous", "/knowledge/cities/antwerp"),
+    Screen("knowledge-practice", "anonymous", "{public_practice}"),
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_database():
+    """The module's world is seeded once and only read: no truncation between its tests."""
+
+
+@dataclass
+class Seeded:
+    ids: dict
+    cookies: dict  # (role, lang) -> the cookies of that user's session
+    strings: dict  # lang -> the browser app's translations
+
+
+def _cookies(client: Client, base_url: str) -> list[dict]:
+    return [{"name": c.name, "value": c.value, "url": base_url} for c in client.http.cookies.jar]
+
+
+async def _users(db, world, made) -> dict:
+    """One user per role and language: a user's own locale decides the app's language."""
+    users = {("admin", "en"): world.admin, ("moderator", "en"): world.moderator, ("official", "en"): world.member}
+    space, city = world.space_a["id"], world.cities[0]["id"]
+    for lang in ("fr", "es"):
+        email = f"admin-{lang}@citybridge.test"
+        await accounts.create_user(db, email=email, name=f"Ada {lang}", password=PASSWORD, is_admin=True, locale=lang)
+        await db.commit()
+        admin = made()
+        expect(await admin.sign_in(email, PASSWORD), 200)
+        users["admin", lang] = admin
+        for role, name in (("moderator", "Mieke"), ("official", "Nguyen")):
+            kind = "moderator" if role == "moderator" else "member"
+            user = await invite_user(
+                world.admin, made, space, f"{role}-{lang}@antwerpen.test", f"{name} {lang}", kind, city
+            )
+            expect(await user.patch("/api/me", json={"locale": lang}), 200)
+            users[role, lang] = user
+    return users
+
+
+async def _content(world, server) -> dict:
+    """A thread with a reply, a flag and a hidden message; a practice record (published), a link and
+    a PDF in the library; a pending invitation. Worded without the English chrome words checked below."""
+    space = world.space_a["id"]
+    thread = expect(
+        await world.member.post(
+            f"/api/spaces/{space}/threads",
+            json={
+                "title": "Housing first for newcomers",
+                "themes": ["housing", "integration"],
+                "body": "How did **Antwerp** start its housing-first pilot? We have *two* flats.",
+            },
+        ),
+        201,
+    )
+    path = f"/api/threads/{thread['id']}/messages"
+    reply = expect(await world.moderator.post(path, json={"body": "With the OCMW, in 2019. Notes follow."}), 201)
+    spam = expect(await world.member.post(path, json={"body": "Cheap flights at example.test"}), 201)
+    expect(await world.moderator.post(f"/api/messages/{spam['id']}/hide", json={"reason": "Advertising"}), 200)
+    expect(await world.member.post(f"/api/messages/{reply['id']}/flags", json={"reason": "Names a tenant"}), 201)
+    record = PRACTICE | {
+        "city_id": world.cities[0]["id"],
+        "review_status": "reviewed",
+        "title": "One desk for newcomers",
+        "evidence": "A survey in 2022",
+    }
+    practice = expect(await world.moderator.post(f"/api/spaces/{space}/resources", json=record), 201)
+    public = expect(await world.moderator.post(f"/api/resources/{practice['id']}/publish"), 200)["url"]
+    link = {"kind": "link", "title": "UN Migration Network Hub", "url": "https://migrationnetwork.un.org/hub"}
+    expect(await world.member.post(f"/api/spaces/{space}/resources", json=link), 201)
+    text = "The municipal interpreters service answers newcomers in eleven languages."
+    document = expect(
+        await upload(
+            world.moderator, space, "interpreters.pdf", pdf_bytes(text), "application/pdf", title="Interpreters"
+        ),
+        201,
+    )
+    invitation = expect(
+        await world.admin.post("/api/invitations", json={"email": "new@antwerpen.test", "space_id": space}), 201
+    )
+    for _ in range(100):  # the indexer works after the commit
+        found = expect(await world.member.get("/api/search", params={"q": "interpreters"}), 200)
+        if found["hits"]:
+            break
+        await asyncio.sleep(0.1)
+    return {
+        "space": space,
+        "thread": thread["id"],
+        "practice": practice["id"],
+        "document": document["id"],
+        "token": invitation["token"],
+        "public_practice": public.removeprefix(server.base_url),
+    }
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def seeded(server, database_url, browser):
+    await truncate_all(database_url)
+    clients: list[Client] = []
+
+    def made(token=None):
+        clients.append(Client(server.base_url, token))
+        return clients[-1]
+
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with session_factory(engine)() as db:
+            world = await seed_world(db, made)
+            users = await _users(db, world, made)
+        ids = await _content(world, server)
+        cookies = {key: _cookies(user, server.base_url) for key, user in users.items()}
+        context = await browser.new_context(base_url=server.base_url)
+        page = await context.new_page()
+        await page.goto("/signin")
+        strings = {lang: await page.evaluate(f"import('/i18n/{lang}.js').then((m) => m.default)") for lang in LANGS}
+        await context.close()
+        yield Seeded(ids, cookies, strings)
+    finally:
+        for client in clients:
+            await client.close()
+        await engine.dispose()
+        await truncate_all(database_url)
+
+
+async def _visit(browser, server, seeded: Seeded, screen: Screen, lang: str, width: int) -> list[str]:
+    context = await browser.new_context(
+        base_url=server.base_url, locale=LANGS[lang], viewport={"width": width, "height": SIZES[width]}
+    )
+    context.set_default_timeout(30_000)
+    if screen.role != "anonymous":
+        await context.add_cookies(seeded.cookies[screen.role, lang])
+    try:
+        page = await context.new_page()
+        errors: list[str] = []
+        # Anonymous visitors ask who they are once: the app's 401 answer to that is expected.
+        expected = "/api/me" if screen.role == "anonymous" else None
+        page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and not m.text.startswith("Failed to load resource")  # reported below, with its address
+                and errors.append(f"console: {m.text[:200]}")
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and not (r.status == 401 and r.url.endswith(str(expected)))
+                and errors.append(f"{r.status} {r.request.method} {r.url}")
+            ),
+        )
+        page.on("requestfailed", lambda r: errors.append(f"failed {r.method} {r.url}: {r.failure}"))
+        await page.goto(screen.path.format(**seeded.ids))
+        await page.locator(screen.ready).first.wait_for()
+        if screen.act:
+            await screen.act(page, seeded.strings[lang])
+        await page.locator(".loading").first.wait_for(state="detached")
+        await page.wait_for_load_state("networkidle")
+        name = f"{screen.name}-{lang}-{width}"
+        problems = await page_problems(page, width, lang, seeded.strings)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        return [f"{name}: {p}" for p in errors + problems]
+    except Exception as error:  # a screen that never draws is a finding too, reported with the others
+        return [f"{screen.name}-{lang}-{width}: {type(error).__name__}: {str(error).splitlines()[0]}"]
+    finally:
+        await context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
+async def test_every_screen(screen, seeded, browser, server):
+    gate = asyncio.Semaphore(VISITS_AT_ONCE)
+
+    async def one(lang, width):
+        async with gate:
+            return await _visit(browser, server, seeded, screen, lang, width)
+
+    found = await asyncio.gather(*(one(lang, width) for lang in LANGS for width in SIZES))
+    problems = [p for visit in found for p in visit]
+    assert not problems, "\n".join(problems)
+
+
+async def test_every_key_is_translated_in_every_language(seeded):
+    def flat(strings: dict) -> dict:
+        out = {}
+        for key, value in strings.items():
+            forms = value.items() if isinstance(value, dict) else [("", value)]
+            for form, text in forms:
+                out[f"{key}:{form}" if form else key] = text
+        return out
+
+    en = seeded.strings["en"]
+    for lang in ("fr", "es"):
+        other = seeded.strings[lang]
+        assert sorted(set(en) - set(other)) == [], f"keys of en.js missing from {lang}.js"
+        assert sorted(set(other) - set(en)) == [], f"keys of {lang}.js missing from en.js"
+    for lang, strings in seeded.strings.items():
+        empty = [key for key, text in flat(strings).items() if not isinstance(text, str) or not text.strip()]
+        assert not empty, f"empty strings in {lang}.js: {empty}"
