@@ -38,6 +38,8 @@ export async function render() {
   }
   const module = await route.screen();
   if (token !== renderToken) return;
+  // The search screen has its own box (with facets): one search box on a screen, not two.
+  document.body.classList.toggle("on-search", path === "/search");
   const main = route.public ? showBare() : showFrame();
   const params = path.match(route.path).slice(1);
   try {
