@@ -120,5 +120,11 @@ async function tokens() {
 }
 
 export async function section() {
-  return h("div", { class: "stack" }, await devices(), await tokens());
+  try {
+    return h("div", { class: "stack" }, await devices(), await tokens());
+  } catch (error) {
+    // Until a required second factor is set up, only the two-factor section can be used.
+    if (error.code === "totp_setup_required") return null;
+    throw error;
+  }
 }
