@@ -668,4 +668,9 @@ export default {
   "publish.needs_review": "Only a reviewed practice record can be published.",
   "publish.done": "Published",
   "publish.undone": "Unpublished: the public page is gone",
+  // --- sweep ---
+  "audit.verb.resource.published": "published",
+  "audit.verb.resource.unpublished": "took off the public site",
+  "audit.verb.member.added": "added",
+  "audit.verb.member.role_changed": "changed the role of",
 };

@@ -668,4 +668,9 @@ export default {
   "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
   "publish.done": "Publicada",
   "publish.undone": "Despublicada: la página pública ya no existe",
+  // --- sweep ---
+  "audit.verb.resource.published": "publicó",
+  "audit.verb.resource.unpublished": "retiró del sitio público",
+  "audit.verb.member.added": "añadió a",
+  "audit.verb.member.role_changed": "cambió el rol de",
 };

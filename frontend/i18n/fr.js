@@ -668,4 +668,9 @@ export default {
   "publish.needs_review": "Seule une fiche de pratique relue peut être publiée.",
   "publish.done": "Publiée",
   "publish.undone": "Dépubliée : la page publique a disparu",
+  // --- sweep ---
+  "audit.verb.resource.published": "a publié",
+  "audit.verb.resource.unpublished": "a retiré du site public",
+  "audit.verb.member.added": "a ajouté",
+  "audit.verb.member.role_changed": "a attribué un autre rôle à",
 };
