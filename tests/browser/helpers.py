@@ -72,7 +72,6 @@ ENGLISH_CHROME = [
     "Today",
     "Yesterday",
     "Skip to content",
-    "Invite",
     "Name",
     "Country",
     "City",
