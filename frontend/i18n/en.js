@@ -828,4 +828,9 @@ export default {
   "message.quote_unavailable": "The quoted message is no longer available.",
   "thread.started_by": "started by {name}",
   "thread.last_reply_by": "last message by {name},",
+  // --- sweep ---
+  "audit.verb.resource.published": "published",
+  "audit.verb.resource.unpublished": "took off the public site",
+  "audit.verb.member.added": "added",
+  "audit.verb.member.role_changed": "changed the role of",
 };

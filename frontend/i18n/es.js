@@ -828,4 +828,9 @@ export default {
   "message.quote_unavailable": "El mensaje citado ya no está disponible.",
   "thread.started_by": "iniciado por {name}",
   "thread.last_reply_by": "último mensaje de {name},",
+  // --- sweep ---
+  "audit.verb.resource.published": "publicó",
+  "audit.verb.resource.unpublished": "retiró del sitio público",
+  "audit.verb.member.added": "añadió a",
+  "audit.verb.member.role_changed": "cambió el rol de",
 };

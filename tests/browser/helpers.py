@@ -72,7 +72,6 @@ ENGLISH_CHROME = [
     "Today",
     "Yesterday",
     "Skip to content",
-    "Invite",
     "Name",
     "Country",
     "City",
@@ -132,8 +131,10 @@ _INSPECT = """([keyLike, namespaces, words]) => {
     if (isBox && box.width > 2 && box.width < threeChars(el) && !clipped(el))
       narrow.push(`<${el.tagName.toLowerCase()} name="${el.name}"> ${Math.round(box.width)}px`);
   }
-  const pattern = new RegExp(`^${keyLike}$`);
-  const keys = texts.filter((text) => pattern.test(text) && namespaces.includes(text.split(".")[0]));
+  // A key alone or inside a sentence ("did « resource.published » on"), not a mail domain or a file name.
+  const pattern = new RegExp(`(?<![\\w@./-])${keyLike}(?![\\w@/-])`, "g");
+  const keys = texts.flatMap((text) => text.match(pattern) || [])
+    .filter((key) => namespaces.includes(key.split(".")[0]));
   const all = texts.join("\\n");
   const english = words.filter((word) => new RegExp(`\\\\b${word}\\\\b`).test(all));
   return { width: document.scrollingElement.scrollWidth, narrow, keys, english };

@@ -220,7 +220,7 @@ async def _visit(browser, server, seeded: Seeded, screen: Screen, lang: str, wid
     context = await browser.new_context(
         base_url=server.base_url, locale=LANGS[lang], viewport={"width": width, "height": SIZES[width]}
     )
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(60_000)  # two cores shared with other work: slow, not broken
     if screen.role != "anonymous":
         await context.add_cookies(seeded.cookies[screen.role, lang])
     try:
