@@ -63,6 +63,7 @@ FIELD_CODES = {
     "wrong_password": "wrong password",
     "wrong_code": "wrong, or already used",
     "admin_scope_needs_admin": "only platform admins can give the admin scope",
+    "framework_line": "line {line}: {reason}",
 }
 
 
@@ -124,6 +125,13 @@ ERROR_CODES = frozenset(
         "no_spaces",
         "nonexistent_local_time",
         "not_a_city_editor",
+        "not_a_partner",
+        "invalid_framework",
+        "framework_exists",
+        "unknown_framework",
+        "unknown_item",
+        "unknown_evidence",
+        "year_out_of_range",
         "not_a_member",
         "not_a_moderator",
         "not_a_practice",

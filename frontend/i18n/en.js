@@ -668,4 +668,13 @@ export default {
   "publish.needs_review": "Only a reviewed practice record can be published.",
   "publish.done": "Published",
   "publish.undone": "Unpublished: the public page is gone",
+  // --- cities ---
+  "api.field.framework_line": "Line {line}: {reason}.",
+  "api.code.not_a_partner": "Only officials of a partner city can review a shared self-assessment.",
+  "api.code.invalid_framework": "This framework file cannot be loaded: see the line named.",
+  "api.code.framework_exists": "This version of this framework is already loaded: give it a new version.",
+  "api.code.unknown_framework": "There is no such framework.",
+  "api.code.unknown_item": "Some items are not in the framework.",
+  "api.code.unknown_evidence": "Some of the evidence cited cannot be found.",
+  "api.code.year_out_of_range": "Give a year between 1800 and 2200.",
 };

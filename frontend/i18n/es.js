@@ -668,4 +668,13 @@ export default {
   "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
   "publish.done": "Publicada",
   "publish.undone": "Despublicada: la página pública ya no existe",
+  // --- cities ---
+  "api.field.framework_line": "Línea {line}: {reason}.",
+  "api.code.not_a_partner": "Solo el personal de una ciudad socia puede revisar una autoevaluación compartida.",
+  "api.code.invalid_framework": "No se puede cargar este archivo de marco: vea la línea indicada.",
+  "api.code.framework_exists": "Esta versión de este marco ya está cargada: dele un número de versión nuevo.",
+  "api.code.unknown_framework": "Ese marco no existe.",
+  "api.code.unknown_item": "Algunos criterios no forman parte del marco.",
+  "api.code.unknown_evidence": "No se encuentran algunas de las pruebas citadas.",
+  "api.code.year_out_of_range": "Indique un año entre 1800 y 2200.",
 };

@@ -668,4 +668,13 @@ export default {
   "publish.needs_review": "Seule une fiche de pratique relue peut être publiée.",
   "publish.done": "Publiée",
   "publish.undone": "Dépubliée : la page publique a disparu",
+  // --- cities ---
+  "api.field.framework_line": "Ligne {line} : {reason}.",
+  "api.code.not_a_partner": "Seuls les agents d’une ville partenaire peuvent relire une auto-évaluation partagée.",
+  "api.code.invalid_framework": "Ce fichier de référentiel ne peut pas être chargé : voyez la ligne indiquée.",
+  "api.code.framework_exists": "Cette version de ce référentiel est déjà chargée : donnez-lui un nouveau numéro de version.",
+  "api.code.unknown_framework": "Ce référentiel n’existe pas.",
+  "api.code.unknown_item": "Certains critères ne font pas partie du référentiel.",
+  "api.code.unknown_evidence": "Certaines preuves citées sont introuvables.",
+  "api.code.year_out_of_range": "Indiquez une année entre 1800 et 2200.",
 };
