@@ -41,7 +41,7 @@ async def test_from_a_city_profile_to_a_need_its_matches_and_a_new_space(world, 
     await expect(facts).to_contain_text("2.5 % (2024)")
 
     # The self-assessment: rated, saved as a draft (Toronto cannot see it), then shared.
-    housing = s.page.get_by_label("Fair access to housing for newcomers")
+    housing = s.page.get_by_label("Fair access to housing for newcomers", exact=True)
     await housing.select_option("not_yet")
     await s.page.get_by_role("button", name="Save the draft").click()
     await expect(s.page.get_by_text("Draft: only your city sees it")).to_be_visible()
@@ -90,6 +90,7 @@ async def test_city_and_board_screens_fit_a_phone_in_french(world, sessions, api
         201,
         json={"city_id": da_nang, "theme": "housing", "challenge": "Temporary housing.", "help_kinds": ["mentoring"]},
     )
+    member.call("PATCH", "/api/me", json={"locale": "fr"})
     s = await sessions("member@danang.test", locale="fr-FR", width=375, height=740)
     for path, name in ((f"/cities/{da_nang}", "city"), ("/matching", "board"), ("/cities", "cities")):
         await s.goto(path)

@@ -82,7 +82,7 @@ function actions(cityId, assessment, inputs, form, rerender) {
   const save = (shared) => () => api.put(url, ratingsBody(assessment, inputs, shared));
   return h("div", { class: "row end wrap" },
     assessment.can_edit ? h("button", { type: "button", onclick: run(save(false), t("cities.assessment_saved")) }, t("cities.save_draft")) : null,
-    assessment.can_edit ? h("button", { type: "button", class: "primary", onclick: run(save(true), t("cities.assessment_shared")) }, t("cities.share")) : null,
+    assessment.can_edit ? h("button", { type: "button", class: "primary", onclick: run(save(true), t("cities.assessment_shared")) }, t("cities.share_assessment")) : null,
     assessment.can_review ? h("button", { type: "button", class: "primary", onclick: run(() => api.post(`${url}/reviews`, reviewBody(inputs)), t("cities.review_sent")) }, t("cities.send_review")) : null);
 }
 

@@ -62,8 +62,8 @@ export function profileForm(profile, onSaved) {
       field(t("cities.arrivals"), c.arrivals), field(t("cities.foreign_born_percent"), c.share),
       field(t("cities.origins"), c.origins, { hint: t("cities.comma_hint") }),
       field(t("cities.languages"), c.languages, { hint: t("settings.languages_hint") })),
-    h("fieldset", { class: "row wrap" }, h("legend", {}, t("cities.arrival_types")),
-      c.types.map((box) => h("label", { class: "row" }, box, t(`cities.arrival_${box.value}`)))),
+    h("fieldset", { class: "check-grid" }, h("legend", {}, t("cities.arrival_types")),
+      c.types.map((box) => h("label", { class: "check" }, box, t(`cities.arrival_${box.value}`)))),
     h("div", { class: "row end" }, h("button", { type: "submit", class: "primary" }, t("common.save"))));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

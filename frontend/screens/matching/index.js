@@ -41,8 +41,8 @@ function needForm(cities) {
     h("div", { class: "grid fields" }, field(t("matching.city"), city), field(t("matching.theme"), theme),
       field(t("cities.languages"), languages, { hint: t("settings.languages_hint") }), field(t("matching.timeframe"), timeframe)),
     field(t("matching.challenge"), challenge),
-    h("fieldset", { class: "row wrap", dataset: { field: "help_kinds" } }, h("legend", {}, t("matching.help_kinds")),
-      help.map((box) => h("label", { class: "row" }, box, t(`matching.help_${box.value}`))), h("p", { class: "field-error", hidden: true })),
+    h("fieldset", { class: "check-grid", dataset: { field: "help_kinds" } }, h("legend", {}, t("matching.help_kinds")),
+      help.map((box) => h("label", { class: "check" }, box, t(`matching.help_${box.value}`))), h("p", { class: "field-error", hidden: true })),
     h("div", { class: "row end" }, h("button", { type: "submit", class: "primary" }, t("matching.post"))));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
