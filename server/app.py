@@ -14,6 +14,7 @@ from search import service as search_service
 # Importing a route module registers its endpoints.
 from server.api import (  # noqa: F401
     account,
+    assessments,
     calendar_events,
     cities,
     city_profiles,

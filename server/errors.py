@@ -68,6 +68,7 @@ FIELD_CODES = {
     "issuer_not_plain_url": "must be an https URL without query or fragment",
     "issuer_not_https": "must use https (plain http only for localhost)",
     "use_provider": "sign in with {provider}",
+    "framework_line": "line {line}: {reason}",
 }
 
 
@@ -133,6 +134,13 @@ ERROR_CODES = frozenset(
         "no_spaces",
         "nonexistent_local_time",
         "not_a_city_editor",
+        "not_a_partner",
+        "invalid_framework",
+        "framework_exists",
+        "unknown_framework",
+        "unknown_item",
+        "unknown_evidence",
+        "year_out_of_range",
         "not_a_member",
         "not_a_moderator",
         "not_a_practice",

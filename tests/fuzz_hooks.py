@@ -40,6 +40,10 @@ STATE_RULES = {
     "event_cancelled": "a cancelled event takes no registration",
     "expiry_too_far": "a token's lifetime is capped by a setting (CITYBRIDGE_TOKEN_MAX_DAYS)",
     "last_admin": "the last platform admin cannot erase their account",
+    "invalid_framework": "a framework file is JSON of a given shape inside a string: OpenAPI cannot describe it",
+    "framework_exists": "a framework version is loaded once",
+    "unknown_framework": "the framework an assessment follows must be loaded",
+    "year_out_of_range": "an assessment's year (a path parameter) is between 1800 and 2200",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "

@@ -19,6 +19,11 @@ const routes = [
   { path: /^\/search$/, screen: () => import("../screens/search.js") },
   { path: /^\/admin$/, screen: () => import("../screens/admin.js") },
   { path: /^\/settings$/, screen: () => import("../screens/settings/index.js") },
+  { path: /^\/cities$/, screen: () => import("../screens/city/list.js") },
+  { path: /^\/cities\/(\d+)$/, screen: () => import("../screens/city/index.js") },
+  { path: /^\/matching$/, screen: () => import("../screens/matching/index.js") },
+  { path: /^\/needs\/(\d+)$/, screen: () => import("../screens/matching/matches.js") },
+  { path: /^\/offers\/(\d+)$/, screen: () => import("../screens/matching/offer.js") },
 ];
 
 let cleanup = null;

@@ -62,6 +62,8 @@ from server.events.kinds import (
     ThreadUpdated,
 )
 from server.events.matching import (
+    AssessmentReviewed,
+    AssessmentShared,
     MatchMutual,
     NeedCreated,
     NeedDeleted,
@@ -95,6 +97,8 @@ __all__ = [
     "OfferUpdated",
     "OfferDeleted",
     "MatchMutual",
+    "AssessmentShared",
+    "AssessmentReviewed",
     "UserErased",
     "CalendarEventCancelled",
     "CalendarEventCreated",

@@ -68,3 +68,23 @@ class MatchMutual(Event):
     need_id: int
     city_id: int
     need_city_id: int
+
+
+@declare("assessment.shared")
+class AssessmentShared(Event):
+    """A city shared (or changed, or withdrew: `shared` false) its self-assessment of a year:
+    `{city_id, year, shared}`; to every space pairing the city. Drafts are never announced."""
+
+    city_id: int
+    year: int
+    shared: bool
+
+
+@declare("assessment.reviewed")
+class AssessmentReviewed(Event):
+    """A peer from a partner city reviewed a shared self-assessment: `{city_id, year, review_id}`;
+    to every space pairing the city."""
+
+    city_id: int
+    year: int
+    review_id: int

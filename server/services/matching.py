@@ -22,7 +22,7 @@ from server.db.models import (
     User,
 )
 from server.errors import Forbidden, Invalid, NotFound, problem
-from server.services import audit, changelog, spaces
+from server.services import assessments, audit, changelog, frameworks, spaces
 from server.services.access import readable_spaces_clause, require_admin
 from server.services.city_profiles import can_edit
 from server.services.needs_offers import visible_clause
@@ -36,6 +36,8 @@ WEIGHTS: dict[str, int] = {
     "practice_on_theme": 4,  # the helper has a reviewed practice record on the theme
     "offer_on_theme": 3,  # the helper offers a practice on the theme
     "need_on_theme": 4,  # (offers) the city has a need on one of the practice's themes
+    "assessed_strength": 2,  # the helper's shared self-assessment meets an item on the theme
+    "assessed_gap": 2,  # (offers) the city's shared self-assessment has a gap on one of the themes
     "similar_size": 1,  # populations within a factor of two
     "already_partners": 1,  # the two cities already share a space
 }
@@ -98,6 +100,15 @@ class _Network:
         self.need_themes: dict[int, list[str]] = {}
         for city_id, theme in (await db.execute(needs)).all():
             self.need_themes.setdefault(city_id, []).append(theme)
+        # Shared self-assessments only: a draft is the city's own business.
+        self.strengths: dict[int, dict[str, str]] = {}
+        self.gaps: dict[int, dict[str, str]] = {}
+        for city_id, (framework, ratings) in (await assessments.shared_latest(db)).items():
+            for item_id, item in sorted(frameworks.items(framework).items()):
+                rating = (ratings.get(item_id) or {}).get("rating")
+                side = {"met": self.strengths, "partly": self.gaps, "not_yet": self.gaps}.get(rating)
+                for theme in item.get("themes", []) if side is not None else []:
+                    side.setdefault(city_id, {}).setdefault(theme, item["label"]["en"])
         return self
 
     def common(self, a: int, b: int) -> list[tuple[str, str]]:
@@ -153,6 +164,9 @@ async def for_need(db: AsyncSession, viewer: User, need: Need) -> list[dict]:
             reasons.append(("practice_on_theme", f"{city.name} has {practices} reviewed practice record(s) on {label}"))
         if need.theme in network.offer_themes.get(city_id, []):
             reasons.append(("offer_on_theme", f"{city.name} offers a practice on {label}"))
+        strength = network.strengths.get(city_id, {}).get(need.theme)
+        if strength:
+            reasons.append(("assessed_strength", f"{city.name}'s self-assessment meets “{strength}”"))
         found[city_id] = reasons
     return _ranked(network, table, found)
 
@@ -173,6 +187,10 @@ async def for_offer(db: AsyncSession, viewer: User, offer: Offer, practice: Reso
         if themes:
             labels = ", ".join(THEMES.get(t, t).lower() for t in themes)
             reasons.append(("need_on_theme", f"{city.name} is looking for help on {labels}"))
+        gaps = network.gaps.get(city_id, {})
+        gap = next((gaps[t] for t in sorted(practice.themes or []) if t in gaps), None)
+        if gap:
+            reasons.append(("assessed_gap", f"{city.name}'s self-assessment has a gap on “{gap}”"))
         found[city_id] = reasons
     return _ranked(network, table, found)
 

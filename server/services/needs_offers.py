@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
@@ -140,7 +140,7 @@ async def list_items(db: AsyncSession, user: User, model, city_id: int | None, t
     if model is Offer:
         query = query.add_columns(Resource).join(Resource, Resource.id == Offer.practice_id)
         if theme is not None:
-            query = query.where(Resource.themes.any(theme))
+            query = query.where(literal(theme) == Resource.themes.any_())
         rows = (await db.execute(query.order_by(Offer.id.desc()))).all()
         return [offer_view(r.Offer, r.City, r.Resource) for r in rows]
     if theme is not None:

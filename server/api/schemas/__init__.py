@@ -294,3 +294,16 @@ __all__ += [
     "Weights",
     "WeightsChange",
 ]
+from server.api.schemas.assessments import (  # noqa: E402
+    AssessmentOut,
+    AssessmentPut,
+    AssessmentYears,
+    Evidence,
+    FrameworkList,
+    FrameworkLoad,
+    ItemRating,
+    ReviewCreate,
+)
+
+__all__ += ["AssessmentOut", "AssessmentPut", "AssessmentYears", "Evidence", "FrameworkList", "FrameworkLoad"]
+__all__ += ["ItemRating", "ReviewCreate"]

@@ -24,7 +24,7 @@ Languages = Annotated[list[Language], Field(max_length=20)]
 SpaceIds = Annotated[list[Id], Field(max_length=20, json_schema_extra={"uniqueItems": True})]
 WeightCode = Literal[
     "complementary_profile", "shared_language", "practice_on_theme", "offer_on_theme", "need_on_theme",
-    "similar_size", "already_partners",
+    "similar_size", "already_partners", "assessed_strength", "assessed_gap",
 ]  # fmt: skip
 
 
