@@ -1,7 +1,7 @@
 """assessment frameworks loaded by admins, city self-assessments and peers' reviews
 
 Revision ID: 0020
-Revises: 0011
+Revises: 0018
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0020"
-down_revision = "0011"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
