@@ -88,6 +88,8 @@ class RegistrationAnswers(Strict):
 class RegistrationSet(Strict):
     status: Literal["going", "maybe", "not_going"]
     answers: RegistrationAnswers = RegistrationAnswers()
+    # The registrant's own zone: reminders by mail give the time in it.
+    timezone: Zone | None = None
 
 
 class RegistrationQuery(BaseModel):

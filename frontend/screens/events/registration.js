@@ -3,6 +3,7 @@
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
 import { announce, busy, field, formError, h, showFormError } from "../../ui.js";
+import { viewerZone } from "./when.js";
 
 const ANSWERS = ["dietary", "interpretation", "accessibility"];
 
@@ -19,7 +20,7 @@ export function registrationBox(event, onChanged) {
     h("input", { name: key, maxlength: "500", value: (mine && mine.answers[key]) || "" })]));
   const open = event.status !== "cancelled";
   const send = (status) => busy(form, async () => {
-    const body = { status, answers: {} };
+    const body = { status, answers: {}, timezone: viewerZone() };
     for (const key of ANSWERS) if (answers[key].value.trim()) body.answers[key] = answers[key].value.trim();
     try {
       const answer = await api.put(`/api/events/${event.id}/registration`, body);
