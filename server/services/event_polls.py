@@ -58,8 +58,11 @@ async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> 
     db.add_all(DatePollOption(poll_id=poll.id, starts_at=start) for start in starts)
     await db.flush()
     await db.refresh(poll)
-    payload = events.DatePollCreated(id=poll.id, space_id=space_id, title=poll.title, options=[iso(s) for s in starts])
-    await changelog.record(db, payload, space_id=space_id)
+    await changelog.record(
+        db,
+        events.DatePollCreated(id=poll.id, space_id=space_id, title=poll.title, options=[iso(s) for s in starts]),
+        space_id=space_id,
+    )
     return await _view(db, actor, poll, access)
 
 
@@ -134,8 +137,10 @@ async def vote(db: AsyncSession, actor: User, poll_id: int, option_ids: list[int
     await db.execute(delete(DatePollVote).where(DatePollVote.option_id.in_(known), DatePollVote.user_id == actor.id))
     db.add_all(DatePollVote(option_id=o, user_id=actor.id) for o in sorted(set(option_ids)))
     await db.flush()
-    payload = events.DatePollVoted(poll_id=poll.id, user_id=actor.id, option_ids=sorted(set(option_ids)))
-    await changelog.record(db, payload, space_id=poll.space_id)
+    chosen = sorted(set(option_ids))
+    await changelog.record(
+        db, events.DatePollVoted(poll_id=poll.id, user_id=actor.id, option_ids=chosen), space_id=poll.space_id
+    )
     return await _view(db, actor, poll, access)
 
 
@@ -157,6 +162,7 @@ async def decide(db: AsyncSession, actor: User, poll_id: int, option_id: int) ->
     event = await calendar_events.create(db, actor, poll.space_id, fields)
     poll.event_id, poll.closed_at = event["id"], func.now()
     await db.flush()
-    payload = events.DatePollDecided(poll_id=poll.id, option_id=option.id, event_id=event["id"])
-    await changelog.record(db, payload, space_id=poll.space_id)
+    await changelog.record(
+        db, events.DatePollDecided(poll_id=poll.id, option_id=option.id, event_id=event["id"]), space_id=poll.space_id
+    )
     return event

@@ -89,8 +89,9 @@ async def save(db: AsyncSession, actor: User, event_id: int, fields: dict) -> di
     report.updated_by, report.updated_at = actor.id, func.now()
     await db.flush()
     await db.refresh(report)
-    payload = events.CalendarEventReported(event_id=event.id, practice_id=report.practice_id)
-    await changelog.record(db, payload, space_id=event.space_id)
+    await changelog.record(
+        db, events.CalendarEventReported(event_id=event.id, practice_id=report.practice_id), space_id=event.space_id
+    )
     return await _view(db, event, report, True)
 
 
@@ -120,6 +121,7 @@ async def to_practice(db: AsyncSession, actor: User, event_id: int, overrides: d
     practice = await library.create(db, actor, event.space_id, fields)
     report.practice_id = practice["id"]
     await db.flush()
-    payload = events.CalendarEventReported(event_id=event.id, practice_id=report.practice_id)
-    await changelog.record(db, payload, space_id=event.space_id)
+    await changelog.record(
+        db, events.CalendarEventReported(event_id=event.id, practice_id=report.practice_id), space_id=event.space_id
+    )
     return practice
