@@ -38,6 +38,10 @@ const CHANGES = {
   "flag.resolved": ["moderation"],
   "space.created": ["space"],
   "space.updated": ["space"],
+  "event.created": ["events"],
+  "event.updated": ["events"],
+  "event.cancelled": ["events"],
+  "registration.changed": ["events"],
 };
 const EVERYTHING = [...new Set(Object.values(CHANGES).flat())];
 // Kinds that move the unread counts of the spaces I belong to (the sidebar's badges).

@@ -18,6 +18,7 @@ from server.api import (  # noqa: F401
     calendar_events,
     cities,
     city_profiles,
+    event_polls,
     invitations,
     library,
     matching,

@@ -107,7 +107,7 @@ async def cancel_event(ctx: Context, event_id: int):
 async def set_registration(ctx: Context, event_id: int):
     body = ctx.body
     answers = body.answers.model_dump(exclude_none=True)
-    return await event_registrations.register(ctx.db, ctx.user, event_id, body.status, answers)
+    return await event_registrations.register(ctx.db, ctx.user, event_id, body.status, answers, timezone=body.timezone)
 
 
 @endpoint(

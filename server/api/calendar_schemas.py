@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from server.api.schemas import Answer, Change, Id, Language, Name, Strict, Title, UserBrief
+from server.api.schemas import Answer, Change, Id, Language, Name, Strict, Themes, Title, UserBrief
 
 EventKind = Literal["workshop", "study_visit", "webinar", "training", "meeting"]
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -88,6 +88,8 @@ class RegistrationAnswers(Strict):
 class RegistrationSet(Strict):
     status: Literal["going", "maybe", "not_going"]
     answers: RegistrationAnswers = RegistrationAnswers()
+    # The registrant's own zone: reminders by mail give the time in it.
+    timezone: Zone | None = None
 
 
 class RegistrationQuery(BaseModel):
@@ -176,3 +178,85 @@ class RegistrantList(Answer):
 
 class CalendarFeedOut(Answer):
     url: str
+
+
+class PollCreate(Strict):
+    """Dates proposed for an event: wall-clock times in `timezone`, as for an event's start."""
+
+    kind: EventKind
+    title: Title
+    description: Description = ""
+    timezone: Zone
+    duration_minutes: Annotated[int, Field(ge=15, le=14 * 24 * 60)]
+    options: Annotated[list[datetime], Field(min_length=2, max_length=20)]
+
+
+class PollVote(Strict):
+    """Every proposed date that suits me (an empty list withdraws my votes)."""
+
+    option_ids: Annotated[list[Id], Field(max_length=20)]
+
+
+class PollDecision(Strict):
+    option_id: Id
+
+
+class PollOption(Answer):
+    id: int
+    starts_at: str
+    local_starts_at: str
+    votes: int
+    voters: list[UserBrief]
+    mine: bool
+
+
+class PollOut(Answer):
+    id: int
+    space_id: int
+    kind: str
+    title: str
+    description: str
+    timezone: str
+    duration_minutes: int
+    options: list[PollOption]
+    event_id: int | None
+    closed_at: str | None
+    can_decide: bool
+    created_at: str
+
+
+class PollList(Answer):
+    items: list[PollOut]
+
+
+class ReportSet(Strict):
+    seen: Description = ""
+    adapt: Description = ""
+    attachment_ids: Annotated[list[Id], Field(max_length=20)] = []
+
+
+class ReportAttachment(Answer):
+    id: int
+    title: str
+    kind: str
+
+
+class ReportOut(Answer):
+    event_id: int
+    exists: bool
+    seen: str
+    adapt: str
+    attachments: list[ReportAttachment]
+    participants: list[UserBrief]
+    practice_id: int | None
+    updated_at: str | None
+    can_edit: bool
+
+
+class PracticeFromReport(Strict):
+    """What the drafted practice record needs and the report cannot give (all optional)."""
+
+    title: Title | None = None
+    city_id: Id | None = None
+    language: Language | None = None
+    themes: Themes | None = None

@@ -16,7 +16,11 @@ from server.events.calendar import (
     CalendarEventCancelled,
     CalendarEventCreated,
     CalendarEventPayload,
+    CalendarEventReported,
     CalendarEventUpdated,
+    DatePollCreated,
+    DatePollDecided,
+    DatePollVoted,
     RegistrationChanged,
 )
 from server.events.kinds import (
@@ -103,7 +107,11 @@ __all__ = [
     "CalendarEventCancelled",
     "CalendarEventCreated",
     "CalendarEventPayload",
+    "CalendarEventReported",
     "CalendarEventUpdated",
+    "DatePollCreated",
+    "DatePollDecided",
+    "DatePollVoted",
     "RegistrationChanged",
     "ABSENT",
     "CollectionCreated",

@@ -48,3 +48,39 @@ class RegistrationChanged(Event):
     status: str
     position: int | None
     promoted: bool = ABSENT
+
+
+@declare("poll.created")
+class DatePollCreated(Event):
+    """An organiser proposed dates for an event: `{id, space_id, title, options}` (option starts in UTC)."""
+
+    id: int
+    space_id: int
+    title: str
+    options: list[str]
+
+
+@declare("poll.voted")
+class DatePollVoted(Event):
+    """Someone marked the dates that suit them: `{poll_id, user_id, option_ids}`."""
+
+    poll_id: int
+    user_id: int
+    option_ids: list[int]
+
+
+@declare("poll.decided")
+class DatePollDecided(Event):
+    """A date was chosen: `{poll_id, option_id, event_id}`; the event itself comes as `event.created`."""
+
+    poll_id: int
+    option_id: int
+    event_id: int
+
+
+@declare("event.reported")
+class CalendarEventReported(Event):
+    """The after-event report was written or changed: `{event_id, practice_id}` (no text: it is read by id)."""
+
+    event_id: int
+    practice_id: int | None = None

@@ -8,6 +8,7 @@ from server.mail import outbox
 from server.mail.digest import Digester
 from server.mail.gateway import Gateway
 from server.mail.notifier import Notifier
+from server.mail.reminders import EventReminders
 from server.mail.sender import Sender
 from server.observability import readiness
 
@@ -23,6 +24,7 @@ async def running(app, database_url: str):
     app.state.mail_notifier = notifier
     digester = Digester(app.state.sessions, settings, database_url)
     app.state.mail_digester = digester
+    reminders = EventReminders(app.state.sessions, settings)
 
     async def details() -> dict:
         # Mail never makes a node unready (an SMTP outage only delays mail); /readyz shows its state.
@@ -36,6 +38,7 @@ async def running(app, database_url: str):
     sender.start()
     notifier.start()
     digester.start()
+    reminders.start()
     gateway = None
     if settings.mail_inbound_port:
         gateway = Gateway(app.state.sessions, settings)
@@ -46,6 +49,7 @@ async def running(app, database_url: str):
     finally:
         if gateway is not None:
             await gateway.stop()
+        await reminders.stop()
         await digester.stop()
         await notifier.stop()
         await sender.stop()

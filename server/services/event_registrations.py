@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events
 from server.db.models import CalendarEvent, Registration, User
 from server.errors import Conflict, problem
-from server.services.calendar_core import announce, counts_of, event_access, position_of, utcnow
+from server.services.calendar_core import announce, counts_of, event_access, position_of, utcnow, zone
 from server.services.views import iso, user_brief
 
 ANSWER_KEYS = ("dietary", "interpretation", "accessibility", "note")
@@ -70,7 +70,10 @@ def _refuse_repeat(current: Registration | None, status: str, answers: dict) -> 
         )
 
 
-async def register(db: AsyncSession, actor: User, event_id: int, status: str, answers: dict) -> dict:
+async def register(
+    db: AsyncSession, actor: User, event_id: int, status: str, answers: dict, *, timezone: str | None = None
+) -> dict:
+    own_zone = zone(timezone, "timezone").key if timezone is not None else None
     event, _ = await event_access(db, actor, event_id, for_update=True)
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled.", code="event_cancelled")
@@ -98,6 +101,8 @@ async def register(db: AsyncSession, actor: User, event_id: int, status: str, an
         db.add(current)
     else:
         current.status, current.answers, current.updated_at = new_status, answers, func.now()
+    if own_zone is not None:
+        current.timezone = own_zone
     if new_status != before and new_status in ("going", "waiting"):
         # clock_timestamp(), not now(): read after the lock is held, it orders the queue as the
         # decisions were made, not as the transactions began.

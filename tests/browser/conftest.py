@@ -49,9 +49,11 @@ class Session:
         self.base_url = base_url
         self.errors: list[str] = []
 
-    async def open(self, browser, email: str | None, *, locale: str, width: int, height: int) -> Session:
+    async def open(
+        self, browser, email: str | None, *, locale: str, width: int, height: int, timezone: str | None = None
+    ) -> Session:
         self.context = await browser.new_context(
-            base_url=self.base_url, locale=locale, viewport={"width": width, "height": height}
+            base_url=self.base_url, locale=locale, viewport={"width": width, "height": height}, timezone_id=timezone
         )
         self.context.set_default_timeout(10_000)
         self.page = await self.context.new_page()
@@ -78,8 +80,17 @@ class Session:
 async def sessions(browser, server):
     made: list[Session] = []
 
-    async def make(email: str | None = None, *, locale: str = "en-GB", width: int = 1280, height: int = 800) -> Session:
-        session = await Session(server.base_url).open(browser, email, locale=locale, width=width, height=height)
+    async def make(
+        email: str | None = None,
+        *,
+        locale: str = "en-GB",
+        width: int = 1280,
+        height: int = 800,
+        timezone: str | None = None,
+    ) -> Session:
+        session = await Session(server.base_url).open(
+            browser, email, locale=locale, width=width, height=height, timezone=timezone
+        )
         made.append(session)
         return session
 

@@ -68,6 +68,9 @@ __all__ += [
     "PasswordReset",
 ]
 __all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]
+from .calendar_more import DatePoll, DatePollOption, DatePollVote, EventReport  # noqa: E402
+
+__all__ += ["DatePoll", "DatePollOption", "DatePollVote", "EventReport"]
 from .auth import DataExport, RecoveryCode  # noqa: E402
 
 __all__ += ["DataExport", "RecoveryCode"]

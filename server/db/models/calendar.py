@@ -77,6 +77,8 @@ class Registration(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict] = mapped_column(JSONB, default=dict)
+    # The registrant's own zone (their browser's), so reminders give the hour they will live it.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     # When the person last asked for a place: the waiting list is served in this order.
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()

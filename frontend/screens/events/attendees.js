@@ -1,0 +1,27 @@
+// Who registered, for the event's organisers: places, the waiting list in order, their answers,
+// and the same as a spreadsheet.
+import { api } from "../../api.js";
+import { t } from "../../i18n.js";
+import { avatar, clear, describeError, h } from "../../ui.js";
+
+export function attendeeList(event) {
+  const box = h("section", { class: "attendees", "aria-labelledby": "attendees-title" });
+  async function load() {
+    let listing;
+    try { listing = await api.get(`/api/events/${event.id}/registrations`); } catch (error) {
+      clear(box, h("p", { class: "notice" }, describeError(error)));
+      return;
+    }
+    const row = (item) => h("li", { class: "member", dataset: { status: item.status } }, avatar(item.user),
+      h("div", { class: "grow" }, h("p", {}, h("strong", {}, item.user.name)),
+        h("p", { class: "muted small" }, Object.entries(item.answers).map(([key, text]) => `${t(`events.answer.${key}`)}: ${text}`).join(" · "))),
+      h("span", { class: "badge" }, item.status === "waiting"
+        ? t("events.waiting_position", { position: item.position }) : t(`events.status.${item.status}`)));
+    clear(box,
+      h("div", { class: "row between wrap" },
+        h("h2", { id: "attendees-title", class: "section-title" }, t("events.attendees")),
+        h("a", { href: `/api/events/${event.id}/registrations?format=csv`, download: `event-${event.id}-registrations.csv` }, t("events.csv"))),
+      listing.items.length ? h("ul", { class: "members" }, listing.items.map(row)) : h("p", { class: "muted small" }, t("events.no_attendees")));
+  }
+  return { element: box, load };
+}
