@@ -7,7 +7,8 @@ import { clear, h } from "../ui.js";
 import { onUnread, spaceUnread } from "../unread.js";
 
 export function sidebar() {
-  const nav = h("nav", { id: "sidebar", class: "sidebar", "aria-label": t("nav.spaces") });
+  // The inner box stays in view while the nav's own box (its background) runs the page's height.
+  const nav = h("nav", { id: "sidebar", class: "sidebar", "aria-label": t("nav.spaces") }, h("div", { class: "sidebar-inner" }));
   fillSidebar(nav);
   return nav;
 }
@@ -20,12 +21,13 @@ function spaceItem(space) {
 }
 
 function fillSidebar(nav = document.getElementById("sidebar")) {
-  if (!nav) return;
+  const inner = nav && nav.querySelector(".sidebar-inner");
+  if (!inner) return;
   const mine = store.spaces.filter((space) => space.my_role);
   const others = store.spaces.filter((space) => !space.my_role && space.visibility === "network");
   // Members-only spaces I do not belong to: only an administrator is shown them.
   const closed = store.spaces.filter((space) => !space.my_role && space.visibility !== "network");
-  clear(nav,
+  clear(inner,
     h("a", { class: "nav-home", href: "/" }, t("nav.home")),
     h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
     h("a", { class: "nav-home", href: "/cities" }, t("nav.cities")),
