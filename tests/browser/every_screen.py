@@ -1,11 +1,12 @@
-"""Every screen of the browser app and of the public knowledge base, as the role that uses it, at a
-desk (1280x800) and on a phone (375x740), in English, French and Spanish: axe-core finds nothing
-serious, nothing scrolls sideways, no text is squeezed under three characters wide, no i18n key or
-English chrome shows through a translation, the console stays clean and no request fails. Each
-visit leaves a screenshot in tests/browser/screenshots/every/ to look at.
+"""The every-screen sweep's machinery: each test_every_screen_*.py file lists its screens (one line
+each, `Screen(...)`) and checks them with `check`, so the sweep spreads over the test workers.
 
-Adding a screen is one line in SCREENS. One world is seeded for the whole module (the usual
-per-test truncation is switched off here), and the six visits of a screen run side by side.
+Each screen is visited as the role that uses it, at a desk (1280x800) and on a phone (375x740), in
+English, French and Spanish: axe-core finds nothing serious, nothing scrolls sideways, no text is
+squeezed under three characters wide, no i18n key or English chrome shows through a translation,
+the console stays clean and no request fails. Each visit leaves a screenshot in
+tests/browser/screenshots/every/ to look at. One world is seeded per file (the usual per-test
+truncation is switched off there: import `clean_database` and `seeded` into the file).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from tests.browser.helpers import page_problems
 from tests.conftest import PASSWORD, invite_user, seed_world
 from tests.harness import Client, expect, truncate_all
 from tests.library_helpers import PRACTICE, pdf_bytes, upload
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 SHOTS = Path(__file__).resolve().parent / "screenshots" / "every"
 LANGS = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES"}
@@ -62,37 +61,6 @@ def press(key: str, then: str) -> Callable:
         await page.locator(then).first.wait_for()
 
     return run
-
-
-SCREENS = [
-    Screen("sign-in", "anonymous", "/signin"),
-    Screen("reset-ask", "anonymous", "/reset"),
-    Screen("reset-choose", "anonymous", "/reset/some-token-from-a-mail"),
-    Screen("invitation", "anonymous", "/invitations/{token}", ready="form"),
-    Screen("home", "official", "/", ready=".space-card, .card"),
-    Screen("space", "official", "/spaces/{space}", ready=".thread-row"),
-    Screen("new-thread", "official", "/spaces/{space}", ready=".thread-row", act=press("thread.new", "form textarea")),
-    Screen("thread", "official", "/threads/{thread}", ready=".message"),
-    Screen("library", "official", "/spaces/{space}/library", ready=".resource"),
-    Screen("practice", "official", "/resources/{practice}"),
-    Screen("document", "official", "/resources/{document}"),
-    Screen("members", "moderator", "/spaces/{space}/members", ready="li.member"),
-    Screen("moderation", "moderator", "/spaces/{space}/moderation", ready=".flag"),  # with the audit log
-    Screen("space-settings", "moderator", "/spaces/{space}/settings", ready="form"),
-    Screen("search", "official", "/search?q=interpreters", ready=".result"),
-    Screen("settings", "official", "/settings", ready="form"),
-    Screen("not-found", "official", "/no-such-page"),
-    Screen("admin", "admin", "/admin", ready="table"),
-    Screen("pair-cities", "admin", "/admin", ready="table", act=click("#tab-spaces", "#panel-spaces form")),
-    Screen(
-        "admin-invitations", "admin", "/admin", ready="table", act=click("#tab-invitations", "#panel-invitations form")
-    ),
-    Screen("knowledge", "anonymous", "/knowledge"),
-    Screen("knowledge-search", "anonymous", "/knowledge/search?q=interpreters"),
-    Screen("knowledge-theme", "anonymous", "/knowledge/themes/housing"),
-    Screen("knowledge-city", "anonymous", "/knowledge/cities/antwerp"),
-    Screen("knowledge-practice", "anonymous", "{public_practice}"),
-]
 
 
 @pytest.fixture(autouse=True)
@@ -263,8 +231,8 @@ async def _visit(browser, server, seeded: Seeded, screen: Screen, lang: str, wid
         await context.close()
 
 
-@pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
-async def test_every_screen(screen, seeded, browser, server):
+async def check(screen: Screen, seeded: Seeded, browser, server) -> None:
+    """Visit the screen in every language at both widths, six visits side by side, and fail with every problem."""
     gate = asyncio.Semaphore(VISITS_AT_ONCE)
 
     async def one(lang, width):
@@ -274,22 +242,3 @@ async def test_every_screen(screen, seeded, browser, server):
     found = await asyncio.gather(*(one(lang, width) for lang in LANGS for width in SIZES))
     problems = [p for visit in found for p in visit]
     assert not problems, "\n".join(problems)
-
-
-async def test_every_key_is_translated_in_every_language(seeded):
-    def flat(strings: dict) -> dict:
-        out = {}
-        for key, value in strings.items():
-            forms = value.items() if isinstance(value, dict) else [("", value)]
-            for form, text in forms:
-                out[f"{key}:{form}" if form else key] = text
-        return out
-
-    en = seeded.strings["en"]
-    for lang in ("fr", "es"):
-        other = seeded.strings[lang]
-        assert sorted(set(en) - set(other)) == [], f"keys of en.js missing from {lang}.js"
-        assert sorted(set(other) - set(en)) == [], f"keys of {lang}.js missing from en.js"
-    for lang, strings in seeded.strings.items():
-        empty = [key for key, text in flat(strings).items() if not isinstance(text, str) or not text.strip()]
-        assert not empty, f"empty strings in {lang}.js: {empty}"
