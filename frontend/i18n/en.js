@@ -828,4 +828,7 @@ export default {
   "message.quote_unavailable": "The quoted message is no longer available.",
   "thread.started_by": "started by {name}",
   "thread.last_reply_by": "last message by {name},",
+  // --- identity2 ---
+  "city.require_totp": "Officials of this city must use two-factor sign-in",
+  "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
 };

@@ -828,4 +828,7 @@ export default {
   "message.quote_unavailable": "El mensaje citado ya no está disponible.",
   "thread.started_by": "iniciado por {name}",
   "thread.last_reply_by": "último mensaje de {name},",
+  // --- identity2 ---
+  "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
+  "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
 };

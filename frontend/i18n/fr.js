@@ -648,9 +648,9 @@ export default {
   "api.code.token_expired": "Ce jeton d’API a expiré ; créez-en un nouveau.",
   "api.code.totp_already_enabled": "La connexion à deux facteurs est déjà activée.",
   "api.code.totp_not_enabled": "La connexion à deux facteurs est désactivée.",
-  "api.code.totp_not_started": "Commencez d’abord à configurer la connexion à deux facteurs.",
+  "api.code.totp_not_started": "Commencez d’abord à configurer la connexion en deux étapes.",
   "api.code.totp_required": "Saisissez le code de votre application d’authentification.",
-  "api.code.totp_setup_required": "Activez d’abord la connexion à deux facteurs dans vos paramètres.",
+  "api.code.totp_setup_required": "Activez d’abord la connexion en deux étapes dans vos paramètres.",
   "api.code.unknown_city": "Cette ville n’existe pas.",
   "api.code.unknown_practice": "Cette fiche de pratique n’existe pas.",
   "api.code.unknown_space": "Certains de ces espaces n’existent pas.",
@@ -828,4 +828,7 @@ export default {
   "message.quote_unavailable": "Le message cité n’est plus disponible.",
   "thread.started_by": "lancé par {name}",
   "thread.last_reply_by": "dernier message de {name},",
+  // --- identity2 ---
+  "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
+  "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
 };
