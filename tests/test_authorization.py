@@ -118,6 +118,8 @@ CASES = [
     ),
     Case("GET", "/api/cities/{city}", everyone(200)),
     Case("PATCH", "/api/cities/{city}", {**everyone(403), "admin": 200}, body=lambda ids: {"region": "Flanders"}),
+    # The city's two-factor rule: admins, and the city's editors (none in this world; tests/test_twofactor_policy.py).
+    Case("PATCH", "/api/cities/{city}", {**everyone(403), "admin": 200}, body=lambda ids: {"require_totp": False}),
     Case("GET", "/api/cities/{city}/profile", everyone(200)),
     Case("PATCH", "/api/cities/{city}/profile", {**everyone(403), "admin": 200}, body=lambda ids: {"year": 2024}),
     # The moderator is an official of city 0; the others are not (409) or may not grant (403).

@@ -1030,4 +1030,7 @@ export default {
   "api.code.event_not_started": "The report can be written once the event has begun.",
   "api.code.no_report": "Write the report first.",
   "api.code.already_drafted": "A practice record was already drafted from this report.",
+  // --- identity2 ---
+  "city.require_totp": "Officials of this city must use two-factor sign-in",
+  "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
 };

@@ -1030,4 +1030,7 @@ export default {
   "api.code.event_not_started": "El informe se escribe una vez comenzado el evento.",
   "api.code.no_report": "Escriba primero el informe.",
   "api.code.already_drafted": "Ya se redactó una ficha de práctica a partir de este informe.",
+  // --- identity2 ---
+  "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
+  "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
 };

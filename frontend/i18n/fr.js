@@ -648,9 +648,9 @@ export default {
   "api.code.token_expired": "Ce jeton d’API a expiré ; créez-en un nouveau.",
   "api.code.totp_already_enabled": "La connexion à deux facteurs est déjà activée.",
   "api.code.totp_not_enabled": "La connexion à deux facteurs est désactivée.",
-  "api.code.totp_not_started": "Commencez d’abord à configurer la connexion à deux facteurs.",
+  "api.code.totp_not_started": "Commencez d’abord à configurer la connexion en deux étapes.",
   "api.code.totp_required": "Saisissez le code de votre application d’authentification.",
-  "api.code.totp_setup_required": "Activez d’abord la connexion à deux facteurs dans vos paramètres.",
+  "api.code.totp_setup_required": "Activez d’abord la connexion en deux étapes dans vos paramètres.",
   "api.code.unknown_city": "Cette ville n’existe pas.",
   "api.code.unknown_practice": "Cette fiche de pratique n’existe pas.",
   "api.code.unknown_space": "Certains de ces espaces n’existent pas.",
@@ -1030,4 +1030,7 @@ export default {
   "api.code.event_not_started": "Le compte rendu s'écrit une fois l'événement commencé.",
   "api.code.no_report": "Rédigez d'abord le compte rendu.",
   "api.code.already_drafted": "Une fiche pratique a déjà été rédigée à partir de ce compte rendu.",
+  // --- identity2 ---
+  "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
+  "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
 };

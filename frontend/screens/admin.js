@@ -19,6 +19,7 @@ function cityForm(onSaved) {
   const profile = h("select", { name: "profile" },
     h("option", { value: "traditional" }, t("profile.traditional")), h("option", { value: "newer" }, t("profile.newer")));
   const description = h("textarea", { name: "description", rows: "2", maxlength: "5000" });
+  const requireTotp = h("input", { type: "checkbox", name: "require_totp" });
   const heading = h("h2", { id: "city-form-title" }, t("admin.city_new"));
   const submit = h("button", { type: "submit", class: "primary" }, t("admin.city_create"));
   const cancel = h("button", { type: "button", class: "ghost", hidden: true, onclick: () => reset() }, t("common.cancel"));
@@ -27,6 +28,8 @@ function cityForm(onSaved) {
     h("div", { class: "grid fields" }, field(t("city.name"), name), field(t("city.country"), country), field(t("city.region"), region),
       field(t("city.languages"), languages, { hint: t("settings.languages_hint") }), field(t("city.profile"), profile)),
     field(t("city.description"), description),
+    h("label", { class: "check" }, requireTotp, h("span", { class: "check-text" }, t("city.require_totp"),
+      h("span", { class: "muted small block" }, t("city.require_totp_hint")))),
     h("div", { class: "row end" }, cancel, submit));
   function reset() {
     editing = null;
@@ -39,6 +42,7 @@ function cityForm(onSaved) {
     editing = city;
     name.value = city.name; country.value = city.country; region.value = city.region;
     languages.value = city.languages.join(", "); profile.value = city.profile; description.value = city.description;
+    requireTotp.checked = city.require_totp;
     heading.textContent = t("admin.city_edit", { name: city.name });
     submit.textContent = t("common.save");
     cancel.hidden = false;
@@ -49,7 +53,7 @@ function cityForm(onSaved) {
     await busy(form, async () => {
       try {
         const body = { name: name.value.trim(), country: country.value.trim(), region: region.value.trim(), profile: profile.value,
-          description: description.value, languages: languages.value.split(/[,\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) };
+          description: description.value, require_totp: requireTotp.checked, languages: languages.value.split(/[,\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean) };
         const city = editing ? await api.patch(`/api/cities/${editing.id}`, body) : await api.post("/api/cities", body);
         toast(editing ? t("admin.city_saved", { name: city.name }) : t("admin.city_created", { name: city.name }));
         reset();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.api.auth import totp_required
 from server.api.framework import Context, endpoint
 from server.api.schemas import identity as si
 from server.services import sessions, twofactor
@@ -82,7 +83,7 @@ async def reactivate(ctx: Context[si.AccountAction, None], user_id: int):
 
 @endpoint("GET", "/api/me/totp", summary="Is two-factor sign-in on for me", tag="account", response=si.TotpStatus)
 async def totp_status(ctx: Context):
-    return {**await twofactor.status(ctx.db, ctx.user), "required": ctx.settings.require_totp}
+    return {**await twofactor.status(ctx.db, ctx.user), "required": totp_required(ctx.user, ctx.settings)}
 
 
 @endpoint(

@@ -80,12 +80,21 @@ def check_scope(caller: Caller, method: str) -> None:
         set_committed_value(caller.user, "is_admin", False)
 
 
-# Where a person the platform requires two-factor of, who has not turned it on, may still go.
+# Where a person the platform or their city requires two-factor of, who has not turned it on, may still go.
 TOTP_SETUP_PATHS = frozenset({"/api/me", "/api/me/totp", "/api/me/totp/confirm", "/api/session"})
 
 
+def totp_required(user: User, settings) -> bool:
+    """Two-factor is required platform-wide (CITYBRIDGE_REQUIRE_TOTP) or by the person's city.
+    Only for a user loaded by authenticate_request, which reads the city's rule in the same query."""
+    return bool(settings.require_totp or user.city_requires_totp)
+
+
 def check_totp_policy(caller: Caller, settings, path: str) -> None:
-    """With CITYBRIDGE_REQUIRE_TOTP, an account without two-factor can only enrol (403 elsewhere)."""
+    """Where two-factor is required, an account without it can only enrol (403 elsewhere), by
+    cookie or by API token alike."""
     user = caller.user
-    if settings.require_totp and user is not None and user.totp_enabled_at is None and path not in TOTP_SETUP_PATHS:
+    if user is None or user.totp_enabled_at is not None or path in TOTP_SETUP_PATHS:
+        return
+    if totp_required(user, settings):
         raise Forbidden("Turn on two-factor sign-in in your settings first.", code="totp_setup_required")

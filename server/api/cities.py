@@ -36,7 +36,7 @@ async def get_city(ctx: Context, city_id: int):
 @endpoint(
     "PATCH",
     "/api/cities/{city_id:int}",
-    summary="Edit a city (admins)",
+    summary="Edit a city (admins; the city's editors may set its two-factor rule alone)",
     tag="cities",
     body=s.CityChange,
     response=s.CityOut,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
@@ -136,6 +137,7 @@ async def user_for_session(db: AsyncSession, token: str) -> User | None:
             select(User, Session.id, Session.last_used_at)
             .join(Session, Session.user_id == User.id)
             .where(Session.token_hash == token_hash(token), Session.expires_at > now(), User.deactivated_at.is_(None))
+            .options(undefer(User.city_requires_totp))  # the city's two-factor rule, in the same query
         )
     ).first()
     if row is None:
@@ -235,6 +237,7 @@ async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, ApiToken
                 ApiToken.revoked_at.is_(None),
                 User.deactivated_at.is_(None),
             )
+            .options(undefer(User.city_requires_totp))
         )
     ).first()
     if row is None:

@@ -24,7 +24,7 @@ from server.db.models import (
 from server.errors import Conflict, Forbidden, NotFound, problem
 from server.services import audit, changelog
 from server.services.access import readable_spaces_clause, require_admin
-from server.services.cities import get_city
+from server.services.cities import can_edit, get_city
 from server.services.spaces import cities_of
 from server.services.views import city_view, iso, space_view
 
@@ -35,14 +35,6 @@ EMPTY = {"population": None, "population_trend": None, "migration": {}, "languag
 async def editor_ids(db: AsyncSession, city_id: int) -> list[int]:
     query = select(CityEditor.user_id).where(CityEditor.city_id == city_id).order_by(CityEditor.user_id)
     return list((await db.scalars(query)).all())
-
-
-async def can_edit(db: AsyncSession, user: User, city_id: int) -> bool:
-    """Admins, and the city's own officials who hold its `city editor` role."""
-    if user.is_admin:
-        return True
-    found = await db.get(CityEditor, (city_id, user.id))
-    return found is not None and user.city_id == city_id
 
 
 async def require_editor(db: AsyncSession, user: User, city_id: int) -> None:

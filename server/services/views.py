@@ -38,6 +38,7 @@ def city_view(city: City) -> dict:
         "languages": list(city.languages or []),
         "profile": city.profile,
         "description": city.description,
+        "require_totp": city.require_totp,
     }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,19 @@ async def _content(world, server) -> dict:
         ),
         201,
     )
+    year = datetime.now(UTC).year + 1
+    event = {
+        "kind": "study_visit",
+        "title": "Reception centres of Antwerp",
+        "description": "We visit **two** centres.",
+        "starts_at": f"{year}-06-10T09:30",
+        "ends_at": f"{year}-06-10T17:00",
+        "timezone": "Europe/Brussels",
+        "location": "Stadhuis, Grote Markt 1",
+        "languages": ["en", "nl"],
+        "capacity": 20,
+    }
+    visit = expect(await world.moderator.post(f"/api/spaces/{space}/events", json=event), 201)
     invitation = expect(
         await world.admin.post("/api/invitations", json={"email": "new@antwerpen.test", "space_id": space}), 201
     )
@@ -151,6 +165,8 @@ async def _content(world, server) -> dict:
         "practice": practice["id"],
         "document": document["id"],
         "token": invitation["token"],
+        "event": visit["id"],
+        "city": world.cities[0]["id"],
         "public_practice": public.removeprefix(server.base_url),
     }
 

@@ -19,6 +19,11 @@ SCREENS = [
     Screen("document", "official", "/resources/{document}"),
     Screen("search", "official", "/search?q=interpreters", ready=".result"),
     Screen("settings", "official", "/settings", ready="form"),
+    Screen("events", "official", "/spaces/{space}/events"),
+    Screen("event", "official", "/events/{event}", ready=".event-times"),
+    Screen("cities", "official", "/cities"),
+    Screen("city", "official", "/cities/{city}", ready="dl.facts"),
+    Screen("matching", "official", "/matching"),
     Screen("not-found", "official", "/no-such-page"),
 ]
 

@@ -64,7 +64,7 @@ class RecoveryCodes(Answer):
 class TotpStatus(Answer):
     enabled: bool
     recovery_codes_left: int
-    required: bool = Field(description="The platform requires two-factor sign-in")
+    required: bool = Field(description="The platform or the person's city requires two-factor sign-in")
 
 
 class ExportOut(Answer):

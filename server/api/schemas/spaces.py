@@ -35,6 +35,7 @@ class CityCreate(Strict):
     languages: Annotated[list[Language], Field(max_length=20)] = []
     profile: Profile
     description: Text = ""
+    require_totp: bool = False
 
 
 class CityChange(Change):
@@ -44,6 +45,8 @@ class CityChange(Change):
     languages: Annotated[list[Language], Field(max_length=20)] | None = None
     profile: Profile | None = None
     description: Text | None = None
+    # The city's officials must turn on two-factor sign-in (admins and the city's editors may set it).
+    require_totp: bool | None = None
 
 
 class SpaceCreate(Strict):
@@ -74,6 +77,7 @@ class CityOut(Answer):
     languages: list[str]
     profile: Profile
     description: str
+    require_totp: bool
 
 
 class CityList(Answer):

@@ -15,8 +15,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from .base import Base, created_at_column
 
@@ -37,6 +38,8 @@ class City(Base):
     languages: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list)
     profile: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The city's officials must turn on two-factor sign-in before they can do anything else.
+    require_totp: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
 
 
@@ -63,3 +66,11 @@ class User(Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether the person's city requires two-factor, read in the same query that authenticates them
+    # (server/services/accounts.py undefers it there); anywhere else it is not loaded, and reading it
+    # raises instead of querying behind the caller's back.
+    city_requires_totp: Mapped[bool] = column_property(
+        select(City.require_totp).where(City.id == city_id).correlate_except(City).scalar_subquery(),
+        deferred=True,
+        raiseload=True,
+    )
