@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0020"  # the head on this branch (main at 0b0e7d0); the brief said 0011
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
