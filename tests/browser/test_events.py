@@ -95,7 +95,7 @@ async def test_event_screens_fit_a_phone_and_offer_calendar_files(world, session
     mod, event_id = await plan_study_visit(sessions, world)
     phone = await sessions("member@danang.test", width=375, height=740, timezone="Asia/Ho_Chi_Minh")
     await phone.goto(f"/events/{event_id}")
-    await expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+    await expect(phone.page.get_by_role("heading", level=1)).to_be_visible(timeout=15_000)
     ics = phone.page.get_by_role("link", name="Add to my calendar (.ics)")
     response = await phone.context.request.get(phone.base_url + await ics.get_attribute("href"))
     assert response.ok and b"SUMMARY:Study visit: Antwerp welcome desks" in await response.body()
