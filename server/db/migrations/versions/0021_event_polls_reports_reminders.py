@@ -1,7 +1,7 @@
 """events: registrant's time zone (reminders), date polls, after-event reports
 
 Revision ID: 0021
-Revises: 0011
+Revises: 0017
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0021"
-down_revision = "0011"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
