@@ -17,6 +17,13 @@ class Identity:
     id: int
     name: str
     credential: str  # the first 16 hex digits of the stored token hash: what a sign-out names
+    has_totp: bool = True
+    city_requires_totp: bool = False
+
+    def held_for_enrolment(self, platform_requires_totp: bool) -> bool:
+        """server.api.auth.check_totp_policy's rule: where two-factor is required, an account
+        without it may only enrol, and a socket is not enrolling."""
+        return not self.has_totp and (platform_requires_totp or self.city_requires_totp)
 
 
 def credential_key(kind: str, secret: str) -> tuple[str, str]:
@@ -25,4 +32,7 @@ def credential_key(kind: str, secret: str) -> tuple[str, str]:
 
 async def lookup(pool: asyncpg.Pool, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Identity]:
     found = await users_for_credentials(pool, keys)
-    return {key: Identity(user_id, name, key[1][:16]) for key, (user_id, name) in found.items()}
+    return {
+        key: Identity(user_id, name, key[1][:16], has_totp, city_requires)
+        for key, (user_id, name, has_totp, city_requires) in found.items()
+    }

@@ -36,13 +36,19 @@ async def _authenticate(scope: Scope, hub: Hub) -> tuple[Identity | None, int, s
         identity = await hub.authenticate("bearer", secret.strip())
         if identity is None:
             return None, protocol.UNAUTHORIZED, "This API token is not valid."
-        return identity, 0, ""
+        return _enrolled(identity, scope)
     token = conn.cookies.get(SESSION_COOKIE)
     identity = await hub.authenticate("cookie", token) if token else None
     if identity is None:
         return None, protocol.UNAUTHORIZED, "Sign in first."
     if not origin_allowed(conn, scope["app"].state.settings.public_origin):
         return None, protocol.FORBIDDEN_ORIGIN, "This origin may not use the session cookie."
+    return _enrolled(identity, scope)
+
+
+def _enrolled(identity: Identity, scope: Scope) -> tuple[Identity | None, int, str]:
+    if identity.held_for_enrolment(scope["app"].state.settings.require_totp):
+        return None, protocol.TOTP_SETUP_REQUIRED, "Turn on two-factor sign-in in your settings first."
     return identity, 0, ""
 
 

@@ -14,6 +14,7 @@ INTERNAL = 1011  # the server could not write to the socket (or reach its databa
 SERVICE_RESTART = 1012  # the server is shutting down: reconnect and resume
 UNAUTHORIZED = 4401  # not signed in, or the session/token is not valid
 FORBIDDEN_ORIGIN = 4403
+TOTP_SETUP_REQUIRED = 4428  # where two-factor is required and the account has none yet: enrol over HTTP first
 SLOW_CONSUMER = 4008  # the socket's outgoing queue overflowed: reconnect and resume
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from server.db.models import AuditEntry, Event
 from tests.harness import expect
+from tests.realtime_helpers import Live
 from tests.test_twofactor import code
 
 
@@ -78,3 +79,20 @@ async def test_only_admins_and_the_citys_own_editors_set_the_rule(world):
     # ...and is then held by it like every official of the city: enrol first, even to turn it off again.
     assert refused_for_setup(await world.moderator.patch(f"/api/cities/{antwerp}", json={"require_totp": False}))
     assert refused_for_setup(await world.moderator.get("/api/spaces"))
+
+
+async def test_a_socket_is_refused_until_the_official_enrols(server, world):
+    """The websocket applies the same rule as HTTP: live events of the city's spaces wait for enrolment."""
+    da_nang = world.cities[1]["id"]
+    expect(await world.admin.patch(f"/api/cities/{da_nang}", json={"require_totp": True}), 200)
+    for client, origin in ((world.member, "same"), (world.bearer, None)):
+        held = await Live.open(server.base_url, client, origin=origin)
+        assert await held.closed() == 4428
+    unaffected = await Live.open(server.base_url, world.other)
+    await unaffected.of_type("hello")
+    await unaffected.close()
+    secret = expect(await world.member.post("/api/me/totp"), 200)["secret"]
+    expect(await world.member.post("/api/me/totp/confirm", json={"code": code(secret)}), 200)
+    enrolled = await Live.open(server.base_url, world.member)
+    await enrolled.of_type("hello")
+    await enrolled.close()

@@ -262,23 +262,28 @@ async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
 # pool (realtime/auth.py). Same conditions as above: not revoked / not expired, user not deactivated;
 # a token also needs the read scope (server/api/auth.py check_scope).
 _TOKENS_BY_HASH = """
-SELECT t.token_hash, u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
+SELECT t.token_hash, u.id, u.name, u.totp_enabled_at IS NOT NULL, COALESCE(c.require_totp, false)
+FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN cities c ON c.id = u.city_id
 WHERE t.token_hash = ANY($1::text[]) AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
   AND t.expires_at > now() AND 'read' = ANY(t.scopes)
 """
 _SESSIONS_BY_HASH = """
-SELECT s.token_hash, u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+SELECT s.token_hash, u.id, u.name, u.totp_enabled_at IS NOT NULL, COALESCE(c.require_totp, false)
+FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN cities c ON c.id = u.city_id
 WHERE s.token_hash = ANY($1::text[]) AND s.expires_at > now() AND u.deactivated_at IS NULL
 """
 
 
-async def users_for_credentials(pool: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
-    """(kind, token hash) -> (user id, name) for the credentials that are valid, from an asyncpg pool or
-    connection; kind "bearer" is an API token, "cookie" a session."""
-    found: dict[tuple[str, str], tuple[int, str]] = {}
+async def users_for_credentials(
+    pool: Any, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, str, bool, bool]]:
+    """(kind, token hash) -> (user id, name, has two-factor, city requires two-factor) for the
+    credentials that are valid, from an asyncpg pool or connection; kind "bearer" is an API token,
+    "cookie" a session. The two-factor flags let the socket apply server.api.auth's enrolment rule."""
+    found: dict[tuple[str, str], tuple[int, str, bool, bool]] = {}
     for kind, query in (("bearer", _TOKENS_BY_HASH), ("cookie", _SESSIONS_BY_HASH)):
         hashes = [hashed for asked, hashed in keys if asked == kind]
         if hashes:
             for row in await pool.fetch(query, hashes):
-                found[(kind, row[0])] = (row[1], row[2])
+                found[(kind, row[0])] = (row[1], row[2], row[3], row[4])
     return found
