@@ -98,6 +98,7 @@ ERROR_CODES = frozenset(
         "cross_site",
         "csrf_failed",
         "deadline_after_start",
+        "email_change_invalid",
         "email_taken",
         "empty_body",
         "empty_file",

@@ -828,4 +828,16 @@ export default {
   "message.quote_unavailable": "El mensaje citado ya no está disponible.",
   "thread.started_by": "iniciado por {name}",
   "thread.last_reply_by": "último mensaje de {name},",
+  // --- mail2 ---
+  "emailchange.title": "Dirección de correo",
+  "emailchange.lead": "Inicia sesión y recibe correo en {email}. Para usar otra dirección, le enviamos allí un enlace; el cambio ocurre cuando lo abre.",
+  "emailchange.new_email": "Nueva dirección de correo",
+  "emailchange.send": "Enviar el enlace de confirmación",
+  "emailchange.sent": "Revise la bandeja de {email}: el enlace que hay allí confirma el cambio. Avisamos a su dirección actual.",
+  "emailchange.confirm_title": "Confirme su nueva dirección de correo",
+  "emailchange.confirm_lead": "Su cuenta usará esta dirección desde ahora, para iniciar sesión y para el correo.",
+  "emailchange.confirm": "Usar esta dirección",
+  "emailchange.confirmed": "Listo: su cuenta ahora usa {email}.",
+  "emailchange.back": "Volver a Citybridge",
+  "api.code.email_change_invalid": "Este enlace de confirmación no existe, ya se usó o ha caducado.",
 };
