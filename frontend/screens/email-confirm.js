@@ -4,7 +4,7 @@ import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { setTitle } from "../nav.js";
 import { store } from "../store.js";
-import { announce, busy, formError, h, showFormError } from "../ui.js";
+import { announce, busy, clearFormErrors, formError, h, showFormError } from "../ui.js";
 
 function frame(...content) {
   return h("div", { class: "auth" },
@@ -22,6 +22,7 @@ export async function show(main, params) {
   const form = h("form", { class: "stack", novalidate: true }, formError(), button, done);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    clearFormErrors(form);
     await busy(form, async () => {
       try {
         const answer = await api.post(`/api/email-change/${encodeURIComponent(token)}`, {});

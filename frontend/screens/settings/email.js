@@ -3,7 +3,7 @@
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
 import { store } from "../../store.js";
-import { announce, busy, field, formError, h, showFormError, uid } from "../../ui.js";
+import { announce, busy, clearFormErrors, field, formError, h, showFormError, uid } from "../../ui.js";
 
 /** The "Change email" form: the new address and the current password. */
 export async function section() {
@@ -22,6 +22,7 @@ export async function section() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     done.textContent = "";
+    clearFormErrors(form);
     await busy(form, async () => {
       try {
         const address = email.value.trim();
