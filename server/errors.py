@@ -105,6 +105,7 @@ ERROR_CODES = frozenset(
         "csrf_failed",
         "deadline_after_start",
         "duplicate_option",
+        "email_change_invalid",
         "email_taken",
         "empty_body",
         "empty_file",

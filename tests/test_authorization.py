@@ -261,6 +261,7 @@ def test_every_core_route_is_walked():
         ("POST", "/api/password-reset"),
         ("POST", "/api/password-reset/{token}"),
         ("POST", "/api/unsubscribe/{token}"),
+        ("POST", "/api/email-change/{token}"),  # tests/test_email_change.py
     }
     concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:

@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Officials of this city must use two-factor sign-in",
   "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
+  // --- mail2 ---
+  "emailchange.title": "Email address",
+  "emailchange.lead": "You sign in and get mail at {email}. To use another address, we send a link there; the change happens when you open it.",
+  "emailchange.new_email": "New email address",
+  "emailchange.send": "Send the confirmation link",
+  "emailchange.sent": "Check the inbox of {email}: the link there confirms the change. Your current address was told.",
+  "emailchange.confirm_title": "Confirm your new email address",
+  "emailchange.confirm_lead": "Your account will use this address from now on: for signing in and for mail.",
+  "emailchange.confirm": "Use this address",
+  "emailchange.confirmed": "Done: your account now uses {email}.",
+  "emailchange.back": "Back to Citybridge",
+  "api.code.email_change_invalid": "This confirmation link does not exist, was used, or has expired.",
 };

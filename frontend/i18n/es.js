@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
   "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
+  // --- mail2 ---
+  "emailchange.title": "Dirección de correo",
+  "emailchange.lead": "Inicia sesión y recibe correo en {email}. Para usar otra dirección, le enviamos allí un enlace; el cambio ocurre cuando lo abre.",
+  "emailchange.new_email": "Nueva dirección de correo",
+  "emailchange.send": "Enviar el enlace de confirmación",
+  "emailchange.sent": "Revise la bandeja de {email}: el enlace que hay allí confirma el cambio. Avisamos a su dirección actual.",
+  "emailchange.confirm_title": "Confirme su nueva dirección de correo",
+  "emailchange.confirm_lead": "Su cuenta usará esta dirección desde ahora, para iniciar sesión y para el correo.",
+  "emailchange.confirm": "Usar esta dirección",
+  "emailchange.confirmed": "Listo: su cuenta ahora usa {email}.",
+  "emailchange.back": "Volver a Citybridge",
+  "api.code.email_change_invalid": "Este enlace de confirmación no existe, ya se usó o ha caducado.",
 };

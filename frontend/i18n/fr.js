@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
   "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
+  // --- mail2 ---
+  "emailchange.title": "Adresse e-mail",
+  "emailchange.lead": "Vous vous connectez et recevez les messages à {email}. Pour une autre adresse, nous y envoyons un lien ; le changement a lieu quand vous l’ouvrez.",
+  "emailchange.new_email": "Nouvelle adresse e-mail",
+  "emailchange.send": "Envoyer le lien de confirmation",
+  "emailchange.sent": "Consultez la boîte de {email} : le lien qui s’y trouve confirme le changement. Votre adresse actuelle a été prévenue.",
+  "emailchange.confirm_title": "Confirmez votre nouvelle adresse e-mail",
+  "emailchange.confirm_lead": "Votre compte utilisera désormais cette adresse, pour la connexion et les messages.",
+  "emailchange.confirm": "Utiliser cette adresse",
+  "emailchange.confirmed": "C’est fait : votre compte utilise maintenant {email}.",
+  "emailchange.back": "Retour à Citybridge",
+  "api.code.email_change_invalid": "Ce lien de confirmation n’existe pas, a déjà servi ou a expiré.",
 };

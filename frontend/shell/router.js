@@ -7,6 +7,7 @@ import { errorPanel, notFound, showBare, showFrame } from "./frame.js";
 const routes = [
   { path: /^\/signin$/, screen: () => import("../screens/signin.js"), public: true },
   { path: /^\/reset(?:\/([^/]+))?$/, screen: () => import("../screens/reset.js"), public: true },
+  { path: /^\/email-change\/([^/]+)$/, screen: () => import("../screens/email-confirm.js"), public: true },
   { path: /^\/invitations\/([^/]+)$/, screen: () => import("../screens/invitation.js"), public: true },
   { path: /^\/$/, screen: () => import("../screens/home.js") },
   { path: /^\/spaces\/(\d+)$/, screen: () => import("../screens/space/index.js") },

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from server.api.auth import totp_required
+from server.api import mail_schemas as m
 from server.api.framework import Context, endpoint
 from server.api.schemas import identity as si
+from server.mail import email_change
 from server.services import sessions, twofactor
 
 
@@ -125,3 +127,34 @@ async def confirm_totp(ctx: Context[si.TotpCode, None]):
 )
 async def disable_totp(ctx: Context[si.TotpCode, None]):
     await twofactor.disable(ctx.db, ctx.user, ctx.body.code)
+
+
+@endpoint(
+    "POST",
+    "/api/me/email",
+    summary="Change my email: the password is required; a link goes to the new address (the change happens "
+    "when it is used) and a notice to the current one",
+    tag="account",
+    body=m.EmailChangeRequest,
+    response=m.Accepted,
+    status=202,
+    errors=(409, 422, 429),
+    rate="account",
+)
+async def request_email_change(ctx: Context[m.EmailChangeRequest, None]):
+    await email_change.request(ctx.db, ctx.settings, ctx.user, ctx.body.new_email, ctx.body.password)
+    return {"status": "sent"}
+
+
+@endpoint(
+    "POST",
+    "/api/email-change/{token}",
+    summary="Confirm an email change with the link mailed to the new address (single use, short-lived)",
+    tag="session",
+    auth="none",
+    response=m.EmailChanged,
+    errors=(404, 409),
+)
+async def confirm_email_change(ctx: Context, token: str):
+    user = await email_change.confirm(ctx.db, token)
+    return {"email": user.email}

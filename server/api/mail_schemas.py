@@ -75,3 +75,12 @@ class MailStatus(Answer):
     oldest_queued_seconds: int
     last_error: str | None
     mails: Annotated[list[OutboxMail], Field(description="The newest waiting or failed mails (at most 20)")]
+
+
+class EmailChangeRequest(Strict):
+    new_email: Email
+    password: Annotated[str, Field(min_length=1, max_length=256, description="The account's current password")]
+
+
+class EmailChanged(Answer):
+    email: str = Field(description="The account's email from now on")

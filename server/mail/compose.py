@@ -61,3 +61,13 @@ def notification(settings, *, kind: str, recipient, author: str, space, thread, 
         **names,
     )
     return rendered, headers
+
+
+def email_change_confirm(settings, *, locale, token: str, minutes: int) -> Rendered:
+    link = f"{origin(settings)}/email-change/{token}"
+    return render("email_change", locale, "email_change.subject", link=link, minutes=minutes)
+
+
+def email_change_notice(settings, *, locale, new_email: str) -> Rendered:
+    """To the old address: what happened and what to do, and deliberately no link."""
+    return render("email_change_notice", locale, "email_change_notice.subject", new_email=new_email)

@@ -20,7 +20,7 @@ from search.indexer import settled_high_water
 from server.background import BackgroundWorker
 from server.db.models import MailNotifierState, Message, Space, Thread, User
 from server.mail import batches, compose, events_in, outbox, preferences
-from server.mail.permissions import may_read
+from server.mail.permissions import readers
 from server.mail.sender import asyncpg_dsn, lock_key
 
 log = logging.getLogger("citybridge.mail")
@@ -123,14 +123,19 @@ class Notifier(BackgroundWorker):
         mentioned = set(posted.mentions)
         recipients = (participants | mentioned) - {posted.author_id, None}
         author = await db.get(User, posted.author_id) if posted.author_id else None
-        for user_id in sorted(recipients):
+        # One query each for the recipients, their preferences and their memberships: an event can
+        # fan out to a thousand people, and single-row look-ups per person were the notifier's cost.
+        users = list((await db.scalars(select(User).where(User.id.in_(recipients)).order_by(User.id))).all())
+        prefs_of = await preferences.load_many(db, [u.id for u in users])
+        allowed = await readers(db, users, space.id)
+        for user in users:
+            user_id = user.id
             kind = "mention" if user_id in mentioned else "reply"
-            user = await db.get(User, user_id)
-            prefs = await preferences.load(db, user_id)
+            prefs = prefs_of[user_id]
             level = preferences.level_for(prefs, space.id)
             if level == "none" or (level == "mentions" and kind != "mention"):
                 continue
-            if not await may_read(db, user, space.id):
+            if user_id not in allowed:
                 continue
             if prefs["batch_minutes"] > 0:
                 await batches.park(db, user_id, kind, message.id)

@@ -19,8 +19,7 @@ DIGESTS = ("daily", "weekly", "never")
 DEFAULTS = {"default_level": "all", "digest": "never", "batch_minutes": 0, "spaces": {}}
 
 
-async def load(db: AsyncSession, user_id: int) -> dict:
-    row = await db.get(NotificationSettings, user_id)
+def _as_dict(row: NotificationSettings | None) -> dict:
     if row is None:
         return {**DEFAULTS, "spaces": {}}
     return {
@@ -29,6 +28,19 @@ async def load(db: AsyncSession, user_id: int) -> dict:
         "batch_minutes": row.batch_minutes,
         "spaces": dict(row.spaces or {}),
     }
+
+
+async def load(db: AsyncSession, user_id: int) -> dict:
+    return _as_dict(await db.get(NotificationSettings, user_id))
+
+
+async def load_many(db: AsyncSession, user_ids: list[int]) -> dict[int, dict]:
+    """Everyone's preferences in one query (the notifier fans an event out to many)."""
+    rows = {
+        r.user_id: r
+        for r in await db.scalars(select(NotificationSettings).where(NotificationSettings.user_id.in_(user_ids)))
+    }
+    return {user_id: _as_dict(rows.get(user_id)) for user_id in user_ids}
 
 
 def level_for(prefs: dict, space_id: int) -> str:

@@ -31,6 +31,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.why": "You get this summary because of your notification settings.",
         "batch.subject": "{count} new messages for you on Citybridge",
         "batch.why": "Your notification settings gather these mails into one.",
+        "email_change.subject": "Confirm your new Citybridge email address",
+        "email_change.intro": "Someone (hopefully you) asked to use this address for their Citybridge account.",
+        "email_change.action": "Confirm this address",
+        "email_change.expires": "This link works once, for {minutes} minutes. If you did not ask, ignore this mail.",
+        "email_change_notice.subject": "Your Citybridge email address is being changed",
+        "email_change_notice.intro": "Someone signed in to your account asked to move it to {new_email}. "
+        "The change happens only once that address confirms it.",
+        "email_change_notice.not_you": "If this was not you, reset your password on the sign-in page now "
+        "(that signs out every device) and tell an administrator.",
     },
     "fr": {
         "invitation.subject": "{inviter} vous invite dans {space} sur Citybridge",
@@ -60,6 +69,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.why": "Vous recevez ce résumé selon vos préférences de notification.",
         "batch.subject": "{count} nouveaux messages pour vous sur Citybridge",
         "batch.why": "Vos préférences de notification regroupent ces messages en un seul.",
+        "email_change.subject": "Confirmez votre nouvelle adresse e-mail Citybridge",
+        "email_change.intro": "Quelqu’un (vous, espérons-le) veut utiliser cette adresse pour son compte Citybridge.",
+        "email_change.action": "Confirmer cette adresse",
+        "email_change.expires": "Ce lien ne sert qu’une fois, pendant {minutes} minutes. Sinon, ignorez ce message.",
+        "email_change_notice.subject": "L’adresse e-mail de votre compte Citybridge va changer",
+        "email_change_notice.intro": "Une personne connectée à votre compte a demandé à le déplacer vers {new_email}. "
+        "Le changement n’aura lieu qu’une fois cette adresse confirmée.",
+        "email_change_notice.not_you": "Si ce n’était pas vous, réinitialisez tout de suite votre mot de passe depuis "
+        "la page de connexion (cela déconnecte tous les appareils) et prévenez un administrateur.",
     },
     "es": {
         "invitation.subject": "{inviter} le invita a {space} en Citybridge",
@@ -89,6 +107,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.why": "Recibe este resumen por sus preferencias de notificación.",
         "batch.subject": "{count} mensajes nuevos para usted en Citybridge",
         "batch.why": "Sus preferencias de notificación reúnen estos correos en uno.",
+        "email_change.subject": "Confirme su nueva dirección de correo de Citybridge",
+        "email_change.intro": "Alguien (esperamos que usted) pidió usar esta dirección para su cuenta de Citybridge.",
+        "email_change.action": "Confirmar esta dirección",
+        "email_change.expires": "Este enlace sirve una vez, durante {minutes} minutos. "
+        "Si no lo pidió, ignore este correo.",
+        "email_change_notice.subject": "La dirección de correo de su cuenta de Citybridge va a cambiar",
+        "email_change_notice.intro": "Alguien con sesión en su cuenta pidió moverla a {new_email}. "
+        "El cambio solo ocurre cuando esa dirección lo confirma.",
+        "email_change_notice.not_you": "Si no fue usted, restablezca ya su contraseña en la página de inicio de sesión "
+        "(eso cierra la sesión en todos los dispositivos) y avise a un administrador.",
     },
 }
 

@@ -13,6 +13,7 @@ from server import events
 from server.db.models import (
     ApiToken,
     DataExport,
+    EmailChange,
     Invitation,
     LoginAttempt,
     MailOutbox,
@@ -44,7 +45,7 @@ async def _authored_spaces(db: AsyncSession, user_id: int) -> list[int]:
 
 async def _forget_personal_rows(db: AsyncSession, user: User) -> None:
     """Rows that exist only for the person (credentials, mail, invitations to their address)."""
-    for model in (Session, ApiToken, RecoveryCode, DataExport, PasswordReset, Membership, Mention):
+    for model in (Session, ApiToken, RecoveryCode, DataExport, PasswordReset, EmailChange, Membership, Mention):
         await db.execute(delete(model).where(model.user_id == user.id))
     await db.execute(delete(MailOutbox).where((MailOutbox.user_id == user.id) | (MailOutbox.to_address == user.email)))
     await db.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))

@@ -4,13 +4,14 @@ import { t } from "../../i18n.js";
 import { setTitle } from "../../nav.js";
 import { store } from "../../store.js";
 import { h } from "../../ui.js";
+import * as email from "./email.js";
 import * as notifications from "./notifications.js";
 import * as profile from "./profile.js";
 import * as security from "./security.js";
 import * as securityData from "./security_data.js";
 import * as securityDevices from "./security_devices.js";
 
-const SECTIONS = [profile, notifications, security, securityDevices, securityData];
+const SECTIONS = [profile, email, notifications, security, securityDevices, securityData];
 
 export async function show(main) {
   setTitle(t("settings.title"));

@@ -51,6 +51,7 @@ __all__ += ["ChangelogHorizon", "ReadPosition"]
 __all__ += ["SearchIndexerState"]
 __all__ += ["RateLimit"]
 from .mail import (  # noqa: E402
+    EmailChange,
     MailDigestState,
     MailNotifierState,
     MailOutbox,
@@ -65,6 +66,7 @@ __all__ += [
     "MailOutbox",
     "MailPending",
     "NotificationSettings",
+    "EmailChange",
     "PasswordReset",
 ]
 __all__ += ["CalendarEvent", "CalendarFeed", "EVENT_KINDS", "REGISTRATION_STATUSES", "Registration"]

@@ -97,3 +97,18 @@ class MailPending(Base):
     kind: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class EmailChange(Base):
+    """A pending change of a user's email: it happens only when the link mailed to the new address
+    is used (once, before it expires)."""
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
