@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.api.auth import totp_required
 from server.api import mail_schemas as m
+from server.api.auth import totp_required
 from server.api.framework import Context, endpoint
 from server.api.schemas import identity as si
 from server.mail import email_change
