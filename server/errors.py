@@ -63,6 +63,7 @@ FIELD_CODES = {
     "wrong_password": "wrong password",
     "wrong_code": "wrong, or already used",
     "admin_scope_needs_admin": "only platform admins can give the admin scope",
+    "deactivated": "no longer active: {ids}",
 }
 
 
@@ -70,6 +71,11 @@ FIELD_CODES = {
 # the handlers' own); the browser translates each one as `api.code.<code>`.
 ERROR_CODES = frozenset(
     {
+        "blocked",
+        "block_self",
+        "no_participants",
+        "participant_deactivated",
+        "too_many_participants",
         "admin",
         "admin_only",
         "already_cancelled",

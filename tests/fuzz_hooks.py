@@ -40,6 +40,10 @@ STATE_RULES = {
     "event_cancelled": "a cancelled event takes no registration",
     "expiry_too_far": "a token's lifetime is capped by a setting (CITYBRIDGE_TOKEN_MAX_DAYS)",
     "last_admin": "the last platform admin cannot erase their account",
+    "no_participants": "a conversation needs someone besides its starter, whose id the document cannot know",
+    "participant_deactivated": "a deactivated account cannot be asked into a conversation",
+    "blocked": "the person asked into a conversation blocks the starter",
+    "block_self": "the person blocked is the caller",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "

@@ -28,7 +28,7 @@ def render() -> str:
     rows = ["| kind | stream | payload |", "|---|---|---|"]
     for kind, cls in sorted(events.KINDS.items()):
         doc = " ".join(cls.__doc__.split())
-        rows.append(f"| `{kind}` | {'one user' if cls.STREAM == 'user' else 'space'} | {doc} |")
+        rows.append(f"| `{kind}` | {'one user' if cls.STREAM == 'user' else cls.STREAM} | {doc} |")
     return "\n".join([BEGIN, *rows, END])
 
 

@@ -19,6 +19,10 @@ const routes = [
   { path: /^\/search$/, screen: () => import("../screens/search.js") },
   { path: /^\/admin$/, screen: () => import("../screens/admin.js") },
   { path: /^\/settings$/, screen: () => import("../screens/settings/index.js") },
+  { path: /^\/people$/, screen: () => import("../screens/people/index.js") },
+  { path: /^\/people\/(\d+)$/, screen: () => import("../screens/people/profile.js") },
+  { path: /^\/conversations$/, screen: () => import("../screens/conversations/index.js") },
+  { path: /^\/conversations\/(\d+)$/, screen: () => import("../screens/conversations/conversation.js") },
 ];
 
 let cleanup = null;

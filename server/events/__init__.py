@@ -19,6 +19,13 @@ from server.events.calendar import (
     CalendarEventUpdated,
     RegistrationChanged,
 )
+from server.events.conversations import (
+    ConversationCreated,
+    ConversationJoined,
+    ConversationLeft,
+    ConversationPayload,
+    DirectMessageCreated,
+)
 from server.events.kinds import (
     CollectionCreated,
     CollectionDeleted,
@@ -85,6 +92,11 @@ from server.events.registry import (
 )
 
 __all__ = [
+    "ConversationCreated",
+    "ConversationJoined",
+    "ConversationLeft",
+    "ConversationPayload",
+    "DirectMessageCreated",
     "PublicationPublished",
     "PublicationUnpublished",
     "ProfileUpdated",

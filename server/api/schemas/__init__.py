@@ -10,6 +10,7 @@ from server.api.schemas.accounts import (
     InvitationOut,
     InvitationPreview,
     MeOut,
+    OwnProfileOut,
     ProfileChange,
     SessionOut,
     SignIn,
@@ -292,3 +293,28 @@ __all__ += [
     "Weights",
     "WeightsChange",
 ]
+
+from server.api.schemas.people import (  # noqa: E402
+    PeopleQuery,
+    PersonList,
+    PersonOut,
+    ProfileFields,
+    ProfileVisibility,
+    SpaceInCommon,
+    VisibilityOut,
+)
+
+__all__ += ["OwnProfileOut", "PeopleQuery", "PersonList", "PersonOut", "ProfileFields", "ProfileVisibility"]
+__all__ += ["SpaceInCommon", "VisibilityOut"]
+from server.api.schemas.conversations import (  # noqa: E402
+    BlockOut,
+    ConversationCreate,
+    ConversationList,
+    ConversationOut,
+    DirectMessageOut,
+    DirectMessagePage,
+    ReadMark,
+)
+
+__all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
+__all__ += ["DirectMessagePage", "ReadMark"]

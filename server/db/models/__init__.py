@@ -88,3 +88,6 @@ from .matching import (  # noqa: E402
 __all__ += ["AUDIENCES", "CityEditor", "CityProfile", "CityProfileVersion", "MatchInterest", "MatchingWeight"]
 __all__ += ["Need", "Offer"]
 __all__ += ["Publication"]
+from .conversations import Block, Conversation, ConversationMessage, ConversationParticipant  # noqa: E402
+
+__all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant"]
