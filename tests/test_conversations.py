@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.harness import expect, inside_one_rate_window
+from dataclasses import replace
+
+import httpx
+
+from tests.harness import ServerThread, expect, inside_one_rate_window
 
 CODED = {"Prefer": "errors=coded"}
 
@@ -106,10 +110,18 @@ async def test_a_block_stops_new_conversations_from_that_person(world):
     expect(await world.member.put("/api/people/999999/block"), 404)
 
 
-async def test_new_conversations_are_rate_limited(world):
-    await inside_one_rate_window()
-    statuses = []
-    for i in range(12):
-        body = {"participant_ids": [world.other.user["id"]], "title": f"Topic {i}"}
-        statuses.append((await world.member.post("/api/conversations", json=body)).status_code)
-    assert statuses[:10] == [201] * 10 and statuses[10:] == [429, 429], statuses
+async def test_new_conversations_are_rate_limited(world, settings, database_url):
+    limited = ServerThread(replace(settings, rate_limits={**settings.rate_limits, "conversation": 3}), database_url)
+    limited.start()
+    try:
+        async with httpx.AsyncClient(base_url=limited.base_url, headers=dict(world.bearer.http.headers)) as member:
+            await inside_one_rate_window()
+            statuses = []
+            for i in range(5):
+                body = {"participant_ids": [world.other.user["id"]], "title": f"Topic {i}"}
+                statuses.append((await member.post("/api/conversations", json=body)).status_code)
+            assert statuses == [201, 201, 201, 429, 429], statuses
+            mine = expect(await member.get("/api/conversations"), 200)["items"]
+            assert len(mine) == 3  # a refused start leaves nothing behind
+    finally:
+        limited.stop()
