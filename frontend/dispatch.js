@@ -123,7 +123,7 @@ function userEvent(frame) {
  * when I am no longer in it. Returns a function that stops. */
 export function watchConversation(conversationId, on) {
   return live.subscribe(`c${Number(conversationId)}`, (event) => {
-    if (event.kind === "direct_message.created") on.message(event.data);
+    if (event.kind === "dm.created") on.message(event.data);
     else if (event.kind === "conversation.left") on.left(event.data.user);
     else if (event.kind === "reset") on.reset();
     else if (event.kind === "access.revoked") on.revoked();

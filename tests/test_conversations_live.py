@@ -29,7 +29,7 @@ async def follow(live: Live, conversation_id: int, since: int | None = None) -> 
 
 
 def said(frames: list[dict]) -> list[int]:
-    return [f["data"]["id"] for f in frames if f.get("type") == "event" and f["kind"] == "direct_message.created"]
+    return [f["data"]["id"] for f in frames if f.get("type") == "event" and f["kind"] == "dm.created"]
 
 
 async def test_two_officials_talk_live_and_nobody_else_sees_a_frame(server, world):
@@ -44,10 +44,10 @@ async def test_two_officials_talk_live_and_nobody_else_sees_a_frame(server, worl
         refused = await follow(stranger, talk["id"])
         assert refused["type"] == "error" and refused["code"] == "not_found"
     hello = await say(world.member, talk["id"], "Who handles housing in Wrocław?")
-    frame = await other.until(lambda f: f.get("type") == "event" and f["kind"] == "direct_message.created")
+    frame = await other.until(lambda f: f.get("type") == "event" and f["kind"] == "dm.created")
     assert frame["conversation_id"] == talk["id"] and "space_id" not in frame
     assert frame["data"]["id"] == hello["id"] and frame["data"]["body"].startswith("Who handles")
-    await member.until(lambda f: f.get("type") == "event" and f["kind"] == "direct_message.created")
+    await member.until(lambda f: f.get("type") == "event" and f["kind"] == "dm.created")
     await say(world.other, talk["id"], "I do.")
     await member.until(lambda f: f.get("type") == "event" and f["data"].get("body") == "I do.")
     for stranger in (admin, outsider):

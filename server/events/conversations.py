@@ -37,9 +37,9 @@ class ConversationLeft(Event):
     user: UserBrief
 
 
-@declare("direct_message.created", "conversation")
+@declare("dm.created", "conversation")
 class DirectMessageCreated(Event):
-    """A message was posted in a conversation: `{id, conversation_id, author, client_id, body, html, created_at,
+    """A direct message was posted in a conversation: `{id, conversation_id, author, client_id, body, html, created_at,
     edited_at, reactions, mentions}` (the shape of a thread's message)."""
 
     id: int

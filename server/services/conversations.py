@@ -320,8 +320,10 @@ async def leave(db: AsyncSession, actor: User, conversation_id: int) -> None:
     mine = await db.get(ConversationParticipant, (conversation_id, actor.id), with_for_update=True)
     mine.left_at = now()
     await db.flush()
-    left = events.ConversationLeft(conversation_id=conversation_id, user=user_brief(actor))
-    await changelog.record(db, left, conversation_id=conversation_id)
+    brief = user_brief(actor)
+    await changelog.record(
+        db, events.ConversationLeft(conversation_id=conversation_id, user=brief), conversation_id=conversation_id
+    )
 
 
 async def set_block(db: AsyncSession, actor: User, person_id: int, *, blocked: bool) -> dict:
