@@ -31,7 +31,7 @@ function card(person) {
   const where = [person.position, person.office, cityName(person.city_id)].filter(Boolean).join(" · ");
   return h("li", { class: "card person-card" },
     h("a", { href: `/people/${person.id}`, class: "row" }, avatar(person),
-      h("span", { class: "stack tight" }, h("strong", {}, person.name), where ? h("span", { class: "muted small" }, where) : null)),
+      h("div", { class: "stack tight" }, h("strong", {}, person.name), where ? h("span", { class: "muted small" }, where) : null)),
     (person.expertise_themes || []).length
       ? h("p", { class: "chips" }, person.expertise_themes.map((slug) => h("span", { class: "chip" }, themeLabel(slug)))) : null,
     (person.languages || []).length
