@@ -110,12 +110,12 @@ async def post_message(ctx: Context[s.MessageCreate], conversation_id: int):
     "/api/conversations/{conversation_id:int}/read",
     summary="Move my read position forward to this message",
     tag="conversations",
-    body=s.ReadMark,
+    body=s.ConversationReadMark,
     response=s.ConversationOut,
     errors=(404, 422, 429),
     rate="read",
 )
-async def mark_read(ctx: Context[s.ReadMark], conversation_id: int):
+async def mark_read(ctx: Context[s.ConversationReadMark], conversation_id: int):
     return await conversations.mark_read(ctx.db, ctx.user, conversation_id, ctx.body.last_read_message_id)
 
 

@@ -311,10 +311,10 @@ from server.api.schemas.conversations import (  # noqa: E402
     ConversationCreate,
     ConversationList,
     ConversationOut,
+    ConversationReadMark,
     DirectMessageOut,
     DirectMessagePage,
-    ReadMark,
 )
 
 __all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
-__all__ += ["DirectMessagePage", "ReadMark"]
+__all__ += ["DirectMessagePage", "ConversationReadMark"]

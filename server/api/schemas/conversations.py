@@ -53,7 +53,7 @@ class DirectMessagePage(Answer):
     next_cursor: str | None
 
 
-class ReadMark(Strict):
+class ConversationReadMark(Strict):
     last_read_message_id: Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
