@@ -113,11 +113,25 @@ function userEvent(frame) {
     if (addNotification(frame)) publish("notification", data);
   } else if (frame.kind === "read.updated") {
     refreshUnread(0);
+  } else if (frame.kind === "conversation.joined") {
+    publish("conversations", data);
   } else if (frame.kind === "space.joined" && data.id) {
     putSpace(data);
     refreshUnread(0);
     publish("joined", data);
   }
+}
+
+/** Follow one direct conversation (a stream like a space): on.message(message) for each new
+ * message, on.left(user) when someone leaves, on.reset() when the screen must refetch, on.revoked()
+ * when I am no longer in it. Returns a function that stops. */
+export function watchConversation(conversationId, on) {
+  return live.subscribe(`c${Number(conversationId)}`, (event) => {
+    if (event.kind === "dm.created") on.message(event.data);
+    else if (event.kind === "conversation.left") on.left(event.data.user);
+    else if (event.kind === "reset") on.reset();
+    else if (event.kind === "access.revoked") on.revoked();
+  });
 }
 
 /** Wire the socket to the store, once, at boot. */

@@ -9,7 +9,7 @@ class Live {
     this.socket = null;
     this.state = "idle"; // idle | connecting | online | offline
     this.everConnected = false;
-    this.spaces = new Map(); // space_id -> {since, handlers:Set}
+    this.spaces = new Map(); // space_id, or "c<conversation_id>" for a conversation -> {since, handlers:Set}
     this.typingHandlers = new Set();
     this.presenceHandlers = new Set();
     this.userHandlers = new Set();
@@ -169,21 +169,22 @@ class Live {
 
   sendSubscribe(spaceId, entry) {
     entry.live = false;
-    const frame = { type: "subscribe", space_id: spaceId };
+    const frame = { type: "subscribe", ...target(spaceId) };
     if (entry.since) frame.since = entry.since;
     this.send(frame);
   }
 
   receive(frame) {
     clearTimeout(this.pongTimer);
+    const key = streamKey(frame);
     if (frame.type === "event") {
-      if (frame.space_id == null) {
+      if (key == null) {
         if (this.userSince && frame.id <= this.userSince) return;
         this.userSince = frame.id;
         this.userHandlers.forEach((handler) => handler(frame));
         return;
       }
-      const entry = this.spaces.get(frame.space_id);
+      const entry = this.spaces.get(key);
       if (!entry) return;
       if (entry.since && frame.id <= entry.since) return; // already seen: resumed streams may overlap
       entry.since = frame.id;
@@ -201,29 +202,29 @@ class Live {
     } else if (frame.type === "subscribed" && frame.notifications) {
       this.userLive = true;
       if (frame.last_id > this.userSince) this.userSince = frame.last_id;
-    } else if (frame.type === "subscribed" && frame.space_id != null) {
-      const entry = this.spaces.get(frame.space_id);
+    } else if (frame.type === "subscribed" && key != null) {
+      const entry = this.spaces.get(key);
       if (entry) entry.live = true;
       if (entry && frame.last_id > entry.since) entry.since = frame.last_id;
-    } else if (frame.type === "reset" && frame.space_id != null) {
+    } else if (frame.type === "reset" && key != null) {
       // The server no longer holds the events after our position: screens refetch, then continue.
-      const entry = this.spaces.get(frame.space_id);
+      const entry = this.spaces.get(key);
       if (!entry) return;
       entry.since = frame.last_id || entry.since;
       entry.handlers.forEach((handler) => handler({ kind: "reset", space_id: frame.space_id, data: {} }));
     } else if (frame.type === "unsubscribed" && frame.reason === "access_revoked") {
-      const entry = this.spaces.get(frame.space_id);
+      const entry = this.spaces.get(key);
       if (entry) {
         // The server stopped this subscription: forget it, so a reconnect does not ask again.
-        this.spaces.delete(frame.space_id);
+        this.spaces.delete(key);
         entry.handlers.forEach((handler) => handler({ kind: "access.revoked", space_id: frame.space_id, data: {} }));
       }
     }
   }
 
-  /** Follow a space's events; returns a function that stops following. */
+  /** Follow a space's events (or a conversation's: "c<id>"); returns a function that stops following. */
   subscribe(spaceId, handler) {
-    spaceId = Number(spaceId);
+    spaceId = typeof spaceId === "string" && spaceId.startsWith("c") ? spaceId : Number(spaceId);
     let entry = this.spaces.get(spaceId);
     if (!entry) {
       entry = { since: 0, handlers: new Set() };
@@ -236,7 +237,7 @@ class Live {
       if (entry.handlers.size === 0) {
         this.spaces.delete(spaceId);
         this.online.delete(spaceId);
-        this.send({ type: "unsubscribe", space_id: spaceId });
+        this.send({ type: "unsubscribe", ...target(spaceId) });
       }
     };
   }
@@ -261,6 +262,16 @@ class Live {
     sets[kind].add(handler);
     return () => sets[kind].delete(handler);
   }
+}
+
+// A conversation is a stream like a space (issue 15): its frames carry conversation_id instead.
+function target(key) {
+  return typeof key === "string" ? { conversation_id: Number(key.slice(1)) } : { space_id: key };
+}
+
+function streamKey(frame) {
+  if (frame.conversation_id != null) return `c${frame.conversation_id}`;
+  return frame.space_id == null ? null : frame.space_id;
 }
 
 export const live = new Live();

@@ -136,19 +136,17 @@ class RealtimeEndpoint:
         if isinstance(frame, protocol.Ping):
             conn.enqueue('{"type":"pong"}')
         elif isinstance(frame, protocol.Subscribe):
-            key = ("space", frame.space_id)
+            key = frame.key
             if key in conn.subs:
-                conn.enqueue(error("already_subscribed", "Already subscribed to this space.", space_id=frame.space_id))
+                conn.enqueue(error("already_subscribed", f"Already subscribed to this {frame.noun}.", **frame.field))
             elif len(conn.subs) > hub.settings.max_subscriptions:
-                conn.enqueue(
-                    error("too_many_subscriptions", "Unsubscribe from a space first.", space_id=frame.space_id)
-                )
+                conn.enqueue(error("too_many_subscriptions", f"Unsubscribe from a {frame.noun} first.", **frame.field))
             else:
                 hub.subscribe(conn, key, frame.since)
         elif isinstance(frame, protocol.Unsubscribe):
-            if hub.unsubscribe(conn, frame.space_id):
-                conn.enqueue(dumps({"type": "unsubscribed", "space_id": frame.space_id, "reason": "requested"}))
+            if hub.unsubscribe(conn, frame.space_id, frame.stream):
+                conn.enqueue(dumps({"type": "unsubscribed", **frame.field, "reason": "requested"}))
             else:
-                conn.enqueue(error("not_subscribed", "Not subscribed to this space.", space_id=frame.space_id))
+                conn.enqueue(error("not_subscribed", f"Not subscribed to this {frame.noun}.", **frame.field))
         elif isinstance(frame, protocol.Typing):
             await hub.presence.typing(conn, frame.thread_id)

@@ -185,8 +185,8 @@ class Hub:
         self.start_sync(sub)
         return sub
 
-    def unsubscribe(self, conn: Connection, space_id: int) -> bool:
-        sub = conn.subs.get(("space", space_id))
+    def unsubscribe(self, conn: Connection, space_id: int, stream: str = "space") -> bool:
+        sub = conn.subs.get((stream, space_id))
         if sub is None:
             return False
         self.remove(sub)
@@ -205,7 +205,7 @@ class Hub:
                 # Kept (and kept up to date) for a while: its subscribers may be back in a moment,
                 # e.g. after a deploy or a network drop, and resume from memory.
                 stream.idle_since = time.monotonic()
-        if sub.present:
+        if sub.present and key[0] == "space":
             self.presence.leave(key[1], conn.user_id)
 
     def start_sync(self, sub: Sub) -> None:
@@ -223,8 +223,11 @@ class Hub:
             else:
                 self.presence.on_signal(note)
             return
-        space_id = note.get("space_id")
-        key: StreamKey = ("space", space_id) if space_id is not None else ("user", note.get("user_id"))
+        space_id, conversation_id = note.get("space_id"), note.get("conversation_id")
+        if conversation_id is not None:
+            key: StreamKey = ("conversation", conversation_id)
+        else:
+            key = ("space", space_id) if space_id is not None else ("user", note.get("user_id"))
         stream = self.streams.get(key)
         if stream is not None and (stream.cursor is None or note.get("id", 0) > stream.cursor):
             self.mark(key)

@@ -13,13 +13,14 @@ from server import events
 
 # Kinds after which a subscriber's right to read the space may have to be checked again: any
 # change of someone's membership (removed, updated, suspended, refused, ...) and of the space.
+# In a conversation, a participant leaving ends their right to read it.
 def revoking(kind: str) -> bool:
-    return kind.startswith("member.") or kind == "space.updated"
+    return kind.startswith("member.") or kind in ("space.updated", "conversation.left")
 
 
-StreamKey = tuple[str, int]  # ("space", space_id) or ("user", user_id)
+StreamKey = tuple[str, int]  # ("space", space_id), ("user", user_id) or ("conversation", conversation_id)
 
-_COLUMNS = "id, space_id, user_id, kind, data::text AS data"
+_COLUMNS = "id, space_id, user_id, conversation_id, kind, data::text AS data"
 
 _FETCH = f"""
 SELECT e.* FROM unnest($1::bigint[], $2::bigint[]) AS c(space_id, after)
@@ -33,16 +34,24 @@ CROSS JOIN LATERAL (
     SELECT {_COLUMNS} FROM events
     WHERE events.user_id = c.user_id AND events.space_id IS NULL AND events.id > c.after ORDER BY id LIMIT $5
 ) e
+UNION ALL
+SELECT e.* FROM unnest($6::bigint[], $7::bigint[]) AS c(conversation_id, after)
+CROSS JOIN LATERAL (
+    SELECT {_COLUMNS} FROM events
+    WHERE events.conversation_id = c.conversation_id AND events.id > c.after ORDER BY id LIMIT $5
+) e
 ORDER BY id
 """
 
 _PAGE = {
     "space": f"SELECT {_COLUMNS} FROM events WHERE space_id = $1 AND id > $2 ORDER BY id LIMIT $3",
     "user": f"SELECT {_COLUMNS} FROM events WHERE user_id = $1 AND space_id IS NULL AND id > $2 ORDER BY id LIMIT $3",
+    "conversation": f"SELECT {_COLUMNS} FROM events WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
 }
 _LATEST = {
     "space": "SELECT coalesce(max(id), 0) FROM events WHERE space_id = $1",
     "user": "SELECT coalesce(max(id), 0) FROM events WHERE user_id = $1 AND space_id IS NULL",
+    "conversation": "SELECT coalesce(max(id), 0) FROM events WHERE conversation_id = $1",
 }
 
 
@@ -57,10 +66,13 @@ class Event:
 
 
 def _event(row) -> Event:
-    space_id, user_id, kind = row["space_id"], row["user_id"], row["kind"]
-    key: StreamKey = ("space", space_id) if space_id is not None else ("user", user_id)
+    space_id, user_id, conversation_id, kind = row["space_id"], row["user_id"], row["conversation_id"], row["kind"]
+    if conversation_id is not None:
+        key: StreamKey = ("conversation", conversation_id)
+    else:
+        key = ("space", space_id) if space_id is not None else ("user", user_id)
     data = events.parse(kind, json.loads(row["data"])) if revoking(kind) else None
-    frame = event_frame(row["id"], space_id, user_id, kind, row["data"])
+    frame = event_frame(row["id"], space_id, user_id, kind, row["data"], conversation_id)
     return Event(row["id"], key, kind, frame, data, wire(frame))
 
 
@@ -68,6 +80,7 @@ async def fetch(pool: asyncpg.Pool, cursors: dict[StreamKey, int], limit: int) -
     """Every stream's events after its cursor (at most `limit` each), in id order."""
     spaces = [(k[1], after) for k, after in cursors.items() if k[0] == "space"]
     users = [(k[1], after) for k, after in cursors.items() if k[0] == "user"]
+    conversations = [(k[1], after) for k, after in cursors.items() if k[0] == "conversation"]
     rows = await pool.fetch(
         _FETCH,
         [s for s, _ in spaces],
@@ -75,6 +88,8 @@ async def fetch(pool: asyncpg.Pool, cursors: dict[StreamKey, int], limit: int) -
         [u for u, _ in users],
         [a for _, a in users],
         limit,
+        [c for c, _ in conversations],
+        [a for _, a in conversations],
     )
     return [_event(row) for row in rows]
 

@@ -40,9 +40,22 @@ def error(code: str, message: str, **extra) -> str:
     return dumps({"type": "error", "code": code, "message": message, **extra})
 
 
-def event_frame(event_id: int, space_id: int | None, user_id: int | None, kind: str, data_json: str) -> str:
+def event_frame(
+    event_id: int,
+    space_id: int | None,
+    user_id: int | None,
+    kind: str,
+    data_json: str,
+    conversation_id: int | None = None,
+) -> str:
     """The event as sent to every subscriber: built once, from the stored JSON text, never re-encoded."""
-    if space_id is not None:
+    if conversation_id is not None:
+        head = '{"type":"event","id":%d,"conversation_id":%d,"kind":%s,"data":' % (
+            event_id,
+            conversation_id,
+            json.dumps(kind),
+        )
+    elif space_id is not None:
         head = '{"type":"event","id":%d,"space_id":%d,"kind":%s,"data":' % (event_id, space_id, json.dumps(kind))
     else:
         head = '{"type":"event","id":%d,"space_id":null,"user_id":%d,"kind":%s,"data":' % (
@@ -59,15 +72,36 @@ class BadFrame(Exception):
         self.code, self.message, self.extra = code, message, extra
 
 
+class _Target:
+    """A frame naming a stream: a space, or (stream "conversation", the id in space_id) a direct conversation."""
+
+    space_id: int
+    stream: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.stream, self.space_id)
+
+    @property
+    def field(self) -> dict:
+        return {"conversation_id" if self.stream == "conversation" else "space_id": self.space_id}
+
+    @property
+    def noun(self) -> str:
+        return "conversation" if self.stream == "conversation" else "space"
+
+
 @dataclass(frozen=True)
-class Subscribe:
+class Subscribe(_Target):
     space_id: int
     since: int | None
+    stream: str = "space"
 
 
 @dataclass(frozen=True)
-class Unsubscribe:
+class Unsubscribe(_Target):
     space_id: int
+    stream: str = "space"
 
 
 @dataclass(frozen=True)
@@ -99,6 +133,17 @@ def _only(frame: dict, allowed: set[str]) -> None:
         raise BadFrame("invalid", f"Unknown fields: {', '.join(unknown)}.", fields=unknown)
 
 
+def _target(frame: dict) -> tuple[str, int]:
+    """A space (`space_id`) or a direct conversation (`conversation_id`), exactly one of them."""
+    if "conversation_id" in frame:
+        if "space_id" in frame:
+            raise BadFrame(
+                "invalid", "Give space_id or conversation_id, not both.", fields=["space_id", "conversation_id"]
+            )
+        return "conversation", _id(frame, "conversation_id")
+    return "space", _id(frame, "space_id")
+
+
 def parse(text: str) -> Subscribe | Unsubscribe | Typing | Ping:
     try:
         frame = json.loads(text)
@@ -108,11 +153,13 @@ def parse(text: str) -> Subscribe | Unsubscribe | Typing | Ping:
         raise BadFrame("invalid", 'A frame is a JSON object with a "type".')
     kind = frame["type"]
     if kind == "subscribe":
-        _only(frame, {"space_id", "since"})
-        return Subscribe(_id(frame, "space_id"), _id(frame, "since", optional=True, minimum=0))
+        _only(frame, {"space_id", "conversation_id", "since"})
+        stream, target = _target(frame)
+        return Subscribe(target, _id(frame, "since", optional=True, minimum=0), stream)
     if kind == "unsubscribe":
-        _only(frame, {"space_id"})
-        return Unsubscribe(_id(frame, "space_id"))
+        _only(frame, {"space_id", "conversation_id"})
+        stream, target = _target(frame)
+        return Unsubscribe(target, stream)
     if kind == "typing":
         _only(frame, {"thread_id"})
         return Typing(_id(frame, "thread_id"))

@@ -16,6 +16,7 @@ from realtime import log as changelog
 from realtime.protocol import dumps, error
 from realtime.revocation import revokes
 from server.services.access import standing_allows
+from server.services.conversations import is_participant
 
 if TYPE_CHECKING:
     from realtime.connection import Sub
@@ -62,6 +63,8 @@ async def _sync_once(hub: Hub, sub: Sub) -> bool:
     sub.recheck = False
     if key[0] == "space" and not await _may_read(hub, sub):
         return True
+    if key[0] == "conversation" and not await _may_follow(hub, sub):
+        return True
     stream = hub.streams[key]
     await stream.ready.wait()
     stream = hub.streams.get(key)
@@ -106,6 +109,23 @@ async def _may_read(hub: Hub, sub: Sub) -> bool:
             conn.enqueue(error("not_found", "No such space.", space_id=space_id))
         return False
     sub.via_membership = via_membership
+    return True
+
+
+async def _may_follow(hub: Hub, sub: Sub) -> bool:
+    """Only a current participant follows a conversation (server.services.conversations); anyone
+    else is removed and told, as for a space. False when the subscription ended."""
+    conn, conversation_id = sub.conn, sub.key[1]
+    allowed = await is_participant(hub.pool, conn.user_id, conversation_id)
+    if not sub.active:
+        return False
+    if not allowed:
+        hub.remove(sub)
+        if sub.present:
+            conn.enqueue(dumps({"type": "unsubscribed", **stream_field(sub.key), "reason": "access_revoked"}))
+        else:
+            conn.enqueue(error("not_found", "No such conversation.", conversation_id=conversation_id))
+        return False
     return True
 
 
@@ -158,4 +178,6 @@ async def _past_horizon(hub: Hub, sub: Sub, events: list[Event]) -> list[Event]:
 
 
 def stream_field(key: StreamKey) -> dict:
+    if key[0] == "conversation":
+        return {"conversation_id": key[1]}
     return {"space_id": key[1]} if key[0] == "space" else {"notifications": True}

@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 
 def revokes(sub: Sub, event: Event) -> bool:
-    """Whether this event may end the subscriber's right to read the space."""
+    """Whether this event may end the subscriber's right to read the space (or conversation)."""
+    payload = event.data
+    if sub.key[0] == "conversation":
+        return isinstance(payload, events.ConversationLeft) and payload.user["id"] == sub.conn.user_id
     if sub.key[0] != "space":
         return False
-    payload = event.data
     if isinstance(payload, events.MemberPayload | events.MemberRemoved | events.MemberRefused):
         # removed, suspended, refused, updated to a non-active state...: check again. (A change
         # that leaves the user an active member cannot take the right away.)

@@ -73,6 +73,7 @@ FIELD_CODES = {
     "issuer_not_https": "must use https (plain http only for localhost)",
     "use_provider": "sign in with {provider}",
     "framework_line": "line {line}: {reason}",
+    "deactivated": "no longer active: {ids}",
 }
 
 
@@ -80,6 +81,11 @@ FIELD_CODES = {
 # the handlers' own); the browser translates each one as `api.code.<code>`.
 ERROR_CODES = frozenset(
     {
+        "blocked",
+        "block_self",
+        "no_participants",
+        "participant_deactivated",
+        "too_many_participants",
         "admin",
         "admin_only",
         "already_cancelled",

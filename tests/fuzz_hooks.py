@@ -52,6 +52,10 @@ STATE_RULES = {
     "framework_exists": "a framework version is loaded once",
     "unknown_framework": "the framework an assessment follows must be loaded",
     "year_out_of_range": "an assessment's year (a path parameter) is between 1800 and 2200",
+    "no_participants": "a conversation needs someone besides its starter, whose id the document cannot know",
+    "participant_deactivated": "a deactivated account cannot be asked into a conversation",
+    "blocked": "the person asked into a conversation blocks the starter",
+    "block_self": "the person blocked is the caller",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "

@@ -86,6 +86,16 @@ async def _fresh_message(world, ids):
     ids["fresh_message"] = message["id"]
 
 
+def participants(status: int) -> dict:
+    """A conversation of member and other: only they (member also by token) read it; admin included, the rest 404."""
+    return {**everyone(404), "member": status, "bearer": status, "other": status}
+
+
+async def _fresh_conversation(world, ids):
+    body = {"participant_ids": [ids["other_user"]], "title": f"Topic {next(_unique)}"}
+    ids["fresh_conversation"] = expect(await world.member.post("/api/conversations", json=body), 201)["id"]
+
+
 CASES = [
     Case("GET", "/healthz", everyone(200, 200)),
     Case("GET", "/readyz", everyone(200, 200)),
@@ -211,6 +221,32 @@ CASES = [
     Case("GET", "/api/users?q=oli", {**everyone(403), "admin": 200, "moderator": 200}),
     # Moderators need a few characters: the lookup is not a directory to page through.
     Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 422}),
+    Case("GET", "/api/people?theme=housing", everyone(200)),
+    Case("GET", "/api/people/{member_user}", everyone(200)),
+    Case(
+        "POST",
+        "/api/conversations",
+        {**everyone(201), "other": 422},
+        body=lambda ids: {"participant_ids": [ids["other_user"]], "title": f"Topic {next(_unique)}"},
+    ),
+    Case("GET", "/api/conversations", everyone(200)),
+    Case("GET", "/api/conversations/{conversation}", participants(200)),
+    Case("GET", "/api/conversations/{conversation}/messages", participants(200)),
+    Case("POST", "/api/conversations/{conversation}/messages", participants(201), body=lambda ids: {"body": "Hi"}),
+    Case(
+        "PUT",
+        "/api/conversations/{conversation}/read",
+        participants(200),
+        body=lambda ids: {"last_read_message_id": 1},
+    ),
+    Case(
+        "DELETE",
+        "/api/conversations/{fresh_conversation}/participants/me",
+        participants(204),
+        setup=_fresh_conversation,
+    ),
+    Case("PUT", "/api/people/{outsider_user}/block", {**everyone(200), "outsider": 422}),
+    Case("DELETE", "/api/people/{outsider_user}/block", {**everyone(200), "outsider": 422}),
     Case("GET", "/api/spaces/{a}/threads", in_space_a(200)),
     Case(
         "POST",
@@ -251,6 +287,7 @@ CASES = [
 
 def test_every_core_route_is_walked():
     core_tags = {"session", "invitations", "cities", "spaces", "threads", "messages", "operations", "users"}
+    core_tags |= {"people", "conversations"}
     # Walked elsewhere: sign-in (test_session), the invitation link (test_spaces_and_invitations), a token.
     elsewhere = {
         ("POST", "/api/session"),
@@ -285,7 +322,11 @@ async def test_route_by_role(case: Case, world):
         await world.other.post(f"/api/spaces/{world.space_b['id']}/threads", json={"title": "Jobs", "body": "First"}),
         201,
     )
+    conversation = expect(
+        await world.member.post("/api/conversations", json={"participant_ids": [world.other.user["id"]]}), 201
+    )
     ids = {
+        "conversation": conversation["id"],
         "a": world.space_a["id"],
         "b": world.space_b["id"],
         "network": world.network["id"],

@@ -28,7 +28,7 @@ def render() -> str:
     rows = ["| kind | stream | payload |", "|---|---|---|"]
     for kind, cls in sorted(events.KINDS.items()):
         doc = " ".join(cls.__doc__.split())
-        rows.append(f"| `{kind}` | {'one user' if cls.STREAM == 'user' else 'space'} | {doc} |")
+        rows.append(f"| `{kind}` | {'one user' if cls.STREAM == 'user' else cls.STREAM} | {doc} |")
     return "\n".join([BEGIN, *rows, END])
 
 
@@ -64,7 +64,7 @@ def test_every_kind_a_service_records_is_declared_and_every_declared_kind_is_rec
     assert referenced <= declared, f"not declared in server/events.py: {referenced - declared}"
     assert declared <= referenced, f"declared but recorded nowhere: {declared - referenced}"
     for kind, cls in events.KINDS.items():
-        assert re.fullmatch(r"[a-z]+\.[a-z]+", kind) and cls.STREAM in ("space", "user")
+        assert re.fullmatch(r"[a-z]+\.[a-z]+", kind) and cls.STREAM in ("space", "user", "conversation")
         assert cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("), f"{kind} is undocumented"
 
 

@@ -27,6 +27,10 @@ const routes = [
   { path: /^\/matching$/, screen: () => import("../screens/matching/index.js") },
   { path: /^\/needs\/(\d+)$/, screen: () => import("../screens/matching/matches.js") },
   { path: /^\/offers\/(\d+)$/, screen: () => import("../screens/matching/offer.js") },
+  { path: /^\/people$/, screen: () => import("../screens/people/index.js") },
+  { path: /^\/people\/(\d+)$/, screen: () => import("../screens/people/profile.js") },
+  { path: /^\/conversations$/, screen: () => import("../screens/conversations/index.js") },
+  { path: /^\/conversations\/(\d+)$/, screen: () => import("../screens/conversations/conversation.js") },
 ];
 
 let cleanup = null;

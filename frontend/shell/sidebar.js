@@ -32,6 +32,8 @@ function fillSidebar(nav = document.getElementById("sidebar")) {
     h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
     h("a", { class: "nav-home", href: "/cities" }, t("nav.cities")),
     h("a", { class: "nav-home", href: "/matching" }, t("nav.matching")),
+    h("a", { class: "nav-home", href: "/people" }, t("nav.people")),
+    h("a", { class: "nav-home", href: "/conversations" }, t("nav.conversations")),
     store.me && store.me.is_admin ? h("a", { class: "nav-home", href: "/admin" }, t("nav.admin")) : null,
     h("h2", {}, t("nav.my_spaces")),
     mine.length ? h("ul", {}, mine.map(spaceItem)) : h("p", { class: "muted small" }, t("home.no_spaces_short")),

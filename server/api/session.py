@@ -7,7 +7,7 @@ from server.api.auth import SESSION_COOKIE, session_cookie
 from server.api.framework import Context, changes, endpoint
 from server.auth.tokens import csrf_token, device_cookie
 from server.errors import Forbidden, NotFound
-from server.services import accounts, identity_providers, signin
+from server.services import accounts, identity_providers, profiles, signin
 from server.services.views import iso, user_view
 
 DEVICE_COOKIE = "cb_device"
@@ -93,21 +93,21 @@ async def sign_out(ctx: Context):
 )
 async def me(ctx: Context):
     token = ctx.caller.session_token
-    return {**user_view(ctx.user), "csrf_token": csrf_token(ctx.settings.secret_key, token) if token else None}
+    return {**profiles.own_view(ctx.user), "csrf_token": csrf_token(ctx.settings.secret_key, token) if token else None}
 
 
 @endpoint(
     "PATCH",
     "/api/me",
-    summary="Change my name, position, languages or UI locale",
+    summary="Change my name, UI locale or profile (office, position, languages, expertise, bio, time zone) "
+    "and who sees each profile field",
     tag="session",
     body=s.ProfileChange,
-    response=s.UserOut,
+    response=s.OwnProfileOut,
     rate="account",
 )
 async def change_me(ctx: Context):
-    user = await accounts.update_profile(ctx.db, ctx.user, changes(ctx.body))
-    return user_view(user)
+    return profiles.own_view(await profiles.update_own(ctx.db, ctx.user, changes(ctx.body)))
 
 
 def _token_view(token, secret: str | None = None) -> dict:

@@ -23,6 +23,13 @@ from server.events.calendar import (
     DatePollVoted,
     RegistrationChanged,
 )
+from server.events.conversations import (
+    ConversationCreated,
+    ConversationJoined,
+    ConversationLeft,
+    ConversationPayload,
+    DirectMessageCreated,
+)
 from server.events.kinds import (
     CollectionCreated,
     CollectionDeleted,
@@ -91,6 +98,11 @@ from server.events.registry import (
 )
 
 __all__ = [
+    "ConversationCreated",
+    "ConversationJoined",
+    "ConversationLeft",
+    "ConversationPayload",
+    "DirectMessageCreated",
     "PublicationPublished",
     "PublicationUnpublished",
     "ProfileUpdated",

@@ -23,7 +23,7 @@ class FlagTarget(TypedDict):
 @dataclass(frozen=True, kw_only=True)
 class Event:
     KIND: ClassVar[str] = ""
-    STREAM: ClassVar[Literal["space", "user"]] = "space"
+    STREAM: ClassVar[Literal["space", "user", "conversation"]] = "space"
     ITEM: ClassVar[str | None] = None  # the item ("message", "resource") whose content the payload carries
     LISTS: ClassVar[tuple[str, str] | None] = None  # (item, field): a list of item ids the payload shows
     REDACTS: ClassVar[str | None] = None  # this kind takes that item's earlier content out of the log
@@ -51,7 +51,7 @@ class Event:
 KINDS: dict[str, type[Event]] = {}
 
 
-def declare(kind: str, stream: Literal["space", "user"] = "space", *, redacts: str | None = None):
+def declare(kind: str, stream: Literal["space", "user", "conversation"] = "space", *, redacts: str | None = None):
     """Register a payload class under its kind. A class is declared once, under one kind."""
 
     def register(cls: type[Event]) -> type[Event]:

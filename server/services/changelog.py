@@ -12,20 +12,22 @@ from server.db.models import Event
 
 NOTIFY_CHANNEL = "citybridge_events"
 SIGNALS_CHANNEL = "citybridge_signals"  # realtime's ephemeral signals (realtime/bus.py)
-_SPACE_LOCK, _USER_LOCK = 1, 2
+_SPACE_LOCK, _USER_LOCK, _CONVERSATION_LOCK = 1, 2, 3
 
 # One round trip: the advisory lock is taken in the row source, so the id (the column default,
 # evaluated when the row is inserted) is drawn while the lock is held; the NOTIFY rides along.
 _RECORD = text("""
 WITH e AS (
-    INSERT INTO events (space_id, user_id, kind, data)
-    SELECT CAST(:space_id AS integer), CAST(:user_id AS integer), CAST(:kind AS varchar), CAST(:data AS jsonb)
+    INSERT INTO events (space_id, user_id, conversation_id, kind, data)
+    SELECT CAST(:space_id AS integer), CAST(:user_id AS integer), CAST(:conversation_id AS integer),
+           CAST(:kind AS varchar), CAST(:data AS jsonb)
     FROM (SELECT pg_advisory_xact_lock(CAST(:lock_class AS integer), CAST(:lock_key AS integer))) AS held
     RETURNING id, created_at
 )
 SELECT id, created_at,
        pg_notify(CAST(:channel AS text), json_build_object('id', id, 'space_id', CAST(:space_id AS integer),
-                                             'user_id', CAST(:user_id AS integer))::text)
+                                             'user_id', CAST(:user_id AS integer),
+                                             'conversation_id', CAST(:conversation_id AS integer))::text)
 FROM e
 """)
 
@@ -44,9 +46,15 @@ _REWRITE = text("UPDATE events SET data = CAST(:data AS jsonb) WHERE id = :id")
 
 
 async def record(
-    db: AsyncSession, event: events.Event, *, space_id: int | None = None, user_id: int | None = None
+    db: AsyncSession,
+    event: events.Event,
+    *,
+    space_id: int | None = None,
+    user_id: int | None = None,
+    conversation_id: int | None = None,
 ) -> Event:
-    """Append one event for a space (or, with user_id only, for one user).
+    """Append one event for a space (or, with user_id only, for one user; with conversation_id only,
+    for one direct conversation).
 
     The transaction-scoped advisory lock makes events of one space (or one user)
     commit in id order, so a reader that has seen id N of a space never later
@@ -58,16 +66,26 @@ async def record(
     kind = event.KIND
     if events.KINDS.get(kind) is not type(event):
         raise ValueError(f"undeclared event kind {kind!r}: declare it in server/events.py")
-    if (space_id is None) if event.STREAM == "space" else (user_id is None or space_id is not None):
+    if event.STREAM == "conversation":
+        wrong = conversation_id is None or space_id is not None or user_id is not None
+    else:
+        wrong = conversation_id is not None or (
+            (space_id is None) if event.STREAM == "space" else (user_id is None or space_id is not None)
+        )
+    if wrong:
         raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
     data = event.data()
-    lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
+    if conversation_id is not None:
+        lock_class, lock_key = _CONVERSATION_LOCK, conversation_id
+    else:
+        lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
     row = (
         await db.execute(
             _RECORD,
             {
                 "space_id": space_id,
                 "user_id": user_id,
+                "conversation_id": conversation_id,
                 "kind": kind,
                 "data": json.dumps(data),
                 "lock_class": lock_class,
@@ -79,7 +97,15 @@ async def record(
     if event.REDACTS is not None:
         await _redact(db, space_id, event.REDACTS, data["id"], row.id)
     # A detached, read-only picture of the row (nothing else in the transaction reads it back).
-    return Event(id=row.id, space_id=space_id, user_id=user_id, kind=kind, data=data, created_at=row.created_at)
+    return Event(
+        id=row.id,
+        space_id=space_id,
+        user_id=user_id,
+        conversation_id=conversation_id,
+        kind=kind,
+        data=data,
+        created_at=row.created_at,
+    )
 
 
 async def _redact(db: AsyncSession, space_id: int, item: str, item_id: int, before: int) -> None:

@@ -49,6 +49,7 @@ LIMITS: dict[str, Limit] = {
         Limit("invitation", "INVITATIONS", 30, "invitations", "inviting and withdrawing invitations"),
         Limit("manage", "MANAGE", 30, "changes", "creating and changing cities and spaces"),
         Limit("account", "ACCOUNT", 20, "account changes", "profile changes, API tokens"),
+        Limit("conversation", "CONVERSATIONS", 10, "new conversations", "starting direct conversations (spam)"),
         Limit("totp", "TOTP", 10, "two-factor attempts", "starting, confirming and turning off two-factor sign-in"),
         Limit("read", "READS", 600, "read markers", "marking threads read"),
         Limit("calendar", "CALENDAR", 60, "calendar changes", "events, registrations and calendar feed addresses"),

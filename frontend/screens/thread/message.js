@@ -1,7 +1,7 @@
 // One message of a thread as an element: meta, sanitised body, reactions, and its actions.
-import { currentLocale, formatDate, formatNumber, formatTime, t } from "../../i18n.js";
+import { formatNumber, t } from "../../i18n.js";
+import { messageBody, messageMeta } from "../../parts/message.js";
 import { flagButton, moderationActions } from "../../parts/moderation.js";
-import { cityName } from "../../store.js";
 import { avatar, h } from "../../ui.js";
 
 const QUICK_REACTIONS = ["👍", "❤️", "🎉", "👏", "🙏", "💡"];
@@ -45,19 +45,6 @@ function pickerToggle(message, li, actions, view) {
   return toggle;
 }
 
-function body(message, view) {
-  const box = h("div", { class: "body" });
-  if (message.hidden && !message.html) {
-    box.append(h("p", { class: "muted" }, t("message.hidden")));
-  } else {
-    box.innerHTML = message.html; // sanitised by the server (nh3 allow-list)
-  }
-  for (const mention of box.querySelectorAll(".mention")) {
-    if (Number(mention.dataset.userId) === view.me.id) mention.classList.add("me");
-  }
-  return box;
-}
-
 /** The message this one answers: who and the start of what they wrote, linked to it in the log;
  * the server sends no author nor text once that message is hidden or deleted. */
 function quote(reply, view) {
@@ -67,22 +54,6 @@ function quote(reply, view) {
   return h("a", { class: "quote", href: `#m${reply.id}`, "aria-label": t("message.quote_label", { name, text: reply.excerpt }),
     onclick: (event) => { if (view.showMessage(reply.id)) event.preventDefault(); } },
   h("span", { class: "quote-author" }, name), h("span", { class: "quote-text" }, reply.excerpt));
-}
-
-/** "Tuesday 1 December 2026 at 14:05", shown on hover: the log itself says only the time. */
-function fullTime(iso) {
-  if (!iso) return "";
-  return t("message.full_time", { date: formatDate(iso, "full"), time: new Intl.DateTimeFormat(currentLocale(), { timeStyle: "short" }).format(new Date(iso)) });
-}
-
-function meta(message) {
-  const city = message.author && message.author.city_id ? cityName(message.author.city_id) : "";
-  return h("div", { class: "meta" },
-    h("span", { class: "author" }, message.author ? message.author.name : t("common.someone")),
-    city ? h("span", { class: "muted small" }, city) : null,
-    h("a", { class: "time muted small", href: `#m${message.id}` }, h("time", { datetime: message.created_at || "", title: fullTime(message.created_at) }, formatTime(message.created_at))),
-    message.edited_at ? h("span", { class: "muted small", title: fullTime(message.edited_at) }, t("message.edited")) : null,
-    message.hidden ? h("span", { class: "badge lock" }, message.hidden_reason ? t("message.hidden_because", { reason: message.hidden_reason }) : t("message.hidden_badge")) : null);
 }
 
 /** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated, reply, showMessage} (actions.js). */
@@ -105,7 +76,7 @@ export function messageElement(message, view) {
   if (view.isModerator) actions.append(moderationActions(message, view.updated));
   li.append(
     avatar(message.author),
-    h("div", { class: "message-main" }, meta(message), quote(message.reply_to, view), body(message, view), message.reactions.length ? reactionBar(message, view) : null),
+    h("div", { class: "message-main" }, messageMeta(message), quote(message.reply_to, view), messageBody(message, view.me), message.reactions.length ? reactionBar(message, view) : null),
     actions);
   return li;
 }

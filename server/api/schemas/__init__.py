@@ -10,6 +10,7 @@ from server.api.schemas.accounts import (
     InvitationOut,
     InvitationPreview,
     MeOut,
+    OwnProfileOut,
     ProfileChange,
     SessionOut,
     SignIn,
@@ -307,3 +308,28 @@ from server.api.schemas.assessments import (  # noqa: E402
 
 __all__ += ["AssessmentOut", "AssessmentPut", "AssessmentYears", "Evidence", "FrameworkList", "FrameworkLoad"]
 __all__ += ["ItemRating", "ReviewCreate"]
+
+from server.api.schemas.people import (  # noqa: E402
+    PeopleQuery,
+    PersonList,
+    PersonOut,
+    ProfileFields,
+    ProfileVisibility,
+    SpaceInCommon,
+    VisibilityOut,
+)
+
+__all__ += ["OwnProfileOut", "PeopleQuery", "PersonList", "PersonOut", "ProfileFields", "ProfileVisibility"]
+__all__ += ["SpaceInCommon", "VisibilityOut"]
+from server.api.schemas.conversations import (  # noqa: E402
+    BlockOut,
+    ConversationCreate,
+    ConversationList,
+    ConversationOut,
+    ConversationReadMark,
+    DirectMessageOut,
+    DirectMessagePage,
+)
+
+__all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
+__all__ += ["DirectMessagePage", "ConversationReadMark"]

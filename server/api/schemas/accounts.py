@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from server.api.schemas.base import Answer, Change, Email, Id, Language, Locale, Name, NonBlank, Password, Role, Strict
+from server.api.schemas.base import Answer, Email, Id, Language, Locale, Name, NonBlank, Password, Role, Strict
+from server.api.schemas.people import ProfileFields, VisibilityOut
 
 
 class SignIn(Strict):
@@ -16,7 +17,7 @@ class SignIn(Strict):
     totp_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = None
 
 
-class ProfileChange(Change):
+class ProfileChange(ProfileFields):
     name: Name | None = None
     position: Annotated[str, StringConstraints(max_length=200)] | None = None
     languages: Annotated[list[Language], Field(max_length=10)] | None = None
@@ -61,12 +62,23 @@ class UserOut(UserBrief):
     created_at: str
 
 
+class OwnProfileOut(UserOut):
+    """My account with my whole profile (issue 15)."""
+
+    office: str
+    bio: str
+    time_zone: str
+    expertise_themes: list[str]
+    expertise_tags: list[str]
+    visibility: VisibilityOut
+
+
 class SessionOut(Answer):
     user: UserOut
     csrf_token: str
 
 
-class MeOut(UserOut):
+class MeOut(OwnProfileOut):
     csrf_token: str | None
 
 

@@ -96,3 +96,6 @@ __all__ += ["Publication"]
 from .assessments import RATINGS, AssessmentFramework, AssessmentReview, CityAssessment  # noqa: E402
 
 __all__ += ["AssessmentFramework", "AssessmentReview", "CityAssessment", "RATINGS"]
+from .conversations import Block, Conversation, ConversationMessage, ConversationParticipant  # noqa: E402
+
+__all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant"]

@@ -16,7 +16,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     select,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from .base import Base, created_at_column
@@ -74,3 +76,11 @@ class User(Base):
         deferred=True,
         raiseload=True,
     )
+    # The profile others see (server/services/profiles.py): each field shown to the people who share a
+    # space with the user, or to the whole network, as `visibility` says (a missing field: the default).
+    office: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    expertise_themes: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list, server_default="{}")
+    expertise_tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list, server_default="{}")
+    visibility: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))

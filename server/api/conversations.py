@@ -1,0 +1,158 @@
+"""Direct conversations between people, and blocking someone from starting them (docs/people.md)."""
+
+from __future__ import annotations
+
+from server.api import paging
+from server.api import schemas as s
+from server.api.framework import Context, endpoint
+from server.errors import Invalid, problem
+from server.services import conversations
+
+
+@endpoint(
+    "POST",
+    "/api/conversations",
+    summary="Start a conversation with up to 9 people (an untitled one-to-one that exists already is "
+    "answered again, 200)",
+    tag="conversations",
+    body=s.ConversationCreate,
+    response=s.ConversationOut,
+    status=201,
+    errors=(403, 422, 429),
+    rate="conversation",
+)
+async def start_conversation(ctx: Context[s.ConversationCreate]):
+    view, created = await conversations.start(ctx.db, ctx.user, ctx.body.participant_ids, ctx.body.title)
+    ctx.status = 201 if created else 200
+    return view
+
+
+@endpoint(
+    "GET",
+    "/api/conversations",
+    summary="My conversations, most recently active first, with unread counts",
+    tag="conversations",
+    response=s.ConversationList,
+)
+async def list_conversations(ctx: Context):
+    return {"items": await conversations.list_mine(ctx.db, ctx.user)}
+
+
+@endpoint(
+    "GET",
+    "/api/conversations/{conversation_id:int}",
+    summary="One of my conversations (only participants: anyone else, admins included, gets 404)",
+    tag="conversations",
+    response=s.ConversationOut,
+    errors=(404,),
+)
+async def get_conversation(ctx: Context, conversation_id: int):
+    return await conversations.get(ctx.db, ctx.user, conversation_id)
+
+
+@endpoint(
+    "GET",
+    "/api/conversations/{conversation_id:int}/messages",
+    summary="Messages of a conversation in id order: the newest page, or forward/backward from a cursor",
+    tag="conversations",
+    query=s.MessagePage,
+    response=s.DirectMessagePage,
+    errors=(400, 404),
+)
+async def list_messages(ctx: Context[None, s.MessagePage], conversation_id: int):
+    secret, q = ctx.settings.secret_key, ctx.query
+    cursor = paging.decode(secret, q.cursor, (str, int))
+    after = before = None
+    if cursor is not None:
+        if cursor[0] != q.direction:
+            raise Invalid(
+                "This cursor belongs to the other direction.",
+                code="bad_cursor",
+                fields={"cursor": problem("cursor_mismatch")},
+            )
+        after, before = (cursor[1], None) if q.direction == "forward" else (None, cursor[1])
+    elif q.direction == "forward":
+        after = 0
+    items = await conversations.list_messages(
+        ctx.db, ctx.user, conversation_id, after=after, before=before, limit=q.limit
+    )
+    next_cursor = None
+    if len(items) == q.limit:
+        edge = items[-1]["id"] if q.direction == "forward" else items[0]["id"]
+        next_cursor = paging.encode(secret, [q.direction, edge])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@endpoint(
+    "POST",
+    "/api/conversations/{conversation_id:int}/messages",
+    summary="Post a message; the same client_id twice creates one message",
+    tag="conversations",
+    body=s.MessageCreate,
+    response=s.DirectMessageOut,
+    status=201,
+    errors=(404, 409, 422, 429),
+    rate="post",
+    replayable=True,
+)
+async def post_message(ctx: Context[s.MessageCreate], conversation_id: int):
+    body, max_chars = ctx.body, ctx.settings.message_max_chars
+    message, created = await conversations.post(
+        ctx.db, ctx.user, conversation_id, body.body, body.client_id, max_chars=max_chars
+    )
+    ctx.replayed = not created
+    ctx.status = 201 if created else 200
+    return message
+
+
+@endpoint(
+    "PUT",
+    "/api/conversations/{conversation_id:int}/read",
+    summary="Move my read position forward to this message",
+    tag="conversations",
+    body=s.ConversationReadMark,
+    response=s.ConversationOut,
+    errors=(404, 422, 429),
+    rate="read",
+)
+async def mark_read(ctx: Context[s.ConversationReadMark], conversation_id: int):
+    return await conversations.mark_read(ctx.db, ctx.user, conversation_id, ctx.body.last_read_message_id)
+
+
+@endpoint(
+    "DELETE",
+    "/api/conversations/{conversation_id:int}/participants/me",
+    summary="Leave a conversation: from then on it does not exist for me",
+    tag="conversations",
+    status=204,
+    errors=(404, 429),
+    rate="edit",
+)
+async def leave(ctx: Context, conversation_id: int):
+    await conversations.leave(ctx.db, ctx.user, conversation_id)
+
+
+@endpoint(
+    "PUT",
+    "/api/people/{person_id:int}/block",
+    summary="Block a person from starting conversations with me",
+    tag="people",
+    response=s.BlockOut,
+    errors=(404, 422, 429),
+    rate="account",
+)
+async def block(ctx: Context, person_id: int):
+    return await conversations.set_block(ctx.db, ctx.user, person_id, blocked=True)
+
+
+@endpoint(
+    "DELETE",
+    "/api/people/{person_id:int}/block",
+    summary="Unblock a person",
+    tag="people",
+    response=s.BlockOut,
+    errors=(404, 422, 429),
+    rate="account",
+)
+async def unblock(ctx: Context, person_id: int):
+    return await conversations.set_block(ctx.db, ctx.user, person_id, blocked=False)

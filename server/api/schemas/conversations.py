@@ -1,0 +1,62 @@
+"""Direct conversations and blocks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from server.api.schemas.accounts import UserBrief
+from server.api.schemas.base import Answer, Id, Strict
+from server.api.schemas.threads import ReactionOut
+
+MAX_OTHERS = 9  # server/services/conversations.py MAX_PARTICIPANTS, the starter aside
+
+
+class ConversationCreate(Strict):
+    participant_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_OTHERS)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class ConversationOut(Answer):
+    id: int
+    title: str
+    participants: list[UserBrief]
+    created_by: int | None
+    created_at: str | None
+    last_activity_at: str | None
+    unread: int | None = Field(None, description="Messages by others after my read position")
+    last_read_message_id: int | None = None
+
+
+class ConversationList(Answer):
+    items: list[ConversationOut]
+
+
+class DirectMessageOut(Answer):
+    """The shape of a thread's message, with conversation_id instead of thread_id and space_id."""
+
+    id: int
+    conversation_id: int
+    author: UserBrief | None
+    client_id: str | None
+    body: str
+    html: str
+    created_at: str | None
+    edited_at: str | None
+    reactions: list[ReactionOut]
+    mentions: list[int]
+
+
+class DirectMessagePage(Answer):
+    items: list[DirectMessageOut]
+    next_cursor: str | None
+
+
+class ConversationReadMark(Strict):
+    last_read_message_id: Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
+class BlockOut(Answer):
+    person_id: int
+    blocked: bool

@@ -1,0 +1,88 @@
+"""Profiles and the directory of people."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from server.api.schemas.base import Answer, Change, Cursor, Id, Language, NonBlank, Profile, Theme
+from server.themes import THEMES
+
+Audience = Literal["spaces", "network"]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NonBlank]
+
+
+class ProfileVisibility(Change):
+    """Who sees each field: people sharing a space with me, or the whole network. `listing`: whether
+    people who share no space with me find me at all."""
+
+    listing: Audience | None = None
+    office: Audience | None = None
+    position: Audience | None = None
+    languages: Audience | None = None
+    expertise: Audience | None = None
+    bio: Audience | None = None
+    time_zone: Audience | None = None
+
+
+class ProfileFields(Change):
+    """The profile fields PATCH /api/me takes besides the account's."""
+
+    office: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    bio: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    time_zone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    expertise_themes: Annotated[list[Theme], Field(max_length=len(THEMES))] | None = None
+    expertise_tags: Annotated[list[Tag], Field(max_length=20)] | None = None
+    visibility: ProfileVisibility | None = None
+
+
+class VisibilityOut(Answer):
+    listing: Audience
+    office: Audience
+    position: Audience
+    languages: Audience
+    expertise: Audience
+    bio: Audience
+    time_zone: Audience
+
+
+class SpaceInCommon(Answer):
+    id: int
+    name: str
+
+
+class PersonOut(Answer):
+    """A person as the viewer may see them: a field they may not read is null."""
+
+    id: int
+    name: str
+    handle: str
+    city_id: int | None
+    office: str | None
+    position: str | None
+    languages: list[str] | None
+    expertise_themes: list[str] | None
+    expertise_tags: list[str] | None
+    bio: str | None
+    time_zone: str | None
+    visibility: VisibilityOut | None = Field(None, description="Only on one's own profile")
+    spaces_in_common: list[SpaceInCommon] | None = Field(None, description="On GET /api/people/{id}")
+    blocked: bool | None = Field(None, description="On GET /api/people/{id}: whether I block this person")
+
+
+class PersonList(Answer):
+    items: list[PersonOut]
+    total: int
+    next_cursor: str | None
+
+
+class PeopleQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    city: Id | None = None
+    profile: Profile | None = None
+    theme: Theme | None = None
+    language: Language | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
+    cursor: Cursor | None = None

@@ -1,0 +1,54 @@
+"""The kinds of direct conversations (docs/people.md). A conversation is a stream of its own, like a
+space's, read by its current participants only; `conversation.joined` goes to each participant's
+own stream so their clients know to subscribe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.events.registry import Event, UserBrief, declare
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationPayload(Event):
+    id: int
+    title: str
+    participants: list[UserBrief]
+    created_by: int | None
+    created_at: str
+    last_activity_at: str
+
+
+@declare("conversation.created", "conversation")
+class ConversationCreated(ConversationPayload):
+    """A conversation was started: `{id, title, participants, created_by, created_at, last_activity_at}`."""
+
+
+@declare("conversation.joined", "user")
+class ConversationJoined(ConversationPayload):
+    """The user takes part in a new conversation (so the client can subscribe): as conversation.created."""
+
+
+@declare("conversation.left", "conversation")
+class ConversationLeft(Event):
+    """A participant left: `{conversation_id, user}`; their sockets stop receiving the conversation at this event."""
+
+    conversation_id: int
+    user: UserBrief
+
+
+@declare("dm.created", "conversation")
+class DirectMessageCreated(Event):
+    """A direct message was posted in a conversation: `{id, conversation_id, author, client_id, body, html, created_at,
+    edited_at, reactions, mentions}` (the shape of a thread's message)."""
+
+    id: int
+    conversation_id: int
+    author: UserBrief | None
+    client_id: str | None
+    body: str
+    html: str
+    created_at: str
+    edited_at: str | None
+    reactions: list[dict]
+    mentions: list[int]
