@@ -78,7 +78,7 @@ async def get_event(ctx: Context, event_id: int):
     rate="calendar",
 )
 async def update_event(ctx: Context, event_id: int):
-    return await calendar_events.update(ctx.db, ctx.user, event_id, changes(ctx.body))
+    return await calendar_events.update(ctx.db, ctx.user, event_id, changes(ctx.body), ctx.settings)
 
 
 @endpoint(
@@ -91,7 +91,7 @@ async def update_event(ctx: Context, event_id: int):
     rate="calendar",
 )
 async def cancel_event(ctx: Context, event_id: int):
-    await calendar_events.cancel(ctx.db, ctx.user, event_id)
+    await calendar_events.cancel(ctx.db, ctx.user, event_id, ctx.settings)
 
 
 @endpoint(

@@ -56,17 +56,31 @@ def _component(event: CalendarEvent, space: Space, city: City | None) -> icalend
     return item
 
 
-def _calendar(name: str, rows: list[tuple[CalendarEvent, Space, City | None]]) -> bytes:
+def _calendar(
+    name: str, rows: list[tuple[CalendarEvent, Space, City | None]], method: str = "PUBLISH", people=None
+) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     for event, space, city in rows:
-        calendar.add_component(_component(event, space, city))
+        item = _component(event, space, city)
+        if people is not None:  # an iTIP message (RFC 5546) names its organiser and attendee
+            organizer, attendee = people
+            item.add("organizer", f"mailto:{organizer}")
+            item.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+        calendar.add_component(item)
     calendar.add_missing_timezones()  # VTIMEZONE for every TZID used, so any client reads the hour right
     return calendar.to_ical()
+
+
+def invitation_ics(
+    event: CalendarEvent, space: Space, city: City | None, method: str, organizer: str, attendee: str
+) -> str:
+    """A METHOD:REQUEST (new or changed) or METHOD:CANCEL message for one attendee's mailbox."""
+    return _calendar(event.title, [(event, space, city)], method, (organizer, attendee)).decode()
 
 
 async def event_ics(db: AsyncSession, actor: User, event_id: int) -> bytes:
