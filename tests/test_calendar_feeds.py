@@ -118,3 +118,53 @@ async def test_feed_is_rechecked_at_every_fetch_and_revocable(world):
     expect(await world.anonymous.get(f"/calendar/{nonce}.ics"), 404)
     expect(await world.anonymous.get("/api/me/calendar"), 401)
     expect(await world.other.get(f"/api/events/{999999}/ics"), 404)
+
+
+def summaries(content: bytes) -> list[str]:
+    return sorted(str(e["summary"]) for e in icalendar.Calendar.from_ical(content).walk("VEVENT"))
+
+
+async def test_space_feed_lists_that_space_only_while_the_member_reads_it(world):
+    a, network = world.space_a["id"], world.network["id"]
+    await create(world.moderator, a)
+    await create(world.admin, network, title="Open webinar", kind="webinar")
+    url = expect(await world.member.get(f"/api/spaces/{a}/calendar"), 200)["url"]
+    assert url.endswith(f"/spaces/{a}.ics") and "?" not in url
+    assert expect(await world.member.get(f"/api/spaces/{a}/calendar"), 200)["url"] == url  # stable
+    path = url[url.index("/calendar/") :]
+    feed = await world.anonymous.get(path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    parsed = icalendar.Calendar.from_ical(feed.content)
+    assert str(parsed["x-wr-calname"]) == f"Citybridge: {world.space_a['name']}"
+    assert summaries(feed.content) == ["Reception centres of Antwerp"]
+    assert [e["SUMMARY"] for e in plain_read(feed.text)] == ["Reception centres of Antwerp"]
+    # Someone who cannot read the space gets no address, and their secret opens no feed of it.
+    expect(await world.other.get(f"/api/spaces/{a}/calendar"), 404)
+    other_url = expect(await world.other.get(f"/api/spaces/{network}/calendar"), 200)["url"]
+    other_secret = other_url[other_url.index("/calendar/") :].split("/spaces/")[0]
+    expect(await world.anonymous.get(f"{other_secret}/spaces/{a}.ics"), 404)
+    assert summaries((await world.anonymous.get(other_url[other_url.index("/calendar/") :])).content) == [
+        "Open webinar"
+    ]
+    # Removed from the space: the same address answers 404 at the next fetch.
+    member_id = world.member.user["id"]
+    expect(await world.admin.delete(f"/api/spaces/{a}/members/{member_id}"), 204)
+    expect(await world.anonymous.get(path), 404)
+    expect(await world.member.get(f"/api/spaces/{a}/calendar"), 404)
+
+
+async def test_space_feed_is_revoked_with_the_personal_address(world):
+    a = world.space_a["id"]
+    await create(world.moderator, a)
+    url = expect(await world.member.get(f"/api/spaces/{a}/calendar"), 200)["url"]
+    path = url[url.index("/calendar/") :]
+    assert (await world.anonymous.get(path)).status_code == 200
+    expect(await world.member.post("/api/me/calendar"), 200)
+    expect(await world.anonymous.get(path), 404)
+    fresh = expect(await world.member.get(f"/api/spaces/{a}/calendar"), 200)["url"]
+    assert fresh != url and summaries((await world.anonymous.get(fresh[fresh.index("/calendar/") :])).content) == [
+        "Reception centres of Antwerp"
+    ]
+    forged = path.split(".")[0] + ".AAAA/spaces/" + str(a) + ".ics"
+    expect(await world.anonymous.get(forged), 404)
+    expect(await world.anonymous.get(f"/api/spaces/{a}/calendar"), 401)

@@ -78,7 +78,7 @@ async def get_event(ctx: Context, event_id: int):
     rate="calendar",
 )
 async def update_event(ctx: Context, event_id: int):
-    return await calendar_events.update(ctx.db, ctx.user, event_id, changes(ctx.body))
+    return await calendar_events.update(ctx.db, ctx.user, event_id, changes(ctx.body), ctx.settings)
 
 
 @endpoint(
@@ -91,7 +91,7 @@ async def update_event(ctx: Context, event_id: int):
     rate="calendar",
 )
 async def cancel_event(ctx: Context, event_id: int):
-    await calendar_events.cancel(ctx.db, ctx.user, event_id)
+    await calendar_events.cancel(ctx.db, ctx.user, event_id, ctx.settings)
 
 
 @endpoint(
@@ -140,6 +140,8 @@ async def event_ics(ctx: Context, event_id: int):
 
 
 def _feed_url(ctx: Context, secret: str) -> dict:
+    # The secret may carry a path (`<secret>/spaces/<id>`): the address still ends in .ics, which
+    # some calendar apps require, and carries no query string, which some drop.
     return {"url": f"{str(ctx.request.base_url).rstrip('/')}/calendar/{secret}.ics"}
 
 
@@ -177,4 +179,30 @@ async def rotate_calendar(ctx: Context):
 )
 async def calendar_feed(ctx: Context, secret: str):
     body = await calendar_feeds.feed(ctx.db, secret, ctx.settings.secret_key)
+    return Response(body, media_type=ICS, headers={"Cache-Control": "private, no-cache"})
+
+
+@endpoint(
+    "GET",
+    "/api/spaces/{space_id:int}/calendar",
+    summary="The secret address of my feed of this space's events (my personal feed's secret)",
+    tag="events",
+    response=c.CalendarFeedOut,
+    errors=(404,),
+)
+async def space_calendar(ctx: Context, space_id: int):
+    path = await calendar_feeds.space_feed_path(ctx.db, ctx.user, space_id, ctx.settings.secret_key)
+    return _feed_url(ctx, path)
+
+
+@endpoint(
+    "GET",
+    "/calendar/{secret}/spaces/{space_id:int}.ics",
+    summary="A member's feed of one space; 404 once they can no longer read the space",
+    tag="events",
+    auth="none",
+    errors=(404,),
+)
+async def space_calendar_feed(ctx: Context, secret: str, space_id: int):
+    body = await calendar_feeds.feed(ctx.db, secret, ctx.settings.secret_key, space_id)
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, no-cache"})

@@ -84,6 +84,10 @@ def build(row, settings) -> EmailMessage:
         message[key] = one_line(str(value), 900)
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    refs = row.refs or {}
+    if refs.get("ics"):  # an event's change or cancellation (mail/event_mails.py)
+        params = {"method": refs.get("ics_method", "REQUEST")}
+        message.add_attachment(refs["ics"], subtype="calendar", params=params, filename="event.ics")
     return message
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events, markdown
 from server.db.models import CalendarEvent, City, Membership, Space, User
 from server.errors import Conflict, Invalid, problem
+from server.mail import event_mails
 from server.services.access import SpaceAccess, readable_spaces_clause, space_access
 from server.services.calendar_core import (
     announce,
@@ -28,6 +29,8 @@ from server.services.calendar_core import (
 )
 from server.services.event_registrations import going_count, promote
 
+# Changes that do not touch what a calendar entry shows: no mail for these.
+QUIET = {"capacity", "registration_deadline", "agenda", "languages", "interpretation"}
 TIMES = ("starts_at", "ends_at", "registration_deadline")
 MAX_RANGE = timedelta(days=400)
 LIST_LIMIT = 500
@@ -86,7 +89,8 @@ def _wall_clock(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
 
 
-async def update(db: AsyncSession, actor: User, event_id: int, changes: dict) -> dict:
+async def update(db: AsyncSession, actor: User, event_id: int, changes: dict, settings=None) -> dict:
+    """With `settings`, the people registered are told by mail (mail/event_mails.py)."""
     event, access = await event_access(db, actor, event_id, for_update=True)
     access.require_moderator()
     if event.cancelled_at is not None:
@@ -116,10 +120,12 @@ async def update(db: AsyncSession, actor: User, event_id: int, changes: dict) ->
         await announce(db, events.CalendarEventUpdated, event, {"changed": changed})
         if "capacity" in changed:
             await promote(db, event)
+        if settings is not None and set(changed) - QUIET:
+            await event_mails.write(db, settings, event, "REQUEST")
     return await _one_view(db, actor, event, access)
 
 
-async def cancel(db: AsyncSession, actor: User, event_id: int) -> None:
+async def cancel(db: AsyncSession, actor: User, event_id: int, settings=None) -> None:
     event, access = await event_access(db, actor, event_id, for_update=True)
     access.require_moderator()
     if event.cancelled_at is not None:
@@ -130,6 +136,8 @@ async def cancel(db: AsyncSession, actor: User, event_id: int) -> None:
     await db.flush()
     await db.refresh(event)
     await announce(db, events.CalendarEventCancelled, event)
+    if settings is not None:
+        await event_mails.write(db, settings, event, "CANCEL")
 
 
 async def _one_view(db: AsyncSession, actor: User, event: CalendarEvent, access: SpaceAccess, shown=None) -> dict:

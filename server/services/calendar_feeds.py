@@ -2,8 +2,8 @@
 
 A feed address is `<nonce>.<signature>`: the nonce is stored, the signature is an HMAC of it
 under the server's secret key. A copy of the database alone yields no working address, and
-rotating the nonce revokes the old one. What a feed lists is decided at every fetch, by the
-spaces its owner can read at that moment."""
+rotating the nonce revokes the old one, with every space feed derived from it. What a feed
+lists is decided at every fetch, by the spaces its owner can read at that moment."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import CalendarEvent, CalendarFeed, City, Space, User
 from server.errors import NotFound
-from server.services.access import readable_spaces_clause
+from server.services.access import readable_spaces_clause, space_access
 from server.services.calendar_core import event_access, utcnow
 
 PRODID = "-//Citybridge//Events//EN"
@@ -56,17 +56,31 @@ def _component(event: CalendarEvent, space: Space, city: City | None) -> icalend
     return item
 
 
-def _calendar(name: str, rows: list[tuple[CalendarEvent, Space, City | None]]) -> bytes:
+def _calendar(
+    name: str, rows: list[tuple[CalendarEvent, Space, City | None]], method: str = "PUBLISH", people=None
+) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     for event, space, city in rows:
-        calendar.add_component(_component(event, space, city))
+        item = _component(event, space, city)
+        if people is not None:  # an iTIP message (RFC 5546) names its organiser and attendee
+            organizer, attendee = people
+            item.add("organizer", f"mailto:{organizer}")
+            item.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+        calendar.add_component(item)
     calendar.add_missing_timezones()  # VTIMEZONE for every TZID used, so any client reads the hour right
     return calendar.to_ical()
+
+
+def invitation_ics(
+    event: CalendarEvent, space: Space, city: City | None, method: str, organizer: str, attendee: str
+) -> str:
+    """A METHOD:REQUEST (new or changed) or METHOD:CANCEL message for one attendee's mailbox."""
+    return _calendar(event.title, [(event, space, city)], method, (organizer, attendee)).decode()
 
 
 async def event_ics(db: AsyncSession, actor: User, event_id: int) -> bytes:
@@ -96,7 +110,16 @@ async def feed_secret(db: AsyncSession, user: User, secret_key: str, *, rotate: 
     return _secret(secret_key, stored)
 
 
-async def feed(db: AsyncSession, secret: str, secret_key: str) -> bytes:
+async def space_feed_path(db: AsyncSession, user: User, space_id: int, secret_key: str) -> str:
+    """The member's feed of one space: their personal secret plus the space, so rotating the
+    personal address revokes it too; NotFound unless the user reads the space now."""
+    await space_access(db, user, space_id)
+    return f"{await feed_secret(db, user, secret_key)}/spaces/{space_id}"
+
+
+async def feed(db: AsyncSession, secret: str, secret_key: str, space_id: int | None = None) -> bytes:
+    """The owner's events in every space they can read now; with space_id, that space's only, and
+    a 404 as soon as the owner can no longer read it (removed, suspended, space closed)."""
     nonce, _, signature = secret.partition(".")
     if not nonce or not hmac.compare_digest(signature.encode(), _signature(secret_key, nonce).encode()):
         raise NotFound("No such calendar.")
@@ -107,6 +130,13 @@ async def feed(db: AsyncSession, secret: str, secret_key: str) -> bytes:
     )
     if owner is None:
         raise NotFound("No such calendar.")
+    name = f"Citybridge: {owner.name}"
+    scope = readable_spaces_clause(owner)
+    if space_id is not None:
+        space = await db.scalar(select(Space).where(Space.id == space_id, scope))
+        if space is None:
+            raise NotFound("No such calendar.")
+        name, scope = f"Citybridge: {space.name}", scope & (CalendarEvent.space_id == space_id)
     moment = utcnow()
     rows = (
         await db.execute(
@@ -114,7 +144,7 @@ async def feed(db: AsyncSession, secret: str, secret_key: str) -> bytes:
             .join(Space, Space.id == CalendarEvent.space_id)
             .outerjoin(City, City.id == CalendarEvent.host_city_id)
             .where(
-                readable_spaces_clause(owner),
+                scope,
                 CalendarEvent.ends_at > moment - FEED_PAST,
                 CalendarEvent.starts_at < moment + FEED_FUTURE,
             )
@@ -122,4 +152,4 @@ async def feed(db: AsyncSession, secret: str, secret_key: str) -> bytes:
             .limit(FEED_LIMIT)
         )
     ).all()
-    return _calendar(f"Citybridge: {owner.name}", [(r.CalendarEvent, r.Space, r.City) for r in rows])
+    return _calendar(name, [(r.CalendarEvent, r.Space, r.City) for r in rows])
