@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Officials of this city must use two-factor sign-in",
   "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
+  // --- search2 ---
+  "search.facet_region": "Region",
+  "search.facet_size": "City size",
+  "search.kind_need": "Need",
+  "search.kind_offer": "Offer",
+  "search.kind_city": "City profile",
+  "search.kind_event": "Event",
+  "search.size_small": "Under 100,000",
+  "search.size_medium": "100,000 to 500,000",
+  "search.size_large": "500,000 to 1.5 million",
+  "search.size_metropolis": "Over 1.5 million",
+  "search.cancelled": "Cancelled",
 };

@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
   "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
+  // --- search2 ---
+  "search.facet_region": "Región",
+  "search.facet_size": "Tamaño de la ciudad",
+  "search.kind_need": "Necesidad",
+  "search.kind_offer": "Oferta",
+  "search.kind_city": "Perfil de ciudad",
+  "search.kind_event": "Evento",
+  "search.size_small": "Menos de 100 000",
+  "search.size_medium": "De 100 000 a 500 000",
+  "search.size_large": "De 500 000 a 1,5 millones",
+  "search.size_metropolis": "Más de 1,5 millones",
+  "search.cancelled": "Cancelado",
 };

@@ -1033,4 +1033,16 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
   "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
+  // --- search2 ---
+  "search.facet_region": "Région",
+  "search.facet_size": "Taille de la ville",
+  "search.kind_need": "Besoin",
+  "search.kind_offer": "Offre",
+  "search.kind_city": "Profil de ville",
+  "search.kind_event": "Événement",
+  "search.size_small": "Moins de 100 000",
+  "search.size_medium": "De 100 000 à 500 000",
+  "search.size_large": "De 500 000 à 1,5 million",
+  "search.size_metropolis": "Plus de 1,5 million",
+  "search.cancelled": "Annulé",
 };
