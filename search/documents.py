@@ -14,6 +14,7 @@ from html import unescape
 
 import asyncpg
 
+from search import documents_more as more
 from search.engine import Document
 from search.language import detect_language
 from server import events
@@ -48,9 +49,13 @@ class Targets:
     resources: set[int] = field(default_factory=set)
     thread_messages: set[int] = field(default_factory=set)  # every message of these threads
     spaces: set[int] = field(default_factory=set)  # every document of these spaces
+    needs: set[int] = field(default_factory=set)
+    offers: set[int] = field(default_factory=set)
+    cities: set[int] = field(default_factory=set)  # the profile, and the needs and offers that show it
+    events: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return any((self.threads, self.messages, self.resources, self.thread_messages, self.spaces))
+        return any(bool(v) for v in self.__dict__.values())
 
     def add_event(self, kind: str, space_id: int | None, data: dict) -> None:
         # Every message.*, thread.* and resource.* kind carries its item's id as `id`, and
@@ -68,6 +73,10 @@ class Targets:
                 self._add(self.thread_messages, item_id)
         elif noun == "resource":
             self._add(self.resources, item_id)
+        elif noun in ("need", "offer", "event"):  # server/events/matching.py, calendar.py
+            self._add({"need": self.needs, "offer": self.offers, "event": self.events}[noun], item_id)
+        elif kind == events.ProfileUpdated.KIND:
+            self._add(self.cities, data.get("city_id"))
         elif kind == events.SpaceUpdated.KIND and space_id is not None:
             self.spaces.add(space_id)
         elif kind == events.UserErased.KIND:  # their name is in the documents of what they wrote
@@ -225,6 +234,31 @@ class Loader:
         kept = {d.id for d in docs}
         return docs, [f"resource:{i}" for i in ids if i not in kept]
 
+    async def needs(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        docs = await more.need_documents(
+            self.conn, await self.conn.fetch(more.NEEDS + " WHERE n.id = ANY($1::int[])", list(ids))
+        )
+        return docs, [f"need:{i}" for i in ids - {d.id for d in docs}]
+
+    async def offers(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        rows = await self.conn.fetch(more.OFFERS + " WHERE o.id = ANY($1::int[])", list(ids))
+        docs = await more.offer_documents(self.conn, rows)
+        return docs, [f"offer:{i}" for i in ids - {d.id for d in docs}]
+
+    async def cities(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        docs = await more.city_documents(
+            self.conn, await self.conn.fetch(more.CITIES + " WHERE c.id = ANY($1::int[])", list(ids))
+        )
+        return docs, [f"city:{i}" for i in ids - {d.id for d in docs}]
+
+    async def events(self, ids: set[int]) -> tuple[list[Document], list[str]]:
+        return await self._events(await self.conn.fetch(more.EVENTS + " WHERE e.id = ANY($1::int[])", list(ids)), ids)
+
+    async def _events(self, rows, ids) -> tuple[list[Document], list[str]]:
+        spaces = await self.spaces({r["space_id"] for r in rows})
+        docs = [more.event_document(r, spaces[r["space_id"]], self._base) for r in rows if r["space_id"] in spaces]
+        return docs, [f"event:{i}" for i in ids - {d.id for d in docs}]
+
     async def load(self, targets: Targets) -> tuple[list[Document], list[str]]:
         """The documents to write and the keys to delete so the index matches the tables for `targets`."""
         docs: list[Document] = []
@@ -253,6 +287,22 @@ class Loader:
                         list(targets.spaces),
                     )
                 )
+        if targets.spaces or targets.cities:
+            # A space's cities and themes show in its events; a city's name, region and size in its
+            # needs and offers.
+            targets.events |= set(
+                await self.conn.fetchval(
+                    "SELECT coalesce(array_agg(id), '{}') FROM calendar_events WHERE space_id = ANY($1::int[])",
+                    list(targets.spaces),
+                )
+            )
+            for table, into in (("needs", targets.needs), ("offers", targets.offers)):
+                into |= set(
+                    await self.conn.fetchval(
+                        f"SELECT coalesce(array_agg(id), '{{}}') FROM {table} WHERE city_id = ANY($1::int[])",
+                        list(targets.cities),
+                    )
+                )
         if targets.thread_messages:
             targets.messages |= set(
                 await self.conn.fetchval(
@@ -264,6 +314,10 @@ class Loader:
             (targets.threads, self.threads),
             (targets.messages, self.messages),
             (targets.resources, self.resources),
+            (targets.needs, self.needs),
+            (targets.offers, self.offers),
+            (targets.cities, self.cities),
+            (targets.events, self.events),
         ):
             ordered = sorted(ids)
             for start in range(0, len(ordered), chunk):
@@ -273,7 +327,13 @@ class Loader:
         total = await self.conn.fetchval("SELECT (SELECT count(*) FROM threads) + (SELECT count(*) FROM messages)")
         if await self.has_resources():
             total += await self.conn.fetchval("SELECT count(*) FROM resources")
-        return total
+        return total + await self.conn.fetchval(
+            "SELECT (SELECT count(*) FROM needs) + (SELECT count(*) FROM offers) + (SELECT count(*) FROM cities)"
+            " + (SELECT count(*) FROM calendar_events)"
+        )
+
+    async def _built(self, build, rows) -> tuple[list[Document], list[str]]:
+        return await build(self.conn, rows), []
 
     async def scan(self, batch: int = 2000) -> AsyncIterator[tuple[int, list[Document]]]:
         """Every document, in batches: (rows read, documents) so a progress bar can count rows."""
@@ -287,6 +347,21 @@ class Loader:
         ]
         if await self.has_resources():
             queries.append((self._RESOURCES + " WHERE r.id > $1 ORDER BY r.id LIMIT $2", self._resources))
+        queries += [
+            (more.EVENTS + " WHERE e.id > $1 ORDER BY e.id LIMIT $2", self._events),
+            (
+                more.NEEDS + " WHERE n.id > $1 ORDER BY n.id LIMIT $2",
+                lambda rows, _: self._built(more.need_documents, rows),
+            ),
+            (
+                more.OFFERS + " WHERE o.id > $1 ORDER BY o.id LIMIT $2",
+                lambda rows, _: self._built(more.offer_documents, rows),
+            ),
+            (
+                more.CITIES + " WHERE c.id > $1 ORDER BY c.id LIMIT $2",
+                lambda rows, _: self._built(more.city_documents, rows),
+            ),
+        ]
         for sql, build in queries:
             after = 0
             while True:

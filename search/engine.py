@@ -13,10 +13,15 @@ from search.text import ParsedQuery
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-KINDS = ("thread", "message", "practice", "file", "link")
-FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id")
+KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
+FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id", "regions", "sizes")
+# Who may find a document is its `readers`: space ids (their readers), EVERYONE (every signed-in
+# user: network-visible needs and offers, city profiles) or -city_id (that city's officials, who see
+# their own city's needs and offers whoever they are shared with). A search's `readable` lists the
+# asker's, these pseudo-ids included (server/services/search.py).
+EVERYONE = 0
 
 
 @dataclass
@@ -37,7 +42,14 @@ class Document:
     title: str  # what the hit is called; searched and ranked above the body
     body: str  # the text searched
     thread_id: int = 0
-    context: str = ""  # shown, not searched: the thread title of a message
+    context: str = ""  # shown, not searched: the thread title of a message, a need's city, an event's status
+    readers: list[int] = field(default_factory=list)  # empty: [space_id]
+    regions: list[str] = field(default_factory=list)  # of the document's own city (needs, offers, cities)
+    sizes: list[str] = field(default_factory=list)  # the same city's size class (search/documents_more.py)
+
+    def __post_init__(self) -> None:
+        if not self.readers:
+            self.readers = [self.space_id]
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -51,14 +63,16 @@ class Filters:
     themes: list[str] | None = None
     langs: list[str] | None = None
     kinds: list[str] | None = None
+    regions: list[str] | None = None
+    sizes: list[str] | None = None
     date_from: int | None = None
     date_to: int | None = None
 
 
 @dataclass
 class Request:
-    """A search. `readable` is the set of spaces the asker may read, or None for all of them
-    (platform admins); engines must apply it inside the query."""
+    """A search. `readable` is the readers (spaces, EVERYONE, -city) the asker counts among, or None
+    for all of them (platform admins); engines must apply it, to `readers`, inside the query."""
 
     query: ParsedQuery
     readable: list[int] | None

@@ -19,6 +19,8 @@ FACET_NAMES = {
     "city": "city_ids",
     "profile": "profiles",
     "space": "space_id",
+    "region": "regions",
+    "size": "sizes",
 }
 MAX_OFFSET = 1000
 
@@ -36,6 +38,8 @@ class Query:
     themes: list[str] | None = None
     langs: list[str] | None = None
     kinds: list[str] | None = None
+    regions: list[str] | None = None
+    sizes: list[str] | None = None
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -62,6 +66,8 @@ def has_filters(query: Query) -> bool:
             query.themes,
             query.langs,
             query.kinds,
+            query.regions,
+            query.sizes,
             query.date_from,
             query.date_to,
         )
@@ -77,7 +83,8 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
         "key": document["key"],
         "kind": document["kind"],
         "id": document["id"],
-        "space_id": document["space_id"],
+        "space_id": document["space_id"] or None,  # needs, offers and city profiles belong to no space
+        "context": document.get("context") or "",
         "thread_id": document.get("thread_id") or None,
         "title": title or document.get("context") or "",
         "title_html": highlighter.snippet(title, lang, width=300) if title else "",
@@ -90,6 +97,11 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
         "themes": list(document.get("themes") or []),
         "city_ids": list(document.get("city_ids") or []),
     }
+
+
+def _counts(name: str, counts: dict[str, int]) -> dict[str, int]:
+    # Space 0 stands for "no space" (needs, offers, city profiles): not a value to choose.
+    return {k: v for k, v in counts.items() if k != "0"} if name == "space" else counts
 
 
 async def search(engine: Engine, readable: list[int] | None, query: Query) -> dict:
@@ -121,6 +133,8 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             themes=query.themes,
             langs=query.langs,
             kinds=query.kinds,
+            regions=query.regions,
+            sizes=query.sizes,
             date_from=_epoch(query.date_from, False) if query.date_from else None,
             date_to=_epoch(query.date_to, True) if query.date_to else None,
         ),
@@ -140,7 +154,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
         "hits": [_hit(h.document, highlighter) for h in result.hits],
         "total": result.total,
         "total_is_estimate": result.total_is_estimate,
-        "facets": {api: result.facets.get(field, {}) for api, field in FACET_NAMES.items()},
+        "facets": {api: _counts(api, result.facets.get(field, {})) for api, field in FACET_NAMES.items()},
         "has_more": offset + len(result.hits) < min(result.total, MAX_OFFSET + query.limit),
     }
 

@@ -1106,4 +1106,16 @@ export default {
   "people.unblock": "Unblock",
   "people.blocked_note": "You block this person from starting conversations with you.",
   "api.code.no_participants": "Name at least one other person.",
+  // --- search2 ---
+  "search.facet_region": "Region",
+  "search.facet_size": "City size",
+  "search.kind_need": "Need",
+  "search.kind_offer": "Offer",
+  "search.kind_city": "City profile",
+  "search.kind_event": "Event",
+  "search.size_small": "Under 100,000",
+  "search.size_medium": "100,000 to 500,000",
+  "search.size_large": "500,000 to 1.5 million",
+  "search.size_metropolis": "Over 1.5 million",
+  "search.cancelled": "Cancelled",
 };

@@ -1106,4 +1106,16 @@ export default {
   "people.unblock": "Desbloquear",
   "people.blocked_note": "Usted impide que esta persona inicie conversaciones con usted.",
   "api.code.no_participants": "Indique al menos otra persona.",
+  // --- search2 ---
+  "search.facet_region": "Región",
+  "search.facet_size": "Tamaño de la ciudad",
+  "search.kind_need": "Necesidad",
+  "search.kind_offer": "Oferta",
+  "search.kind_city": "Perfil de ciudad",
+  "search.kind_event": "Evento",
+  "search.size_small": "Menos de 100 000",
+  "search.size_medium": "De 100 000 a 500 000",
+  "search.size_large": "De 500 000 a 1,5 millones",
+  "search.size_metropolis": "Más de 1,5 millones",
+  "search.cancelled": "Cancelado",
 };

@@ -1106,4 +1106,16 @@ export default {
   "people.unblock": "Débloquer",
   "people.blocked_note": "Vous empêchez cette personne de commencer une conversation avec vous.",
   "api.code.no_participants": "Indiquez au moins une autre personne.",
+  // --- search2 ---
+  "search.facet_region": "Région",
+  "search.facet_size": "Taille de la ville",
+  "search.kind_need": "Besoin",
+  "search.kind_offer": "Offre",
+  "search.kind_city": "Profil de ville",
+  "search.kind_event": "Événement",
+  "search.size_small": "Moins de 100 000",
+  "search.size_medium": "De 100 000 à 500 000",
+  "search.size_large": "De 500 000 à 1,5 million",
+  "search.size_metropolis": "Plus de 1,5 million",
+  "search.cancelled": "Annulé",
 };

@@ -5,7 +5,9 @@ import { navigate, setCurrentSpace, setTitle } from "../nav.js";
 import { cityName, loadCities, store } from "../store.js";
 import { clear, describeError, emptyState, h, spinner, themeLabel } from "../ui.js";
 
-const FACETS = ["kind", "space", "city", "profile", "theme", "lang"];
+const FACETS = ["kind", "space", "city", "region", "profile", "size", "theme", "lang"];
+// Needs, offers, city profiles and events open their own screens.
+const PAGES = { need: "needs", offer: "offers", city: "cities", event: "events" };
 
 function decode(text) {
   // A textarea's content is parsed as text with entities: nothing in it can become markup.
@@ -35,6 +37,7 @@ function facetLabel(facet, value, entry) {
   if (facet === "theme") return themeLabel(value);
   if (facet === "lang") return languageName(value);
   if (facet === "kind") return t(`search.kind_${value}`);
+  if (facet === "size") return t(`search.size_${value}`);
   return value;
 }
 
@@ -42,6 +45,7 @@ function resultHref(item) {
   if (item.url && item.url.startsWith("/")) return item.url;
   if (item.kind === "message" && item.thread_id) return `/threads/${item.thread_id}#m${item.message_id ?? item.id}`;
   if (item.kind === "thread") return `/threads/${item.thread_id ?? item.id}`;
+  if (PAGES[item.kind]) return `/${PAGES[item.kind]}/${item.id}`;
   if (item.resource_id || ["file", "link", "practice", "resource"].includes(item.kind)) return `/resources/${item.resource_id ?? item.id}`;
   return "#";
 }
@@ -58,7 +62,9 @@ export function hitMeta(item) {
   const known = store.spaces.find((space) => space.id === Number(item.space_id));
   const where = item.space_name || (known ? known.name
     : (item.city_ids || []).map((cityId) => cityName(cityId)).filter(Boolean).join(" – ") || null);
-  return [t(`search.kind_${item.kind}`), where, item.author ? item.author.name : null,
+  const context = item.kind === "event" ? (item.context === "cancelled" ? t("search.cancelled") : null)
+    : ["need", "offer"].includes(item.kind) ? item.context : null;
+  return [t(`search.kind_${item.kind}`), context, where, item.author ? item.author.name : null,
     item.language || item.lang ? languageName(item.language || item.lang) : null,
     formatDate(item.created_at || item.date)].filter(Boolean).join(" · ");
 }

@@ -18,7 +18,20 @@ from search import text
 from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
 from search.text import ParsedQuery
 
-FILTERABLE = ["space_id", "city_ids", "profiles", "themes", "lang", "kind", "date", "author_id", "thread_id"]
+FILTERABLE = [
+    "readers",
+    "regions",
+    "sizes",
+    "space_id",
+    "city_ids",
+    "profiles",
+    "themes",
+    "lang",
+    "kind",
+    "date",
+    "author_id",
+    "thread_id",
+]
 TASK_TIMEOUT_MS = 120_000
 
 
@@ -44,7 +57,7 @@ def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]
     """Meilisearch filter clauses, ANDed; the readable spaces always come first."""
     clauses = []
     if readable is not None:
-        clauses.append(f"space_id IN [{', '.join(str(int(s)) for s in readable)}]")
+        clauses.append(f"readers IN [{', '.join(str(int(s)) for s in readable)}]")
     for field, values in (
         ("space_id", filters.space_ids),
         ("city_ids", filters.city_ids),
@@ -52,6 +65,8 @@ def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]
         ("themes", filters.themes),
         ("lang", filters.langs),
         ("kind", filters.kinds),
+        ("regions", filters.regions),
+        ("sizes", filters.sizes),
     ):
         if values is not None:
             clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")

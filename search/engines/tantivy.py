@@ -232,7 +232,7 @@ class TantivyEngine:
     def _filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
         must = []
         if readable is not None:
-            must.append(self._terms("space_id", readable))
+            must.append(self._terms("readers", readable))
         for field, values in (
             ("space_id", filters.space_ids),
             ("city_ids", filters.city_ids),
@@ -240,6 +240,8 @@ class TantivyEngine:
             ("themes", filters.themes),
             ("lang", filters.langs),
             ("kind", filters.kinds),
+            ("regions", filters.regions),
+            ("sizes", filters.sizes),
         ):
             if values is not None:
                 must.append(self._terms(field, values))
@@ -266,7 +268,7 @@ class TantivyEngine:
         """The words to read with typos: those long enough that match nothing, as typed, by stem or as a
         prefix, among the readable documents (not the whole index: what other spaces contain must not
         change an answer)."""
-        scope = self._terms("space_id", readable) if readable is not None else None
+        scope = self._terms("readers", readable) if readable is not None else None
         missing = set()
         for i, term in enumerate(parsed.terms):
             if not term.typos:

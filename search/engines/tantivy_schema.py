@@ -13,21 +13,21 @@ from search.engine import KINDS, Document
 SAMPLE_SLICES = 16
 
 INT_FIELDS = ("id", "space_id", "author_id", "thread_id", "date")
-KEYWORD_FIELDS = ("kind", "lang", "profiles", "themes")
-MULTI_FIELDS = {"city_ids", "profiles", "themes"}
+KEYWORD_FIELDS = ("kind", "lang", "profiles", "themes", "regions", "sizes")
+MULTI_FIELDS = {"city_ids", "profiles", "themes", "readers", "regions", "sizes"}
 TEXT_FIELDS = ("title", "body")
 # Every facet value of a document in one fast field, so that one aggregation counts them all:
 # fields separated by \x1f, the values of a multi-valued field by \x1e.
-FACET_FIELDS = ("kind", "lang", "space_id", "themes", "city_ids", "profiles")
+FACET_FIELDS = ("kind", "lang", "space_id", "themes", "city_ids", "profiles", "regions", "sizes")
 FACET_KEYS = 65_536
 # sort=date orders by date then kind and id, packed in one integer (tantivy sorts by one field):
-# milliseconds since 2020 (41 bits reach 2089), 19 bits of the id, 3 of the kind.
+# milliseconds since 2020 (41 bits reach 2089), 18 bits of the id, 4 of the kind.
 _EPOCH_2020 = 1_577_836_800_000
 _KIND_BITS = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def _sort_key(document: Document) -> int:
-    return ((document.date - _EPOCH_2020) << 22) | ((document.id & 0x7FFFF) << 3) | _KIND_BITS.get(document.kind, 7)
+    return ((document.date - _EPOCH_2020) << 22) | ((document.id & 0x3FFFF) << 4) | _KIND_BITS.get(document.kind, 15)
 
 
 def _facet_key(document: Document) -> str:
@@ -39,6 +39,8 @@ def _facet_key(document: Document) -> str:
             "\x1e".join(document.themes),
             "\x1e".join(map(str, document.city_ids)),
             "\x1e".join(document.profiles),
+            "\x1e".join(document.regions),
+            "\x1e".join(document.sizes),
         )
     )
 
@@ -46,7 +48,7 @@ def _facet_key(document: Document) -> str:
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
-    for name in INT_FIELDS + ("city_ids",):
+    for name in INT_FIELDS + ("city_ids", "readers"):
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     builder.add_integer_field("sort_key", fast=True)
     builder.add_integer_field("sample", indexed=True)
@@ -85,6 +87,12 @@ def to_tantivy(document: Document) -> tantivy.Document:
         add_text("profiles", profile)
     for theme in document.themes:
         add_text("themes", theme)
+    for reader in document.readers:
+        add_int("readers", reader)
+    for region in document.regions:
+        add_text("regions", region)
+    for size in document.sizes:
+        add_text("sizes", size)
     lang = document.lang
     if lang:
         add_text("lang", lang)

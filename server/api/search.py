@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from search import query as search_query
+from search.documents_more import SIZES as size_classes
 from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
@@ -25,6 +26,7 @@ from server.services import search as search_service
 from server.themes import THEMES
 
 PROFILES = ("traditional", "newer")
+SIZES = tuple(name for _, name in size_classes)
 
 
 def _listed(allowed: tuple[str, ...] | None, number: bool = False):
@@ -74,9 +76,17 @@ class SearchParams(BaseModel):
         None, description="Language codes."
     )
     kind: Annotated[Short, AfterValidator(_listed(KINDS)), doc(pattern=listed(KINDS))] | None = Field(
-        None, description="thread, message, practice, file, link; comma-separated."
+        None, description="thread, message, practice, file, link, need, offer, city, event; comma-separated."
     )
-    date_from: dt.date | None = Field(None, alias="from", description="Earliest date, YYYY-MM-DD.")
+    region: Annotated[Short, AfterValidator(_listed(None)), doc(pattern=listed(item=r"[^,\s][^,]{0,119}"))] | None = (
+        Field(None, description="Regions of the city (needs, offers, city profiles), comma-separated.")
+    )
+    size: Annotated[Short, AfterValidator(_listed(SIZES)), doc(pattern=listed(SIZES))] | None = Field(
+        None, description="City size classes: small (<100k), medium (<500k), large (<1.5M), metropolis."
+    )
+    date_from: dt.date | None = Field(
+        None, alias="from", description="Earliest date, YYYY-MM-DD (an event's start date, else its writing)."
+    )
     date_to: dt.date | None = Field(None, alias="to", description="Latest date, YYYY-MM-DD (included).")
     sort: Literal["relevance", "date"] = "relevance"
     limit: Annotated[int, Field(ge=1, le=50)] = 20
@@ -99,7 +109,11 @@ class SearchHit(BaseModel):
     key: str
     kind: str
     id: int
-    space_id: int
+    space_id: int | None = Field(description="None for needs, offers and city profiles.")
+    context: str = Field(
+        "",
+        description="The thread of a message, the city of a need or offer, an event's status (scheduled, cancelled).",
+    )
     thread_id: int | None
     title: str
     title_html: str = Field(description="The title, HTML-escaped, with matches in <mark>.")
@@ -120,8 +134,8 @@ class SearchOut(BaseModel):
         "are then estimated from a sample (rounded to two significant digits); hits are exact.",
     )
     facets: dict[str, dict[str, int]] = Field(
-        description="Counts per value of kind, lang, theme, city, profile and space, among readable documents; "
-        "on the first page only (empty on later pages)."
+        description="Counts per value of kind, lang, theme, city, profile, space, region and size, among "
+        "readable documents; on the first page only (empty on later pages)."
     )
     next_cursor: str | None
 
@@ -137,7 +151,7 @@ def _engine(ctx: Context):
 @endpoint(
     "GET",
     "/api/search",
-    summary="Search threads, messages and library resources of readable spaces",
+    summary="Search threads, messages, library resources, events, needs, offers and city profiles the caller may read",
     tag="search",
     query=SearchParams,
     response=SearchOut,
@@ -161,6 +175,8 @@ async def search(ctx: Context[None, SearchParams]):
         themes=params.theme,
         langs=params.lang,
         kinds=params.kind,
+        regions=params.region,
+        sizes=params.size,
         date_from=params.date_from,
         date_to=params.date_to,
         sort=params.sort,

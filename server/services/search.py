@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search import query as search_query
-from search.engine import Engine
+from search.engine import EVERYONE, Engine
 from server.db.models import User
 from server.errors import Invalid, Unavailable, problem
 from server.services.access import readable_space_ids_or_all
@@ -31,11 +31,20 @@ def check(query: search_query.Query) -> None:
         raise Invalid("`from` is after `to`.", fields={"from": problem("after", other="to")})
 
 
+async def readers(db: AsyncSession, user: User) -> list[int] | None:
+    """What the user counts among as a reader (search/engine.py EVERYONE): the spaces they may read,
+    every signed-in user, and their own city's officials; None for platform admins (everything)."""
+    spaces = await readable_space_ids_or_all(db, user)
+    if spaces is None:
+        return None
+    return [*spaces, EVERYONE, *([-user.city_id] if user.city_id else [])]
+
+
 async def search(db: AsyncSession, user: User, engine: Engine | None, query: search_query.Query) -> dict:
-    """Hits, facets, the total and `has_more`, among the documents of the spaces the user may read."""
+    """Hits, facets, the total and `has_more`, among the documents the user may read."""
     check(query)
     engine = _available(engine)
-    readable = await readable_space_ids_or_all(db, user)
+    readable = await readers(db, user)
     try:
         return await search_query.search(engine, readable, query)
     except search_query.SearchUnavailable:
@@ -45,7 +54,7 @@ async def search(db: AsyncSession, user: User, engine: Engine | None, query: sea
 async def suggest(db: AsyncSession, user: User, engine: Engine | None, q: str, limit: int) -> list[str]:
     """Completions of the last word typed, from documents the user may read."""
     engine = _available(engine)
-    readable = await readable_space_ids_or_all(db, user)
+    readable = await readers(db, user)
     try:
         return await search_query.suggest(engine, readable, q, limit)
     except search_query.SearchUnavailable:
