@@ -668,4 +668,18 @@ export default {
   "publish.needs_review": "Solo se puede publicar una ficha de práctica revisada.",
   "publish.done": "Publicada",
   "publish.undone": "Despublicada: la página pública ya no existe",
+  // --- public ---
+  "api.field.author_not_consenting": "El autor no ha aceptado aparecer en páginas públicas.",
+  "api.code.author_not_consenting": "El autor del hilo no ha aceptado que su nombre y sus palabras aparezcan en páginas públicas.",
+  "publish.thread_title": "Publicar este hilo",
+  "publish.thread_hint": "Publicar convierte este hilo en una página pública de solo lectura. Solo se muestran los mensajes de quienes aceptaron aparecer públicamente; nunca los ocultos o eliminados.",
+  "publish.collection_title": "Publicar esta colección",
+  "publish.collection_hint": "Publicar convierte esta colección en una página pública con sus prácticas publicadas.",
+  "publish.public_page": "Página pública",
+  "publish.publish_short": "Publicar",
+  "publish.unpublish_short": "Despublicar",
+  "publish.is_public_short": "Es público en",
+  "consent.label": "Mostrar mi nombre y mis palabras en páginas públicas",
+  "consent.hint": "Si acepta, las páginas públicas de la base de conocimiento pueden mostrar su nombre y los mensajes que escribió en hilos publicados. Si no, dicen «un funcionario de su ciudad» y omiten sus mensajes.",
+  "consent.title": "Páginas públicas",
 };

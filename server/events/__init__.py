@@ -71,7 +71,7 @@ from server.events.matching import (
     OfferUpdated,
     ProfileUpdated,
 )
-from server.events.publishing import PublicationPublished, PublicationUnpublished
+from server.events.publishing import PublicationPublished, PublicationUnpublished, PublicNameConsentChanged
 from server.events.registry import (
     ABSENT,
     KINDS,
@@ -87,6 +87,7 @@ from server.events.registry import (
 __all__ = [
     "PublicationPublished",
     "PublicationUnpublished",
+    "PublicNameConsentChanged",
     "ProfileUpdated",
     "NeedCreated",
     "NeedUpdated",
