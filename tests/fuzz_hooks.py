@@ -40,6 +40,7 @@ STATE_RULES = {
     "event_cancelled": "a cancelled event takes no registration",
     "expiry_too_far": "a token's lifetime is capped by a setting (CITYBRIDGE_TOKEN_MAX_DAYS)",
     "last_admin": "the last platform admin cannot erase their account",
+    "author_not_consenting": "a thread is published only while its author consents to public pages",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "
