@@ -1,14 +1,22 @@
-"""How fast a published page is served to anonymous readers, beside a bare Starlette baseline.
+"""How fast a published page is served to anonymous readers, cached and uncached, beside a bare
+Starlette app serving the same bytes (not a test; issue 17's goal: p95 under 5 ms, 100 readers).
 
-    citybridge create-admin --email admin@bench.test --name Admin --password 'bench password'
-    CITYBRIDGE_PUBLIC_RATE_PER_MINUTE=0 citybridge serve --port 8000 &
-    python bench/public_pages.py --base-url http://127.0.0.1:8000 --readers 100 --requests 5000
+    python bench/public_pages.py                       # 100 readers, 5000 requests per phase
+    python bench/public_pages.py --readers 20 --requests 2000
 
-It signs in as the admin, creates a city, a space and a reviewed practice record, publishes it,
-then has --readers concurrent anonymous clients fetch its page --requests times in all. In the
-same run it starts a bare Starlette app answering a static body of the same size (uvicorn, one
-process) and measures it the same way: the client's own cost is in both numbers, so compare them.
-Not a test; run it against a scratch instance (it leaves its data behind).
+It starts an embedded PostgreSQL (or uses DATABASE_URL) and `citybridge serve` pinned to CPU 1,
+publishes a reviewed practice record, then has --readers concurrent keep-alive clients (a bare
+asyncio HTTP client, so the client costs little) fetch:
+
+- cached: the page itself, again and again (served from the node's page cache);
+- uncached: the page with a different `?v=` each time, so every request renders it from the
+  database (the cache key holds the query);
+- baseline: the same bytes from a bare Starlette app under uvicorn, pinned to the same CPU.
+
+For each it prints requests/s and the client-observed p50/p95/p99, which with N readers
+include queueing (Little's law: latency ~ N / throughput), and, for Citybridge, the time the
+page handler itself took (its `Server-Timing: app;dur`), which is what the goal measures.
+The load average is printed before and after: the machine is shared, read the figures with it.
 """
 
 from __future__ import annotations
@@ -16,18 +24,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from pathlib import Path
 
-import httpx
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-BASELINE = """
-import sys
+from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, RawHTTP, pct, pin  # noqa: E402  (ROOT first)
+from bench.realtime_servers import Server, seed  # noqa: E402
+
+BASELINE = (
+    """
+import os, sys
+os.sched_setaffinity(0, {%d})
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
@@ -37,118 +49,154 @@ async def page(request):
     return Response(body, media_type="text/html; charset=utf-8")
 uvicorn.run(Starlette(routes=[Route("/", page)]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
+    % SERVER_CPU
+)
+
+PRACTICE = {
+    "kind": "practice",
+    "title": "Welcome desks in the town hall",
+    "summary": "A one-stop desk where newcomers register and find help. " * 4,
+    "themes": ["integration", "housing"],
+    "language": "en",
+    "gcm_objectives": [15, 16],
+    "purpose": "Shorten the first weeks. " * 20,
+    "process": "Three agencies share one counter. " * 30,
+    "results": "Waiting time halved. " * 10,
+    "review_status": "reviewed",
+}
 
 
-async def publish_one(base_url: str, email: str, password: str) -> str:
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-
-        async def post(path: str, body: dict | None = None) -> dict:
-            response = await client.post(path, json=body)
-            if response.status_code >= 300:
-                raise SystemExit(f"POST {path}: {response.status_code} {response.text[:300]}")
-            return response.json()
-
-        session = await post("/api/session", {"email": email, "password": password})
-        client.headers["X-CSRF-Token"] = session["csrf_token"]
-        tag = uuid.uuid4().hex[:6]
-        city_ids = [
-            (await post("/api/cities", {"name": f"Bench {tag} {n}", "country": "B", "profile": "newer"}))["id"]
-            for n in (1, 2)
-        ]
-        city_id = city_ids[0]
-        space = await post("/api/spaces", {"name": f"Bench {tag}", "city_ids": city_ids})
-        record = {
-            "kind": "practice",
-            "title": f"Welcome desks {tag}",
-            "summary": "A one-stop desk where newcomers register and find help. " * 4,
-            "city_id": city_id,
-            "themes": ["integration", "housing"],
-            "language": "en",
-            "gcm_objectives": [15, 16],
-            "purpose": "Shorten the first weeks. " * 20,
-            "process": "Three agencies share one counter. " * 30,
-            "results": "Waiting time halved. " * 10,
-            "review_status": "reviewed",
-        }
-        created = await post(f"/api/spaces/{space['id']}/resources", record)
-        return (await post(f"/api/resources/{created['id']}/publish"))["url"]
+async def get(reader, writer, path: str) -> tuple[int, bytes, float | None]:
+    """One GET on a kept-alive connection: status, body, and the handler's own time in ms."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    length, handler = 0, None
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+        elif name.lower() == b"server-timing":
+            handler = float(value.split(b"app;dur=")[1].split(b",")[0]) if b"app;dur=" in value else None
+    return int(head[9:12]), await reader.readexactly(length), handler
 
 
-async def measure(url: str, readers: int, total: int) -> tuple[list[float], int]:
-    latencies: list[float] = []
-    errors = 0
-    queue = iter(range(total))
-    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+async def measure(port: int, path_of, readers: int, total: int) -> dict:
+    latencies, handler_ms, errors = [], [], 0
+    numbers = iter(range(total))
 
-        async def reader() -> None:
-            nonlocal errors
-            for _ in queue:
-                started = time.perf_counter()
-                try:
-                    response = await client.get(url)
-                except httpx.HTTPError:
-                    errors += 1
-                    continue
-                latencies.append((time.perf_counter() - started) * 1000)
-                errors += response.status_code != 200
+    async def reader_task() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for n in numbers:
+            started = time.perf_counter()
+            status, _, handler = await get(reader, writer, path_of(n))
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += status != 200
+            if handler is not None:
+                handler_ms.append(handler)
+        writer.close()
 
-        await asyncio.gather(*(reader() for _ in range(readers)))
-    return latencies, errors
+    started = time.perf_counter()
+    await asyncio.gather(*(reader_task() for _ in range(readers)))
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "handler": handler_ms, "errors": errors}
 
 
-def report(name: str, latencies: list[float], errors: int, seconds: float) -> None:
-    cuts = statistics.quantiles(latencies, n=100)
+def line(name: str, result: dict) -> str:
+    lat, own = result["latencies"], result["handler"]
+    text = (
+        f"{name:<9} {len(lat) / result['seconds']:7.0f} req/s  client p50 {pct(lat, 50):6.2f}  p95 {pct(lat, 95):6.2f}"
+        f"  p99 {pct(lat, 99):6.2f} ms"
+    )
+    if own:
+        text += f"  | handler p50 {pct(own, 50):.3f}  p95 {pct(own, 95):.3f}  p99 {pct(own, 99):.3f} ms"
+    return text + f"  errors {result['errors']}"
+
+
+async def publish(database_url: str, port: int) -> str:
+    import json
+
+    ctx = await seed(database_url, port)
+    http = RawHTTP(port, ctx["admin"])
+    _, body = await http.request("GET", f"/api/spaces/{ctx['space']}")
+    city = json.loads(body)["city_ids"][0]
+    _, body = await http.request("POST", f"/api/spaces/{ctx['space']}/resources", {**PRACTICE, "city_id": city})
+    _, body = await http.request("POST", f"/api/resources/{json.loads(body)['id']}/publish")
+    return "/" + json.loads(body)["url"].split("/", 3)[3]
+
+
+async def run(args) -> None:
+    pin(CLIENT_CPU)
+    os.environ["CITYBRIDGE_PUBLIC_RATE_PER_MINUTE"] = "0"
+    with tempfile.TemporaryDirectory(prefix="citybridge-bench-") as tmp:
+        data_dir = Path(tmp)
+        database_url = os.environ.get("DATABASE_URL")
+        if database_url:
+            from server.db.engine import to_asyncpg_url
+
+            database_url = to_asyncpg_url(database_url)
+        else:
+            from tests.harness import start_database
+
+            database_url = await asyncio.to_thread(start_database, data_dir)
+        server = await Server(database_url, data_dir, "bench-secret-" + "x" * 40).ready()
+        try:
+            path = await publish(database_url, server.port)
+            print(f"published {path}", file=sys.stderr, flush=True)
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            _, body, _ = await get(reader, writer, path)
+            writer.close()
+            before = os.getloadavg()
+            await measure(server.port, lambda n: path, args.readers, args.readers)  # warm up
+            cached = await measure(server.port, lambda n: path, args.readers, args.requests)
+            uncached = await measure(server.port, lambda n: f"{path}?v={n}", args.readers, args.uncached_requests)
+            (data_dir / "page.html").write_bytes(body)
+            baseline = await _baseline(data_dir / "page.html", args)
+            after = os.getloadavg()
+        finally:
+            server.stop()
     print(
-        f"{name:<16} {len(latencies) / seconds:8.0f} req/s  p50 {cuts[49]:7.2f} ms  p95 {cuts[94]:7.2f} ms  "
-        f"errors {errors}"
+        f"{args.readers} concurrent anonymous readers; {args.requests} requests cached and baseline, "
+        f"{args.uncached_requests} uncached; page of {len(body)} bytes"
+    )
+    print(f"server on CPU {SERVER_CPU}, readers and PostgreSQL on CPU {CLIENT_CPU}")
+    print(f"load average before {before[0]:.2f} {before[1]:.2f}, after {after[0]:.2f} {after[1]:.2f}")
+    for name, result in (("cached", cached), ("uncached", uncached), ("baseline", baseline)):
+        print(line(name, result))
+    base = pct(baseline["latencies"], 95)
+    print(
+        f"client p95 over baseline: cached x{pct(cached['latencies'], 95) / base:.2f}, "
+        f"uncached x{pct(uncached['latencies'], 95) / base:.2f}; goal: handler p95 < 5 ms "
+        f"(cached {pct(cached['handler'], 95):.3f} ms, uncached {pct(uncached['handler'], 95):.3f} ms)"
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+async def _baseline(page: Path, args) -> dict:
+    from tests.harness import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", BASELINE, str(port), str(page)])
+    try:
+        for _ in range(300):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        await measure(port, lambda n: "/", args.readers, args.readers)
+        return await measure(port, lambda n: "/", args.readers, args.requests)
+    finally:
+        process.terminate()
+        process.wait()
 
 
-async def main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-    parser.add_argument("--email", default="admin@bench.test")
-    parser.add_argument("--password", default="bench password")
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--requests", type=int, default=5000)
-    args = parser.parse_args()
-    url = await publish_one(args.base_url, args.email, args.password)
-    body = httpx.get(url).content
-    await measure(url, args.readers, args.readers)  # warm up connections
-    started = time.perf_counter()
-    latencies, errors = await measure(url, args.readers, args.requests)
-    citybridge = (latencies, errors, time.perf_counter() - started)
-    with tempfile.NamedTemporaryFile(delete=False) as page:
-        page.write(body)
-    port = free_port()
-    baseline = subprocess.Popen([sys.executable, "-c", BASELINE, str(port), page.name])
-    try:
-        base = f"http://127.0.0.1:{port}/"
-        for _ in range(100):
-            try:
-                httpx.get(base)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        await measure(base, args.readers, args.readers)
-        started = time.perf_counter()
-        latencies, errors = await measure(base, args.readers, args.requests)
-        plain = (latencies, errors, time.perf_counter() - started)
-    finally:
-        baseline.terminate()
-        baseline.wait()
-        os.unlink(page.name)
-    print(f"{args.readers} concurrent anonymous readers, {args.requests} requests of {len(body)} bytes")
-    report("published page", *citybridge)
-    report("bare Starlette", *plain)
+    parser.add_argument("--uncached-requests", type=int, default=1000, help="each renders the page: fewer")
+    asyncio.run(run(parser.parse_args()))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

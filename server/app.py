@@ -47,6 +47,7 @@ from server.mail import service as mail_service
 from server.observability import readiness
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
+from server.public import cache as public_cache
 from server.public.routes import public_routes
 
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
                 realtime.running(app, database_url),
                 search_service.running(app, database_url),
                 mail_service.running(app, database_url),
+                public_cache.running(app, database_url),
             ):
                 yield
         finally:

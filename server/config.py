@@ -202,6 +202,33 @@ class Settings:
         300,
         "public knowledge-base requests one address may make a minute, per node",
     )
+    public_platform_name: str | None = setting(
+        "CITYBRIDGE_PUBLIC_PLATFORM_NAME",
+        None,
+        "the name the public knowledge base gives itself in its header, titles and feeds",
+        parse=_text,
+        shown="“Citybridge knowledge base”, translated",
+    )
+    public_logo_url: str | None = setting(
+        "CITYBRIDGE_PUBLIC_LOGO_URL", None, "an image shown beside that name on public pages", parse=_text
+    )
+    public_about: str | None = setting(
+        "CITYBRIDGE_PUBLIC_ABOUT",
+        None,
+        "the text of the public about page, `/knowledge/about` (paragraphs separated by blank lines)",
+        parse=_text,
+    )
+    public_robots: str = setting(
+        "CITYBRIDGE_PUBLIC_ROBOTS",
+        "index",
+        "`index` lets search engines crawl the public pages; `noindex` asks them to stay away",
+        parse=lambda raw: "noindex" if raw.strip().lower() == "noindex" else "index",
+    )
+    public_page_cache: int = setting(
+        "CITYBRIDGE_PUBLIC_PAGE_CACHE",
+        2000,
+        "rendered public pages kept in each node's memory, dropped on every change-log event; 0 turns it off",
+    )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
     )

@@ -21,6 +21,8 @@ MARKERS = {
     "unpublished": "unpublishedpangolin",
     "withdrawn": "withdrawnaxolotl",
     "official": "Quillonbury",
+    "not_consenting": "silentwombat",
+    "in_collection": "collectedokapi",
 }
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -64,7 +66,35 @@ async def _seed(world) -> str:
         ),
         201,
     )
+    await _seed_curated(world, published["id"])
     return expect(await world.moderator.post(f"/api/resources/{published['id']}/publish"), 200)["url"]
+
+
+async def _seed_curated(world, published_id: int) -> None:
+    """A published thread whose hidden messages and non-consenting author's words must stay private,
+    and a published collection that also holds an unpublished practice."""
+    space = world.space_a["id"]
+    expect(await world.member.put("/api/me/public-name-consent", json={"public_name_consent": True}), 200)
+    thread = expect(
+        await world.member.post(
+            f"/api/spaces/{space}/threads", json={"title": "Open talk on desks", "body": "Desks help newcomers."}
+        ),
+        201,
+    )
+    path = f"/api/threads/{thread['id']}/messages"
+    expect(await world.moderator.post(path, json={"body": f"Not for the public {MARKERS['not_consenting']}"}), 201)
+    hidden = expect(await world.member.post(path, json={"body": f"hidden here too {MARKERS['message']}"}), 201)
+    expect(await world.moderator.post(f"/api/messages/{hidden['id']}/hide", json={"reason": "test"}), 200)
+    expect(await world.member.post(path, json={"body": f"Thanks @{world.moderator.user['handle']}"}), 201)
+    expect(await world.moderator.post(f"/api/threads/{thread['id']}/publish"), 200)
+    inside = practice(world.cities[0]["id"], title=f"Collected {MARKERS['in_collection']}", review_status="reviewed")
+    inside = expect(await world.moderator.post(f"/api/spaces/{space}/resources", json=inside), 201)
+    collection = expect(
+        await world.moderator.post(f"/api/spaces/{space}/collections", json={"name": "Desk practices"}), 201
+    )
+    for resource_id in (published_id, inside["id"]):
+        expect(await world.moderator.put(f"/api/collections/{collection['id']}/resources/{resource_id}"), 200)
+    expect(await world.moderator.post(f"/api/collections/{collection['id']}/publish"), 200)
 
 
 def _links(html: str, base: str) -> set[str]:
@@ -121,6 +151,10 @@ async def test_a_crawl_of_sitemap_feeds_and_search_finds_no_private_content(worl
                 etree.fromstring(response.content, etree.HTMLParser(recover=False))
                 urls |= _links(response.text, base) - seen
         assert public_url in seen and len(seen) > 8
+        assert f"{base}/knowledge/threads/open-talk-on-desks" in seen
+        assert f"{base}/knowledge/collections/desk-practices" in seen
+        thread_page = (await crawler.get("/knowledge/threads/open-talk-on-desks")).text
+        assert "Desks help newcomers." in thread_page and "Nguyen Member" in thread_page
         results = await crawler.get("/knowledge/search", params={"q": "welcome desks"})
         assert public_url.removeprefix(base) in results.text
 

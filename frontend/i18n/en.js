@@ -1118,4 +1118,18 @@ export default {
   "search.size_large": "500,000 to 1.5 million",
   "search.size_metropolis": "Over 1.5 million",
   "search.cancelled": "Cancelled",
+  // --- public ---
+  "api.field.author_not_consenting": "The author has not agreed to appear on public pages.",
+  "api.code.author_not_consenting": "The thread’s author has not agreed to their name and words appearing on public pages.",
+  "publish.thread_title": "Publish this thread",
+  "publish.thread_hint": "Publishing makes this thread a read-only public page. Only messages of people who agreed to appear publicly are shown; hidden and deleted messages never are.",
+  "publish.collection_title": "Publish this collection",
+  "publish.collection_hint": "Publishing makes this collection a public page listing its published practices.",
+  "publish.public_page": "Public page",
+  "publish.publish_short": "Publish",
+  "publish.unpublish_short": "Unpublish",
+  "publish.is_public_short": "This is public at",
+  "consent.label": "Show my name and words on public pages",
+  "consent.hint": "When you agree, public pages of the knowledge base may show your name and the messages you wrote in published threads. Without it they say “an official of your city” and leave your messages out.",
+  "consent.title": "Public pages",
 };

@@ -1118,4 +1118,18 @@ export default {
   "search.size_large": "De 500 000 a 1,5 millones",
   "search.size_metropolis": "Más de 1,5 millones",
   "search.cancelled": "Cancelado",
+  // --- public ---
+  "api.field.author_not_consenting": "El autor no ha aceptado aparecer en páginas públicas.",
+  "api.code.author_not_consenting": "El autor del hilo no ha aceptado que su nombre y sus palabras aparezcan en páginas públicas.",
+  "publish.thread_title": "Publicar este hilo",
+  "publish.thread_hint": "Publicar convierte este hilo en una página pública de solo lectura. Solo se muestran los mensajes de quienes aceptaron aparecer públicamente; nunca los ocultos o eliminados.",
+  "publish.collection_title": "Publicar esta colección",
+  "publish.collection_hint": "Publicar convierte esta colección en una página pública con sus prácticas publicadas.",
+  "publish.public_page": "Página pública",
+  "publish.publish_short": "Publicar",
+  "publish.unpublish_short": "Despublicar",
+  "publish.is_public_short": "Es público en",
+  "consent.label": "Mostrar mi nombre y mis palabras en páginas públicas",
+  "consent.hint": "Si acepta, las páginas públicas de la base de conocimiento pueden mostrar su nombre y los mensajes que escribió en hilos publicados. Si no, dicen «un funcionario de su ciudad» y omiten sus mensajes.",
+  "consent.title": "Páginas públicas",
 };

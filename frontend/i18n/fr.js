@@ -1118,4 +1118,18 @@ export default {
   "search.size_large": "De 500 000 à 1,5 million",
   "search.size_metropolis": "Plus de 1,5 million",
   "search.cancelled": "Annulé",
+  // --- public ---
+  "api.field.author_not_consenting": "L’auteur n’a pas accepté de figurer sur les pages publiques.",
+  "api.code.author_not_consenting": "L’auteur du fil n’a pas accepté que son nom et ses mots figurent sur des pages publiques.",
+  "publish.thread_title": "Publier ce fil",
+  "publish.thread_hint": "La publication fait de ce fil une page publique en lecture seule. Seuls les messages des personnes qui ont accepté d’apparaître publiquement y figurent ; jamais les messages masqués ou supprimés.",
+  "publish.collection_title": "Publier cette collection",
+  "publish.collection_hint": "La publication fait de cette collection une page publique qui liste ses pratiques publiées.",
+  "publish.public_page": "Page publique",
+  "publish.publish_short": "Publier",
+  "publish.unpublish_short": "Dépublier",
+  "publish.is_public_short": "C’est public à l’adresse",
+  "consent.label": "Montrer mon nom et mes mots sur les pages publiques",
+  "consent.hint": "Si vous acceptez, les pages publiques de la base de connaissances peuvent montrer votre nom et les messages que vous avez écrits dans les fils publiés. Sinon, elles disent « un·e agent·e de votre ville » et omettent vos messages.",
+  "consent.title": "Pages publiques",
 };

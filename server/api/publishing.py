@@ -11,11 +11,12 @@ from server.services import publishing
 
 
 class PublicationOut(s.Answer):
-    resource_id: int
+    kind: str = Field(description="resource, collection or thread")
+    id: int
     published: bool
     url: str | None = Field(description="The public page, absolute; it answers 410 Gone once unpublished")
-    published_at: str | None
-    unpublished_at: str | None
+    published_at: str | None = None
+    unpublished_at: str | None = None
 
 
 class NameConsent(s.Strict):
@@ -38,44 +39,57 @@ def _enabled(ctx: Context) -> None:
         raise NotFound("The public knowledge base is turned off on this server.")
 
 
-@endpoint(
-    "POST",
-    "/api/resources/{resource_id:int}/publish",
-    summary="Publish a reviewed practice record to the public knowledge base (moderators of its space)",
-    tag="publishing",
-    response=PublicationOut,
-    errors=(403, 404, 422),
-    rate="moderation",
-)
-async def publish(ctx: Context, resource_id: int):
-    _enabled(ctx)
-    return _absolute(ctx, await publishing.publish(ctx.db, ctx.user, resource_id))
+WHAT = {
+    "resource": ("resources", "resource_id", "a reviewed practice record"),
+    "collection": ("collections", "collection_id", "a collection (its published practices only)"),
+    "thread": ("threads", "thread_id", "a thread as a read-only page (consenting authors' visible messages only)"),
+}
 
 
-@endpoint(
-    "POST",
-    "/api/resources/{resource_id:int}/unpublish",
-    summary="Take a practice record off the public knowledge base; its page answers 410 Gone",
-    tag="publishing",
-    response=PublicationOut,
-    errors=(403, 404, 422),
-    rate="moderation",
-)
-async def unpublish(ctx: Context, resource_id: int):
-    _enabled(ctx)
-    return _absolute(ctx, await publishing.unpublish(ctx.db, ctx.user, resource_id))
+def _named(name: str, handler):
+    handler.__name__ = handler.__qualname__ = name  # one operationId per route in the OpenAPI document
+    return handler
 
 
-@endpoint(
-    "GET",
-    "/api/resources/{resource_id:int}/publication",
-    summary="Whether a resource is published, and its public address",
-    tag="publishing",
-    response=PublicationOut,
-    errors=(404,),
-)
-async def publication(ctx: Context, resource_id: int):
-    return _absolute(ctx, await publishing.status(ctx.db, ctx.user, resource_id))
+def _routes(kind: str) -> None:
+    plural, param, what = WHAT[kind]
+    base = f"/api/{plural}/{{{param}:int}}"
+
+    async def publish(ctx: Context, **ids: int):
+        _enabled(ctx)
+        return _absolute(ctx, await publishing.publish(ctx.db, ctx.user, kind, ids[param]))
+
+    async def unpublish(ctx: Context, **ids: int):
+        _enabled(ctx)
+        return _absolute(ctx, await publishing.unpublish(ctx.db, ctx.user, kind, ids[param]))
+
+    async def publication(ctx: Context, **ids: int):
+        return _absolute(ctx, await publishing.status(ctx.db, ctx.user, kind, ids[param]))
+
+    common = {"tag": "publishing", "response": PublicationOut}
+    endpoint(
+        "POST",
+        f"{base}/publish",
+        summary=f"Publish {what} to the public knowledge base (moderators of its space)",
+        errors=(403, 404, 422),
+        rate="moderation",
+        **common,
+    )(_named(f"publish_{kind}", publish))
+    endpoint(
+        "POST",
+        f"{base}/unpublish",
+        summary=f"Take {what} off the public knowledge base; its page answers 410 Gone",
+        errors=(403, 404, 422),
+        rate="moderation",
+        **common,
+    )(_named(f"unpublish_{kind}", unpublish))
+    endpoint("GET", f"{base}/publication", summary=f"Whether {what} is published, and where", errors=(404,), **common)(
+        _named(f"{kind}_publication", publication)
+    )
+
+
+for _kind in WHAT:
+    _routes(_kind)
 
 
 @endpoint(

@@ -84,7 +84,7 @@ from server.events.matching import (
     OfferUpdated,
     ProfileUpdated,
 )
-from server.events.publishing import PublicationPublished, PublicationUnpublished
+from server.events.publishing import PublicationPublished, PublicationUnpublished, PublicNameConsentChanged
 from server.events.registry import (
     ABSENT,
     KINDS,
@@ -105,6 +105,7 @@ __all__ = [
     "DirectMessageCreated",
     "PublicationPublished",
     "PublicationUnpublished",
+    "PublicNameConsentChanged",
     "ProfileUpdated",
     "NeedCreated",
     "NeedUpdated",

@@ -52,9 +52,16 @@ def _items():
 
 
 async def latest(
-    db: AsyncSession, *, limit: int = 50, theme: str | None = None, city_slug: str | None = None
+    db: AsyncSession,
+    *,
+    limit: int = 50,
+    theme: str | None = None,
+    city_slug: str | None = None,
+    language: str | None = None,
 ) -> list[Item]:
     query = _items()
+    if language is not None:
+        query = query.where(Resource.language == language)
     if theme is not None:
         query = query.where(literal(theme) == any_(Resource.themes))
     if city_slug is not None:
@@ -80,6 +87,19 @@ async def city_counts(db: AsyncSession) -> list[tuple[str, str, int]]:
         .order_by(func.coalesce(City.name, ""))
     )
     return [(slug, name, n) for slug, name, n in rows.all()]
+
+
+async def language_counts(db: AsyncSession) -> list[tuple[str, int]]:
+    """(language code, published items), most first; records without a language are left out."""
+    rows = await db.execute(
+        select(Resource.language, func.count())
+        .select_from(Publication)
+        .join(Resource, LIVE)
+        .where(Resource.language.is_not(None))
+        .group_by(Resource.language)
+        .order_by(func.count().desc(), Resource.language)
+    )
+    return [(code, n) for code, n in rows.all()]
 
 
 async def page(db: AsyncSession, city_slug: str, slug: str) -> Item | Publication | None:

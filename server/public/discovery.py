@@ -8,7 +8,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from server.public import catalogue
+from server.public import catalogue, curated
 from server.public.catalogue import Item
 from server.public.http import NotHere, Page, Reader
 from server.themes import THEMES
@@ -17,13 +17,17 @@ FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-def _feed(r: Reader, items: list[Item], *, path: str, title: str) -> Page:
+def _site(r: Reader) -> str:
+    return r.request.app.state.settings.public_platform_name or r.t("site")
+
+
+def _feed(r: Reader, items: list[Item], *, path: str, title: str, language: str = "en") -> Page:
     feed = FeedGenerator()
     feed.id(r.origin + path)
     feed.title(title)
     feed.link(href=r.origin + path, rel="self")
     feed.link(href=r.origin + "/knowledge", rel="alternate")
-    feed.language("en")
+    feed.language(language)
     feed.updated(max((i.modified for i in items), default=None) or _epoch())
     for item in reversed(items):  # feedgen puts the last added first
         entry = feed.add_entry()
@@ -49,7 +53,7 @@ def _epoch():
 
 async def feed_all(db: AsyncSession, r: Reader, request: Request) -> Page:
     items = await catalogue.latest(db, limit=FEED_SIZE)
-    return _feed(r, items, path="/knowledge/feed.atom", title=r.t("site"))
+    return _feed(r, items, path="/knowledge/feed.atom", title=_site(r))
 
 
 async def feed_theme(db: AsyncSession, r: Reader, request: Request) -> Page:
@@ -57,7 +61,25 @@ async def feed_theme(db: AsyncSession, r: Reader, request: Request) -> Page:
     if slug not in THEMES:
         raise NotHere(404, "not_found")
     items = await catalogue.latest(db, limit=FEED_SIZE, theme=slug)
-    return _feed(r, items, path=f"/knowledge/themes/{slug}/feed.atom", title=f"{r.t('site')}: {THEMES[slug]}")
+    return _feed(r, items, path=f"/knowledge/themes/{slug}/feed.atom", title=f"{_site(r)}: {THEMES[slug]}")
+
+
+async def feed_city(db: AsyncSession, r: Reader, request: Request) -> Page:
+    slug = request.path_params["city"]
+    items = await catalogue.latest(db, limit=FEED_SIZE, city_slug=slug)
+    if not items:
+        raise NotHere(404, "not_found")
+    name = items[0].city.name if items[0].city else slug
+    return _feed(r, items, path=f"/knowledge/cities/{slug}/feed.atom", title=f"{_site(r)}: {name}")
+
+
+async def feed_language(db: AsyncSession, r: Reader, request: Request) -> Page:
+    code = request.path_params["lang"]
+    items = await catalogue.latest(db, limit=FEED_SIZE, language=code)
+    if not items:
+        raise NotHere(404, "not_found")
+    path = f"/knowledge/languages/{code}/feed.atom"
+    return _feed(r, items, path=path, title=f"{_site(r)} ({code})", language=code)
 
 
 async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
@@ -68,6 +90,9 @@ async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
     urls += [(r.origin + i.path, i.modified) for i in items]
     urls += [(f"{r.origin}/knowledge/themes/{slug}", None) for slug in THEMES if themes.get(slug)]
     urls += [(f"{r.origin}/knowledge/cities/{slug}", None) for slug, _, _ in cities]
+    urls += [(f"{r.origin}/knowledge/languages/{code}", None) for code, _ in await catalogue.language_counts(db)]
+    for kind in ("collection", "thread"):
+        urls += [(r.origin + shown.path, None) for shown in await curated.latest(db, kind, limit=50_000)]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, modified in urls:
         lastmod = f"<lastmod>{modified.date().isoformat()}</lastmod>" if modified else ""
@@ -77,6 +102,8 @@ async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
 
 
 async def robots(db: AsyncSession, r: Reader, request: Request) -> Page:
+    if request.app.state.settings.public_robots == "noindex":
+        return Page("User-agent: *\nDisallow: /\n", "text/plain; charset=utf-8")
     text = (
         "User-agent: *\n"
         "Allow: /knowledge\n"

@@ -101,7 +101,20 @@ def _not_modified(request: Request, etag: str, modified: datetime | None) -> boo
     return False
 
 
-def respond(request: Request, page: Page, lang: str | None) -> Response:
+@dataclass(frozen=True)
+class Prepared:
+    """An answer ready to send, kept as it is in the page cache: its body, gzipped once."""
+
+    status: int
+    media_type: str
+    body: bytes
+    gzipped: bytes | None
+    headers: dict[str, str]
+    etag: str | None
+    modified: datetime | None
+
+
+def prepare(page: Page, lang: str | None) -> Prepared:
     body = page.body.encode() if isinstance(page.body, str) else page.body
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", **page.headers}
     headers["Vary"] = "Accept-Language, Accept-Encoding"
@@ -109,25 +122,26 @@ def respond(request: Request, page: Page, lang: str | None) -> Response:
         headers["Content-Security-Policy"] = POLICY
     if lang is not None:
         headers["Content-Language"] = lang
+    gzipped = gzip.compress(body, compresslevel=5) if len(body) >= 1024 else None
     if page.status != 200:
         headers["Cache-Control"] = "no-store"
-        return _compressed(request, Response(body, page.status, headers, page.media_type))
+        return Prepared(page.status, page.media_type, body, gzipped, headers, None, None)
     etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # weak: the gzip form shares it
     headers["ETag"] = etag
     if page.modified is not None:
         headers["Last-Modified"] = _http_date(page.modified)
-    if _not_modified(request, etag, page.modified):
+    return Prepared(200, page.media_type, body, gzipped, headers, etag, page.modified)
+
+
+def answer(request: Request, prepared: Prepared, timing: str) -> Response:
+    """The response to this request: 304 if the reader has it already, gzip if they take it."""
+    headers = {**prepared.headers, "Server-Timing": timing}
+    if prepared.etag is not None and _not_modified(request, prepared.etag, prepared.modified):
         return Response(status_code=304, headers=headers)
-    return _compressed(request, Response(body, 200, headers, page.media_type))
-
-
-def _compressed(request: Request, response: Response) -> Response:
-    if len(response.body) < 1024 or "gzip" not in request.headers.get("accept-encoding", ""):
-        return response
-    response.body = gzip.compress(response.body, compresslevel=5)
-    response.headers["Content-Encoding"] = "gzip"
-    response.headers["Content-Length"] = str(len(response.body))
-    return response
+    body = prepared.body
+    if prepared.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        body, headers["Content-Encoding"] = prepared.gzipped, "gzip"
+    return Response(body, prepared.status, headers, prepared.media_type)
 
 
 Handler = Callable[[Request, Reader], Awaitable[Page]]

@@ -47,6 +47,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "evidence": "Evidence",
         "transfer_conditions": "Conditions for transfer",
         "lessons_learned": "Lessons learned",
+        "about": "About",
+        "collections_and_threads": "Collections and discussions",
+        "collection": "Collection",
+        "thread": "Discussion",
+        "by_language": "By language",
+        "in_language": "Practices in “{code}”",
+        "started_by": "Started by {name}",
+        "thread_note": (
+            "A discussion of the network, published read-only. "
+            "Only the messages of people who agreed to appear on public pages are shown."
+        ),
+        "join": "Take part",
+        "join_text": "Officials of the network's cities discuss in Citybridge.",
+        "sign_in_short": "Sign in",
     },
     "fr": {
         "site": "Base de connaissances Citybridge",
@@ -90,6 +104,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "evidence": "Éléments de preuve",
         "transfer_conditions": "Conditions de transfert",
         "lessons_learned": "Enseignements",
+        "about": "À propos",
+        "collections_and_threads": "Collections et discussions",
+        "collection": "Collection",
+        "thread": "Discussion",
+        "by_language": "Par langue",
+        "in_language": "Pratiques en « {code} »",
+        "started_by": "Ouverte par {name}",
+        "thread_note": (
+            "Une discussion du réseau, publiée en lecture seule. "
+            "Seuls les messages des personnes qui ont accepté de figurer sur les pages publiques sont montrés."
+        ),
+        "join": "Participer",
+        "join_text": "Les agent·es des villes du réseau discutent dans Citybridge.",
+        "sign_in_short": "Se connecter",
     },
     "es": {
         "site": "Base de conocimiento de Citybridge",
@@ -133,6 +161,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "evidence": "Evidencia",
         "transfer_conditions": "Condiciones de transferencia",
         "lessons_learned": "Lecciones aprendidas",
+        "about": "Acerca de",
+        "collections_and_threads": "Colecciones y debates",
+        "collection": "Colección",
+        "thread": "Debate",
+        "by_language": "Por idioma",
+        "in_language": "Prácticas en «{code}»",
+        "started_by": "Iniciado por {name}",
+        "thread_note": (
+            "Un debate de la red, publicado en solo lectura. "
+            "Solo se muestran los mensajes de quienes aceptaron aparecer en páginas públicas."
+        ),
+        "join": "Participar",
+        "join_text": "Los funcionarios de las ciudades de la red debaten en Citybridge.",
+        "sign_in_short": "Iniciar sesión",
     },
 }
 

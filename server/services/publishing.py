@@ -1,31 +1,37 @@
-"""Publishing reviewed practice records to the public knowledge base, and taking them back.
+"""Publishing practice records, collections and threads to the public knowledge base, and taking
+them back (docs/public.md).
 
-A moderator of the record's space (or an admin) publishes; the record gets a stable public
-address that it keeps if it is unpublished and published again. What the public may see is
-decided in one place, `LIVE`: every public page, feed, sitemap entry and search result is read
-through it, so a record that is unpublished, hidden, no longer reviewed or deleted disappears
-from all of them at once.
+A moderator of the item's space (or an admin) publishes; the item gets a stable public address
+that it keeps if it is unpublished and published again. What the public may see is decided here,
+in the `LIVE_*` clauses and `CONSENTING`: every public page, feed, sitemap entry and search result
+is read through them, so an item that is unpublished, hidden, no longer reviewed or deleted, and
+the words of a person who withdrew consent, disappear from all of them at once.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
-from server.db.models import City, Publication, Resource, User
-from server.errors import Invalid, problem
+from server.db.models import City, Collection, Publication, Resource, Thread, User
+from server.errors import Invalid, NotFound, problem
 from server.services import audit, changelog
+from server.services.access import space_access
 from server.services.accounts import now
 from server.services.library import resource_access
+from server.services.messages import thread_access
 from server.services.views import iso
 
 PUBLIC_ROOT = "/knowledge"
+# Collections and threads live under a first segment of their own, where practices have a city.
+SECTION = {"collection": "collections", "thread": "threads"}
 # First path segments under /knowledge that are pages of their own, never a city.
-RESERVED = frozenset({"search", "themes", "cities", "feed.atom", "static", "about"})
+RESERVED = frozenset({"search", "themes", "cities", "feed.atom", "static", "about", "languages", *SECTION.values()})
 
 LIVE = and_(
     Publication.target_kind == "resource",
@@ -35,6 +41,18 @@ LIVE = and_(
     Resource.hidden_at.is_(None),
     Resource.details["review_status"].astext == "reviewed",
 )
+LIVE_COLLECTION = and_(
+    Publication.target_kind == "collection",
+    Publication.unpublished_at.is_(None),
+    Collection.id == Publication.target_id,
+)
+LIVE_THREAD = and_(
+    Publication.target_kind == "thread",
+    Publication.unpublished_at.is_(None),
+    Thread.id == Publication.target_id,
+)
+# A person whose name and words may appear on a public page: they said so, and are still here.
+CONSENTING = and_(User.public_name_consent.is_(True), User.deactivated_at.is_(None), User.erased_at.is_(None))
 
 
 def slugify(text: str, *, limit: int = 80) -> str:
@@ -47,30 +65,95 @@ def page_path(publication: Publication) -> str:
     return f"{PUBLIC_ROOT}/{publication.city_slug}/{publication.slug}"
 
 
-async def _address(db: AsyncSession, resource: Resource) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Target:
+    """What is being published, as publishing needs it whatever its kind."""
+
+    kind: str
+    id: int
+    space_id: int
+    title: str
+    city_slug: str
+    licence: str | None = None
+
+
+def _refuse(code: str, message: str, field: str = "id") -> Invalid:
+    return Invalid(message, code=code, fields={field: problem(code)})
+
+
+async def _practice(db: AsyncSession, actor: User, resource_id: int, *, publishing: bool) -> Target:
+    resource, access = await resource_access(db, actor, resource_id, for_update=True)
+    access.require_moderator()
+    if publishing:
+        if resource.kind != "practice":
+            raise _refuse("not_a_practice", "Only practice records are published.")
+        if (resource.details or {}).get("review_status") != "reviewed":
+            raise _refuse(
+                "not_reviewed",
+                "Only a reviewed practice record can be published; mark it reviewed first.",
+                "review_status",
+            )
+        if resource.hidden_at is not None:
+            raise _refuse("hidden", "A hidden record cannot be published.")
     city = await db.get(City, resource.city_id) if resource.city_id else None
     city_slug = slugify(city.name) if city else "network"
-    if city_slug in RESERVED:
+    licence = (resource.details or {}).get("licence", "CC-BY-4.0")
+    return Target("resource", resource.id, resource.space_id, resource.title, city_slug, licence)
+
+
+async def _collection(db: AsyncSession, actor: User, collection_id: int, *, publishing: bool) -> Target:
+    collection = await db.scalar(select(Collection).where(Collection.id == collection_id).with_for_update())
+    if collection is None:
+        raise NotFound("No such collection.")
+    access = await space_access(db, actor, collection.space_id, missing="No such collection.")
+    access.require_moderator()
+    return Target("collection", collection.id, collection.space_id, collection.name, SECTION["collection"])
+
+
+async def _thread(db: AsyncSession, actor: User, thread_id: int, *, publishing: bool) -> Target:
+    thread, access = await thread_access(db, actor, thread_id, for_update=True)
+    access.require_moderator()
+    if publishing:
+        # The title is the author's words: without their consent there is no page to show.
+        consenting = await db.scalar(select(User.id).where(User.id == thread.author_id, CONSENTING))
+        if consenting is None:
+            raise _refuse(
+                "author_not_consenting",
+                "The thread's author has not agreed to their name and words appearing on public pages.",
+            )
+    return Target("thread", thread.id, thread.space_id, thread.title, SECTION["thread"])
+
+
+TARGETS = {"resource": _practice, "collection": _collection, "thread": _thread}
+
+
+async def _address(db: AsyncSession, target: Target) -> tuple[str, str]:
+    city_slug = target.city_slug
+    if target.kind == "resource" and city_slug in RESERVED:
         city_slug += "-city"
-    slug = slugify(resource.title, limit=100)
+    slug = slugify(target.title, limit=100)
     taken = await db.scalar(select(Publication.id).where(Publication.city_slug == city_slug, Publication.slug == slug))
-    return city_slug, slug if taken is None else f"{slug}-{resource.id}"
+    return city_slug, slug if taken is None else f"{slug}-{target.id}"
 
 
-async def _event(db: AsyncSession, kind: type[events.Event], publication: Publication, resource: Resource) -> None:
+async def _event(db: AsyncSession, kind: type[events.Event], publication: Publication, target: Target) -> None:
     """The change-log events of publishing, recorded here only (server/events/publishing.py)."""
     data = {
-        "resource_id": resource.id,
+        "target_kind": target.kind,
+        "target_id": target.id,
         "publication_id": publication.id,
         "url": page_path(publication),
         "published": publication.unpublished_at is None,
     }
-    await changelog.record(db, kind(**data), space_id=resource.space_id)
+    await changelog.record(db, kind(**data), space_id=target.space_id)
 
 
-def _view(publication: Publication) -> dict:
+def _view(kind: str, target_id: int, publication: Publication | None) -> dict:
+    if publication is None:
+        return {"kind": kind, "id": target_id, "published": False, "url": None}
     return {
-        "resource_id": publication.target_id,
+        "kind": kind,
+        "id": target_id,
         "published": publication.unpublished_at is None,
         "url": page_path(publication),
         "published_at": iso(publication.published_at),
@@ -78,97 +161,81 @@ def _view(publication: Publication) -> dict:
     }
 
 
-async def _current(db: AsyncSession, resource_id: int) -> Publication | None:
+async def _current(db: AsyncSession, kind: str, target_id: int) -> Publication | None:
     return await db.scalar(
-        select(Publication)
-        .where(Publication.target_kind == "resource", Publication.target_id == resource_id)
-        .with_for_update()
+        select(Publication).where(Publication.target_kind == kind, Publication.target_id == target_id).with_for_update()
     )
 
 
-async def publish(db: AsyncSession, actor: User, resource_id: int) -> dict:
-    """Publish a reviewed practice record (moderators of its space, admins). Publishing what
-    is already published changes nothing and answers the same."""
-    resource, access = await resource_access(db, actor, resource_id, for_update=True)
-    access.require_moderator()
-    if resource.kind != "practice":
-        raise Invalid(
-            "Only practice records are published.", code="not_a_practice", fields={"id": problem("not_a_practice")}
-        )
-    if (resource.details or {}).get("review_status") != "reviewed":
-        raise Invalid(
-            "Only a reviewed practice record can be published; mark it reviewed first.",
-            code="not_reviewed",
-            fields={"review_status": problem("not_reviewed")},
-        )
-    if resource.hidden_at is not None:
-        raise Invalid("A hidden record cannot be published.", code="hidden", fields={"id": problem("hidden")})
-    publication = await _current(db, resource.id)
+async def publish(db: AsyncSession, actor: User, kind: str, target_id: int) -> dict:
+    """Publish a reviewed practice record, a collection or a thread (moderators of its space,
+    admins). Publishing what is already published changes nothing and answers the same."""
+    target = await TARGETS[kind](db, actor, target_id, publishing=True)
+    publication = await _current(db, kind, target.id)
     if publication is not None and publication.unpublished_at is None:
-        return _view(publication)
+        return _view(kind, target.id, publication)
     if publication is None:
-        city_slug, slug = await _address(db, resource)
-        publication = Publication(target_kind="resource", target_id=resource.id, city_slug=city_slug, slug=slug)
+        city_slug, slug = await _address(db, target)
+        publication = Publication(target_kind=kind, target_id=target.id, city_slug=city_slug, slug=slug)
         db.add(publication)
     publication.published_by, publication.published_at, publication.unpublished_at = actor.id, now(), None
     await db.flush()
-    details = {"url": page_path(publication), "licence": resource.details.get("licence", "CC-BY-4.0")}
+    details = {"url": page_path(publication)}
+    if target.licence is not None:
+        details["licence"] = target.licence
     await audit.record(
-        db,
-        actor,
-        "resource.published",
-        space_id=resource.space_id,
-        target_kind="resource",
-        target_id=resource.id,
-        details=details,
+        db, actor, f"{kind}.published", space_id=target.space_id, target_kind=kind, target_id=target.id, details=details
     )
-    await _event(db, events.PublicationPublished, publication, resource)
-    return _view(publication)
+    await _event(db, events.PublicationPublished, publication, target)
+    return _view(kind, target.id, publication)
 
 
-async def unpublish(db: AsyncSession, actor: User, resource_id: int) -> dict:
-    """Take a record off the public knowledge base; its address answers 410 Gone from now on."""
-    resource, access = await resource_access(db, actor, resource_id, for_update=True)
-    access.require_moderator()
-    publication = await _current(db, resource.id)
+async def unpublish(db: AsyncSession, actor: User, kind: str, target_id: int) -> dict:
+    """Take an item off the public knowledge base; its address answers 410 Gone from now on."""
+    target = await TARGETS[kind](db, actor, target_id, publishing=False)
+    publication = await _current(db, kind, target.id)
     if publication is None:
-        raise Invalid("This record was never published.", code="not_published", fields={"id": problem("not_published")})
+        raise _refuse("not_published", "This item was never published.")
     if publication.unpublished_at is not None:
-        return _view(publication)
+        return _view(kind, target.id, publication)
     publication.unpublished_at = now()
     await db.flush()
     await audit.record(
         db,
         actor,
-        "resource.unpublished",
-        space_id=resource.space_id,
-        target_kind="resource",
-        target_id=resource.id,
+        f"{kind}.unpublished",
+        space_id=target.space_id,
+        target_kind=kind,
+        target_id=target.id,
         details={"url": page_path(publication)},
     )
-    await _event(db, events.PublicationUnpublished, publication, resource)
-    return _view(publication)
+    await _event(db, events.PublicationUnpublished, publication, target)
+    return _view(kind, target.id, publication)
 
 
-async def status(db: AsyncSession, actor: User, resource_id: int) -> dict:
-    """Whether a record the actor may read is published, and where."""
-    resource, _ = await resource_access(db, actor, resource_id)
+async def status(db: AsyncSession, actor: User, kind: str, target_id: int) -> dict:
+    """Whether an item the actor may read is published, and where."""
+    if kind == "resource":
+        resource, _ = await resource_access(db, actor, target_id)
+        target_id = resource.id
+    elif kind == "thread":
+        await thread_access(db, actor, target_id)
+    else:
+        collection = await db.get(Collection, target_id)
+        if collection is None:
+            raise NotFound("No such collection.")
+        await space_access(db, actor, collection.space_id, missing="No such collection.")
     publication = await db.scalar(
-        select(Publication).where(Publication.target_kind == "resource", Publication.target_id == resource.id)
+        select(Publication).where(Publication.target_kind == kind, Publication.target_id == target_id)
     )
-    if publication is None:
-        return {
-            "resource_id": resource.id,
-            "published": False,
-            "url": None,
-            "published_at": None,
-            "unpublished_at": None,
-        }
-    return _view(publication)
+    return _view(kind, target_id, publication)
 
 
 async def set_name_consent(db: AsyncSession, actor: User, consent: bool) -> dict:
+    """Consent to one's name and words on public pages; withdrawing it takes them off at once."""
     user = await db.get(User, actor.id, with_for_update=True)
-    user.public_name_consent = consent
-    await db.flush()
+    if user.public_name_consent != consent:
+        user.public_name_consent = consent
+        await db.flush()
+        await changelog.record(db, events.PublicNameConsentChanged(public_name_consent=consent), user_id=user.id)
     return {"public_name_consent": user.public_name_consent}

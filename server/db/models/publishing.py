@@ -16,7 +16,7 @@ class Publication(Base):
 
     __tablename__ = "publications"
     __table_args__ = (
-        CheckConstraint("target_kind IN ('resource')", name="target_kind"),
+        CheckConstraint("target_kind IN ('resource', 'collection', 'thread')", name="target_kind"),
         UniqueConstraint("target_kind", "target_id"),
         UniqueConstraint("city_slug", "slug"),
     )

@@ -1,0 +1,168 @@
+"""The public pages: the knowledge base's home, lists by theme, city and language, a practice,
+search, the about page. Everything shown comes from catalogue.py and curated.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from server.public import catalogue, curated, curated_pages
+from server.public.catalogue import Item
+from server.public.http import NotHere, Page, Reader
+from server.public.templating import LICENCES, jsonld, render
+from server.themes import THEMES
+
+CSS = (Path(__file__).parent / "public.css").read_bytes()
+MAX_QUERY = 200
+
+
+def _newest(items: list[Item]):
+    return max((i.modified for i in items), default=None)
+
+
+async def home(db: AsyncSession, r: Reader, request: Request) -> Page:
+    items = await catalogue.latest(db, limit=20)
+    counts = await catalogue.theme_counts(db)
+    themes = [(slug, label, counts[slug]) for slug, label in THEMES.items() if counts.get(slug)]
+    site = {"@context": "https://schema.org", "@type": "WebSite", "name": r.t("site"), "url": r.origin + "/knowledge"}
+    site["potentialAction"] = {
+        "@type": "SearchAction",
+        "target": r.origin + "/knowledge/search?q={query}",
+        "query-input": "required name=query",
+    }
+    html = render(
+        r,
+        "home.html",
+        "/knowledge",
+        items=items,
+        themes=themes,
+        cities=await catalogue.city_counts(db),
+        languages_found=await catalogue.language_counts(db),
+        collections=await curated.latest(db, "collection"),
+        threads=await curated.latest(db, "thread"),
+        jsonld=jsonld(site),
+        empty=r.t("nothing"),
+    )
+    return Page(html, modified=_newest(items))
+
+
+def _list(r: Reader, items: list[Item], path: str, heading: str, feed: str | None) -> Page:
+    html = render(r, "list.html", path, items=items, heading=heading, feed=feed, intro=None, empty=r.t("nothing"))
+    return Page(html, modified=_newest(items))
+
+
+async def theme(db: AsyncSession, r: Reader, request: Request) -> Page:
+    slug = request.path_params["theme"]
+    if slug not in THEMES:
+        raise NotHere(404, "not_found")
+    path = f"/knowledge/themes/{slug}"
+    return _list(r, await catalogue.latest(db, theme=slug), path, THEMES[slug], f"{r.origin}{path}/feed.atom")
+
+
+async def city(db: AsyncSession, r: Reader, request: Request) -> Page:
+    slug = request.path_params["city"]
+    items = await catalogue.latest(db, city_slug=slug)
+    if not items:
+        raise NotHere(404, "not_found")
+    heading = items[0].city.name if items[0].city else slug
+    path = f"/knowledge/cities/{slug}"
+    return _list(r, items, path, heading, f"{r.origin}{path}/feed.atom")
+
+
+async def language(db: AsyncSession, r: Reader, request: Request) -> Page:
+    code = request.path_params["lang"]
+    items = await catalogue.latest(db, language=code)
+    if not items:
+        raise NotHere(404, "not_found")
+    path = f"/knowledge/languages/{code}"
+    return _list(r, items, path, r.t("in_language", code=code), f"{r.origin}{path}/feed.atom")
+
+
+async def search(db: AsyncSession, r: Reader, request: Request) -> Page:
+    q = request.query_params.get("q", "").strip()
+    if len(q) > MAX_QUERY or "\x00" in q:
+        raise NotHere(400, "no_results")
+    items = await catalogue.search(db, q) if q else []
+    html = render(
+        r,
+        "list.html",
+        "/knowledge/search",
+        items=items,
+        heading=r.t("results", q=q) if q else r.t("search"),
+        feed=None,
+        intro=None,
+        empty=r.t("no_results") if q else "",
+        query=q,
+        noindex=True,
+    )
+    return Page(html, headers={"X-Robots-Tag": "noindex"})
+
+
+async def about(db: AsyncSession, r: Reader, request: Request) -> Page:
+    text = request.app.state.settings.public_about or r.t("intro")
+    html = render(r, "about.html", "/knowledge/about", paragraphs=_paragraphs(text))
+    return Page(html)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _practice_jsonld(item: Item, url: str, byline: str) -> str:
+    return jsonld(
+        {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": item.resource.title,
+            "description": item.resource.summary,
+            "inLanguage": item.resource.language,
+            "url": url,
+            "datePublished": item.publication.published_at.isoformat(),
+            "dateModified": item.modified.isoformat(),
+            "keywords": [THEMES.get(t, t) for t in item.resource.themes],
+            "license": LICENCES.get(item.licence, item.licence),
+            "author": {"@type": "Organization", "name": byline},
+            "contentLocation": {"@type": "City", "name": item.city.name} if item.city else None,
+        }
+    )
+
+
+async def _practice(db: AsyncSession, r: Reader, item: Item) -> Page:
+    name = await catalogue.author_line(db, item)
+    city_name = item.city.name if item.city else None
+    byline = r.t("by", name=name) if name else r.t("official_of", city=city_name) if city_name else r.t("official")
+    sections = [(s, _paragraphs(item.section(s))) for s in catalogue.SECTIONS if item.section(s)]
+    html = render(
+        r,
+        "practice.html",
+        item.path,
+        item=item,
+        sections=sections,
+        byline=byline,
+        published=item.publication.published_at.date().isoformat(),
+        licence_url=LICENCES.get(item.licence),
+        adapted_from=await catalogue.adaptations(db, item.resource.id, "from"),
+        adapted_by=await catalogue.adaptations(db, item.resource.id, "by"),
+        jsonld=_practice_jsonld(item, r.origin + item.path, name or city_name or r.t("site")),
+    )
+    return Page(html, modified=item.modified)
+
+
+async def item_page(db: AsyncSession, r: Reader, request: Request) -> Page:
+    """A published practice, collection or thread at its address; 410 once it is no longer public."""
+    found = await catalogue.page(db, request.path_params["city"], request.path_params["slug"])
+    if found is None:
+        raise NotHere(404, "not_found")
+    if isinstance(found, Item):
+        return await _practice(db, r, found)
+    if found.target_kind in ("collection", "thread"):
+        shown = await curated.find(db, found)
+        if shown is not None:
+            return await curated_pages.render_curated(db, r, shown)
+    raise NotHere(410, "gone")
+
+
+async def stylesheet(db: AsyncSession, r: Reader, request: Request) -> Page:
+    return Page(CSS, "text/css; charset=utf-8")
