@@ -1033,4 +1033,12 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Officials of this city must use two-factor sign-in",
   "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
+  // --- cities2 ---
+  "cities.evidence_label": "Evidence",
+  "cities.evidence_for": "for “{item}”",
+  "cities.evidence_hint": "a link to a practice record, a document, a thread or a web page",
+  "cities.evidence_placeholder": "https://…",
+  "cities.evidence_add": "Add the evidence",
+  "cities.evidence_remove": "Remove the evidence {title}",
+  "cities.evidence_invalid": "Paste a web address (https://…) or the address of a record or thread here.",
 };

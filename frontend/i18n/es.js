@@ -1033,4 +1033,12 @@ export default {
   // --- identity2 ---
   "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
   "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
+  // --- cities2 ---
+  "cities.evidence_label": "Evidencia",
+  "cities.evidence_for": "para «{item}»",
+  "cities.evidence_hint": "un enlace a una ficha de práctica, un documento, una conversación o una página web",
+  "cities.evidence_placeholder": "https://…",
+  "cities.evidence_add": "Añadir la evidencia",
+  "cities.evidence_remove": "Quitar la evidencia {title}",
+  "cities.evidence_invalid": "Pegue una dirección web (https://…) o la dirección de una ficha o conversación de aquí.",
 };

@@ -1033,4 +1033,12 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
   "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
+  // --- cities2 ---
+  "cities.evidence_label": "Preuves",
+  "cities.evidence_for": "pour « {item} »",
+  "cities.evidence_hint": "un lien vers une fiche de pratique, un document, une discussion ou une page web",
+  "cities.evidence_placeholder": "https://…",
+  "cities.evidence_add": "Ajouter la preuve",
+  "cities.evidence_remove": "Retirer la preuve {title}",
+  "cities.evidence_invalid": "Collez une adresse web (https://…) ou l’adresse d’une fiche ou d’une discussion d’ici.",
 };
