@@ -58,3 +58,28 @@ async def test_a_reader_resuming_gets_the_city_events_missed_and_a_non_reader_no
     assert (await other.subscribe(world.space_a["id"], since=first["id"]))["type"] == "error"
     assert [f for f in await other.quiet(1.0) if f.get("type") == "event"] == []
     await other.close()
+
+
+async def test_mutual_interest_reaches_admins_on_resume_and_no_one_else(server, world):
+    antwerp, da_nang, toronto = (c["id"] for c in world.cities)
+    expect(await world.admin.put(f"/api/cities/{da_nang}/editors/{world.member.user['id']}"), 200)
+    expect(await world.admin.put(f"/api/cities/{toronto}/editors/{world.other.user['id']}"), 200)
+    admin = await Live.open(server.base_url, world.admin)
+    await admin.of_type("hello")
+    admin.ws.transport.abort()  # the admin is away while both cities say yes
+
+    need = {"city_id": da_nang, "theme": "housing", "challenge": "Temporary housing.", "help_kinds": ["mentoring"]}
+    need = expect(await world.member.post("/api/needs", json=need), 201)
+    expect(await world.member.post(f"/api/needs/{need['id']}/interest", json={"city_id": toronto}), 200)
+    expect(await world.other.post(f"/api/needs/{need['id']}/interest", json={"city_id": toronto}), 200)
+
+    admin = await Live.open(server.base_url, world.admin, query="notifications_since=0")
+    mutual = await admin.until(lambda f: f.get("type") == "event" and f.get("kind") == "match.mutual")
+    assert mutual["data"] == {"need_id": need["id"], "city_id": toronto, "need_city_id": da_nang}
+    assert [f for f in await admin.quiet(1.0) if f.get("kind") == "match.mutual"] == []  # once
+    await admin.close()
+    # The two cities' officials were the ones interested; the admins' notice is not theirs.
+    for client in (world.member, world.other, world.outsider):
+        live = await Live.open(server.base_url, client, query="notifications_since=0")
+        assert [f for f in await live.quiet(1.0) if f.get("kind") == "match.mutual"] == []
+        await live.close()
