@@ -48,26 +48,44 @@ async def test_framework_files_are_loaded_by_admins_or_refused_with_line_and_rea
     twice = [items[0], {**items[1], "id": "desk"}]
     unknown = [{**items[0], "weight": 3}]
     unlabelled = [{"id": "desk", "label": {"fr": "Un guichet"}}]
-    for text, line, reason in (
-        ('{"id": "x",\n  "version": 1,\n  oops}', 3, "not JSON"),
-        (framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": twice}]), 27, "'desk' is used twice"),
+    # Each refusal also names its reason as a code with parameters, for the browser to translate.
+    for text, line, reason, why in (
+        ('{"id": "x",\n  "version": 1,\n  oops}', 3, "not JSON", {"why": "not_json"}),
+        (
+            framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": twice}]),
+            27,
+            "'desk' is used twice",
+            {"why": "id_twice", "id": "desk"},
+        ),
         (
             framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": unknown}]),
             25,
             "unknown field 'weight'",
+            {"why": "unknown_field", "field": "weight", "kind": "item"},
         ),
-        (framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": unlabelled}]), 15, "label"),
-        (framework_text(version=0), 3, "version"),
+        (
+            framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": unlabelled}]),
+            15,
+            "label",
+            {"why": "no_english", "kind": "item"},
+        ),
+        (framework_text(version=0), 3, "version", {"why": "bad_version"}),
         (
             framework_text(version=2, domains=[{**FRAMEWORK["domains"][0], "items": [{**items[0], "themes": ["x"]}]}]),
             15,
             "themes",
+            {"why": "bad_themes"},
         ),
+        ('{"id": "x",\n "id": "y"}', 1, "given twice", {"why": "field_twice", "field": "id"}),
     ):
         error = expect(await world.admin.post("/api/frameworks", json={"text": text}), 422)["error"]
         assert error["code"] == "invalid_framework", text
         field = error["fields"]["text"]
         assert field.startswith(f"line {line}: ") and reason in field, (text, field)
+        coded = await world.admin.post("/api/frameworks", json={"text": text}, headers={"Prefer": "errors=coded"})
+        problem = expect(coded, 422)["error"]["fields"]["text"]
+        assert problem["code"] == "framework_line" and problem["line"] == line, (text, problem)
+        assert why.items() <= problem.items(), (text, problem)
     assert len(expect(await world.member.get("/api/frameworks"), 200)["items"]) == 2
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.db.models import Event
+from server.services.matching import WEIGHTS
 from tests.harness import expect
 from tests.library_helpers import practice
 
@@ -91,3 +92,37 @@ async def test_an_offer_finds_the_cities_that_need_it(world):
         ("Da Nang", 7, ["need_on_theme", "complementary_profile"]),
         ("Toronto", 3, ["shared_language", "already_partners"]),
     ]
+
+
+async def test_ties_go_to_the_name_then_the_city_id_whatever_the_order_of_creation(world):
+    da_nang = world.cities[1]["id"]
+    # Created after Antwerp and Toronto, so neither insertion order nor id would put them first.
+    late = [
+        expect(
+            await world.admin.post("/api/cities", json={"name": name, "country": country, "profile": "traditional"}),
+            201,
+        )
+        for name, country in (("Zagreb", "Croatia"), ("Aarhus", "Denmark"), ("Aarhus", "Elsewhere"))
+    ]
+    expect(await world.admin.put(f"/api/cities/{da_nang}/editors/{world.member.user['id']}"), 200)
+    only_profile = {code: 0 for code in WEIGHTS} | {"complementary_profile": 3}
+    expect(await world.admin.put("/api/matching/weights", json={"weights": only_profile}), 200)
+    need = expect(
+        await world.member.post(
+            "/api/needs",
+            json={"city_id": da_nang, "theme": "housing", "challenge": "Housing.", "help_kinds": ["exchange"]},
+        ),
+        201,
+    )
+    url = f"/api/needs/{need['id']}/matches"
+    expected = [
+        ("Aarhus", late[1]["id"]),
+        ("Aarhus", late[2]["id"]),
+        ("Antwerp", world.cities[0]["id"]),
+        ("Toronto", world.cities[2]["id"]),
+        ("Zagreb", late[0]["id"]),
+    ]
+    for _ in range(3):  # the same answer every time
+        items = expect(await world.member.get(url), 200)["items"]
+        assert {m["score"] for m in items} == {3}
+        assert [(m["city"]["name"], m["city"]["id"]) for m in items] == expected

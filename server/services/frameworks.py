@@ -31,9 +31,11 @@ KEYS = {
 
 
 class _Refused(Exception):
-    def __init__(self, line: int, reason: str) -> None:
+    """`why` and its parameters name the reason as a code, so the browser says it in the reader's language."""
+
+    def __init__(self, line: int, reason: str, why: str, **params: str) -> None:
         super().__init__(reason)
-        self.line, self.reason = line, reason
+        self.line, self.reason, self.why, self.params = line, reason, why, params
 
 
 def _line(text: str, pattern: str, nth: int = 0) -> int:
@@ -48,39 +50,52 @@ def _id_line(text: str, value: str, nth: int = 0) -> int:
     return _line(text, r'"id"\s*:\s*' + re.escape(json.dumps(value)), nth)
 
 
+class _Repeated(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the field {key!r} is given twice")
+        self.key = key
+
+
 def _no_repeated_keys(pairs: list) -> dict:
     seen = set()
     for key, _ in pairs:
         if key in seen:
-            raise ValueError(f"the field {key!r} is given twice")
+            raise _Repeated(key)
         seen.add(key)
     return dict(pairs)
 
 
 def _check_node(text: str, node: object, kind: str, where: int) -> None:
     if not isinstance(node, dict):
-        raise _Refused(where, f"each {kind} must be an object")
+        raise _Refused(where, f"each {kind} must be an object", "not_object", kind=kind)
     required, optional = KEYS[kind]
     for key in sorted(set(node) - required - optional):
-        raise _Refused(_line(text, re.escape(json.dumps(key)) + r"\s*:"), f"unknown field {key!r} in this {kind}")
+        raise _Refused(
+            _line(text, re.escape(json.dumps(key)) + r"\s*:"),
+            f"unknown field {key!r} in this {kind}",
+            "unknown_field",
+            field=key,
+            kind=kind,
+        )
     for key in sorted(required - set(node)):
-        raise _Refused(where, f"the {kind} has no {key!r}")
+        raise _Refused(where, f"the {kind} has no {key!r}", "missing_field", field=key, kind=kind)
     label = node["label"]
     if not isinstance(label, dict) or not isinstance(label.get("en"), str) or not label["en"].strip():
-        raise _Refused(where, f"the {kind} needs a label with at least an English text ('en')")
+        raise _Refused(where, f"the {kind} needs a label with at least an English text ('en')", "no_english", kind=kind)
     texts = [label, node.get("guidance") or {}]
     if any(not isinstance(t, dict) or not all(isinstance(v, str) for v in t.values()) for t in texts):
-        raise _Refused(where, f"the labels and guidance of each {kind} map languages to texts")
+        raise _Refused(where, f"the labels and guidance of each {kind} map languages to texts", "not_texts", kind=kind)
 
 
 def _check_ids(text: str, node: dict, kind: str, seen: dict[str, int]) -> int:
     value = node.get("id")
     if not isinstance(value, str) or not ID.match(value):
-        raise _Refused(_line(text, r'"id"\s*:', len(seen) + 1), f"each {kind} id is lower-case letters, digits and '-'")
+        reason = f"each {kind} id is lower-case letters, digits and '-'"
+        raise _Refused(_line(text, r'"id"\s*:', len(seen) + 1), reason, "bad_id", kind=kind)
     seen[value] = seen.get(value, 0) + 1
     line = _id_line(text, value, seen[value] - 1)
     if seen[value] > 1:
-        raise _Refused(line, f"the id {value!r} is used twice")
+        raise _Refused(line, f"the id {value!r} is used twice", "id_twice", id=value)
     return line
 
 
@@ -90,32 +105,40 @@ def validate(text: str) -> dict:
         try:
             data = json.loads(text, object_pairs_hook=_no_repeated_keys)
         except json.JSONDecodeError as error:
-            raise _Refused(error.lineno, f"not JSON: {error.msg}") from None
-        except ValueError as error:
-            raise _Refused(1, str(error)) from None
+            raise _Refused(error.lineno, f"not JSON: {error.msg}", "not_json") from None
+        except _Repeated as error:
+            raise _Refused(1, str(error), "field_twice", field=error.key) from None
+        except ValueError as error:  # e.g. a number too long to read
+            raise _Refused(1, f"not JSON: {error}", "not_json") from None
         _check_node(text, data, "framework", 1)
         seen: dict[str, int] = {}
         _check_ids(text, data, "framework", seen)
         if not isinstance(data["version"], int) or isinstance(data["version"], bool) or data["version"] < 1:
-            raise _Refused(_line(text, r'"version"\s*:'), "the version is a whole number from 1")
+            raise _Refused(_line(text, r'"version"\s*:'), "the version is a whole number from 1", "bad_version")
         if not isinstance(data["domains"], list) or not data["domains"]:
-            raise _Refused(_line(text, r'"domains"\s*:'), "a framework has at least one domain")
+            raise _Refused(_line(text, r'"domains"\s*:'), "a framework has at least one domain", "no_domain")
         for domain in data["domains"]:
             where = _check_ids(text, domain, "domain", seen) if isinstance(domain, dict) else 1
             _check_node(text, domain, "domain", where)
             if not isinstance(domain["items"], list) or not domain["items"]:
-                raise _Refused(where, "a domain has at least one item")
+                raise _Refused(where, "a domain has at least one item", "no_item")
             for item in domain["items"]:
                 where = _check_ids(text, item, "item", seen) if isinstance(item, dict) else 1
                 _check_node(text, item, "item", where)
                 themes = item.get("themes", [])
                 if not isinstance(themes, list) or any(t not in THEMES for t in themes):
-                    raise _Refused(where, f"themes are among: {', '.join(THEMES)}")
+                    raise _Refused(
+                        where, f"themes are among: {', '.join(THEMES)}", "bad_themes", themes=", ".join(THEMES)
+                    )
     except _Refused as refused:
         raise Invalid(
             f"Line {refused.line}: {refused.reason}.",
             code="invalid_framework",
-            fields={"text": problem("framework_line", line=refused.line, reason=refused.reason)},
+            fields={
+                "text": problem(
+                    "framework_line", line=refused.line, reason=refused.reason, why=refused.why, **refused.params
+                )
+            },
         ) from None
     return data
 

@@ -18,10 +18,55 @@ async function load(cityId, canEdit) {
   return { year: new Date().getFullYear(), framework, ratings: {}, reviews: [], shared: false, can_edit: true, can_review: false, blank: true };
 }
 
+function evidenceHref(e) {
+  return e.url || (e.resource_id ? `/resources/${e.resource_id}` : `/threads/${e.thread_id}`);
+}
+
 function evidence(rating) {
   if (!rating || !rating.evidence.length) return null;
   return h("ul", { class: "chips" }, rating.evidence.map((e) => h("li", { class: "chip" },
-    h("a", { href: e.url || (e.resource_id ? `/resources/${e.resource_id}` : `/threads/${e.thread_id}`) }, e.title))));
+    h("a", { href: evidenceHref(e) }, e.title))));
+}
+
+// A link pasted from this site names a record or a thread by id (the server then checks the editor
+// may read it and shows its title); any other http(s) address is kept as a link.
+function parseEvidence(raw) {
+  const value = raw.trim();
+  let url;
+  try { url = value.startsWith("/") ? new URL(value, location.origin) : new URL(value); } catch { return null; }
+  if (!/^https?:$/.test(url.protocol)) return null;
+  const own = url.origin === location.origin && url.pathname.match(/^\/(resources|threads)\/(\d+)$/);
+  if (own) return own[1] === "resources" ? { resource_id: Number(own[2]), title: value } : { thread_id: Number(own[2]), title: value };
+  return { url: url.href, title: url.href };
+}
+
+function evidenceEditor(item, list) {
+  const chips = h("ul", { class: "chips evidence" });
+  const show = () => chips.replaceChildren(...list.map((e, index) => h("li", { class: "chip" },
+    h("a", { href: evidenceHref(e) }, e.title), " ",
+    h("button", { type: "button", class: "ghost small", "aria-label": t("cities.evidence_remove", { title: e.title }),
+      onclick: () => { list.splice(index, 1); show(); } }, "×"))));
+  show();
+  const id = uid("evidence");
+  const input = h("input", { id, type: "text", inputmode: "url", maxlength: "2000", placeholder: t("cities.evidence_placeholder") });
+  const problem = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+  const add = () => {
+    const found = parseEvidence(input.value);
+    problem.hidden = Boolean(found);
+    problem.textContent = found ? "" : t("cities.evidence_invalid");
+    if (found) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
+    if (!found) return;
+    list.push(found);
+    input.value = "";
+    show();
+  };
+  input.setAttribute("aria-describedby", problem.id);
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); add(); } });
+  return h("div", { class: "stack evidence-editor" }, chips,
+    h("label", { for: id, class: "small" }, t("cities.evidence_label"),
+      h("span", { class: "visually-hidden" }, ` ${t("cities.evidence_for", { item: text(item.label) })}`),
+      h("span", { class: "muted" }, ` – ${t("cities.evidence_hint")}`)),
+    h("div", { class: "row wrap" }, input, h("button", { type: "button", class: "small", onclick: add }, t("cities.evidence_add"))), problem);
 }
 
 function comments(assessment, itemId) {
@@ -40,8 +85,9 @@ function itemRow(assessment, item, inputs) {
     const select = h("select", { id, dataset: { item: item.id } }, h("option", { value: "" }, t("cities.rating_none")),
       RATINGS.map((r) => h("option", { value: r, selected: rating && rating.rating === r }, t(`cities.rating_${r}`))));
     const note = h("input", { type: "text", maxlength: "2000", value: rating ? rating.note : "", "aria-label": t("cities.note_for", { item: text(item.label) }) });
-    inputs.set(item.id, { select, note, evidence: rating ? rating.evidence : [] });
-    control = h("div", { class: "row wrap" }, select, note);
+    const cited = rating ? [...rating.evidence] : [];
+    inputs.set(item.id, { select, note, evidence: cited });
+    control = h("div", { class: "stack" }, h("div", { class: "row wrap" }, select, note), evidenceEditor(item, cited));
   }
   let comment = null;
   if (assessment.can_review) {
@@ -52,7 +98,7 @@ function itemRow(assessment, item, inputs) {
     h("label", { for: assessment.can_edit ? id : null, class: "block" }, h("strong", {}, text(item.label))),
     item.guidance ? h("p", { class: "muted small" }, text(item.guidance)) : null,
     control, !assessment.can_edit && rating && rating.note ? h("p", { class: "small" }, rating.note) : null,
-    evidence(rating), comments(assessment, item.id), comment);
+    assessment.can_edit ? null : evidence(rating), comments(assessment, item.id), comment);
 }
 
 function ratingsBody(assessment, inputs, shared) {

@@ -1,8 +1,9 @@
 // Every city of the network, traditional and newer destinations side by side.
 import { t } from "../../i18n.js";
 import { setTitle } from "../../nav.js";
-import { loadCities } from "../../store.js";
+import { loadCities, store } from "../../store.js";
 import { h, link } from "../../ui.js";
+import { frameworksSection } from "./frameworks.js";
 
 export async function show(main) {
   setTitle(t("cities.all"));
@@ -15,5 +16,6 @@ export async function show(main) {
   main.append(h("section", { class: "page" },
     h("header", { class: "page-header" }, h("h1", {}, t("cities.all")), h("p", { class: "muted" }, t("cities.all_intro")),
       h("p", {}, link("/matching", t("cities.to_board")))),
-    group("traditional"), group("newer")));
+    group("traditional"), group("newer"),
+    store.me && store.me.is_admin ? await frameworksSection() : null));
 }
