@@ -1033,4 +1033,15 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Officials of this city must use two-factor sign-in",
   "city.require_totp_hint": "Until they turn it on under “Profile and language”, they can do nothing else.",
+  // --- workshops3 ---
+  "nav.calendar": "My calendar",
+  "calendar.title": "My calendar",
+  "calendar.previous": "Previous month",
+  "calendar.next": "Next month",
+  "calendar.today": "Today",
+  "calendar.agenda": "This month's events",
+  "calendar.none": "No events this month in your spaces.",
+  "calendar.day_events": { one: "{count} event", other: "{count} events" },
+  "calendar.more": "+{count} more",
+  "calendar.keys": "In the month grid, the arrow keys move between days, Page Up and Page Down change the month, and Enter goes to the day's events.",
 };

@@ -1033,4 +1033,15 @@ export default {
   // --- identity2 ---
   "city.require_totp": "El personal de esta ciudad debe usar el inicio de sesión en dos pasos",
   "city.require_totp_hint": "Hasta que lo activen en «Perfil e idioma», no pueden hacer nada más.",
+  // --- workshops3 ---
+  "nav.calendar": "Mi calendario",
+  "calendar.title": "Mi calendario",
+  "calendar.previous": "Mes anterior",
+  "calendar.next": "Mes siguiente",
+  "calendar.today": "Hoy",
+  "calendar.agenda": "Los eventos del mes",
+  "calendar.none": "No hay eventos este mes en tus espacios.",
+  "calendar.day_events": { one: "{count} evento", other: "{count} eventos" },
+  "calendar.more": "+{count} más",
+  "calendar.keys": "En la cuadrícula del mes, las flechas pasan de un día a otro, Re Pág y Av Pág cambian de mes, e Intro lleva a los eventos del día.",
 };

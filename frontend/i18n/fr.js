@@ -1033,4 +1033,15 @@ export default {
   // --- identity2 ---
   "city.require_totp": "Les agents de cette ville doivent utiliser la connexion en deux étapes",
   "city.require_totp_hint": "Tant qu’ils ne l’ont pas activée dans « Profil et langue », ils ne peuvent rien faire d’autre.",
+  // --- workshops3 ---
+  "nav.calendar": "Mon agenda",
+  "calendar.title": "Mon agenda",
+  "calendar.previous": "Mois précédent",
+  "calendar.next": "Mois suivant",
+  "calendar.today": "Aujourd’hui",
+  "calendar.agenda": "Les événements du mois",
+  "calendar.none": "Aucun événement ce mois-ci dans vos espaces.",
+  "calendar.day_events": { one: "{count} événement", other: "{count} événements" },
+  "calendar.more": "+{count} autre(s)",
+  "calendar.keys": "Dans la grille du mois, les flèches passent d’un jour à l’autre, Page précédente et Page suivante changent de mois, et Entrée mène aux événements du jour.",
 };
