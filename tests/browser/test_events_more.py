@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.helpers import assert_accessible, assert_fits
+from tests.browser.helpers import assert_accessible, assert_fits, wait_live
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -85,3 +85,68 @@ async def test_my_calendar_fits_a_phone(world, sessions, api):
     await assert_fits(phone.page, 375)
     await assert_accessible(phone.page, "my calendar (phone)")
     await phone.screenshot("51-my-calendar-phone")
+
+
+async def test_date_poll_votes_live_and_the_chosen_date_creates_the_event(world, sessions, api):
+    events_tab = f"/spaces/{world.space_a['id']}/events"
+    member = await sessions("member@danang.test", timezone="Europe/Brussels")
+    await member.goto(events_tab)
+    await expect(member.page.get_by_role("heading", name="Coming up")).to_be_visible()
+    await wait_live(member.page)
+
+    mod = await sessions("mod@antwerpen.test", timezone="Europe/Brussels")
+    await mod.goto(events_tab)
+    await mod.page.get_by_role("button", name="Propose dates").click()
+    form = mod.page.locator("form.poll-form")
+    await form.get_by_label("Title").fill("Peer review of welcome desks")
+    await form.get_by_label("Time zone").select_option("Europe/Brussels")
+    await form.get_by_label("Date 1").fill("2027-04-12T10:00")
+    await form.get_by_label("Date 2").fill("2027-04-14T14:00")
+    await assert_accessible(mod.page, "date poll form")
+    await form.get_by_role("button", name="Start the poll").click()
+    poll = mod.page.locator("form.poll")
+    await expect(poll.locator(".poll-option")).to_have_count(2)
+
+    # The poll reaches the member's open tab through the socket; she ticks the second date.
+    mine = member.page.locator("form.poll")
+    await expect(mine).to_contain_text("Peer review of welcome desks")
+    await expect(mine.get_by_role("button", name="Choose this date")).to_have_count(0)
+    await mine.get_by_label("Wed, Apr 14, 2027, 02:00 PM").check()
+    await mine.get_by_role("button", name="Save my dates").click()
+    await expect(mine.locator(".poll-option").nth(1)).to_contain_text("1 vote")
+    await assert_accessible(member.page, "date poll (member)")
+    await member.screenshot("52-date-poll-member")
+
+    second = poll.locator(".poll-option").nth(1)
+    await expect(second).to_contain_text("1 vote")
+    await expect(second).to_contain_text("Nguyen Member")
+    await expect(poll.locator(".poll-option").first).to_contain_text("0 votes")
+    await mod.screenshot("53-date-poll-organiser")
+    mod.page.once("dialog", lambda dialog: dialog.accept())
+    await second.get_by_role("button", name="Choose this date").click()
+    await expect(mod.page.get_by_role("heading", level=1)).to_have_text("Peer review of welcome desks")
+    await expect(mod.page.locator(".event-times")).to_contain_text("02:00 PM")
+    # The member's tab shows the decision and the new event, still without reloading.
+    await expect(mine).to_contain_text("A date was chosen.")
+    await expect(member.page.locator(".event-row")).to_contain_text("Peer review of welcome desks")
+
+
+async def test_date_poll_on_a_phone(world, sessions, api):
+    api("mod@antwerpen.test").call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/polls",
+        status=201,
+        json={
+            "kind": "meeting",
+            "title": "Kick-off call",
+            "timezone": "UTC",
+            "duration_minutes": 60,
+            "options": ["2027-05-03T08:00", "2027-05-04T08:00", "2027-05-05T08:00"],
+        },
+    )
+    phone = await sessions("member@danang.test", width=375, height=740)
+    await phone.goto(f"/spaces/{world.space_a['id']}/events")
+    await expect(phone.page.locator("form.poll .poll-option")).to_have_count(3)
+    await assert_fits(phone.page, 375)
+    await assert_accessible(phone.page, "date poll (phone)")
+    await phone.screenshot("54-date-poll-phone")
