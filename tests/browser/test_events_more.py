@@ -150,3 +150,68 @@ async def test_date_poll_on_a_phone(world, sessions, api):
     await assert_fits(phone.page, 375)
     await assert_accessible(phone.page, "date poll (phone)")
     await phone.screenshot("54-date-poll-phone")
+
+
+def past_event_with_participant(api, world) -> dict:
+    """An event the member registered for, then moved by its organiser to yesterday (registration
+    closes once an event has begun)."""
+    start = (datetime.now(UTC) + timedelta(days=3)).replace(second=0, microsecond=0)
+    event = plan(api, world, "Study visit: Antwerp welcome desks", start)
+    api("member@danang.test").call("PUT", f"/api/events/{event['id']}/registration", json={"status": "going"})
+    past = datetime.now(UTC) - timedelta(days=1)
+    api("mod@antwerpen.test").call(
+        "PATCH",
+        f"/api/events/{event['id']}",
+        json={
+            "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (past + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    return event
+
+
+async def test_after_event_report_with_attachment_becomes_a_practice_draft(world, sessions, api):
+    event = past_event_with_participant(api, world)
+    api("member@danang.test").call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/resources",
+        status=201,
+        json={"kind": "link", "title": "Desk photos", "url": "https://example.org/desks"},
+    )
+    member = await sessions("member@danang.test")
+    await member.goto(f"/events/{event['id']}")
+    report = member.page.locator(".event-report")
+    await expect(report).to_contain_text("No report yet.")
+    await expect(report).to_contain_text("Nguyen Member")
+    await expect(report.get_by_role("button", name="Write the report")).to_have_count(0)
+    await wait_live(member.page)
+
+    mod = await sessions("mod@antwerpen.test")
+    await mod.goto(f"/events/{event['id']}")
+    mine = mod.page.locator(".event-report")
+    await mine.get_by_role("button", name="Write the report").click()
+    await mine.get_by_label("What we saw").fill("Two desks, one phone line.")
+    await mine.get_by_label("What we will adapt").fill("Da Nang opens one desk in 2027.")
+    await mine.get_by_label("Desk photos").check()
+    await assert_accessible(mod.page, "report form")
+    await mine.get_by_role("button", name="Save the report").click()
+    await expect(mine).to_contain_text("Two desks, one phone line.")
+    await expect(mine.get_by_role("link", name="Desk photos")).to_be_visible()
+    # The member's page follows live (event.reported).
+    await expect(report).to_contain_text("Da Nang opens one desk in 2027.")
+
+    await mine.get_by_role("button", name="Make a practice record draft").click()
+    drafted = mine.get_by_role("link", name="See the practice record drafted from this report")
+    await expect(drafted).to_be_focused()
+    await expect(mine.get_by_role("button", name="Make a practice record draft")).to_have_count(0)
+    await assert_accessible(mod.page, "event report")
+    await mod.screenshot("55-event-report")
+    await drafted.click()
+    await expect(mod.page.get_by_role("heading", level=1)).to_have_text("Study visit: Antwerp welcome desks")
+
+    phone = await sessions("member@danang.test", width=375, height=740)
+    await phone.goto(f"/events/{event['id']}")
+    await expect(phone.page.locator(".event-report")).to_contain_text("Two desks")
+    await assert_fits(phone.page, 375)
+    await assert_accessible(phone.page, "event report (phone)")
+    await phone.screenshot("56-event-report-phone")
