@@ -1077,4 +1077,6 @@ export default {
   "report.make_practice": "Make a practice record draft",
   "report.practice_made": "A practice record draft was made from the report.",
   "report.see_practice": "See the practice record drafted from this report",
+  "reminders.title": "Starting soon",
+  "reminders.starts": "Starts {when} ({at}):",
 };

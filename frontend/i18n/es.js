@@ -1077,4 +1077,6 @@ export default {
   "report.make_practice": "Crear un borrador de ficha de práctica",
   "report.practice_made": "Se creó un borrador de ficha de práctica a partir del informe.",
   "report.see_practice": "Ver la ficha de práctica sacada de este informe",
+  "reminders.title": "Empieza pronto",
+  "reminders.starts": "Empieza {when} ({at}):",
 };

@@ -1077,4 +1077,6 @@ export default {
   "report.make_practice": "Créer un brouillon de fiche pratique",
   "report.practice_made": "Un brouillon de fiche pratique a été créé à partir du compte rendu.",
   "report.see_practice": "Voir la fiche pratique tirée de ce compte rendu",
+  "reminders.title": "Bientôt",
+  "reminders.starts": "Commence {when} ({at}) :",
 };

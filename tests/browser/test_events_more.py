@@ -215,3 +215,39 @@ async def test_after_event_report_with_attachment_becomes_a_practice_draft(world
     await assert_fits(phone.page, 375)
     await assert_accessible(phone.page, "event report (phone)")
     await phone.screenshot("56-event-report-phone")
+
+
+async def test_reminders_for_my_events_within_a_day_in_my_language(world, sessions, api):
+    soon = plan(api, world, "Webinar on welcome desks", datetime.now(UTC) + timedelta(hours=3, minutes=10))
+    later = plan(api, world, "Workshop in two days", datetime.now(UTC) + timedelta(days=2))
+    member = api("member@danang.test")
+    for event in (soon, later):
+        member.call("PUT", f"/api/events/{event['id']}/registration", json={"status": "going"})
+    reader = await sessions("member@danang.test", timezone="Asia/Ho_Chi_Minh")
+    await reader.goto("/")
+    notice = reader.page.locator(".event-reminders")
+    await expect(notice).to_contain_text("Webinar on welcome desks")
+    await expect(notice).to_contain_text("Starts in 3 hours")
+    await expect(notice).not_to_contain_text("Workshop in two days")
+    await assert_accessible(reader.page, "home with a reminder")
+    await reader.screenshot("57-reminder-home")
+    await notice.get_by_role("link", name="Webinar on welcome desks").click()
+    page_notice = reader.page.locator(".event-reminders")
+    await expect(page_notice).to_contain_text("Starts in 3 hours")
+    # Not going any more: the notice goes with the answer.
+    await reader.page.get_by_role("button", name="Cancel my registration").click()
+    await expect(reader.page.locator(".my-status")).to_have_text("You are not going.")
+    await expect(page_notice).to_be_hidden()
+
+    # In French, on a phone; someone not registered gets no notice.
+    api("member@danang.test").call("PUT", f"/api/events/{soon['id']}/registration", json={"status": "maybe"})
+    member.call("PATCH", "/api/me", json={"locale": "fr"})
+    phone = await sessions("member@danang.test", width=375, height=740, locale="fr-FR")
+    await phone.goto("/")
+    await expect(phone.page.locator(".event-reminders")).to_contain_text("Commence dans 3 heures")
+    await assert_fits(phone.page, 375)
+    await phone.screenshot("58-reminder-home-phone-fr")
+    mod = await sessions("mod@antwerpen.test")
+    await mod.goto("/")
+    await expect(mod.page.get_by_role("heading", level=1)).to_be_visible()
+    await expect(mod.page.locator(".event-reminders")).to_be_hidden()

@@ -4,6 +4,7 @@
 import { api } from "../../api.js";
 import { currentLocale, t } from "../../i18n.js";
 import { setTitle } from "../../nav.js";
+import { eventReminders } from "../../parts/reminders.js";
 import { clear, emptyState, h } from "../../ui.js";
 import { agenda } from "./index.js";
 import { viewerZone, wallClock } from "./when.js";
@@ -133,6 +134,7 @@ export async function show(main) {
   main.append(h("section", { class: "page calendar-page" },
     h("h1", {}, t("calendar.title")),
     h("p", { class: "muted small" }, t("events.shown_in", { zone })),
+    eventReminders(),
     h("div", { class: "row between wrap cal-bar" }, title,
       h("div", { class: "row" },
         h("button", { type: "button", class: "ghost", onclick: step(-1) }, h("span", { "aria-hidden": "true" }, "‹ "), t("calendar.previous")),

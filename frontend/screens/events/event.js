@@ -4,6 +4,7 @@ import { api } from "../../api.js";
 import { watch } from "../../dispatch.js";
 import { formatList, languageName, t } from "../../i18n.js";
 import { navigate, setCurrentSpace, setTitle } from "../../nav.js";
+import { eventReminder } from "../../parts/reminders.js";
 import { loadSpace } from "../../parts/space.js";
 import { cityName, loadCities } from "../../store.js";
 import { clear, describeError, h, link, toast } from "../../ui.js";
@@ -70,7 +71,7 @@ export async function show(main, [id]) {
       h("p", { class: "muted small" }, link(`/spaces/${space.id}/events`, `← ${t("events.back", { space: space.name })}`)),
       h("header", { class: "stack" },
         h("div", { class: "row wrap" }, h("span", { class: "badge subtle" }, t(`events.kind.${event.kind}`)), statusBadge(event)),
-        h("h1", {}, event.title), times(event, zone)),
+        h("h1", {}, event.title), times(event, zone)), eventReminder(event),
       organiserTools(event, space, formSlot, reload), formSlot,
       h("div", { class: "event-body" },
         h("div", { class: "stack" },
