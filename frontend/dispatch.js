@@ -42,6 +42,10 @@ const CHANGES = {
   "event.updated": ["events"],
   "event.cancelled": ["events"],
   "registration.changed": ["events"],
+  "poll.created": ["events"],
+  "poll.voted": ["events"],
+  "poll.decided": ["events"],
+  "event.reported": ["events"],
 };
 const EVERYTHING = [...new Set(Object.values(CHANGES).flat())];
 // Kinds that move the unread counts of the spaces I belong to (the sidebar's badges).

@@ -1,6 +1,7 @@
 // Home: my spaces and the network's, following the store's spaces live (a rename, a space I join).
 import { t } from "../i18n.js";
 import { setCurrentSpace, setTitle } from "../nav.js";
+import { eventReminders } from "../parts/reminders.js";
 import { cityPair, themeChips } from "../parts/space.js";
 import { loadSpaces, store, subscribe } from "../store.js";
 import { clear, emptyState, h } from "../ui.js";
@@ -19,9 +20,10 @@ export async function show(main) {
   setTitle(t("home.title"));
   setCurrentSpace(null);
   await loadSpaces();
-  const page = render();
+  const soon = eventReminders();
+  const page = render(soon);
   main.append(page);
-  return subscribe("spaces", () => clear(page, ...render().childNodes));
+  return subscribe("spaces", () => clear(page, ...render(soon).childNodes));
 }
 
 /** A titled list of space cards; a region named by its heading (screen readers list them). */
@@ -33,7 +35,7 @@ function section(key, title, lead, spaces) {
     h("ul", { class: "grid cards" }, spaces.map(spaceCard)));
 }
 
-function render() {
+function render(soon) {
   const spaces = store.spaces;
   const me = store.me;
   const mine = spaces.filter((space) => space.my_role);
@@ -49,7 +51,7 @@ function render() {
     h("header", { class: "page-header" },
       h("h1", {}, t("home.greeting", { name: me.name.split(" ")[0] })),
       h("p", { class: "muted" }, mine.length ? t("home.lead", { count: mine.length }) : t("home.lead_none"))),
-    myList,
+    soon, myList,
     network.length ? section("network", t("home.network_spaces"), t("home.network_lead"), network) : null,
     closed.length ? section("closed", t("home.closed_spaces"), t("home.closed_lead"), closed) : null);
 }

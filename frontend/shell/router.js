@@ -14,6 +14,7 @@ const routes = [
   { path: /^\/spaces\/(\d+)\/members$/, screen: () => import("../screens/members/index.js") },
   { path: /^\/spaces\/(\d+)\/library$/, screen: () => import("../screens/library/index.js") },
   { path: /^\/spaces\/(\d+)\/events$/, screen: () => import("../screens/events/index.js") },
+  { path: /^\/events$/, screen: () => import("../screens/events/calendar.js") },
   { path: /^\/events\/(\d+)$/, screen: () => import("../screens/events/event.js") },
   { path: /^\/spaces\/(\d+)\/moderation$/, screen: () => import("../screens/moderation.js") },
   { path: /^\/spaces\/(\d+)\/settings$/, screen: () => import("../screens/space-settings.js") },

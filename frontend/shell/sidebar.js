@@ -30,6 +30,7 @@ function fillSidebar(nav = document.getElementById("sidebar")) {
   clear(inner,
     h("a", { class: "nav-home", href: "/" }, t("nav.home")),
     h("a", { class: "nav-home", href: "/search" }, t("nav.search")),
+    h("a", { class: "nav-home", href: "/events" }, t("nav.calendar")),
     h("a", { class: "nav-home", href: "/cities" }, t("nav.cities")),
     h("a", { class: "nav-home", href: "/matching" }, t("nav.matching")),
     h("a", { class: "nav-home", href: "/people" }, t("nav.people")),

@@ -4,6 +4,7 @@ import { api } from "../../api.js";
 import { watch } from "../../dispatch.js";
 import { formatList, languageName, t } from "../../i18n.js";
 import { navigate, setCurrentSpace, setTitle } from "../../nav.js";
+import { eventReminder } from "../../parts/reminders.js";
 import { loadSpace } from "../../parts/space.js";
 import { cityName, loadCities } from "../../store.js";
 import { clear, describeError, h, link, toast } from "../../ui.js";
@@ -12,6 +13,7 @@ import { feedBox } from "./feed.js";
 import { eventForm } from "./form.js";
 import { places, statusBadge } from "./badges.js";
 import { registrationBox } from "./registration.js";
+import { begun, reportBox } from "./report.js";
 import { span, viewerZone } from "./when.js";
 
 function times(event, zone) {
@@ -62,24 +64,26 @@ export async function show(main, [id]) {
   const page = h("section", { class: "page event-page" });
   const formSlot = h("div");
   const attendees = attendeeList(event);
+  const report = reportBox(event);
   async function render() {
     setTitle(event.title, space.name);
     clear(page,
       h("p", { class: "muted small" }, link(`/spaces/${space.id}/events`, `← ${t("events.back", { space: space.name })}`)),
       h("header", { class: "stack" },
         h("div", { class: "row wrap" }, h("span", { class: "badge subtle" }, t(`events.kind.${event.kind}`)), statusBadge(event)),
-        h("h1", {}, event.title), times(event, zone)),
+        h("h1", {}, event.title), times(event, zone)), eventReminder(event),
       organiserTools(event, space, formSlot, reload), formSlot,
       h("div", { class: "event-body" },
         h("div", { class: "stack" },
           event.description_html ? h("div", { class: "prose" }) : null,
-          facts(event), agenda(event), event.can_edit ? attendees.element : null),
+          facts(event), agenda(event), begun(event) ? report.element : null, event.can_edit ? attendees.element : null),
         h("aside", { class: "stack event-side" }, registrationBox(event, reload),
           h("p", {}, h("a", { href: `/api/events/${event.id}/ics`, download: `event-${event.id}.ics` }, t("events.add_to_calendar"))),
           feedBox())));
     const prose = page.querySelector(".prose");
     if (prose) prose.innerHTML = event.description_html; // rendered and sanitised by the server's markdown
     if (event.can_edit) await attendees.load();
+    if (begun(event)) await report.load();
   }
   async function reload() {
     try { event = await api.get(`/api/events/${event.id}`, { tz: zone }); } catch (error) {

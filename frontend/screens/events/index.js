@@ -10,6 +10,7 @@ import { clear, emptyState, h, link, spinner } from "../../ui.js";
 import { eventForm } from "./form.js";
 import { feedBox } from "./feed.js";
 import { places, statusBadge } from "./badges.js";
+import { pollSection } from "./polls.js";
 import { dayParts, monthOf, span, viewerZone } from "./when.js";
 
 function eventRow(event, zone) {
@@ -53,7 +54,9 @@ export async function show(main, [id]) {
     }));
     formSlot.querySelector("select, input").focus();
   } }, t("events.new")) : null;
+  const polls = pollSection(space, canPlan);
   async function load() {
+    await polls.load();
     const { items } = await api.get(`/api/spaces/${space.id}/events`, { tz: zone });
     clear(list, items.length ? agenda(items, zone) : emptyState(t("events.none"), canPlan ? t("events.none_hint") : null));
   }
@@ -61,7 +64,7 @@ export async function show(main, [id]) {
     spaceHeader(space, "events"),
     h("div", { class: "row between wrap" }, h("h2", { class: "section-title" }, t("events.upcoming")), newButton),
     h("p", { class: "muted small" }, t("events.shown_in", { zone })),
-    formSlot, list, feedBox()));
+    formSlot, list, polls.element, feedBox()));
   const stop = watch(space.id, "events", () => load().catch(() => {}));
   await load();
   return stop;
