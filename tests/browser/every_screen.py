@@ -101,7 +101,7 @@ async def _users(db, world, made) -> dict:
     return users
 
 
-async def _content(world, server) -> dict:
+async def _content(world, server, users: dict) -> dict:
     """A thread with a reply, a flag and a hidden message; a practice record (published), a link and
     a PDF in the library; a pending invitation. Worded without the English chrome words checked below."""
     space = world.space_a["id"]
@@ -151,6 +151,11 @@ async def _content(world, server) -> dict:
         "capacity": 20,
     }
     visit = expect(await world.moderator.post(f"/api/spaces/{space}/events", json=event), 201)
+    # A conversation of the space's officials in every language, with a first message.
+    officials = [users["official", lang].user["id"] for lang in ("fr", "es")] + [world.moderator.user["id"]]
+    talk = expect(await world.member.post("/api/conversations", json={"participant_ids": officials}), 201)
+    first = {"body": "Who handles housing in your city?", "client_id": "every-1"}
+    expect(await world.member.post(f"/api/conversations/{talk['id']}/messages", json=first), 201)
     invitation = expect(
         await world.admin.post("/api/invitations", json={"email": "new@antwerpen.test", "space_id": space}), 201
     )
@@ -166,6 +171,8 @@ async def _content(world, server) -> dict:
         "document": document["id"],
         "token": invitation["token"],
         "event": visit["id"],
+        "conversation": talk["id"],
+        "person": world.moderator.user["id"],
         "city": world.cities[0]["id"],
         "public_practice": public.removeprefix(server.base_url),
     }
@@ -185,7 +192,7 @@ async def seeded(server, database_url, browser):
         async with session_factory(engine)() as db:
             world = await seed_world(db, made)
             users = await _users(db, world, made)
-        ids = await _content(world, server)
+        ids = await _content(world, server, users)
         cookies = {key: _cookies(user, server.base_url) for key, user in users.items()}
         context = await browser.new_context(base_url=server.base_url)
         page = await context.new_page()
