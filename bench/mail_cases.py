@@ -218,7 +218,11 @@ async def reply_rows(db_url: str) -> int:
 
 async def seed_post(db_url: str, base_url: str, fanout: int) -> tuple[Client, int]:
     client, admin_id = await admin_client(db_url, base_url, "post-admin@bench.test")
-    space = expect(await client.post("/api/spaces", json={"name": "Post latency"}), 201)["id"]
+    cities = [
+        expect(await client.post("/api/cities", json={"name": n, "country": "X", "profile": "newer"}), 201)["id"]
+        for n in ("Ghent", "Hue")
+    ]
+    space = expect(await client.post("/api/spaces", json={"name": "Post latency", "city_ids": cities}), 201)["id"]
     thread = expect(await client.post(f"/api/spaces/{space}/threads", json={"title": "Busy", "body": "start"}), 201)[
         "id"
     ]
