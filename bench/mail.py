@@ -2,15 +2,19 @@
 from the change-log event through the notifier, the outbox and the sender to a local aiosmtpd,
 compared with raw aiosmtplib sends of the very same messages over one connection.
 
-    python bench/mail.py                     # 1,000 recipients, 40 mentions
-    python bench/mail.py --recipients 200 --mentions 20
+    python bench/mail.py                     # every case: 1,000 recipients, 40 mentions, 10,000 digests
+    python bench/mail.py --recipients 200 --mentions 20 --case notify
+    python bench/mail.py --case digest --users 10000 --rtt-ms 10
+    python bench/mail.py --case post --posts 100 --blocks 4 --fanout 20
 
 Everything runs on this machine: an embedded PostgreSQL and the app under uvicorn in a temporary
 directory (removed at the end), the SMTP sink in a thread of this process. Figures:
 - notifier: event to outbox rows per second (the reply's POST answered → its N rows written);
 - sender: mails per second the sink received (first to last receipt) vs the raw baseline;
 - end to end: the POST answered → the last of the N mails at the sink;
-- latency from a mention's POST to its mail at the sink (batching off), p50/p95/p99.
+- latency from a mention's POST to its mail at the sink (batching off), p50/p95/p99;
+- digest and post cases: see bench/mail_cases.py (the weekly digest for N users over a network with
+  a round-trip time; POST latency with mail on and off in the same run).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
+from bench import mail_cases  # noqa: E402
 from server.db import embedded  # noqa: E402
 from server.db.engine import session_factory  # noqa: E402
 from server.db.models import MailOutbox, Membership, Message  # noqa: E402
@@ -182,7 +187,7 @@ def run(args) -> None:
     with tempfile.TemporaryDirectory(prefix="citybridge-bench-mail-") as tmp:
         data_dir = Path(tmp)
         db_url = start_database(data_dir)
-        sink = SmtpSink().start()
+        sink = mail_cases.NetworkSink().start()
         receipts = Receipts(sink)
         settings = replace(test_settings(data_dir), smtp_url=sink.url, mail_retry_base_seconds=0.05)
         server = ServerThread(settings, db_url)
@@ -190,12 +195,23 @@ def run(args) -> None:
         try:
             server.start()
             print(f"load average (1, 5, 15 min) before: {loadavg()}", flush=True)
-            fan, single, raw = asyncio.run(measure(args, db_url, server.base_url, settings, sink, receipts))
+            asyncio.run(cases(args, db_url, server, settings, sink, receipts))
         finally:
             server.stop()
             sink.stop()
             embedded.stop(data_dir)
-    report(args, fan, single, raw)
+    print(f"\nload average (1, 5, 15 min) after: {loadavg()}")
+
+
+async def cases(args, db_url: str, server, settings, sink, receipts: Receipts) -> None:
+    if args.case in ("all", "notify"):
+        sink.rtt = 0.0
+        report(args, *await measure(args, db_url, server.base_url, settings, sink, receipts))
+    sink.rtt = args.rtt_ms / 1000
+    if args.case in ("all", "post"):
+        mail_cases.report_post(args, await mail_cases.post_case(args, db_url, server.base_url, server, receipts))
+    if args.case in ("all", "digest"):
+        mail_cases.report_digest(args, await mail_cases.digest_case(args, db_url, server.base_url, server, receipts))
 
 
 def report(args, fan: dict, single: list[float], raw: float) -> None:
@@ -216,14 +232,21 @@ def report(args, fan: dict, single: list[float], raw: float) -> None:
         f"  p50 {ms(percentile(single, 50))}, p95 {ms(percentile(single, 95))}, p99 {ms(percentile(single, 99))},"
         f" mean {ms(statistics.mean(single))}  (goal: p99 under 5 s)"
     )
-    print(f"\nload average (1, 5, 15 min) after: {loadavg()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--mentions", type=int, default=40)
-    parser.add_argument("--gap", type=float, default=0.1, help="seconds between two mentions")
+    parser.add_argument("--gap", type=float, default=0.1, help="seconds between two mentions or two posts")
+    parser.add_argument("--case", choices=("all", "notify", "digest", "post"), default="all")
+    parser.add_argument("--users", type=int, default=10_000, help="digest: users on a weekly digest")
+    parser.add_argument("--spaces", type=int, default=5, help="digest: spaces they are members of (two each)")
+    parser.add_argument("--digest-timeout", type=float, default=1800, help="digest: seconds to wait for the sink")
+    parser.add_argument("--rtt-ms", type=float, default=10.0, help="digest, post: the relay's round-trip time")
+    parser.add_argument("--posts", type=int, default=50, help="post: POSTs per block")
+    parser.add_argument("--blocks", type=int, default=4, help="post: alternating blocks, mail off first")
+    parser.add_argument("--fanout", type=int, default=20, help="post: participants each reply is mailed to")
     run(parser.parse_args())
 
 
