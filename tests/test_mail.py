@@ -232,6 +232,7 @@ def test_templates_escape_and_refuse_header_injection(settings):
         headers={"X-Test": "one\r\nBcc: victim@example.test"},
         text_body=rendered.text,
         html_body=rendered.html,
+        refs={},
     )
     message = outbox.build(row, settings)
     assert message["Bcc"] is None and "\n" not in message["Subject"]

@@ -19,16 +19,6 @@ SCREENS = [
     Screen("document", "official", "/resources/{document}"),
     Screen("search", "official", "/search?q=interpreters", ready=".result"),
     Screen("settings", "official", "/settings", ready="form"),
-    Screen("events", "official", "/spaces/{space}/events"),
-    Screen("event", "official", "/events/{event}", ready=".event-times"),
-    Screen("cities", "official", "/cities"),
-    Screen("city", "official", "/cities/{city}", ready="dl.facts"),
-    Screen("matching", "official", "/matching"),
-    Screen("my-calendar", "official", "/events"),
-    Screen("people", "official", "/people", ready="#people-results .person-card"),
-    Screen("person", "official", "/people/{person}", ready="dl.details"),
-    Screen("conversations", "official", "/conversations", ready=".conversation-list li"),
-    Screen("conversation", "official", "/conversations/{conversation}", ready="#conversation-log .message"),
     Screen("not-found", "official", "/no-such-page"),
 ]
 

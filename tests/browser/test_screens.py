@@ -94,7 +94,7 @@ async def test_admin_registers_a_city_pairs_it_and_invites_a_moderator(world, se
     await s.goto("/admin")
     await expect(s.page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
     form = s.page.locator("form", has=s.page.get_by_role("heading", name="Register a city"))
-    await form.get_by_label("City").fill("Lyon")
+    await form.get_by_label("City", exact=True).fill("Lyon")
     await form.get_by_label("Country").fill("France")
     await form.get_by_label("Languages").fill("fr")
     await form.get_by_label("Immigration profile").select_option("newer")

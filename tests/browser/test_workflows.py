@@ -241,9 +241,10 @@ async def test_who_is_online_and_keyboard_only_menus_and_tabs(world, sessions, a
 
     # The account menu, with the keyboard only.
     page = s.page
+    # Tab stops before it: the skip link, the header (brand, search with suggestions, mentions), the sidebar.
     await page.locator("body").focus()
     account = page.get_by_role("button", name="Account menu for Mieke Moderator")
-    for _ in range(12):
+    for _ in range(40):
         await page.keyboard.press("Tab")
         if await account.evaluate("(el) => el === document.activeElement"):
             break

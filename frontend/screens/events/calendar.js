@@ -136,7 +136,7 @@ export async function show(main) {
     h("p", { class: "muted small" }, t("events.shown_in", { zone })),
     eventReminders(),
     h("div", { class: "row between wrap cal-bar" }, title,
-      h("div", { class: "row" },
+      h("div", { class: "row wrap cal-steps" },
         h("button", { type: "button", class: "ghost", onclick: step(-1) }, h("span", { "aria-hidden": "true" }, "‹ "), t("calendar.previous")),
         h("button", { type: "button", class: "ghost", onclick: () => moveTo(msOf(today), false).catch(() => {}) }, t("calendar.today")),
         h("button", { type: "button", class: "ghost", onclick: step(1) }, t("calendar.next"), h("span", { "aria-hidden": "true" }, " ›")))),

@@ -103,7 +103,7 @@ async function tokens() {
   const shown = h("div");
   async function reload() {
     const { items } = await api.get("/api/tokens");
-    clear(list, items.length ? items.map((token) => tokenRow(token, reload)) : emptyState(t("security.no_tokens")));
+    clear(list, items.length ? items.map((token) => tokenRow(token, reload)) : h("li", {}, emptyState(t("security.no_tokens"))));
   }
   const form = tokenForm(async (token) => {
     const secret = h("input", { type: "text", readonly: true, value: token.token, class: "grow", "data-token-secret": "" });
