@@ -137,7 +137,9 @@ _INSPECT = """([keyLike, namespaces, words]) => {
     .filter((key) => namespaces.includes(key.split(".")[0]));
   const all = texts.join("\\n");
   const english = words.filter((word) => new RegExp(`\\\\b${word}\\\\b`).test(all));
-  return { width: document.scrollingElement.scrollWidth, narrow, keys, english };
+  // A value the code forgot to check, written out as text ("null", "undefined", "[object Object]", "NaN").
+  const leaks = texts.filter((text) => /^(null|undefined|NaN)$|\\[object Object\\]|\\bundefined\\b/.test(text));
+  return { width: document.scrollingElement.scrollWidth, narrow, keys, english, leaks };
 }"""
 
 
@@ -152,6 +154,7 @@ async def page_problems(page, width: int, lang: str, strings: dict) -> list[str]
     problems += [f"narrower than three characters: {n}" for n in found["narrow"][:8]]
     problems += [f"untranslated key: {k}" for k in found["keys"]]
     problems += [f"English in {lang}: {w!r}" for w in found["english"]]
+    problems += [f"a value written out as text: {text[:60]!r}" for text in found["leaks"]]
     results = await _axe.run(page)
     for v in results.response["violations"]:
         if v.get("impact") in ("serious", "critical"):

@@ -2,7 +2,7 @@
 // the city's editors fill it and share it, officials of partner cities comment item by item.
 import { api } from "../../api.js";
 import { currentLocale, formatDate, t } from "../../i18n.js";
-import { busy, clearFormErrors, formError, h, showFormError, toast, uid } from "../../ui.js";
+import { busy, clear, clearFormErrors, formError, h, showFormError, toast, uid } from "../../ui.js";
 
 const RATINGS = ["met", "partly", "not_yet", "not_applicable"];
 
@@ -140,7 +140,7 @@ function render(section, city, assessment) {
     h("ul", { class: "plain-list stack" }, domain.items.map((item) => itemRow(assessment, item, inputs))))));
   form.append(actions(city.id, assessment, inputs, form, (next) => render(section, city, next)));
   const status = assessment.shared ? t("cities.shared_on", { date: formatDate(assessment.shared_at) }) : t("cities.draft");
-  section.replaceChildren(
+  clear(section,
     h("h2", { class: "section-title", id: "assessment-title" }, t("cities.assessment", { year: String(assessment.year) })),
     h("p", { class: "muted" }, text(assessment.framework.label)),
     h("p", {}, h("span", { class: assessment.shared ? "badge" : "badge subtle" }, status),

@@ -3,7 +3,7 @@
 import { api } from "../../api.js";
 import { formatDate, formatList, formatNumber, languageName, t } from "../../i18n.js";
 import { setTitle } from "../../nav.js";
-import { h, link, themeLabel } from "../../ui.js";
+import { clear, h, link, themeLabel } from "../../ui.js";
 import { assessmentSection } from "./assessment.js";
 import { profileForm } from "./profile-form.js";
 
@@ -80,13 +80,14 @@ export async function show(main, [id]) {
   setTitle(city.name);
   const body = h("div", { class: "stack" });
   const render = async (current) => {
-    body.replaceChildren(
+    // replaceChildren, unlike h(), would write a null child as the text "null".
+    clear(body, [
       h("section", { class: "card", "aria-labelledby": "city-facts" },
         h("h2", { id: "city-facts" }, current.year ? t("cities.profile_year", { year: String(current.year) }) : t("cities.profile")),
         facts(current), offices(current)),
       current.can_edit ? profileForm(current, (saved) => render(saved)) : null,
       history(current), connections(current), await needsAndOffers(city.id),
-      await assessmentSection(city, current.can_edit));
+      await assessmentSection(city, current.can_edit)]);
   };
   main.append(h("section", { class: "page" },
     h("header", { class: "page-header" },
