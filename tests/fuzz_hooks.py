@@ -57,6 +57,7 @@ STATE_RULES = {
     "blocked": "the person asked into a conversation blocks the starter",
     "block_self": "the person blocked is the caller",
     "author_not_consenting": "a thread is published only while its author consents to public pages",
+    "not_published": "an item is unpublished only after it was published",
 }
 # Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "

@@ -71,8 +71,10 @@ async def request(db: AsyncSession, settings, user: User, new_email: str, passwo
 
 async def confirm(db: AsyncSession, token: str) -> User:
     """Make the change a link was mailed for; every other pending change of the account dies with it."""
-    change = await db.scalar(select(EmailChange).where(EmailChange.token_hash == token_hash(token)).with_for_update())
-    user = await db.get(User, change.user_id, with_for_update=True) if change is not None else None
+    change = await db.scalar(
+        select(EmailChange).where(EmailChange.token_hash == token_hash(token)).with_for_update(key_share=True)
+    )
+    user = await db.get(User, change.user_id, with_for_update={"key_share": True}) if change is not None else None
     if change is None or change.used_at is not None or change.expires_at < accounts.now() or user is None:
         raise NotFound(_INVALID, code="email_change_invalid")
     if user.deactivated_at is not None:

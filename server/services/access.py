@@ -73,7 +73,7 @@ async def space_access(
         .where(Space.id == space_id)
     )
     if for_update:
-        query = query.with_for_update(of=Space)
+        query = query.with_for_update(of=Space, key_share=True)
     row = (await db.execute(query)).first()
     if row is None or not can_read(user, row.Space, row.Membership):
         raise NotFound(missing)

@@ -181,7 +181,7 @@ async def save(db: AsyncSession, actor: User, city_id: int, year: int, body: dic
     ratings = {k: {**v, "evidence": v.get("evidence") or []} for k, v in body["ratings"].items()}
     _unknown_items(framework, ratings, "ratings")
     await _check_evidence(db, actor, ratings)
-    found = await db.get(CityAssessment, (city_id, year), with_for_update=True)
+    found = await db.get(CityAssessment, (city_id, year), with_for_update={"key_share": True})
     was_shared = bool(found and found.shared)
     if found is None:
         found = CityAssessment(city_id=city_id, year=year)

@@ -66,7 +66,7 @@ async def event_access(
         .where(CalendarEvent.id == event_id)
     )
     if for_update:
-        query = query.with_for_update(of=CalendarEvent)
+        query = query.with_for_update(of=CalendarEvent, key_share=True)
     row = (await db.execute(query)).first()
     if row is None or not can_read(user, row.Space, row.Membership):
         raise NotFound("No such event.")

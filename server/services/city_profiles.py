@@ -112,7 +112,7 @@ async def update_profile(db: AsyncSession, actor: User, city_id: int, changes: d
     """Apply a PATCH: the values it replaces are kept, with their year, in the history."""
     await get_city(db, city_id)
     await require_editor(db, actor, city_id)
-    profile = await db.get(CityProfile, city_id, with_for_update=True)
+    profile = await db.get(CityProfile, city_id, with_for_update={"key_share": True})
     year = changes.pop("year", None) or (profile.year if profile else datetime.now(UTC).year)
     if profile is None:
         profile = CityProfile(city_id=city_id, year=year, data={})

@@ -317,7 +317,7 @@ async def mark_read(db: AsyncSession, actor: User, conversation_id: int, message
 
 async def leave(db: AsyncSession, actor: User, conversation_id: int) -> None:
     await access(db, actor, conversation_id)
-    mine = await db.get(ConversationParticipant, (conversation_id, actor.id), with_for_update=True)
+    mine = await db.get(ConversationParticipant, (conversation_id, actor.id), with_for_update={"key_share": True})
     mine.left_at = now()
     await db.flush()
     brief = user_brief(actor)

@@ -70,7 +70,7 @@ async def start(db: AsyncSession, user: User, hours: int) -> tuple[DataExport, b
 
 async def find(db: AsyncSession, user: User, export_id: int, *, for_update: bool = False) -> DataExport:
     query = select(DataExport).where(DataExport.id == export_id, DataExport.user_id == user.id)
-    export = await db.scalar(query.with_for_update() if for_update else query)
+    export = await db.scalar(query.with_for_update(key_share=True) if for_update else query)
     if export is None:  # someone else's export is as absent as one that never was
         raise NotFound("No such export.", code="export_not_found")
     return export

@@ -27,7 +27,7 @@ async def _poll_access(db: AsyncSession, user: User, poll_id: int, *, lock: bool
         .where(DatePoll.id == poll_id)
     )
     if lock:
-        query = query.with_for_update(of=DatePoll)
+        query = query.with_for_update(of=DatePoll, key_share=True)
     row = (await db.execute(query)).first()
     if row is None or not can_read(user, row.Space, row.Membership):
         raise NotFound("No such poll.")

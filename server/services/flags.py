@@ -60,7 +60,7 @@ async def close_open(
             select(Flag)
             .where(Flag.target_kind == target_kind, Flag.target_id == target_id, Flag.state == "open")
             .order_by(Flag.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
     ).all()
     for flag in open_flags:

@@ -125,7 +125,7 @@ async def create(db: AsyncSession, settings, actor: User, fields: dict) -> dict:
 
 
 async def _row(db: AsyncSession, provider_id: int) -> IdentityProvider:
-    row = await db.get(IdentityProvider, provider_id, with_for_update=True)
+    row = await db.get(IdentityProvider, provider_id, with_for_update={"key_share": True})
     if row is None:
         raise NotFound("No such identity provider (providers from the settings change there).")
     return row

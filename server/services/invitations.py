@@ -92,7 +92,9 @@ async def _inviter_may_still_invite(db: AsyncSession, invitation: Invitation) ->
 
 
 async def pending_invitation(db: AsyncSession, token: str) -> Invitation:
-    invitation = await db.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update())
+    invitation = await db.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token)).with_for_update(key_share=True)
+    )
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < accounts.now():
         raise NotFound("This invitation does not exist, was used, or has expired.", code="invitation_invalid")
     if not await _inviter_may_still_invite(db, invitation):
@@ -122,7 +124,7 @@ async def accept(
         user = await accounts.create_user(
             db, email=invitation.email, name=name, password=password, city_id=invitation.city_id
         )
-    current = await db.get(Membership, (invitation.space_id, user.id), with_for_update=True)
+    current = await db.get(Membership, (invitation.space_id, user.id), with_for_update={"key_share": True})
     if current is not None and current.state == "suspended":
         raise Conflict("You are suspended from this space.", code="member_suspended")
     invitation.accepted_at = accounts.now()
@@ -148,7 +150,7 @@ async def list_pending(db: AsyncSession, actor: User, space_id: int) -> list[dic
 
 async def revoke(db: AsyncSession, actor: User, invitation_id: int) -> None:
     """Withdraw an invitation that was not accepted yet (moderators of its space)."""
-    invitation = await db.get(Invitation, invitation_id, with_for_update=True)
+    invitation = await db.get(Invitation, invitation_id, with_for_update={"key_share": True})
     if invitation is None or invitation.accepted_at is not None:
         raise NotFound("No such pending invitation.")
     access = await space_access(db, actor, invitation.space_id, missing="No such pending invitation.")

@@ -79,7 +79,7 @@ async def thread_access(
         .where(Thread.id == thread_id)
     )
     if for_update:
-        query = query.with_for_update(of=Thread)
+        query = query.with_for_update(of=Thread, key_share=True)
     row = (await db.execute(query)).first()
     if row is None or not can_read(actor, row.Space, row.Membership):
         raise NotFound(missing)
@@ -87,7 +87,7 @@ async def thread_access(
 
 
 async def message_access(db: AsyncSession, actor: User, message_id: int) -> tuple[Message, Thread, SpaceAccess]:
-    message = await db.scalar(select(Message).where(Message.id == message_id).with_for_update())
+    message = await db.scalar(select(Message).where(Message.id == message_id).with_for_update(key_share=True))
     if message is None or message.deleted_at is not None:
         raise NotFound("No such message.")
     thread, access = await thread_access(db, actor, message.thread_id, missing="No such message.")

@@ -136,7 +136,7 @@ async def resolve_flag(db: AsyncSession, actor: User, flag_id: int, action: str,
     """Dismiss a flag, or hide or delete what it points at. Every open flag on the same
     target is resolved with it. Returns the flag and, when a file lost its last resource,
     the storage key to remove after commit."""
-    flag = await db.scalar(select(Flag).where(Flag.id == flag_id).with_for_update())
+    flag = await db.scalar(select(Flag).where(Flag.id == flag_id).with_for_update(key_share=True))
     if flag is None:
         raise NotFound("No such flag.")
     access = await space_access(db, actor, flag.space_id, missing="No such flag.")
@@ -178,9 +178,9 @@ async def resolve_flag(db: AsyncSession, actor: User, flag_id: int, action: str,
 
 async def _target(db: AsyncSession, flag: Flag) -> Message | Resource | None:
     if flag.target_kind == "message":
-        message = await db.get(Message, flag.target_id, with_for_update=True)
+        message = await db.get(Message, flag.target_id, with_for_update={"key_share": True})
         return message if message is not None and message.deleted_at is None else None
-    return await db.get(Resource, flag.target_id, with_for_update=True)
+    return await db.get(Resource, flag.target_id, with_for_update={"key_share": True})
 
 
 # --- membership -------------------------------------------------------------
@@ -190,7 +190,7 @@ async def _membership(db: AsyncSession, space_id: int, user_id: int) -> tuple[Me
     user = await db.get(User, user_id)
     if user is None or user.deactivated_at is not None:
         raise NotFound("No such user.")
-    return await db.get(Membership, (space_id, user_id), with_for_update=True), user
+    return await db.get(Membership, (space_id, user_id), with_for_update={"key_share": True}), user
 
 
 async def request_to_join(db: AsyncSession, actor: User, space_id: int) -> tuple[dict, bool]:

@@ -44,7 +44,7 @@ def visible_clause(model: type[Need] | type[Offer], user: User) -> ColumnElement
 async def get_item(db: AsyncSession, model, user: User, item_id: int, *, for_update: bool = False):
     query = select(model).where(model.id == item_id, visible_clause(model, user))
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     item = await db.scalar(query)
     if item is None:
         raise NotFound(f"No such {model.__tablename__[:-1]}.")

@@ -116,7 +116,7 @@ async def _first_sign_in(db: AsyncSession, provider: Provider, claims: dict) -> 
             select(Invitation)
             .where(Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.expires_at > accounts.now())
             .order_by(Invitation.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
     ).all()
     valid = [i for i in invitations if await _inviter_may_still_invite(db, i)]

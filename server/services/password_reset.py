@@ -42,7 +42,7 @@ async def request(db: AsyncSession, settings, email: str, address: str) -> None:
 async def complete(db: AsyncSession, token: str, password: str) -> User:
     """Set the new password; every session and API token of the account stops working."""
     reset = await db.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token)).with_for_update()
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token)).with_for_update(key_share=True)
     )
     user = await db.get(User, reset.user_id) if reset is not None else None
     if reset is None or reset.used_at is not None or reset.expires_at < accounts.now() or user is None:

@@ -102,7 +102,9 @@ async def _practice(db: AsyncSession, actor: User, resource_id: int, *, publishi
 
 
 async def _collection(db: AsyncSession, actor: User, collection_id: int, *, publishing: bool) -> Target:
-    collection = await db.scalar(select(Collection).where(Collection.id == collection_id).with_for_update())
+    collection = await db.scalar(
+        select(Collection).where(Collection.id == collection_id).with_for_update(key_share=True)
+    )
     if collection is None:
         raise NotFound("No such collection.")
     access = await space_access(db, actor, collection.space_id, missing="No such collection.")
@@ -163,7 +165,9 @@ def _view(kind: str, target_id: int, publication: Publication | None) -> dict:
 
 async def _current(db: AsyncSession, kind: str, target_id: int) -> Publication | None:
     return await db.scalar(
-        select(Publication).where(Publication.target_kind == kind, Publication.target_id == target_id).with_for_update()
+        select(Publication)
+        .where(Publication.target_kind == kind, Publication.target_id == target_id)
+        .with_for_update(key_share=True)
     )
 
 
@@ -233,7 +237,7 @@ async def status(db: AsyncSession, actor: User, kind: str, target_id: int) -> di
 
 async def set_name_consent(db: AsyncSession, actor: User, consent: bool) -> dict:
     """Consent to one's name and words on public pages; withdrawing it takes them off at once."""
-    user = await db.get(User, actor.id, with_for_update=True)
+    user = await db.get(User, actor.id, with_for_update={"key_share": True})
     if user.public_name_consent != consent:
         user.public_name_consent = consent
         await db.flush()

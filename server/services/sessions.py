@@ -119,7 +119,7 @@ async def end_session(db: AsyncSession, user: User, session_id: int) -> None:
 
 async def _target(db: AsyncSession, admin: User, user_id: int) -> User:
     admin_required(admin)
-    user = await db.get(User, user_id, with_for_update=True)
+    user = await db.get(User, user_id, with_for_update={"key_share": True})
     if user is None or user.erased_at is not None:
         raise NotFound("No such user.", code="user_not_found")
     return user

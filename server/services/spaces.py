@@ -121,7 +121,7 @@ async def set_member(db: AsyncSession, actor: User, space_id: int, user_id: int,
     user = await db.get(User, user_id)
     if user is None or user.deactivated_at is not None:
         raise NotFound("No such user.")
-    membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
+    membership = await db.get(Membership, (space_id, user.id), with_for_update={"key_share": True})
     previous = membership.role if membership is not None else None
     if membership is not None:
         if membership.role == "moderator" and not actor.is_admin:
@@ -160,7 +160,7 @@ async def withdraw_invitations(
 
 async def add_member(db: AsyncSession, space_id: int, user: User, role: str, state: str = "active") -> dict:
     """Write the membership and its event; callers have checked permission."""
-    membership = await db.get(Membership, (space_id, user.id), with_for_update=True)
+    membership = await db.get(Membership, (space_id, user.id), with_for_update={"key_share": True})
     kind = events.MemberUpdated
     was_active = membership is not None and membership.state == "active"
     if membership is None:

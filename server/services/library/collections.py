@@ -47,7 +47,9 @@ async def _collection_view(db: AsyncSession, collection: Collection, reader: Spa
 
 
 async def _collection_access(db: AsyncSession, actor: User, collection_id: int) -> tuple[Collection, SpaceAccess]:
-    collection = await db.scalar(select(Collection).where(Collection.id == collection_id).with_for_update())
+    collection = await db.scalar(
+        select(Collection).where(Collection.id == collection_id).with_for_update(key_share=True)
+    )
     if collection is None:
         raise NotFound("No such collection.")
     access = await space_access(db, actor, collection.space_id, missing="No such collection.")

@@ -135,7 +135,7 @@ async def resource_access(
     """The resource and the actor's standing in its space; NotFound if they may not see it."""
     query = select(Resource).where(Resource.id == resource_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     resource = await db.scalar(query)
     if resource is None:
         raise NotFound("No such resource.")
