@@ -31,7 +31,7 @@ function localiseSkipLink() {
 }
 
 async function boot() {
-  setLocale(pickLocale());
+  await setLocale(pickLocale());
   localiseSkipLink();
   interceptLinks();
   installDispatcher();
@@ -44,7 +44,7 @@ async function boot() {
     toast(t("error.network"), "error");
   }
   if (store.me) {
-    setLocale(pickLocale(store.me.locale));
+    await setLocale(pickLocale(store.me.locale));
     localiseSkipLink();
     await startSession();
   }

@@ -1,13 +1,15 @@
 // Every UI string comes from here, in the user's locale; dates and numbers through Intl.
-import en from "./i18n/en.js";
-import fr from "./i18n/fr.js";
-import es from "./i18n/es.js";
-
-export const LOCALES = { en, fr, es };
+// Only the locale shown is loaded (each file holds every key, tests/test_frontend_structure.py);
+// another is fetched when the person switches.
+const LOADERS = {
+  en: () => import("./i18n/en.js"),
+  fr: () => import("./i18n/fr.js"),
+  es: () => import("./i18n/es.js"),
+};
 export const LOCALE_NAMES = { en: "English", fr: "Français", es: "Español" };
 
 let locale = "en";
-let strings = en;
+let strings = {};
 
 // Languages a person may choose (the server accepts them) that have no translation yet, and the
 // language shown instead. Said in Settings, and the choice is kept, never silently replaced.
@@ -20,14 +22,17 @@ export function pickLocale(preferred) {
   const candidates = [preferred, ...(navigator.languages || [navigator.language])];
   for (const candidate of candidates) {
     const base = (candidate || "").toLowerCase().split("-")[0];
-    if (LOCALES[base]) return base;
+    if (LOADERS[base]) return base;
   }
   return "en";
 }
 
-export function setLocale(code) {
-  locale = LOCALES[code] ? code : "en";
-  strings = LOCALES[locale];
+/** Show the app in a locale: resolves once its strings are loaded. */
+export async function setLocale(code) {
+  const chosen = LOADERS[code] ? code : "en";
+  const loaded = (await LOADERS[chosen]()).default;
+  locale = chosen;
+  strings = loaded;
   document.documentElement.lang = locale;
 }
 
@@ -37,7 +42,7 @@ export function currentLocale() {
 
 /** t("thread.count", {count: 3}): plural forms as {one, other} objects, {name} placeholders. */
 export function t(key, params = {}) {
-  let value = strings[key] ?? en[key] ?? key;
+  let value = strings[key] ?? key;
   if (typeof value === "object") {
     const form = new Intl.PluralRules(locale).select(params.count ?? 0);
     value = value[form] ?? value.other;

@@ -41,8 +41,8 @@ export function setCurrentSpace(spaceId) {
 }
 
 /** A new interface language: the frame is rebuilt around the current screen. */
-export function changeLocale(code) {
-  setLocale(pickLocale(code));
+export async function changeLocale(code) {
+  await setLocale(pickLocale(code));
   document.getElementById("app").className = "app";
   rerender();
 }

@@ -10,7 +10,7 @@ import { loadUnread, resetUnread } from "./unread.js";
 
 /** Start what a signed-in person needs: spaces, the socket, my spaces followed, unread counts. */
 export async function startSession() {
-  setLocale(pickLocale(store.me.locale));
+  await setLocale(pickLocale(store.me.locale));
   try { await loadSpaces(); } catch { /* the screen will show the error */ }
   live.start();
   followMySpaces();
@@ -19,7 +19,7 @@ export async function startSession() {
 
 /** The sign-in hand-off (sign-in and invitation screens): start, then go where the person was going. */
 export async function afterSignIn(next) {
-  setLocale(pickLocale(store.me.locale));
+  await setLocale(pickLocale(store.me.locale));
   await loadSpaces();
   live.start();
   followMySpaces();

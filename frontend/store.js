@@ -51,14 +51,25 @@ export function signedOut() {
   setCsrf(null);
   store.me = null;
   store.spaces = [];
+  spacesLoadedAt = 0;
 }
 
-export async function loadSpaces() {
-  const { items } = await api.get("/api/spaces");
-  store.spaces = items;
-  for (const space of items) for (const city of space.cities) store.cities.set(city.id, city);
-  publish("spaces");
-  return items;
+let spacesPending = null;
+let spacesLoadedAt = 0;
+
+/** My spaces from the server; one request at a time, and none if a list younger than maxAgeMs is
+ * held (the live stream keeps it current meanwhile): the first screen does not ask twice at boot. */
+export async function loadSpaces(maxAgeMs = 0) {
+  if (spacesPending) return spacesPending;
+  if (maxAgeMs && Date.now() - spacesLoadedAt < maxAgeMs) return store.spaces;
+  spacesPending = api.get("/api/spaces").then(({ items }) => {
+    store.spaces = items;
+    spacesLoadedAt = Date.now();
+    for (const space of items) for (const city of space.cities) store.cities.set(city.id, city);
+    publish("spaces");
+    return items;
+  }).finally(() => { spacesPending = null; });
+  return spacesPending;
 }
 
 /** A space I just joined, as the server describes it for me. */

@@ -7,6 +7,7 @@ import contextlib
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
+from starlette_compress import CompressMiddleware
 
 import realtime
 from search import service as search_service
@@ -82,7 +83,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         lifespan=lifespan,
         exception_handlers=exception_handlers(),
         middleware=[
-            Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes, https=settings.secure_cookies)
+            Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes, https=settings.secure_cookies),
+            # zstd, brotli or gzip by what the client accepts; files and pages already encoded pass through.
+            Middleware(CompressMiddleware, minimum_size=1024),
         ],
     )
     app.state.settings = settings

@@ -19,7 +19,7 @@ function spaceCard(space) {
 export async function show(main) {
   setTitle(t("home.title"));
   setCurrentSpace(null);
-  await loadSpaces();
+  await loadSpaces(5000);
   const soon = eventReminders();
   const page = render(soon);
   main.append(page);

@@ -94,7 +94,7 @@ export async function section() {
         const user = await api.patch("/api/me", bodyOf(c, locale.select, audiences));
         store.me = { ...store.me, ...user };
         toast(t("settings.saved"));
-        if (user.locale) changeLocale(user.locale);
+        if (user.locale) await changeLocale(user.locale);
       } catch (error) {
         showFormError(form, error);
       }
