@@ -128,6 +128,12 @@ class Settings:
         "unset: mails wait in the outbox and are written as `.eml` files under `<data>/mail/`",
         parse=_text,
     )
+    mail_connections: int = setting(
+        "CITYBRIDGE_MAIL_CONNECTIONS",
+        4,
+        "SMTP connections the sender keeps to the relay at once (each sends one mail at a time); "
+        "1 delivers the outbox strictly in order",
+    )
     mail_from: str = setting(
         "CITYBRIDGE_MAIL_FROM", "Citybridge <citybridge@localhost>", "the From of every mail", parse=str
     )

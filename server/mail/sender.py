@@ -6,6 +6,10 @@ relay's 250; a crash in between sends it again with the same Message-ID. Failure
 `failed`. Before each mail, what it shows is re-checked (permissions.why_not): a mail that may no
 longer be sent is `cancelled`.
 
+A round sends on CITYBRIDGE_MAIL_CONNECTIONS connections at once (lanes), each taking its share of
+the due rows, re-checking them a few at a time in one session and marking each one `sent` as soon
+as its 250 arrives: after a crash, at most one mail per lane arrives twice, with its Message-ID.
+
 With no relay configured, every node writes the queued mails it sees as `.eml` files under
 `<data>/mail/outbox/` and leaves them queued: a relay configured later still sends them."""
 
@@ -30,7 +34,8 @@ log = logging.getLogger("citybridge.mail")
 
 _LOCK_CLASS = 4  # changelog.py: 1, 2; search indexer: 3; mail: 4
 MAX_ATTEMPTS = 12
-BATCH = 50
+BATCH = 50  # rows per lane and round
+CHECKED_AT_ONCE = 10  # rows re-checked in one session, just before they are sent
 
 
 def lock_key(name: str) -> tuple[int, int]:
@@ -91,13 +96,13 @@ class Sender(BackgroundWorker):
                 for row in await db.scalars(select(MailOutbox).where(MailOutbox.id.in_(missing))):
                     write_eml(self.eml_dir, row.id, outbox.build(row, self.settings))
 
-    async def _due(self) -> list[MailOutbox]:
+    async def _due(self, limit: int) -> list[MailOutbox]:
         async with self.sessions() as db:
             rows = await db.scalars(
                 select(MailOutbox)
                 .where(MailOutbox.state == "queued", MailOutbox.next_attempt_at <= now())
                 .order_by(MailOutbox.id)
-                .limit(BATCH)
+                .limit(limit)
             )
             return list(rows.all())
 
@@ -106,27 +111,37 @@ class Sender(BackgroundWorker):
         if self.relay is None:
             await self._write_files()
             return False
-        rows = await self._due()
+        lanes = max(1, self.settings.mail_connections)
+        rows = await self._due(BATCH * lanes)
         if not rows:
             return False
+        shares = [rows[n::lanes] for n in range(lanes) if rows[n::lanes]]
+        outcomes = await asyncio.gather(*(self._lane(share) for share in shares))
+        if all(outcomes):
+            self.last_error = None
+        return all(outcomes) and len(rows) == BATCH * lanes
+
+    async def _lane(self, rows: list[MailOutbox]) -> bool:
+        """One connection's share of a round, in order; False when the relay failed it."""
         try:
             async with self.relay.client() as client:
-                for row in rows:
-                    await self._deliver(client, row)
+                for start in range(0, len(rows), CHECKED_AT_ONCE):
+                    chunk = rows[start : start + CHECKED_AT_ONCE]
+                    async with self.sessions() as db:
+                        reasons = [await why_not(db, row.user_id, row.refs or {}) for row in chunk]
+                    for row, reason in zip(chunk, reasons, strict=True):
+                        await self._deliver(client, row, reason)
         except TemporaryFailure:
-            return False  # the relay is away: the rows were rescheduled, wait for the next round
+            return False  # the relay is away: the row was rescheduled, the rest wait for the next round
         except Exception as error:  # connecting or greeting failed
             self.last_error = f"{type(error).__name__}: {error}"
             log.warning("mail relay %s unreachable: %s", self.relay.name, error)
             metrics.RELAY_ERRORS.inc()
             await self._reschedule(rows[0], self.last_error)
             return False
-        self.last_error = None
-        return len(rows) == BATCH
+        return True
 
-    async def _deliver(self, client, row: MailOutbox) -> None:
-        async with self.sessions() as db:
-            reason = await why_not(db, row.user_id, row.refs or {})
+    async def _deliver(self, client, row: MailOutbox, reason: str | None) -> None:
         if reason is not None:
             await self._finish(row, "cancelled", reason)
             return
