@@ -125,55 +125,55 @@ class Digester(BackgroundWorker):
         while True:
             async with self.sessions() as db:
                 due = await self._due(db, now, after)
-                for user, frequency, state in due:
-                    key = period_key(frequency, now)
-                    if state is None or state.period_key != key:
-                        since = state.covered_until if state else now - PERIODS[frequency]
-                        written += await self._one(db, user, frequency, key, since, now, cache)
+                todo = [
+                    (user, frequency, period_key(frequency, now), state)
+                    for user, frequency, state in due
+                    if state is None or state.period_key != period_key(frequency, now)
+                ]
+                if todo:
+                    written += await self._batch(db, todo, now, cache)
                 await db.commit()
             if len(due) < self.batch:
                 return written
             after = due[-1][0].id
 
-    async def _one(self, db, user: User, frequency: str, key: str, since, now, cache: dict) -> int:
-        spaces = (
-            await db.execute(
-                select(Space.id, Space.name)
-                .join(Membership, Membership.space_id == Space.id)
-                .where(Membership.user_id == user.id, Membership.state == "active")
-                .order_by(Space.name, Space.id)
-            )
-        ).all()
-        sections = []
-        for space_id, name in spaces:
-            # Many users share a period start: what a space did since then is built once a round.
-            slot = (space_id, since.replace(second=0, microsecond=0))
-            if slot not in cache:
-                cache[slot] = await _space_activity(db, space_id, since)
-            if cache[slot] is not None:
-                sections.append({"space_id": space_id, "name": name, **cache[slot]})
-        written = 0
-        if sections:
-            rendered, headers = digest_mail(self.settings, user, frequency, sections)
-            row = await outbox.enqueue(
-                db,
-                self.settings,
-                kind="digest",
-                to=user.email,
-                rendered=rendered,
-                user_id=user.id,
-                headers=headers,
-                refs={"space_ids": [s["space_id"] for s in sections]},
-                dedupe_key=f"digest:{user.id}:{key}",
-            )
-            written = int(row is not None)
-        values = {"period_key": key, "covered_until": now}
-        await db.execute(
-            insert(MailDigestState)
-            .values(user_id=user.id, **values)
-            .on_conflict_do_update(index_elements=[MailDigestState.user_id], set_=values)
+    async def _batch(self, db, todo: list, now: dt.datetime, cache: dict) -> int:
+        """A batch of users' digests: their spaces in one query, their mails and states in one each."""
+        spaces_of: dict[int, list[tuple[int, str]]] = {}
+        rows = await db.execute(
+            select(Membership.user_id, Space.id, Space.name)
+            .join(Space, Space.id == Membership.space_id)
+            .where(Membership.user_id.in_([user.id for user, *_ in todo]), Membership.state == "active")
+            .order_by(Space.name, Space.id)
         )
-        return written
+        for user_id, space_id, name in rows:
+            spaces_of.setdefault(user_id, []).append((space_id, name))
+        mails = []
+        for user, frequency, key, state in todo:
+            since = state.covered_until if state else now - PERIODS[frequency]
+            sections = []
+            for space_id, name in spaces_of.get(user.id, []):
+                # Many users share a period start: what a space did since then is built once a round.
+                slot = (space_id, since.replace(second=0, microsecond=0))
+                if slot not in cache:
+                    cache[slot] = await _space_activity(db, space_id, since)
+                if cache[slot] is not None:
+                    sections.append({"space_id": space_id, "name": name, **cache[slot]})
+            if sections:
+                rendered, headers = digest_mail(self.settings, user, frequency, sections)
+                refs = {"space_ids": [s["space_id"] for s in sections]}
+                mail = {"kind": "digest", "to": user.email, "rendered": rendered, "user_id": user.id}
+                mails.append({**mail, "headers": headers, "refs": refs, "dedupe_key": f"digest:{user.id}:{key}"})
+        written = await outbox.enqueue_many(db, self.settings, mails)
+        states = [{"user_id": user.id, "period_key": key, "covered_until": now} for user, _, key, _ in todo]
+        statement = insert(MailDigestState).values(states)
+        await db.execute(
+            statement.on_conflict_do_update(
+                index_elements=[MailDigestState.user_id],
+                set_={"period_key": statement.excluded.period_key, "covered_until": statement.excluded.covered_until},
+            )
+        )
+        return len(written)
 
 
 def digest_mail(settings, user: User, frequency: str, sections: list[dict]):

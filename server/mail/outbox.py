@@ -48,25 +48,36 @@ async def enqueue(
     dedupe_key: str | None = None,
 ) -> int | None:
     """Add a mail to the outbox; None when `dedupe_key` was already written (or the address is unusable)."""
-    if not valid_address(to):
-        return None
-    values = {
-        "message_id": f"<{uuid.uuid4().hex}@{mail_domain(settings)}>",
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "user_id": user_id,
-        "to_address": to,
-        "subject": rendered.subject,
-        "text_body": rendered.text,
-        "html_body": rendered.html,
-        "headers": headers or {},
-        "refs": refs or {},
-    }
-    statement = insert(MailOutbox).values(**values).on_conflict_do_nothing().returning(MailOutbox.id)
-    row_id = await db.scalar(statement)
-    if row_id is not None:
+    mail = {"kind": kind, "to": to, "rendered": rendered, "user_id": user_id, "headers": headers}
+    written = await enqueue_many(db, settings, [{**mail, "refs": refs, "dedupe_key": dedupe_key}])
+    return written[0] if written else None
+
+
+async def enqueue_many(db: AsyncSession, settings, mails: list[dict]) -> list[int]:
+    """Add many mails in one statement (each a dict of `enqueue`'s keyword arguments); the ids written."""
+    values = [
+        {
+            "message_id": f"<{uuid.uuid4().hex}@{mail_domain(settings)}>",
+            "dedupe_key": mail.get("dedupe_key"),
+            "kind": mail["kind"],
+            "user_id": mail.get("user_id"),
+            "to_address": mail["to"],
+            "subject": mail["rendered"].subject,
+            "text_body": mail["rendered"].text,
+            "html_body": mail["rendered"].html,
+            "headers": mail.get("headers") or {},
+            "refs": mail.get("refs") or {},
+        }
+        for mail in mails
+        if valid_address(mail["to"])
+    ]
+    if not values:
+        return []
+    statement = insert(MailOutbox).values(values).on_conflict_do_nothing().returning(MailOutbox.id)
+    written = list((await db.scalars(statement)).all())
+    if written:
         await db.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-    return row_id
+    return written
 
 
 def build(row, settings) -> EmailMessage:

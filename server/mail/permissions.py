@@ -49,20 +49,42 @@ async def visible_messages(db: AsyncSession, message_ids: list[int]) -> list[Mes
     return list(rows.all())
 
 
-async def why_not(db: AsyncSession, user_id: int | None, refs: dict) -> str | None:
-    """None when the recipient may still be shown everything the mail shows, else why not."""
-    if user_id is None:
-        return None
-    user = await db.get(User, user_id)
-    if user is None or user.deactivated_at is not None:
-        return "recipient deactivated"
-    space_id = refs.get("space_id")
-    if space_id is not None and not await may_read(db, user, space_id):
-        return "recipient can no longer read the space"
-    for other in refs.get("space_ids") or ():  # a digest: every space it shows
-        if not await may_read(db, user, other):
+async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> list[str | None]:
+    """For each (recipient id, refs): None when they may still be shown everything the mail shows,
+    else why not. Four queries whatever the number of mails."""
+    user_ids = {user_id for user_id, _ in mails if user_id is not None}
+    space_ids = {s for _, refs in mails for s in [refs.get("space_id"), *(refs.get("space_ids") or ())] if s}
+    message_ids = {m for _, refs in mails for m in refs.get("message_ids") or ()}
+    users = {u.id: u for u in await db.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    spaces = {s.id: s for s in await db.scalars(select(Space).where(Space.id.in_(space_ids)))} if space_ids else {}
+    memberships = (
+        {
+            (m.user_id, m.space_id): m
+            for m in await db.scalars(
+                select(Membership).where(Membership.user_id.in_(user_ids), Membership.space_id.in_(space_ids))
+            )
+        }
+        if user_ids and space_ids
+        else {}
+    )
+    visible = {m.id for m in await visible_messages(db, sorted(message_ids))}
+
+    def readable(user: User, space_id: int) -> bool:
+        space = spaces.get(space_id)
+        return space is not None and can_read(user, space, memberships.get((user.id, space_id)))
+
+    def reason(user_id: int | None, refs: dict) -> str | None:
+        if user_id is None:
+            return None
+        user = users.get(user_id)
+        if user is None or user.deactivated_at is not None:
+            return "recipient deactivated"
+        if refs.get("space_id") is not None and not readable(user, refs["space_id"]):
+            return "recipient can no longer read the space"
+        if not all(readable(user, other) for other in refs.get("space_ids") or ()):
             return "recipient can no longer read a space the mail shows"
-    wanted = refs.get("message_ids") or []
-    if wanted and len(await visible_messages(db, wanted)) < len(wanted):
-        return "a message it shows was hidden or deleted"
-    return None
+        if not all(m in visible for m in refs.get("message_ids") or ()):
+            return "a message it shows was hidden or deleted"
+        return None
+
+    return [reason(user_id, refs) for user_id, refs in mails]

@@ -128,7 +128,7 @@ class Sender(BackgroundWorker):
                 for start in range(0, len(rows), CHECKED_AT_ONCE):
                     chunk = rows[start : start + CHECKED_AT_ONCE]
                     async with self.sessions() as db:
-                        reasons = [await why_not(db, row.user_id, row.refs or {}) for row in chunk]
+                        reasons = await why_not(db, [(row.user_id, row.refs or {}) for row in chunk])
                     for row, reason in zip(chunk, reasons, strict=True):
                         await self._deliver(client, row, reason)
         except TemporaryFailure:
