@@ -158,3 +158,18 @@ async def test_public_routes_are_not_the_browser_app_and_need_no_session(server)
         assert (await anonymous.get("/knowledge/themes/not-a-theme")).status_code == 404
         assert (await anonymous.get("/knowledge/search", params={"q": "x" * 500})).status_code == 400
         assert (await anonymous.get("/knowledge/cities/nowhere")).status_code == 404
+
+
+async def test_theme_names_are_in_the_reader_language(world, server):
+    record = await _reviewed(world)
+    url = expect(await world.moderator.post(f"/api/resources/{record['id']}/publish"), 200)["url"]
+    async with _anonymous(server) as anonymous:
+        french = (await anonymous.get(url + "?lang=fr")).text
+        assert ">Intégration</a>" in french and ">Logement</a>" in french
+        assert ">Housing</a>" not in french and ">Integration</a>" not in french
+        home = (await anonymous.get("/knowledge?lang=es")).text
+        assert ">Vivienda</a>" in home and ">Housing</a>" not in home
+        theme = (await anonymous.get("/knowledge/themes/housing?lang=fr")).text
+        assert "<h1>Logement</h1>" in theme or ">Logement<" in theme
+        english = (await anonymous.get(url, headers={"Accept-Language": "en"})).text
+        assert ">Housing</a>" in english

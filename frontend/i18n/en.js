@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "See the practice record drafted from this report",
   "reminders.title": "Starting soon",
   "reminders.starts": "Starts {when} ({at}):",
+  // --- publicrest ---
+  "publish.licence_note": "Published under the CC BY 4.0 licence.",
+  "publish.audited": "Publishing and unpublishing are recorded in the audit log.",
+  "consent.saved": "Your choice for public pages is saved.",
 };

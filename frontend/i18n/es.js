@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "Ver la ficha de práctica sacada de este informe",
   "reminders.title": "Empieza pronto",
   "reminders.starts": "Empieza {when} ({at}):",
+  // --- publicrest ---
+  "publish.licence_note": "Publicado con la licencia CC BY 4.0.",
+  "publish.audited": "Publicar y retirar quedan registrados en el registro de auditoría.",
+  "consent.saved": "Tu elección para las páginas públicas está guardada.",
 };

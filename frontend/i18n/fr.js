@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "Voir la fiche pratique tirée de ce compte rendu",
   "reminders.title": "Bientôt",
   "reminders.starts": "Commence {when} ({at}) :",
+  // --- publicrest ---
+  "publish.licence_note": "Publié sous la licence CC BY 4.0.",
+  "publish.audited": "La publication et le retrait sont inscrits au journal d’audit.",
+  "consent.saved": "Votre choix pour les pages publiques est enregistré.",
 };

@@ -8,7 +8,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from server.public import catalogue, curated
+from server.public import catalogue, curated, i18n
 from server.public.catalogue import Item
 from server.public.http import NotHere, Page, Reader
 from server.themes import THEMES
@@ -41,7 +41,7 @@ def _feed(r: Reader, items: list[Item], *, path: str, title: str, language: str 
         entry.rights(item.licence)
         entry.author(name=item.city.name if item.city else "Citybridge")
         for theme in item.resource.themes:
-            entry.category(term=theme, label=THEMES.get(theme, theme))
+            entry.category(term=theme, label=i18n.theme_labels(language).get(theme, theme))
     return Page(feed.atom_str(pretty=False), ATOM, modified=max((i.modified for i in items), default=None))
 
 
@@ -61,7 +61,8 @@ async def feed_theme(db: AsyncSession, r: Reader, request: Request) -> Page:
     if slug not in THEMES:
         raise NotHere(404, "not_found")
     items = await catalogue.latest(db, limit=FEED_SIZE, theme=slug)
-    return _feed(r, items, path=f"/knowledge/themes/{slug}/feed.atom", title=f"{_site(r)}: {THEMES[slug]}")
+    label = i18n.theme_labels(r.lang)[slug]
+    return _feed(r, items, path=f"/knowledge/themes/{slug}/feed.atom", title=f"{_site(r)}: {label}")
 
 
 async def feed_city(db: AsyncSession, r: Reader, request: Request) -> Page:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from server.themes import THEMES
+
 LANGUAGES = ("en", "fr", "es")
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -177,6 +179,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "sign_in_short": "Iniciar sesión",
     },
 }
+
+
+# The controlled themes in the pages' languages, the same words as the browser app's `theme.*`
+# (frontend/i18n); English is server/themes.py itself.
+THEME_LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "integration": "Intégration",
+        "employment": "Emploi",
+        "education": "Éducation",
+        "health": "Santé",
+        "housing": "Logement",
+        "transport": "Transports",
+        "social-services": "Services sociaux",
+        "human-security": "Sécurité humaine",
+        "intercultural-dialogue": "Dialogue interculturel",
+        "public-perception": "Perception publique et médias",
+        "labour-exploitation": "Exploitation au travail",
+        "migrant-entrepreneurship": "Entrepreneuriat des migrants",
+    },
+    "es": {
+        "integration": "Integración",
+        "employment": "Empleo",
+        "education": "Educación",
+        "health": "Salud",
+        "housing": "Vivienda",
+        "transport": "Transporte",
+        "social-services": "Servicios sociales",
+        "human-security": "Seguridad humana",
+        "intercultural-dialogue": "Diálogo intercultural",
+        "public-perception": "Percepción pública y medios",
+        "labour-exploitation": "Explotación laboral",
+        "migrant-entrepreneurship": "Emprendimiento migrante",
+    },
+}
+
+
+def theme_labels(lang: str) -> dict[str, str]:
+    """Every theme slug with its label in `lang` (English where a translation is missing)."""
+    return {slug: THEME_LABELS.get(lang, {}).get(slug, label) for slug, label in THEMES.items()}
 
 
 def choose(query_lang: str | None, accept_language: str) -> str:

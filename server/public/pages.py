@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from server.public import catalogue, curated, curated_pages
+from server.public import catalogue, curated, curated_pages, i18n
 from server.public.catalogue import Item
 from server.public.http import NotHere, Page, Reader
 from server.public.templating import LICENCES, jsonld, render
@@ -25,7 +25,7 @@ def _newest(items: list[Item]):
 async def home(db: AsyncSession, r: Reader, request: Request) -> Page:
     items = await catalogue.latest(db, limit=20)
     counts = await catalogue.theme_counts(db)
-    themes = [(slug, label, counts[slug]) for slug, label in THEMES.items() if counts.get(slug)]
+    themes = [(slug, label, counts[slug]) for slug, label in i18n.theme_labels(r.lang).items() if counts.get(slug)]
     site = {"@context": "https://schema.org", "@type": "WebSite", "name": r.t("site"), "url": r.origin + "/knowledge"}
     site["potentialAction"] = {
         "@type": "SearchAction",
@@ -58,7 +58,8 @@ async def theme(db: AsyncSession, r: Reader, request: Request) -> Page:
     if slug not in THEMES:
         raise NotHere(404, "not_found")
     path = f"/knowledge/themes/{slug}"
-    return _list(r, await catalogue.latest(db, theme=slug), path, THEMES[slug], f"{r.origin}{path}/feed.atom")
+    label = i18n.theme_labels(r.lang)[slug]
+    return _list(r, await catalogue.latest(db, theme=slug), path, label, f"{r.origin}{path}/feed.atom")
 
 
 async def city(db: AsyncSession, r: Reader, request: Request) -> Page:
@@ -110,6 +111,11 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
+def _labels(item: Item) -> dict[str, str]:
+    # The structured data declares the content's language (inLanguage): its keywords follow it.
+    return i18n.theme_labels(item.resource.language if item.resource.language in i18n.LANGUAGES else "en")
+
+
 def _practice_jsonld(item: Item, url: str, byline: str) -> str:
     return jsonld(
         {
@@ -121,7 +127,7 @@ def _practice_jsonld(item: Item, url: str, byline: str) -> str:
             "url": url,
             "datePublished": item.publication.published_at.isoformat(),
             "dateModified": item.modified.isoformat(),
-            "keywords": [THEMES.get(t, t) for t in item.resource.themes],
+            "keywords": [_labels(item).get(t, t) for t in item.resource.themes],
             "license": LICENCES.get(item.licence, item.licence),
             "author": {"@type": "Organization", "name": byline},
             "contentLocation": {"@type": "City", "name": item.city.name} if item.city else None,

@@ -8,8 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from server.public.http import Reader
-from server.public.i18n import LANGUAGES
-from server.themes import THEMES
+from server.public.i18n import LANGUAGES, theme_labels
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -33,7 +32,7 @@ def render(r: Reader, template: str, path: str, **values) -> str:
         t=r.t,
         origin=r.origin,
         canonical=r.origin + path,
-        theme_labels=THEMES,
+        theme_labels=theme_labels(r.lang),
         platform=settings.public_platform_name or r.t("site"),
         logo=settings.public_logo_url,
         robots_noindex=settings.public_robots == "noindex",

@@ -118,6 +118,7 @@ def own_view(user: User) -> dict:
         "expertise_themes": list(user.expertise_themes or []),
         "expertise_tags": list(user.expertise_tags or []),
         "visibility": visibility_of(user),
+        "public_name_consent": bool(user.public_name_consent),
     }
 
 

@@ -1,6 +1,7 @@
 // A library's collections: a filter chip each, and for moderators a form to make one and delete buttons.
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
+import { publishControl } from "../../parts/publish.js";
 import { announce, busy, clear, describeError, field, formError, h, showFormError, toast } from "../../ui.js";
 
 /** `collection` is the filter's select; `reload()` reloads the resources shown. */
@@ -52,7 +53,9 @@ export function collectionsPanel(space, { isModerator, collection, query, reload
           onclick: async () => {
             try { await api.del(`/api/collections/${c.id}`); announce(t("collections.deleted", { name: c.name })); await loadCollections(); reload(); }
             catch (error) { toast(describeError(error), "error"); }
-          } }, t("collections.delete")) : null)))
+          } }, t("collections.delete")) : null,
+        isModerator ? h("details", { class: "publish-collection" }, h("summary", {}, t("publish.collection_title")),
+          publishControl("collection", c.id, { hintKey: "publish.collection_hint", label: c.name }).element) : null)))
         : h("p", { class: "muted small" }, t("collections.empty")));
   }
   return { element: collectionsBox, load: loadCollections, render: renderCollections };

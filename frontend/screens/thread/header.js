@@ -2,6 +2,7 @@
 // moderators' pin and lock buttons, and editing the title and themes (its author or a moderator).
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
+import { publishControl } from "../../parts/publish.js";
 import { themeChips } from "../../parts/space.js";
 import { themeBoxes } from "../../parts/themes.js";
 import { busy, clear, describeError, field, formError, h, showFormError, toast } from "../../ui.js";
@@ -85,11 +86,16 @@ export function threadHeader(ctx, onChange) {
     }
   }
 
+  // Folded: the thread's messages keep the room; moderators open it to publish (docs/public.md).
+  const publishing = ctx.isModerator
+    ? h("details", { class: "publish-thread" }, h("summary", {}, t("publish.thread_title")),
+      publishControl("thread", ctx.threadId, { hintKey: "publish.thread_hint" }).element)
+    : null;
   const element = h("header", { class: "thread-header" },
     h("p", { class: "crumbs" }, h("a", { href: `/spaces/${space.id}` }, space.name)),
     h("div", { class: "row between wrap" },
       h("h1", {}, titleText, badges),
       actions),
-    chips, editSlot);
+    chips, editSlot, publishing);
   return { element, render };
 }
