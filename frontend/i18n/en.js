@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "See the practice record drafted from this report",
   "reminders.title": "Starting soon",
   "reminders.starts": "Starts {when} ({at}):",
+  // --- eventsrest ---
+  "events.phase_past": "This event is over: registration is closed.",
+  "events.phase_started": "This event has started: registration is closed.",
+  "events.phase_closed": "The registration deadline has passed.",
 };

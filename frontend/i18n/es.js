@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "Ver la ficha de práctica sacada de este informe",
   "reminders.title": "Empieza pronto",
   "reminders.starts": "Empieza {when} ({at}):",
+  // --- eventsrest ---
+  "events.phase_past": "Este evento ha terminado: la inscripción está cerrada.",
+  "events.phase_started": "Este evento ha comenzado: la inscripción está cerrada.",
+  "events.phase_closed": "El plazo de inscripción ha vencido.",
 };

@@ -1210,4 +1210,8 @@ export default {
   "report.see_practice": "Voir la fiche pratique tirée de ce compte rendu",
   "reminders.title": "Bientôt",
   "reminders.starts": "Commence {when} ({at}) :",
+  // --- eventsrest ---
+  "events.phase_past": "Cet événement est terminé : les inscriptions sont closes.",
+  "events.phase_started": "Cet événement a commencé : les inscriptions sont closes.",
+  "events.phase_closed": "La date limite d’inscription est passée.",
 };
