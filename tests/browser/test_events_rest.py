@@ -34,4 +34,3 @@ async def test_registration_box_of_a_past_event(world, sessions, api):
     await expect(box).to_contain_text("This event is over: registration is closed.")
     await expect(box.get_by_role("button", name="Going")).to_have_count(0)
     await expect(box.get_by_role("button")).to_have_count(0)
-
