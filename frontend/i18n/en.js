@@ -1214,4 +1214,8 @@ export default {
   "publish.licence_note": "Published under the CC BY 4.0 licence.",
   "publish.audited": "Publishing and unpublishing are recorded in the audit log.",
   "consent.saved": "Your choice for public pages is saved.",
+  // --- eventsrest ---
+  "events.phase_past": "This event is over: registration is closed.",
+  "events.phase_started": "This event has started: registration is closed.",
+  "events.phase_closed": "The registration deadline has passed.",
 };

@@ -1214,4 +1214,8 @@ export default {
   "publish.licence_note": "Publicado con la licencia CC BY 4.0.",
   "publish.audited": "Publicar y retirar quedan registrados en el registro de auditoría.",
   "consent.saved": "Tu elección para las páginas públicas está guardada.",
+  // --- eventsrest ---
+  "events.phase_past": "Este evento ha terminado: la inscripción está cerrada.",
+  "events.phase_started": "Este evento ha comenzado: la inscripción está cerrada.",
+  "events.phase_closed": "El plazo de inscripción ha vencido.",
 };

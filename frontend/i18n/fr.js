@@ -1214,4 +1214,8 @@ export default {
   "publish.licence_note": "Publié sous la licence CC BY 4.0.",
   "publish.audited": "La publication et le retrait sont inscrits au journal d’audit.",
   "consent.saved": "Votre choix pour les pages publiques est enregistré.",
+  // --- eventsrest ---
+  "events.phase_past": "Cet événement est terminé : les inscriptions sont closes.",
+  "events.phase_started": "Cet événement a commencé : les inscriptions sont closes.",
+  "events.phase_closed": "La date limite d’inscription est passée.",
 };

@@ -1,0 +1,36 @@
+"""Event screens finished after the first pass: the registration box once an event has begun."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.helpers import assert_accessible
+from tests.browser.test_events_more import past_event_with_participant, plan
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_registration_box_offers_nothing_once_the_event_has_started(world, sessions, api):
+    # Started an hour ago, ends in an hour: the server refuses "going" with 409 registration_closed.
+    start = (datetime.now(UTC) - timedelta(hours=1)).replace(second=0, microsecond=0)
+    event = plan(api, world, "Workshop already under way", start, hours=2)
+    member = await sessions("member@danang.test")
+    await member.goto(f"/events/{event['id']}")
+    box = member.page.locator(".registration")
+    await expect(box).to_contain_text("This event has started: registration is closed.")
+    await expect(box.get_by_role("button")).to_have_count(0)
+    await assert_accessible(member.page, "registration box, started event")
+    await member.screenshot("60-registration-started")
+
+
+async def test_registration_box_of_a_past_event(world, sessions, api):
+    event = past_event_with_participant(api, world)
+    member = await sessions("member@danang.test")
+    await member.goto(f"/events/{event['id']}")
+    box = member.page.locator(".registration")
+    await expect(box).to_contain_text("This event is over: registration is closed.")
+    await expect(box.get_by_role("button", name="Going")).to_have_count(0)
+    await expect(box.get_by_role("button")).to_have_count(0)
