@@ -5,7 +5,6 @@ from __future__ import annotations
 from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, endpoint
-from server.errors import Invalid, problem
 from server.services import conversations
 
 
@@ -61,26 +60,11 @@ async def get_conversation(ctx: Context, conversation_id: int):
 )
 async def list_messages(ctx: Context[None, s.MessagePage], conversation_id: int):
     secret, q = ctx.settings.secret_key, ctx.query
-    cursor = paging.decode(secret, q.cursor, (str, int))
-    after = before = None
-    if cursor is not None:
-        if cursor[0] != q.direction:
-            raise Invalid(
-                "This cursor belongs to the other direction.",
-                code="bad_cursor",
-                fields={"cursor": problem("cursor_mismatch")},
-            )
-        after, before = (cursor[1], None) if q.direction == "forward" else (None, cursor[1])
-    elif q.direction == "forward":
-        after = 0
+    after, before = paging.message_window(secret, q, first_after=0)
     items = await conversations.list_messages(
         ctx.db, ctx.user, conversation_id, after=after, before=before, limit=q.limit
     )
-    next_cursor = None
-    if len(items) == q.limit:
-        edge = items[-1]["id"] if q.direction == "forward" else items[0]["id"]
-        next_cursor = paging.encode(secret, [q.direction, edge])
-    return {"items": items, "next_cursor": next_cursor}
+    return paging.message_page(secret, q, items)
 
 
 @endpoint(

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 
-from server.errors import BadRequest
+from server.errors import BadRequest, Invalid, problem
 
 
 def _sign(secret: str, payload: bytes) -> str:
@@ -34,3 +34,29 @@ def decode(secret: str, cursor: str | None, shape: tuple[type, ...]) -> list | N
     ):
         raise BadRequest("This paging cursor is not valid.", code="bad_cursor")
     return value
+
+
+def message_window(secret: str, query, *, first_after: int | None = None, first_before: int | None = None):
+    """The (after, before) bounds a message page asks for: from its cursor, or the given first-page bounds.
+
+    Threads and conversations page their messages the same way; one place keeps their cursors alike.
+    """
+    cursor = decode(secret, query.cursor, (str, int))
+    if cursor is None:
+        return (first_after, None) if query.direction == "forward" else (None, first_before)
+    if cursor[0] != query.direction:
+        raise Invalid(
+            "This cursor belongs to the other direction.",
+            code="bad_cursor",
+            fields={"cursor": problem("cursor_mismatch")},
+        )
+    return (cursor[1], None) if query.direction == "forward" else (None, cursor[1])
+
+
+def message_page(secret: str, query, items: list[dict]) -> dict:
+    """A page of messages with the cursor to the next one, if the page was full."""
+    next_cursor = None
+    if len(items) == query.limit:
+        edge = items[-1]["id"] if query.direction == "forward" else items[0]["id"]
+        next_cursor = encode(secret, [query.direction, edge])
+    return {"items": items, "next_cursor": next_cursor}

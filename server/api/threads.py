@@ -5,7 +5,6 @@ from __future__ import annotations
 from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, changes, endpoint
-from server.errors import Invalid, problem
 from server.services import messages, threads
 
 
@@ -77,24 +76,9 @@ async def update_thread(ctx: Context[s.ThreadChange], thread_id: int):
 )
 async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
     secret, q = ctx.settings.secret_key, ctx.query
-    cursor = paging.decode(secret, q.cursor, (str, int))
-    after = before = None
-    if cursor is not None:
-        if cursor[0] != q.direction:
-            raise Invalid(
-                "This cursor belongs to the other direction.",
-                code="bad_cursor",
-                fields={"cursor": problem("cursor_mismatch")},
-            )
-        after, before = (cursor[1], None) if q.direction == "forward" else (None, cursor[1])
-    elif q.direction == "backward":
-        before = 2**63 - 1
+    after, before = paging.message_window(secret, q, first_before=2**63 - 1)
     items, _ = await messages.list_messages(ctx.db, ctx.user, thread_id, after=after, before=before, limit=q.limit)
-    next_cursor = None
-    if len(items) == q.limit:
-        edge = items[-1]["id"] if q.direction == "forward" else items[0]["id"]
-        next_cursor = paging.encode(secret, [q.direction, edge])
-    return {"items": items, "next_cursor": next_cursor}
+    return paging.message_page(secret, q, items)
 
 
 @endpoint(
