@@ -88,6 +88,9 @@ def serve(host: str, port: int) -> None:
         ws="websockets",
         lifespan="on",
         timeout_graceful_shutdown=10,
+        # Idle keep-alive connections outlive the client's or proxy's own idle timeout (httpx 5 s, nginx
+        # 60 s), so a client never reuses a connection the server is closing at that moment (a reset).
+        timeout_keep_alive=75,
         log_config=None,
         access_log=False,
         ws_per_message_deflate=False,

@@ -77,6 +77,7 @@ class ServerThread:
             lifespan="on",
             log_level="warning",
             timeout_graceful_shutdown=5,
+            timeout_keep_alive=75,  # as `citybridge serve`
             ws_per_message_deflate=False,
             ws_max_size=2**20,
             **uvicorn_proxy_options(settings),

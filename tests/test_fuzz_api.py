@@ -81,7 +81,10 @@ def test_api_answers_within_its_contract(server, token):
         f"--max-examples={EXAMPLES}",
         f"--max-time={MAX_SECONDS}",
         "--seed=1",
-        "--workers=2",
+        # One worker: with two threads, Hypothesis' lambda descriptions build ASTs concurrently, and this
+        # Python raises "AST constructor recursion depth mismatch" now and then (CPython gh-106905): the
+        # "1 error" that failed CI twice.
+        "--workers=1",
         "--no-color",
         # Signing out or revoking tokens would only end this run's credentials; test_session.py checks them.
         "--exclude-path=/api/session",
