@@ -189,7 +189,12 @@ def run(args) -> None:
         db_url = start_database(data_dir)
         sink = mail_cases.NetworkSink().start()
         receipts = Receipts(sink)
-        settings = replace(test_settings(data_dir), smtp_url=sink.url, mail_retry_base_seconds=0.05)
+        settings = replace(
+            test_settings(data_dir),
+            smtp_url=sink.url,
+            mail_retry_base_seconds=0.05,
+            mail_connections=args.connections,
+        )
         server = ServerThread(settings, db_url)
         server.app.state.settings = replace(server.app.state.settings, public_origin=server.base_url)
         try:
@@ -243,6 +248,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10_000, help="digest: users on a weekly digest")
     parser.add_argument("--spaces", type=int, default=5, help="digest: spaces they are members of (two each)")
     parser.add_argument("--digest-timeout", type=float, default=1800, help="digest: seconds to wait for the sink")
+    parser.add_argument("--connections", type=int, default=4, help="the sender's SMTP connections (lanes)")
     parser.add_argument("--rtt-ms", type=float, default=10.0, help="digest, post: the relay's round-trip time")
     parser.add_argument("--posts", type=int, default=50, help="post: POSTs per block")
     parser.add_argument("--blocks", type=int, default=4, help="post: alternating blocks, mail off first")

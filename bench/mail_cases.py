@@ -275,7 +275,10 @@ async def post_case(args, db_url: str, base_url: str, server, receipts) -> dict:
 
 
 def report_digest(args, d: dict) -> None:
-    print(f"\nweekly digest for {args.users} users in {args.spaces} spaces, relay RTT {args.rtt_ms:.0f} ms:")
+    print(
+        f"\nweekly digest for {args.users} users in {args.spaces} spaces, relay RTT {args.rtt_ms:.0f} ms, "
+        f"{args.connections} connections:"
+    )
     print(f"  built: {d['written']} digests in {d['build_s']:.1f} s = {d['written'] / d['build_s']:.0f} digests/s")
     print(f"  sent:  {d['sent_per_s']:.0f} mails/s at the sink (first → last receipt)")
     print(f"  total: {d['total_s']:.1f} s from the round's start to the last mail at the sink")
