@@ -35,6 +35,7 @@ def test_hashed_addresses_are_cached_for_a_year_and_plain_ones_revalidated(serve
     preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
     assert "/app.js?v=" in page and any(href.startswith("/shell/router.js?v=") for href in preloads)
     assert not any(href.startswith("/i18n/") for href in preloads), "locales load on demand, one at a time"
+    assert not any(href.startswith("/screens/") for href in preloads), "screens load when the router asks"
     assert re.search(r'href="/app\.css\?v=[0-9a-f]{16}"', page)
     with httpx.Client(base_url=server.base_url) as client:
         for href in preloads:

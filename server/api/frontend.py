@@ -3,9 +3,9 @@
 There is no build step, so the app's modules keep their names; index.html is written per request
 with every module and stylesheet addressed by a content hash (`/app.js?v=3f2a…`), which is cached
 for a year, and an import map that sends each module's plain imports to its hashed address. A
-changed file gets a new address at once; an unchanged one is never asked for again. Every module
-but the locales is preloaded, so the import graph arrives in one round of requests, not one per
-level."""
+changed file gets a new address at once; an unchanged one is never asked for again. The modules
+app.js imports statically (directly or not) are preloaded, so the boot graph arrives in one round
+of requests, not one per level; screens stay loaded on demand by the router."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import base64
 import hashlib
 import html
 import json
+import posixpath
+import re
 from pathlib import Path
 
 from starlette.exceptions import HTTPException
@@ -25,7 +27,8 @@ POLICY = (
     "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
-LOCALES = "i18n/"  # loaded on demand: only the one shown
+ENTRY = "app.js"
+STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
 
 
 class AssetVersions:
@@ -52,16 +55,27 @@ class AssetVersions:
         return known[2]
 
 
-def render_index(template: str, versions: dict[str, str]) -> tuple[str, str]:
+def boot_modules(root: Path, entry: str = ENTRY) -> list[str]:
+    """The modules the entry imports statically, directly or through others (not `import()`)."""
+    found, todo = set(), [entry]
+    while todo:
+        name = todo.pop()
+        if name in found or not (root / name).is_file():
+            continue
+        found.add(name)
+        for target in STATIC_IMPORT.findall((root / name).read_text(encoding="utf-8")):
+            todo.append(posixpath.normpath(posixpath.join(posixpath.dirname(name), target)))
+    return sorted(found)
+
+
+def render_index(template: str, versions: dict[str, str], boot: list[str]) -> tuple[str, str]:
     """index.html with hashed addresses, the import map and preloads; and the policy allowing that map."""
     address = {name: f"/{name}?v={digest}" for name, digest in versions.items()}
     import_map = json.dumps(
         {"imports": {f"/{name}": url for name, url in address.items() if name.endswith(".js")}}, separators=(",", ":")
     )
     preloads = "".join(
-        f'  <link rel="modulepreload" href="{html.escape(url)}">\n'
-        for name, url in address.items()
-        if name.endswith(".js") and not name.startswith(LOCALES)
+        f'  <link rel="modulepreload" href="{html.escape(url)}">\n' for name, url in address.items() if name in boot
     )
     page = template
     for name, url in address.items():
@@ -100,7 +114,10 @@ class SinglePageApp(StaticFiles):
         return response
 
     def _index(self) -> Response:
-        page, policy = render_index(self.template_path.read_text(encoding="utf-8"), self.versions.current())
+        root = self.template_path.parent
+        page, policy = render_index(
+            self.template_path.read_text(encoding="utf-8"), self.versions.current(), boot_modules(root)
+        )
         headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
         return HTMLResponse(page, headers=headers)
 
