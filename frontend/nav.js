@@ -23,11 +23,14 @@ export function setTitle(...parts) {
 }
 
 /** Mark the sidebar's link to the page (or to the space the page belongs to) as current. */
+// Links whose paths' sub-pages belong elsewhere: /events/{id} is the event's space, not my calendar.
+const EXACT_ONLY = new Set(["/", "/search", "/events"]);
+
 export function highlightNav() {
   const path = location.pathname;
   document.querySelectorAll(".sidebar a").forEach((anchor) => {
     const href = anchor.getAttribute("href");
-    const current = href === path || (href !== "/" && href !== "/search" && path.startsWith(`${href}/`))
+    const current = href === path || (!EXACT_ONLY.has(href) && path.startsWith(`${href}/`))
       || (anchor.dataset.space && document.body.dataset.space === anchor.dataset.space);
     if (current) anchor.setAttribute("aria-current", "page");
     else anchor.removeAttribute("aria-current");

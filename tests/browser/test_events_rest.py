@@ -34,3 +34,16 @@ async def test_registration_box_of_a_past_event(world, sessions, api):
     await expect(box).to_contain_text("This event is over: registration is closed.")
     await expect(box.get_by_role("button", name="Going")).to_have_count(0)
     await expect(box.get_by_role("button")).to_have_count(0)
+
+
+async def test_an_event_page_marks_its_space_in_the_sidebar_not_my_calendar(world, sessions, api):
+    start = (datetime.now(UTC) + timedelta(days=3)).replace(second=0, microsecond=0)
+    event = plan(api, world, "Study visit to the welcome desk", start, hours=3)
+    member = await sessions("member@danang.test")
+    await member.goto(f"/events/{event['id']}")
+    await expect(member.page.get_by_role("heading", level=1)).to_contain_text("Study visit to the welcome desk")
+    sidebar = member.page.locator(".sidebar")
+    await expect(sidebar.get_by_role("link", name="My calendar")).not_to_have_attribute("aria-current", "page")
+    await expect(sidebar.locator("[aria-current='page']")).to_have_count(1)
+    await member.goto("/events")
+    await expect(sidebar.get_by_role("link", name="My calendar")).to_have_attribute("aria-current", "page")
