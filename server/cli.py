@@ -272,7 +272,8 @@ def export(space_id: int, output: str | None) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(
         f"Exported space {space_id} to {target}: {counts['threads']} threads, "
-        f"{counts['messages']} messages, {counts['resources']} library entries."
+        f"{counts['messages']} messages, {counts['resources']} library entries, {counts['events']} events, "
+        f"{counts['polls']} date polls."
     )
 
 

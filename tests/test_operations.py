@@ -255,6 +255,33 @@ async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_pa
         ),
         201,
     )
+    event = expect(
+        await world.moderator.post(
+            f"/api/spaces/{world.space_a['id']}/events",
+            json={
+                "kind": "study_visit",
+                "title": "Welcome desk visit",
+                "starts_at": "2031-05-12T09:00",
+                "ends_at": "2031-05-12T17:00",
+                "timezone": "Europe/Brussels",
+            },
+        ),
+        201,
+    )
+    expect(await world.member.put(f"/api/events/{event['id']}/registration", json={"status": "going"}), 200)
+    expect(
+        await world.admin.post(
+            f"/api/spaces/{world.space_b['id']}/events",
+            json={
+                "kind": "webinar",
+                "title": "Not exported",
+                "starts_at": "2031-05-13T09:00",
+                "ends_at": "2031-05-13T10:00",
+                "timezone": "UTC",
+            },
+        ),
+        201,
+    )
     out_dir = tmp_path / "export"
     result = _cli(
         "export",
@@ -277,3 +304,11 @@ async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_pa
     assert [r["body"] for r in rows] == ["Hello", 'Xin chào, "quoted", comma']
     assert rows[1]["author_name"] == "Mieke Moderator" and rows[1]["thread_title"] == "Housing, first year"
     assert (out_dir / "resources.json").is_file() and (out_dir / "resources.csv").is_file()
+    # Events with their registrations as counts, never as people; nothing from the other space.
+    assert "1 events" in result.stdout
+    events = json.loads((out_dir / "events.json").read_text())
+    assert [(e["title"], e["kind"], e["timezone"]) for e in events] == [
+        ("Welcome desk visit", "study_visit", "Europe/Brussels")
+    ]
+    assert events[0]["registrations"] == {"going": 1} and "Mieke" not in (out_dir / "events.json").read_text()
+    assert (out_dir / "events.csv").is_file() and json.loads((out_dir / "polls.json").read_text()) == []
