@@ -78,3 +78,28 @@ async def test_registered_people_get_changes_and_the_cancellation_with_the_ics(w
     await asyncio.sleep(0.5)
     assert sink.to("other@toronto.test", "Moved") == [] and sink.to("admin@citybridge.test", "Moved") == []
     assert len(sink.to("member@danang.test", "Moved")) == 2
+
+
+async def test_a_new_event_is_announced_to_the_members_in_their_own_time_zone(world, sink):
+    from tests.test_calendar_events import NEXT_YEAR
+
+    a = world.space_a["id"]
+    expect(await world.member.patch("/api/me", json={"time_zone": "Asia/Ho_Chi_Minh"}), 200)
+    event = await create(world.moderator, a, title="Welcome desks study visit")
+    (mail,) = await sink.wait_for("member@danang.test", about="New event: Welcome desks study visit")
+    text = mail.get_body(("plain",)).get_content()
+    # 09:30 in Brussels (CEST) is 14:30 in Da Nang; both are given, the reader's first.
+    assert f"Your time (Asia/Ho_Chi_Minh): {NEXT_YEAR}-06-10 14:30–22:00" in text
+    assert f"Time (Europe/Brussels): {NEXT_YEAR}-06-10 09:30–17:00" in text
+    assert f"/events/{event['id']}" in text
+    method, item = attached(mail)
+    assert method == "PUBLISH" and str(item["uid"]) == event["uid"] and "attendee" not in item
+    # A member who turned the space's mail off is not told of the next one; the organiser and
+    # people outside the space never are.
+    level = {"spaces": [{"space_id": a, "level": "none"}]}
+    expect(await world.member.patch("/api/me/notifications", json=level), 200)
+    await create(world.moderator, a, title="Second workshop")
+    await asyncio.sleep(1.5)
+    assert sink.to("member@danang.test", "Second workshop") == []
+    for address in ("mod@antwerpen.test", "other@toronto.test", "outsider@example.test"):
+        assert sink.to(address, "Welcome desks") == [], address

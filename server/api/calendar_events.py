@@ -37,7 +37,7 @@ async def space_events(ctx: Context, space_id: int):
     rate="calendar",
 )
 async def create_event(ctx: Context, space_id: int):
-    return await calendar_events.create(ctx.db, ctx.user, space_id, ctx.body.model_dump())
+    return await calendar_events.create(ctx.db, ctx.user, space_id, ctx.body.model_dump(), ctx.settings)
 
 
 @endpoint(

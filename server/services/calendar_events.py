@@ -64,7 +64,8 @@ def _times(fields: dict, tz: ZoneInfo) -> dict:
     return out
 
 
-async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> dict:
+async def create(db: AsyncSession, actor: User, space_id: int, fields: dict, settings=None) -> dict:
+    """With `settings`, the space's members are told by mail (mail/event_mails.py)."""
     access = await space_access(db, actor, space_id)
     access.require_moderator()
     tz = zone(fields["timezone"])
@@ -82,6 +83,8 @@ async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> 
     await db.flush()
     await db.refresh(event)
     await announce(db, events.CalendarEventCreated, event)
+    if settings is not None:
+        await event_mails.announce(db, settings, event, actor)
     return view(event, access, (await counts_of(db, [event.id]))[event.id], None)
 
 

@@ -83,6 +83,11 @@ def invitation_ics(
     return _calendar(event.title, [(event, space, city)], method, (organizer, attendee)).decode()
 
 
+def announcement_ics(event: CalendarEvent, space: Space, city: City | None) -> str:
+    """A METHOD:PUBLISH entry of a new event: something to add to a calendar, not an invitation."""
+    return _calendar(event.title, [(event, space, city)]).decode()
+
+
 async def event_ics(db: AsyncSession, actor: User, event_id: int) -> bytes:
     event, access = await event_access(db, actor, event_id)
     city = await db.get(City, event.host_city_id) if event.host_city_id else None
