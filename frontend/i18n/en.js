@@ -1218,4 +1218,10 @@ export default {
   "events.phase_past": "This event is over: registration is closed.",
   "events.phase_started": "This event has started: registration is closed.",
   "events.phase_closed": "The registration deadline has passed.",
+  // --- delegations ---
+  "events.delegations": "Delegations",
+  "events.delegation_lead": "Lead",
+  "events.delegation_no_city": "No city given",
+  "events.delegation_size": { one: "{count} person", other: "{count} people" },
+  "events.delegations_none": "No delegation has registered yet.",
 };

@@ -1218,4 +1218,10 @@ export default {
   "events.phase_past": "Este evento ha terminado: la inscripción está cerrada.",
   "events.phase_started": "Este evento ha comenzado: la inscripción está cerrada.",
   "events.phase_closed": "El plazo de inscripción ha vencido.",
+  // --- delegations ---
+  "events.delegations": "Delegaciones",
+  "events.delegation_lead": "Responsable",
+  "events.delegation_no_city": "Ciudad no indicada",
+  "events.delegation_size": { one: "{count} persona", other: "{count} personas" },
+  "events.delegations_none": "Todavía no se ha inscrito ninguna delegación.",
 };

@@ -1218,4 +1218,10 @@ export default {
   "events.phase_past": "Cet événement est terminé : les inscriptions sont closes.",
   "events.phase_started": "Cet événement a commencé : les inscriptions sont closes.",
   "events.phase_closed": "La date limite d’inscription est passée.",
+  // --- delegations ---
+  "events.delegations": "Délégations",
+  "events.delegation_lead": "Responsable",
+  "events.delegation_no_city": "Ville non indiquée",
+  "events.delegation_size": { one: "{count} personne", other: "{count} personnes" },
+  "events.delegations_none": "Aucune délégation n’est encore inscrite.",
 };

@@ -112,6 +112,18 @@ async def set_registration(ctx: Context, event_id: int):
 
 @endpoint(
     "GET",
+    "/api/events/{event_id:int}/delegations",
+    summary="Who is going, grouped by city (a study visit's delegations), for readers of the space",
+    tag="events",
+    response=c.DelegationList,
+    errors=(404,),
+)
+async def list_delegations(ctx: Context, event_id: int):
+    return await event_registrations.delegations(ctx.db, ctx.user, event_id)
+
+
+@endpoint(
+    "GET",
     "/api/events/{event_id:int}/registrations",
     summary="Who registered, with their answers (moderators); format=csv for a spreadsheet",
     tag="events",

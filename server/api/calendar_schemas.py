@@ -176,6 +176,29 @@ class RegistrantList(Answer):
     counts: Counts
 
 
+class DelegationCity(Answer):
+    id: int
+    name: str
+    country: str
+
+
+class DelegationMember(Answer):
+    user: UserBrief
+    status: Literal["going", "maybe"]
+
+
+class DelegationOut(Answer):
+    city: DelegationCity | None
+    lead: UserBrief | None
+    members: list[DelegationMember]
+
+
+class DelegationList(Answer):
+    """The people going (or maybe) grouped by their city, largest delegation first."""
+
+    items: list[DelegationOut]
+
+
 class CalendarFeedOut(Answer):
     url: str
 

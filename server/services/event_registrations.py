@@ -1,6 +1,6 @@
 """Registration to an event: places up to its capacity, then a waiting list served in order.
 
-Every change takes the event row's lock first (SELECT ... FOR UPDATE), so registrations to one
+Every change takes the event row's lock first (SELECT ... FOR NO KEY UPDATE), so registrations to one
 event are decided one at a time whichever node serves them: the count of places taken that a
 decision reads cannot change before it commits."""
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
-from server.db.models import CalendarEvent, Registration, User
+from server.db.models import CalendarEvent, City, Registration, User
 from server.errors import Conflict, problem
 from server.services.calendar_core import announce, counts_of, event_access, position_of, utcnow, zone
 from server.services.views import iso, user_brief
@@ -157,3 +157,29 @@ def as_csv(listing: dict) -> str:
         # A cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
         writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row])
     return out.getvalue()
+
+
+async def delegations(db: AsyncSession, actor: User, event_id: int) -> dict:
+    """Who is going (or maybe) grouped by city, for any reader of the space: a study visit is
+    planned per city. The lead of a delegation is its earliest registrant who is going. Answers
+    to the registration questions stay with the organisers (`registrants`)."""
+    event, _ = await event_access(db, actor, event_id)
+    rows = await db.execute(
+        select(Registration, User, City)
+        .join(User, User.id == Registration.user_id)
+        .outerjoin(City, City.id == User.city_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(("going", "maybe")))
+        .order_by(Registration.queued_at, Registration.id)
+    )
+    groups: dict[int | None, dict] = {}
+    for registration, user, city in rows:
+        key = city.id if city else None
+        city_view = {"id": city.id, "name": city.name, "country": city.country} if city else None
+        group = groups.setdefault(key, {"city": city_view, "lead": None, "members": []})
+        group["members"].append({"user": user_brief(user), "status": registration.status})
+        if group["lead"] is None and registration.status == "going":
+            group["lead"] = user_brief(user)
+    ordered = sorted(
+        groups.values(), key=lambda g: (g["city"] is None, -len(g["members"]), (g["city"] or {}).get("name", ""))
+    )
+    return {"items": ordered}

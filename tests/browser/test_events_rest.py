@@ -47,3 +47,30 @@ async def test_an_event_page_marks_its_space_in_the_sidebar_not_my_calendar(worl
     await expect(sidebar.locator("[aria-current='page']")).to_have_count(1)
     await member.goto("/events")
     await expect(sidebar.get_by_role("link", name="My calendar")).to_have_attribute("aria-current", "page")
+
+
+async def test_a_study_visit_shows_its_delegations_by_city(world, sessions, api):
+    start = (datetime.now(UTC) + timedelta(days=10)).replace(hour=8, minute=0, second=0, microsecond=0)
+    mod = api("mod@antwerpen.test")
+    body = {
+        "kind": "study_visit",
+        "title": "Visit to the Antwerp welcome desks",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"),
+        "timezone": "Europe/Brussels",
+        "capacity": 10,
+    }
+    event = mod.call("POST", f"/api/spaces/{world.space_a['id']}/events", status=201, json=body)
+    registration = f"/api/events/{event['id']}/registration"
+    mod.call("PUT", registration, json={"status": "going"})
+    api("member@danang.test").call("PUT", registration, json={"status": "going"})
+    member = await sessions("member@danang.test")
+    await member.goto(f"/events/{event['id']}")
+    section = member.page.locator(".delegations")
+    await expect(section.get_by_role("heading", name="Delegations")).to_be_visible()
+    await expect(section.locator(".delegation")).to_have_count(2)
+    antwerp = section.locator(".delegation", has_text="Antwerp")
+    await expect(antwerp).to_contain_text("Mieke Moderator")
+    await expect(antwerp.get_by_text("Lead", exact=True)).to_be_visible()
+    await assert_accessible(member.page, "study visit delegations")
+    await member.screenshot("61-study-visit-delegations")

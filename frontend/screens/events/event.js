@@ -9,6 +9,7 @@ import { loadSpace } from "../../parts/space.js";
 import { cityName, loadCities } from "../../store.js";
 import { clear, describeError, h, link, toast } from "../../ui.js";
 import { attendeeList } from "./attendees.js";
+import { delegationList } from "./delegations.js";
 import { feedBox } from "./feed.js";
 import { eventForm } from "./form.js";
 import { places, statusBadge } from "./badges.js";
@@ -64,6 +65,8 @@ export async function show(main, [id]) {
   const page = h("section", { class: "page event-page" });
   const formSlot = h("div");
   const attendees = attendeeList(event);
+  const delegations = delegationList(event);
+  const visit = () => event.kind === "study_visit";
   const report = reportBox(event);
   async function render() {
     setTitle(event.title, space.name);
@@ -76,12 +79,14 @@ export async function show(main, [id]) {
       h("div", { class: "event-body" },
         h("div", { class: "stack" },
           event.description_html ? h("div", { class: "prose" }) : null,
-          facts(event), agenda(event), begun(event) ? report.element : null, event.can_edit ? attendees.element : null),
+          facts(event), agenda(event), visit() ? delegations.element : null, begun(event) ? report.element : null,
+          event.can_edit ? attendees.element : null),
         h("aside", { class: "stack event-side" }, registrationBox(event, reload),
           h("p", {}, h("a", { href: `/api/events/${event.id}/ics`, download: `event-${event.id}.ics` }, t("events.add_to_calendar"))),
           feedBox())));
     const prose = page.querySelector(".prose");
     if (prose) prose.innerHTML = event.description_html; // rendered and sanitised by the server's markdown
+    if (visit()) await delegations.load();
     if (event.can_edit) await attendees.load();
     if (begun(event)) await report.load();
   }
