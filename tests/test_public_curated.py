@@ -157,3 +157,37 @@ async def test_publish_edit_unpublish_reach_the_second_node_within_a_second(worl
         await _until(lambda: shows("Halved"))
         expect(await world.moderator.post(f"/api/resources/{record['id']}/unpublish"), 200)
         await _until(lambda: shows(status=410))
+
+
+async def test_public_search_finds_published_threads_and_collections_with_facets(world, server):
+    thread, _ = await _thread(world)
+    await _consent(world.moderator, True)
+    expect(await world.moderator.post(f"/api/threads/{thread['id']}/publish"), 200)
+    record = await _reviewed(world, title="Rotating welcome desk staff", themes=["integration"])
+    expect(await world.moderator.post(f"/api/resources/{record['id']}/publish"), 200)
+    collection = expect(
+        await world.moderator.post(
+            f"/api/spaces/{world.space_a['id']}/collections",
+            json={"name": "Desk rotation kit", "description": "How cities rotate staff at their desks."},
+        ),
+        201,
+    )
+    expect(await world.moderator.post(f"/api/collections/{collection['id']}/publish"), 200)
+    search = f"{server.base_url}/knowledge/search"
+    async with httpx.AsyncClient(timeout=30) as anonymous:
+        page = (await anonymous.get(search, params={"q": "rotate"})).text
+        # The thread by its shown message, the collection by its description, the practice by its title.
+        for found in ("How we staff welcome desks", "Desk rotation kit"):
+            assert found in page, found
+        assert "Discussion (1)" in page and "Collection (1)" in page
+        # Words only a hidden, deleted or non-consenting message holds find nothing.
+        for private in ("Draft numbers", "mistake", "eight"):
+            words = (await anonymous.get(search, params={"q": private})).text
+            assert "How we staff welcome desks" not in words and "Discussion (" not in words, private
+        narrowed = (await anonymous.get(search, params={"q": "rotate", "kind": "collection"})).text
+        assert "Desk rotation kit" in narrowed and "How we staff welcome desks" not in narrowed
+        assert (await anonymous.get(search, params={"q": "rotate", "kind": "secret"})).status_code == 400
+        assert (await anonymous.get(search, params={"q": "rotate", "theme": "no-such"})).status_code == 400
+        expect(await world.moderator.post(f"/api/threads/{thread['id']}/unpublish"), 200)
+        gone = (await anonymous.get(search, params={"q": "rotate"})).text
+        assert "How we staff welcome desks" not in gone and "Discussion (" not in gone

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from server.db.models import City, Collection, CollectionItem, Message, Publication, Resource, Thread, User
 from server.public.catalogue import Item
@@ -118,3 +119,40 @@ async def thread_author(db: AsyncSession, thread_id: int) -> tuple[str, str | No
         )
     ).one()
     return row[0], row[1]
+
+
+async def search(db: AsyncSession, q: str, *, limit: int = 30) -> list[Curated]:
+    """Live collections by name or description; live threads by title or by the words of a message
+    the public page shows (neither hidden nor deleted, by someone who consented)."""
+    query = func.websearch_to_tsquery("simple", q)
+
+    def matches(*texts):
+        return func.to_tsvector("simple", func.concat_ws(" ", *texts)).bool_op("@@")(query)
+
+    collections = await db.execute(
+        select(Publication, Collection)
+        .join(Collection, LIVE_COLLECTION)
+        .where(matches(Collection.name, Collection.description))
+        .order_by(Publication.published_at.desc())
+        .limit(limit)
+    )
+    writer = aliased(User)
+    shown = (
+        select(Message.id)
+        .join(writer, (writer.id == Message.author_id) & writer.public_name_consent.is_(True))
+        .where(
+            Message.thread_id == Thread.id,
+            Message.hidden_at.is_(None),
+            Message.deleted_at.is_(None),
+            writer.deactivated_at.is_(None),
+            writer.erased_at.is_(None),
+            matches(Message.body),
+        )
+    )
+    threads = await db.execute(
+        _thread_query()
+        .where(matches(Thread.title) | exists(shown))
+        .order_by(Publication.published_at.desc())
+        .limit(limit)
+    )
+    return [_curated(p, t) for p, t in [*collections.all(), *threads.all()]]

@@ -4,11 +4,13 @@ search, the about page. Everything shown comes from catalogue.py and curated.py.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from server.public import catalogue, curated, curated_pages, i18n
+from server.public import search as public_search
 from server.public.catalogue import Item
 from server.public.http import NotHere, Page, Reader
 from server.public.templating import LICENCES, jsonld, render
@@ -82,23 +84,41 @@ async def language(db: AsyncSession, r: Reader, request: Request) -> Page:
 
 
 async def search(db: AsyncSession, r: Reader, request: Request) -> Page:
-    q = request.query_params.get("q", "").strip()
-    if len(q) > MAX_QUERY or "\x00" in q:
+    params = request.query_params
+    q = params.get("q", "").strip()
+    chosen = {name: params.get(name, "").strip() for name in ("kind", "theme", "city")}
+    if len(q) > MAX_QUERY or "\x00" in q or not _facets_valid(chosen):
         raise NotHere(400, "no_results")
-    items = await catalogue.search(db, q) if q else []
+    found = await public_search.run(db, q, **chosen) if q else None
     html = render(
         r,
-        "list.html",
+        "search.html",
         "/knowledge/search",
-        items=items,
+        found=found,
+        chosen=chosen,
+        facet_url=lambda **change: _search_url(r, q, {**chosen, **change}),
         heading=r.t("results", q=q) if q else r.t("search"),
-        feed=None,
-        intro=None,
         empty=r.t("no_results") if q else "",
         query=q,
         noindex=True,
     )
     return Page(html, headers={"X-Robots-Tag": "noindex"})
+
+
+def _facets_valid(chosen: dict[str, str]) -> bool:
+    return (
+        chosen["kind"] in ("", *public_search.KINDS)
+        and (chosen["theme"] == "" or chosen["theme"] in THEMES)
+        and len(chosen["city"]) <= 90
+        and all(c.isascii() and (c.isalnum() or c == "-") for c in chosen["city"])
+    )
+
+
+def _search_url(r: Reader, q: str, facets: dict[str, str]) -> str:
+    query = {"q": q, **{k: v for k, v in facets.items() if v}}
+    if r.lang_param:
+        query["lang"] = r.lang
+    return "/knowledge/search?" + urlencode(query)
 
 
 async def about(db: AsyncSession, r: Reader, request: Request) -> Page:

@@ -15,7 +15,7 @@ SCREENS = [
     Screen("reset-choose", "anonymous", "/reset/some-token-from-a-mail"),
     Screen("invitation", "anonymous", "/invitations/{token}", ready="form"),
     Screen("knowledge", "anonymous", "/knowledge"),
-    Screen("knowledge-search", "anonymous", "/knowledge/search?q=interpreters"),
+    Screen("knowledge-search", "anonymous", "/knowledge/search?q=newcomers"),
     Screen("knowledge-theme", "anonymous", "/knowledge/themes/housing"),
     Screen("knowledge-city", "anonymous", "/knowledge/cities/antwerp"),
     Screen("knowledge-practice", "anonymous", "{public_practice}"),
