@@ -97,6 +97,8 @@ class Result:
     # True when `total` and the facet counts were estimated from a sample of the (readable) matches,
     # as engines do for very common words; the hits are exact either way.
     total_is_estimate: bool = False
+    # True when no readable document has every word of the query and the hits hold some of them.
+    some_words: bool = False
 
 
 class Engine(Protocol):

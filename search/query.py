@@ -111,6 +111,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
         "hits": [],
         "total": 0,
         "total_is_estimate": False,
+        "some_words": False,
         "facets": {name: {} for name in FACET_NAMES},
         "has_more": False,
     }
@@ -154,6 +155,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
         "hits": [_hit(h.document, highlighter) for h in result.hits],
         "total": result.total,
         "total_is_estimate": result.total_is_estimate,
+        "some_words": result.some_words,
         "facets": {api: _counts(api, result.facets.get(field, {})) for api, field in FACET_NAMES.items()},
         "has_more": offset + len(result.hits) < min(result.total, MAX_OFFSET + query.limit),
     }

@@ -140,6 +140,22 @@ async def test_member_of_a_finds_nothing_of_b_and_facets_do_not_move(world, data
     assert ids(await search(world.outsider, database_url, q="fair", kind="thread"), "thread") != []
 
 
+async def test_some_words_when_none_has_them_all_and_never_another_spaces(world, database_url):
+    await post_thread(world.member, world.space_a["id"], "Interpreters", "Interpreters at the housing desk")
+    await post_thread(world.member, world.space_a["id"], "Opening hours", "The housing desk opens at nine")
+    # Space B has every word: a member of A must not get it, nor have A's partial matches hidden by it.
+    await post_thread(world.other, world.space_b["id"], "All of it", "Interpreters housing desk rooftop garden")
+    found = await search(world.member, database_url, q="interpreters housing rooftop")
+    assert found["some_words"] is True and found["total"] == 3  # two messages and a thread's title
+    assert found["hits"][0]["title"] == "Interpreters"  # it holds two of the words
+    assert set(found["facets"]["space"]) == {str(world.space_a["id"])}
+    assert "rooftop" not in str(found)
+    whole = await search(world.member, q="housing desk")
+    assert whole["some_words"] is False and whole["total"] >= 2
+    # Space B's owner has every word in one document: no fallback.
+    assert (await search(world.other, q="interpreters housing rooftop"))["some_words"] is False
+
+
 async def test_filters_sort_paging_and_suggest(world, database_url):
     space = world.space_a["id"]
     for n in range(5):

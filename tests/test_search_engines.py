@@ -312,3 +312,29 @@ async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_pa
         assert later.total == 3200 and not later.total_is_estimate
     finally:
         await engine.close()
+
+
+async def test_some_words_when_no_document_has_them_all(engine):
+    await engine.upsert(
+        [
+            doc("message:1", "interpreters for newcomers at the housing desk", space=1),
+            doc("message:2", "housing desk opening hours", space=1),
+            doc("message:3", "a school for newcomers", space=1),
+            doc("message:4", "interpreters housing desk newcomers rooftop", space=2),  # not readable
+        ]
+    )
+    both = await find(engine, "housing desk", readable=[1])
+    assert {h.document["key"] for h in both.hits} == {"message:1", "message:2"} and not both.some_words
+    # No readable document has "rooftop": those with more of the other words come first.
+    some = await find(engine, "interpreters newcomers housing rooftop", readable=[1])
+    assert some.some_words
+    keys_found = [h.document["key"] for h in some.hits]
+    assert keys_found[0] == "message:1" and set(keys_found) == {"message:1", "message:2", "message:3"}
+    assert some.total == 3 and some.facets["space_id"] == {"1": 3}  # space 2's document counts nowhere
+    # One word alone falls back to nothing; words found nowhere give nothing.
+    assert (await find(engine, "rooftop", readable=[1])).hits == []
+    nothing = await find(engine, "rooftop balcony", readable=[1])
+    assert nothing.hits == [] and nothing.total == 0
+    # Later pages keep the fallback.
+    later = await find(engine, "interpreters newcomers housing rooftop", readable=[1], offset=2, limit=2)
+    assert [h.document["key"] for h in later.hits] == keys_found[2:] and later.some_words

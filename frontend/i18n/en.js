@@ -290,6 +290,7 @@ export default {
   "search.count": { one: "{count} result for “{q}”", other: "{count} results for “{q}”" },
   "search.none": "Nothing found for “{q}”",
   "search.none_hint": "Try other words, or remove a filter.",
+  "search.some_words": "No result has every word; these have some of them.",
   "search.unavailable": "Search is not available on this server yet.",
   "search.facet_kind": "Kind",
   "search.facet_space": "Space",

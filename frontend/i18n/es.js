@@ -290,6 +290,7 @@ export default {
   "search.count": { one: "{count} resultado para «{q}»", other: "{count} resultados para «{q}»" },
   "search.none": "No se encontró nada para «{q}»",
   "search.none_hint": "Pruebe con otras palabras o quite un filtro.",
+  "search.some_words": "Ningún resultado contiene todas las palabras; estos contienen algunas.",
   "search.unavailable": "La búsqueda todavía no está disponible en este servidor.",
   "search.facet_kind": "Tipo",
   "search.facet_space": "Espacio",

@@ -290,6 +290,7 @@ export default {
   "search.count": { one: "{count} résultat pour « {q} »", other: "{count} résultats pour « {q} »" },
   "search.none": "Aucun résultat pour « {q} »",
   "search.none_hint": "Essayez d’autres mots, ou retirez un filtre.",
+  "search.some_words": "Aucun résultat ne contient tous les mots ; ceux-ci en contiennent une partie.",
   "search.unavailable": "La recherche n’est pas encore disponible sur ce serveur.",
   "search.facet_kind": "Type",
   "search.facet_space": "Espace",

@@ -157,7 +157,8 @@ export async function show(main, params, query) {
       const answer = await api.get("/api/search", { q, ...filters });
       const items = answer.items || answer.hits || [];
       // Past 10,000 matches the server estimates the total (total_is_estimate): show it as "≈ N".
-      status.textContent = (answer.total_is_estimate ? "≈ " : "") + t("search.count", { count: answer.total ?? items.length, q });
+      status.textContent = (answer.total_is_estimate ? "≈ " : "") + t("search.count", { count: answer.total ?? items.length, q })
+        + (answer.some_words && items.length ? ` ${t("search.some_words")}` : "");
       clear(results, items.length ? items.map((item) => h("li", { class: "card result" },
         h("h2", { class: "result-title" }, h("a", { href: resultHref(item) }, highlighted(item.title_html || item.title || t(`search.kind_${item.kind}`)))),
         h("p", { class: "muted small" }, hitMeta(item)),

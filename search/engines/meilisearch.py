@@ -155,11 +155,30 @@ class MeilisearchEngine:
     async def search(self, request: Request) -> Result:
         if request.readable is not None and not request.readable:
             return Result([], 0, {name: {} for name in request.facets})
+        found, total, estimated = await self._page(request, "all")
+        some_words = False
+        if not total and len(request.query.terms) + len(request.query.phrases) > 1:
+            # No readable document has every word: those with some, dropping the most frequent words
+            # first (as the embedded engine ranks them), and the answer says so.
+            found, total, estimated = await self._page(request, "frequency")
+            some_words = True
+        hits = []
+        for raw in found.hits:
+            score = raw.pop("_rankingScore", 0.0)
+            raw.pop("pk", None)
+            hits.append(Hit(raw, float(score)))
+        facets = {
+            name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
+            for name in request.facets
+        }
+        return Result(hits, total, facets, estimated, some_words and bool(hits))
+
+    async def _page(self, request: Request, strategy: str):
         options = dict(
             filter=filter_expression(request.readable, request.filters) or None,
             facets=list(request.facets) or None,
             sort=["date:desc", "id:desc"] if request.sort == "date" else None,
-            matching_strategy="all",
+            matching_strategy=strategy,
             show_ranking_score=True,
         )
         if request.offset % request.limit == 0:  # pages give an exact total
@@ -171,22 +190,11 @@ class MeilisearchEngine:
                     **options,
                 )
             )
-            total, estimated = found.total_hits or 0, False
-        else:
-            found = await self._call(
-                self.index.search(query_string(request.query), offset=request.offset, limit=request.limit, **options)
-            )
-            total, estimated = found.estimated_total_hits or 0, True
-        hits = []
-        for raw in found.hits:
-            score = raw.pop("_rankingScore", 0.0)
-            raw.pop("pk", None)
-            hits.append(Hit(raw, float(score)))
-        facets = {
-            name: {str(k): v for k, v in (found.facet_distribution or {}).get(name, {}).items()}
-            for name in request.facets
-        }
-        return Result(hits, total, facets, estimated)
+            return found, found.total_hits or 0, False
+        found = await self._call(
+            self.index.search(query_string(request.query), offset=request.offset, limit=request.limit, **options)
+        )
+        return found, found.estimated_total_hits or 0, True
 
     async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None, limit: int) -> list[str]:
         if readable is not None and not readable or not prefix:

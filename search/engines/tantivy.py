@@ -264,6 +264,14 @@ class TantivyEngine:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query([(Occur.Must, q) for q in must])
 
+    def _some_words(self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int]):
+        """Documents with at least one of the words or phrases, within the filters: scored by the words
+        they hold, so those with more of them (and the rarer ones) come first."""
+        words = [self._word(t, i in typos) for i, t in enumerate(parsed.terms)]
+        words += [self._phrase(p.words) for p in parsed.phrases]
+        some = tantivy.Query.boolean_query([(Occur.Should, q) for q in words])
+        return tantivy.Query.boolean_query([(Occur.Must, q) for q in [some, *self._filters(readable, filters)]])
+
     def _typo_words(self, searcher, parsed: ParsedQuery, readable: list[int] | None) -> frozenset[int]:
         """The words to read with typos: those long enough that match nothing, as typed, by stem or as a
         prefix, among the readable documents (not the whole index: what other spaces contain must not
@@ -288,31 +296,46 @@ class TantivyEngine:
         except ValueError:  # a query tantivy refuses matches nothing, rather than failing the request
             return Result([], 0, {name: {} for name in request.facets})
 
-    def _search(self, request: Request) -> Result:
-        searcher = self.index.searcher()
+    def _matching(self, searcher, request: Request) -> tuple[tantivy.Query, object, bool]:
+        """The query that answers `request`, its page of top hits, and whether it holds only some of the
+        words: every word as typed; when nothing matches, the missing words read with typos; when still
+        nothing, the documents with some of the words."""
         parsed = request.query
+
+        def answered(query, found) -> bool:  # a later page may be empty while the query matches
+            return bool(found.hits) or (request.offset > 0 and bool(searcher.search(query, 1, count=False).hits))
+
         query = self._query(parsed, request.readable, request.filters)
         found = self._top(searcher, query, request)
-        if (
-            not found.hits
-            and any(t.typos for t in parsed.terms)
-            and (request.offset == 0 or not searcher.search(query, 1, count=False).hits)
-        ):
-            # Nothing matched as typed. Only then can a word be missing from the readable documents,
-            # so only then are words checked one by one and the missing ones read with typos: the
-            # common case is a single pass, and the answer is the same as checking every word first.
-            typos = self._typo_words(searcher, parsed, request.readable)
-            if typos:
-                query = self._query(parsed, request.readable, request.filters, typos)
-                found = self._top(searcher, query, request)
+        if answered(query, found):
+            return query, found, False
+        # Nothing matched as typed. Only then can a word be missing from the readable documents,
+        # so only then are words checked one by one and the missing ones read with typos: the
+        # common case is a single pass, and the answer is the same as checking every word first.
+        typos = self._typo_words(searcher, parsed, request.readable) if any(t.typos for t in parsed.terms) else None
+        if typos:
+            query = self._query(parsed, request.readable, request.filters, typos)
+            found = self._top(searcher, query, request)
+            if answered(query, found):
+                return query, found, False
+        if len(parsed.terms) + len(parsed.phrases) < 2:
+            return query, found, False
+        # No readable document has every word: rank those with some of them, as a person would drop
+        # a word and search again, and say so (an engine that answers nothing is a dead end).
+        query = self._some_words(parsed, request.readable, request.filters, typos or frozenset())
+        return query, self._top(searcher, query, request), True
+
+    def _search(self, request: Request) -> Result:
+        searcher = self.index.searcher()
+        query, found, some_words = self._matching(searcher, request)
         hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
         if not request.facets:
             total = found.count if found.count is not None else len(hits)
-            return Result(hits, total, {})
+            return Result(hits, total, {}, some_words=some_words)
         if not hits and request.offset == 0:  # nothing matched: no facet pass needed
             return Result([], 0, {name: {} for name in request.facets})
         if request.offset == 0 and len(hits) < request.limit:  # every match is on this page
-            return Result(hits, *self._facets(searcher, query, request.facets))
+            return Result(hits, *self._facets(searcher, query, request.facets), some_words=some_words)
         # Count a sample slice first: when it shows more than EXACT_COUNT matches, the scaled-up
         # sample is the answer (flagged), else the exact count is cheap.
         # A term query, not a term set: a set would build a bitset of the slice on every query.
@@ -328,8 +351,9 @@ class TantivyEngine:
                     for name, counts in facets.items()
                 },
                 total_is_estimate=True,
+                some_words=some_words,
             )
-        return Result(hits, *self._facets(searcher, query, request.facets))
+        return Result(hits, *self._facets(searcher, query, request.facets), some_words=some_words)
 
     @staticmethod
     def _top(searcher, query: tantivy.Query, request: Request):

@@ -133,6 +133,11 @@ class SearchOut(BaseModel):
         description="True when more than 10,000 readable documents match: `total` and the facet counts "
         "are then estimated from a sample (rounded to two significant digits); hits are exact.",
     )
+    some_words: bool = Field(
+        False,
+        description="True when no readable document holds every word of `q`: the hits hold some of them, "
+        "those with more of the words (and the rarer ones) first.",
+    )
     facets: dict[str, dict[str, int]] = Field(
         description="Counts per value of kind, lang, theme, city, profile, space, region and size, among "
         "readable documents; on the first page only (empty on later pages)."
