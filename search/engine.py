@@ -13,7 +13,7 @@ from search.text import ParsedQuery
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
 FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id", "regions", "sizes")

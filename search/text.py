@@ -16,7 +16,15 @@ from functools import lru_cache
 
 import tantivy
 
-STEMMED = {"en": "english", "fr": "french", "es": "spanish", "nl": "dutch", "de": "german"}
+STEMMED = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "nl": "dutch",
+    "de": "german",
+    "pt": "portuguese",
+    "it": "italian",
+}
 MAX_WORDS = 32
 MAX_QUERY_CHARS = 500
 

@@ -128,6 +128,8 @@ async def test_typos(engine):
         ("de", "Die Wohnungen der Stadt", "Wohnung"),
         ("nl", "De woningen in de stad", "woning"),
         ("en", "Housing policies of the city", "policy"),
+        ("pt", "As casas sobrelotadas da cidade", "sobrelotada"),
+        ("it", "Gli alloggi popolari della città", "alloggio"),
     ],
 )
 async def test_stemming(engine, lang, stored, query):
