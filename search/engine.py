@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from search.text import ParsedQuery
+from search.vocabulary import Vocabulary
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
@@ -103,6 +104,7 @@ class Result:
 
 class Engine(Protocol):
     name: str
+    vocabulary: Vocabulary  # the concepts a query's words are expanded with (search/vocabulary.py)
 
     async def open(self) -> None:
         """Create or open the index and apply its settings."""
@@ -141,10 +143,13 @@ class EngineUnavailable(Exception):
 
 def create_engine(settings) -> Engine:
     """Meilisearch when MEILISEARCH_URL is set, else the embedded engine in the data directory."""
+    from search.vocabulary import default
+
+    vocabulary = default(settings.search_vocabulary)
     if settings.meilisearch_url:
         from search.engines.meilisearch import MeilisearchEngine
 
-        return MeilisearchEngine(settings.meilisearch_url, settings.meilisearch_api_key)
+        return MeilisearchEngine(settings.meilisearch_url, settings.meilisearch_api_key, vocabulary=vocabulary)
     from search.engines.tantivy import TantivyEngine
 
-    return TantivyEngine(settings.data_dir / "search")
+    return TantivyEngine(settings.data_dir / "search", vocabulary=vocabulary)

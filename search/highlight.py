@@ -35,9 +35,11 @@ class Highlighter:
     the same word without accents, the same stem in the text's language, a word within the
     allowed typos, the last word as a prefix, and runs of unbroken script."""
 
-    def __init__(self, parsed: ParsedQuery) -> None:
+    def __init__(self, parsed: ParsedQuery, also: tuple[str, ...] = ()) -> None:
+        """`also`: more words to mark, such as the labels a vocabulary expanded the query with."""
         self.words: list[Term] = [t for t in parsed.terms if not t.is_phrase]
         self.words += [Term(w, fold(w)) for p in parsed.phrases for w in p.words if not is_unbroken(w[:1])]
+        self.words += [Term(w, fold(w)) for w in also if not is_unbroken(w[:1])]
         self.exact = {t.folded for t in self.words}
         self.runs = [t.text for t in parsed.terms if t.is_phrase]
         self.runs += ["".join(p.words) for p in parsed.phrases if all(is_unbroken(w) for w in p.words)]

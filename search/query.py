@@ -104,6 +104,17 @@ def _counts(name: str, counts: dict[str, int]) -> dict[str, int]:
     return {k: v for k, v in counts.items() if k != "0"} if name == "space" else counts
 
 
+def _expanded_words(engine: Engine, parsed: text.ParsedQuery) -> tuple[str, ...]:
+    """The words of the labels the engine's vocabulary adds to the query, to mark in snippets: a
+    label's words from 4 letters ("logement social" marks both; "of" in a label marks nothing)."""
+    words = []
+    for expansion in engine.vocabulary.expand(parsed.terms):
+        for _, label in expansion.labels:
+            terms = text.query_terms(label)
+            words += [t.text for t in terms if len(terms) == 1 or len(t.folded) >= 4]
+    return tuple(words)
+
+
 async def search(engine: Engine, readable: list[int] | None, query: Query) -> dict:
     """Hits, facet counts and the total among the documents of `readable` spaces (None: every space)."""
     parsed = text.parse(query.q)
@@ -150,7 +161,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             result = await engine.search(request)
     except EngineUnavailable as error:
         raise SearchUnavailable(str(error)) from error
-    highlighter = Highlighter(parsed)
+    highlighter = Highlighter(parsed, _expanded_words(engine, parsed))
     return {
         "hits": [_hit(h.document, highlighter) for h in result.hits],
         "total": result.total,

@@ -169,6 +169,11 @@ def _terms(text: str) -> list[Term]:
     return found
 
 
+def query_terms(words: str) -> list[Term]:
+    """The terms of `words` as a query reads them (a run of unbroken script is one term)."""
+    return _terms(unicodedata.normalize("NFC", words))
+
+
 def parse(q: str) -> ParsedQuery:
     """Words and "quoted phrases". An unbalanced quote is read as a plain word separator."""
     q = unicodedata.normalize("NFC", q)[:MAX_QUERY_CHARS]

@@ -78,6 +78,13 @@ class Settings:
         "MEILISEARCH_URL", None, "use Meilisearch at this URL instead of the embedded search engine", parse=_text
     )
     meilisearch_api_key: str | None = setting("MEILISEARCH_API_KEY", None, "Meilisearch's API key", parse=_text)
+    search_vocabulary: Path | None = setting(
+        "CITYBRIDGE_SEARCH_VOCABULARY",
+        None,
+        "a vocabulary file of the operator's own concepts and labels, read after the shipped one "
+        "(format: search/data/vocabulary.txt); a bad line stops the server, naming it",
+        parse=lambda raw: Path(raw) if raw.strip() else None,
+    )
     frontend_dir: Path = PROJECT_ROOT / "frontend"
     message_max_chars: int = setting("CITYBRIDGE_MESSAGE_MAX_CHARS", 20_000, "longest message body, in characters")
     request_max_bytes: int = setting("CITYBRIDGE_REQUEST_MAX_BYTES", 1_000_000, "largest JSON request body")

@@ -156,6 +156,18 @@ async def test_some_words_when_none_has_them_all_and_never_another_spaces(world,
     assert (await search(world.other, q="interpreters housing rooftop"))["some_words"] is False
 
 
+async def test_a_word_finds_its_concept_in_other_languages_with_the_word_marked(world, database_url):
+    await post_thread(world.member, world.space_a["id"], "Housing first", "Our housing-first pilot")
+    await post_thread(world.member, world.space_a["id"], "Logement d'abord", "Le logement social à Marseille")
+    await post_thread(world.other, world.space_b["id"], "Vivienda", "La vivienda social en Madrid")  # not A's
+    found = await search(world.member, database_url, q="housing")
+    titles = [h["title"] for h in found["hits"]]
+    assert titles[0] == "Housing first" and "Logement d'abord" in titles and "Vivienda" not in titles
+    french = next(h for h in found["hits"] if h["kind"] == "message" and "Marseille" in h["snippet"])
+    assert "<mark>logement</mark>" in french["snippet"].lower()
+    assert set(found["facets"]["space"]) == {str(world.space_a["id"])}
+
+
 async def test_filters_sort_paging_and_suggest(world, database_url):
     space = world.space_a["id"]
     for n in range(5):

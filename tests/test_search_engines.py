@@ -340,3 +340,21 @@ async def test_some_words_when_no_document_has_them_all(engine):
     # Later pages keep the fallback.
     later = await find(engine, "interpreters newcomers housing rooftop", readable=[1], offset=2, limit=2)
     assert [h.document["key"] for h in later.hits] == keys_found[2:] and later.some_words
+
+
+async def test_vocabulary_finds_other_words_and_languages_below_the_words_typed(engine):
+    await engine.upsert(
+        [
+            doc("message:1", "Housing for newly arrived families", space=1),
+            doc("message:2", "Le logement des familles primo-arrivantes", space=1, lang="fr"),
+            doc("message:3", "Nieuwkomers vinden een woning via het onthaalbureau", space=1, lang="nl"),
+            doc("message:4", "Vivienda para recién llegados", space=2, lang="es"),  # not readable
+            doc("message:5", "The job fair", space=1),
+        ]
+    )
+    assert await keys(engine, "housing", readable=[1]) == ["message:1", "message:2", "message:3"]
+    assert set(await keys(engine, "newcomers", readable=[1])) == {"message:1", "message:2", "message:3"}
+    assert await keys(engine, "recently arrived migrants housing", readable=[1]) != []
+    found = await find(engine, "housing", readable=[1])
+    assert found.total == 3 and found.facets["space_id"] == {"1": 3}
+    assert await keys(engine, "vivienda", readable=[3]) == []

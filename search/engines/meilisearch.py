@@ -15,8 +15,10 @@ from meilisearch_python_sdk.models.settings import (
 )
 
 from search import text
+from search import vocabulary as vocabularies
 from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
 from search.text import ParsedQuery
+from search.vocabulary import Vocabulary
 
 FILTERABLE = [
     "readers",
@@ -35,8 +37,10 @@ FILTERABLE = [
 TASK_TIMEOUT_MS = 120_000
 
 
-def _settings() -> MeilisearchSettings:
+def _settings(vocabulary: Vocabulary) -> MeilisearchSettings:
     return MeilisearchSettings(
+        # Each label of a concept of the vocabulary finds the concept's other labels (docs/search.md).
+        synonyms=vocabulary.synonyms(),
         searchable_attributes=["title", "body"],  # a title match ranks above a body match
         filterable_attributes=FILTERABLE,
         sortable_attributes=["date", "id"],
@@ -90,8 +94,11 @@ def _pk(key: str) -> str:
 class MeilisearchEngine:
     name = "meilisearch"
 
-    def __init__(self, url: str, api_key: str | None, *, uid: str | None = None) -> None:
+    def __init__(
+        self, url: str, api_key: str | None, *, uid: str | None = None, vocabulary: Vocabulary | None = None
+    ) -> None:
         self.url = url
+        self.vocabulary = vocabulary if vocabulary is not None else vocabularies.default()
         self.client = AsyncClient(url, api_key, timeout=30)
         self.uid = uid or f"citybridge_v{SCHEMA_VERSION}"
         self.index = self.client.index(self.uid)
@@ -115,7 +122,7 @@ class MeilisearchEngine:
                 self.index = await self.client.get_index(self.uid)
             except MeilisearchApiError:
                 self.index = await self.client.create_index(self.uid, primary_key="pk")
-            await self._wait(await self.index.update_settings(_settings()))
+            await self._wait(await self.index.update_settings(_settings(self.vocabulary)))
 
         await self._call(setup())
 
@@ -148,7 +155,7 @@ class MeilisearchEngine:
         async def recreate():
             await self.client.delete_index_if_exists(self.uid)
             self.index = await self.client.create_index(self.uid, primary_key="pk")
-            await self._wait(await self.index.update_settings(_settings()))
+            await self._wait(await self.index.update_settings(_settings(self.vocabulary)))
 
         await self._call(recreate())
 

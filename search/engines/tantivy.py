@@ -1,4 +1,4 @@
-"""The embedded engine: tantivy in a directory beside the data.
+"""The embedded engine: tantivy in a directory beside the data (its queries: tantivy_query.py).
 
 Each text goes to a plain field (words lowercased, accents folded) and, when its language
 is one we stem, to that language's stemmed field too. A query word is looked up as itself,
@@ -15,6 +15,7 @@ from pathlib import Path
 import tantivy
 
 from search import text
+from search import vocabulary as vocabularies
 from search.engine import (
     SCHEMA_VERSION,
     Document,
@@ -24,6 +25,7 @@ from search.engine import (
     Request,
     Result,
 )
+from search.engines.tantivy_query import QueryBuilder
 from search.engines.tantivy_schema import (
     FACET_FIELDS,
     FACET_KEYS,
@@ -34,7 +36,7 @@ from search.engines.tantivy_schema import (
     stored_fields,
     to_tantivy,
 )
-from search.text import ParsedQuery, Term
+from search.text import ParsedQuery
 
 # Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
 # from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
@@ -42,18 +44,20 @@ from search.text import ParsedQuery, Term
 EXACT_COUNT = 10_000
 
 
-TITLE_BOOST = 3.0
-PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
 Occur = tantivy.Occur
 
 
 class TantivyEngine:
     name = "tantivy"
 
-    def __init__(self, root: Path, *, heap_bytes: int = 128_000_000) -> None:
+    def __init__(
+        self, root: Path, *, heap_bytes: int = 128_000_000, vocabulary: vocabularies.Vocabulary | None = None
+    ) -> None:
         self.path = Path(root) / f"v{SCHEMA_VERSION}"
         self.heap_bytes = heap_bytes
         self.schema = schema()
+        self.vocabulary = vocabulary if vocabulary is not None else vocabularies.default()
+        self.queries = QueryBuilder(self.schema, self.vocabulary)
         self.index: tantivy.Index | None = None
         self._writer: tantivy.IndexWriter | None = None
         self._write_lock = asyncio.Lock()
@@ -110,7 +114,7 @@ class TantivyEngine:
             # One delete for the whole batch (a term set), then the adds: a delete only reaches
             # documents added before it, so the new versions stay. tantivy's own threads analyse
             # what is added; commit waits for them.
-            writer.delete_documents_by_query(self._terms("key", [d.key for d in documents]))
+            writer.delete_documents_by_query(self.queries.terms("key", [d.key for d in documents]))
             add = writer.add_document
             for document in documents:
                 add(to_tantivy(document))
@@ -133,7 +137,7 @@ class TantivyEngine:
 
     def _delete(self, keys: list[str]) -> None:
         writer = self._writer_or_open()
-        writer.delete_documents_by_query(self._terms("key", keys))
+        writer.delete_documents_by_query(self.queries.terms("key", keys))
         self._commit(writer)
 
     async def delete_thread_messages(self, thread_ids: list[int]) -> None:
@@ -145,7 +149,10 @@ class TantivyEngine:
         writer = self._writer_or_open()
         writer.delete_documents_by_query(
             tantivy.Query.boolean_query(
-                [(Occur.Must, self._terms("kind", ["message"])), (Occur.Must, self._terms("thread_id", thread_ids))]
+                [
+                    (Occur.Must, self.queries.terms("kind", ["message"])),
+                    (Occur.Must, self.queries.terms("thread_id", thread_ids)),
+                ]
             )
         )
         self._commit(writer)
@@ -178,110 +185,16 @@ class TantivyEngine:
 
     # --- reading -----------------------------------------------------------------
 
-    def _terms(self, field: str, values: list) -> tantivy.Query:
-        return tantivy.Query.term_set_query(self.schema, field, values)
-
-    def _word(self, term: Term, typos: bool = False) -> tantivy.Query:
-        """The clauses of one query word: as typed, as each language's stem, the last word as a prefix,
-        and, when `typos`, within its allowed typos."""
-        schema, Q = self.schema, tantivy.Query
-        clauses: list[tantivy.Query] = []
-        for field, boost in (("title", TITLE_BOOST), ("body", 1.0)):
-            if term.is_phrase:
-                chars = text.analyze(term.text)  # as indexed: signs that are no letters drop out
-                if not chars:
-                    continue
-                query = (
-                    Q.phrase_query(schema, field, chars) if len(chars) > 1 else Q.term_query(schema, field, chars[0])
-                )
-                clauses.append(Q.boost_query(query, boost))
-                continue
-            plain = text.analyze(term.text)
-            if not plain:
-                continue
-            word = plain[0]
-            clauses.append(Q.boost_query(Q.term_query(schema, field, word), boost * 1.5))
-            for lang in text.STEMMED:
-                stemmed = text.stem(term.text, lang)
-                if stemmed:
-                    clauses.append(Q.boost_query(Q.term_query(schema, f"{field}_{lang}", stemmed), boost))
-            if term.prefix and len(word) >= PREFIX_FROM:
-                # A one-word phrase prefix is a term range with a constant score: unlike a fuzzy prefix
-                # it does not score every completion one by one. Short prefixes ("de", "the") expand to
-                # the most frequent words of a language and would cost more than the rest of the query;
-                # completing them is the suggest route's work.
-                clauses.append(Q.boost_query(Q.phrase_prefix_query(schema, field, [word]), boost * 0.5))
-            if typos and term.typos:
-                clauses.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, term.typos, True), boost * 0.5))
-        if not clauses:
-            return Q.empty_query()
-        return Q.boolean_query([(Occur.Should, c) for c in clauses])
-
-    def _phrase(self, words: tuple[str, ...]) -> tantivy.Query:
-        Q = tantivy.Query
-        tokens = [t for w in words for t in text.analyze(w)]
-        if len(tokens) < 2:
-            return self._word(Term(words[0], text.fold(words[0])))
-        return Q.boolean_query(
-            [
-                (Occur.Should, Q.boost_query(Q.phrase_query(self.schema, field, tokens), boost))
-                for field, boost in (("title", TITLE_BOOST), ("body", 1.0))
-            ]
-        )
-
-    def _filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
-        must = []
-        if readable is not None:
-            must.append(self._terms("readers", readable))
-        for field, values in (
-            ("space_id", filters.space_ids),
-            ("city_ids", filters.city_ids),
-            ("profiles", filters.profiles),
-            ("themes", filters.themes),
-            ("lang", filters.langs),
-            ("kind", filters.kinds),
-            ("regions", filters.regions),
-            ("sizes", filters.sizes),
-        ):
-            if values is not None:
-                must.append(self._terms(field, values))
-        if filters.date_from is not None or filters.date_to is not None:
-            must.append(
-                tantivy.Query.range_query(
-                    self.schema, "date", tantivy.FieldType.Integer, filters.date_from, filters.date_to
-                )
-            )
-        return must
-
-    def _query(
-        self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int] = frozenset()
-    ) -> tantivy.Query:
-        """Every word (read with typos when its index is in `typos`) and phrase, within the filters."""
-        must = [self._word(t, i in typos) for i, t in enumerate(parsed.terms)]
-        must += [self._phrase(p.words) for p in parsed.phrases]
-        must += self._filters(readable, filters)
-        if not must:
-            return tantivy.Query.all_query()
-        return tantivy.Query.boolean_query([(Occur.Must, q) for q in must])
-
-    def _some_words(self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int]):
-        """Documents with at least one of the words or phrases, within the filters: scored by the words
-        they hold, so those with more of them (and the rarer ones) come first."""
-        words = [self._word(t, i in typos) for i, t in enumerate(parsed.terms)]
-        words += [self._phrase(p.words) for p in parsed.phrases]
-        some = tantivy.Query.boolean_query([(Occur.Should, q) for q in words])
-        return tantivy.Query.boolean_query([(Occur.Must, q) for q in [some, *self._filters(readable, filters)]])
-
     def _typo_words(self, searcher, parsed: ParsedQuery, readable: list[int] | None) -> frozenset[int]:
         """The words to read with typos: those long enough that match nothing, as typed, by stem or as a
         prefix, among the readable documents (not the whole index: what other spaces contain must not
         change an answer)."""
-        scope = self._terms("readers", readable) if readable is not None else None
+        scope = self.queries.terms("readers", readable) if readable is not None else None
         missing = set()
         for i, term in enumerate(parsed.terms):
             if not term.typos:
                 continue
-            query = self._word(term)
+            query = self.queries.word(term)
             if scope is not None:
                 query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, scope)])
             if not searcher.search(query, 1, count=False).hits:
@@ -305,7 +218,7 @@ class TantivyEngine:
         def answered(query, found) -> bool:  # a later page may be empty while the query matches
             return bool(found.hits) or (request.offset > 0 and bool(searcher.search(query, 1, count=False).hits))
 
-        query = self._query(parsed, request.readable, request.filters)
+        query = self.queries.query(parsed, request.readable, request.filters)
         found = self._top(searcher, query, request)
         if answered(query, found):
             return query, found, False
@@ -314,7 +227,7 @@ class TantivyEngine:
         # common case is a single pass, and the answer is the same as checking every word first.
         typos = self._typo_words(searcher, parsed, request.readable) if any(t.typos for t in parsed.terms) else None
         if typos:
-            query = self._query(parsed, request.readable, request.filters, typos)
+            query = self.queries.query(parsed, request.readable, request.filters, typos)
             found = self._top(searcher, query, request)
             if answered(query, found):
                 return query, found, False
@@ -322,7 +235,7 @@ class TantivyEngine:
             return query, found, False
         # No readable document has every word: rank those with some of them, as a person would drop
         # a word and search again, and say so (an engine that answers nothing is a dead end).
-        query = self._some_words(parsed, request.readable, request.filters, typos or frozenset())
+        query = self.queries.some_words(parsed, request.readable, request.filters, typos or frozenset())
         return query, self._top(searcher, query, request), True
 
     def _search(self, request: Request) -> Result:
@@ -408,11 +321,11 @@ class TantivyEngine:
         if not plain:
             return []
         searcher = self.index.searcher()
-        scope = self._query(words, readable, Filters())
+        scope = self.queries.query(words, readable, Filters())
         if any(t.typos for t in words.terms) and not searcher.search(scope, 1, count=False).hits:
             typos = self._typo_words(searcher, words, readable)  # as in search: typos only when needed
             if typos:
-                scope = self._query(words, readable, Filters(), typos)
+                scope = self.queries.query(words, readable, Filters(), typos)
         counts: dict[str, int] = {}
         for field in TEXT_FIELDS:
             for term, count in searcher.terms_with_prefix(field, plain[0], filter_query=scope, limit=limit * 2):

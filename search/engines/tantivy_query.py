@@ -1,0 +1,149 @@
+"""The embedded engine's queries: a query word as typed, as each language's stem, within its typos
+and, for the last word, as a prefix; words that name a concept of the vocabulary also as the
+concept's other labels (ranked below the words as typed); the filters, the readable spaces first."""
+
+from __future__ import annotations
+
+import tantivy
+
+from search import text
+from search.engine import Filters
+from search.text import ParsedQuery, Term
+from search.vocabulary import Vocabulary
+
+TITLE_BOOST = 3.0
+PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
+EXPANDED_BOOST = 0.3  # a concept's other labels weigh less than the words typed
+Occur = tantivy.Occur
+Q = tantivy.Query
+FIELDS = (("title", TITLE_BOOST), ("body", 1.0))
+
+
+class QueryBuilder:
+    def __init__(self, schema: tantivy.Schema, vocabulary: Vocabulary) -> None:
+        self.schema = schema
+        self.vocabulary = vocabulary
+
+    def terms(self, field: str, values: list) -> tantivy.Query:
+        return Q.term_set_query(self.schema, field, values)
+
+    def word(self, term: Term, typos: bool = False) -> tantivy.Query:
+        """The clauses of one query word: as typed, as each language's stem, the last word as a prefix,
+        and, when `typos`, within its allowed typos."""
+        schema = self.schema
+        clauses: list[tantivy.Query] = []
+        for field, boost in FIELDS:
+            if term.is_phrase:
+                chars = text.analyze(term.text)  # as indexed: signs that are no letters drop out
+                if not chars:
+                    continue
+                query = (
+                    Q.phrase_query(schema, field, chars) if len(chars) > 1 else Q.term_query(schema, field, chars[0])
+                )
+                clauses.append(Q.boost_query(query, boost))
+                continue
+            plain = text.analyze(term.text)
+            if not plain:
+                continue
+            word = plain[0]
+            clauses.append(Q.boost_query(Q.term_query(schema, field, word), boost * 1.5))
+            for lang in text.STEMMED:
+                stemmed = text.stem(term.text, lang)
+                if stemmed:
+                    clauses.append(Q.boost_query(Q.term_query(schema, f"{field}_{lang}", stemmed), boost))
+            if term.prefix and len(word) >= PREFIX_FROM:
+                # A one-word phrase prefix is a term range with a constant score: unlike a fuzzy prefix
+                # it does not score every completion one by one. Short prefixes ("de", "the") expand to
+                # the most frequent words of a language and would cost more than the rest of the query;
+                # completing them is the suggest route's work.
+                clauses.append(Q.boost_query(Q.phrase_prefix_query(schema, field, [word]), boost * 0.5))
+            if typos and term.typos:
+                clauses.append(Q.boost_query(Q.fuzzy_term_query(schema, field, word, term.typos, True), boost * 0.5))
+        if not clauses:
+            return Q.empty_query()
+        return Q.boolean_query([(Occur.Should, c) for c in clauses])
+
+    def phrase(self, words: tuple[str, ...]) -> tantivy.Query:
+        tokens = [t for w in words for t in text.analyze(w)]
+        if len(tokens) < 2:
+            return self.word(Term(words[0], text.fold(words[0])))
+        phrases = [Q.boost_query(Q.phrase_query(self.schema, field, tokens), boost) for field, boost in FIELDS]
+        return Q.boolean_query([(Occur.Should, q) for q in phrases])
+
+    def label(self, language: str, label: str) -> tantivy.Query:
+        """A vocabulary label: each word as itself or as its stem in the label's own language (not every
+        language's: a label says which it is), all of them; the stemmed fields keep no positions, so
+        several words are not a phrase ("primo-arrivantes" finds "primo-arrivant")."""
+        terms = text.query_terms(label)
+        if len(terms) > 1:
+            return Q.boolean_query([(Occur.Must, self.label(language, t.text)) for t in terms])
+        if terms[0].is_phrase:
+            return self.word(terms[0])
+        plain = text.analyze(terms[0].text)
+        if not plain:
+            return Q.empty_query()
+        clauses = [Q.boost_query(Q.term_query(self.schema, field, plain[0]), boost) for field, boost in FIELDS]
+        stemmed = text.stem(terms[0].text, language) if language in text.STEMMED else ""
+        if stemmed:
+            for field, boost in FIELDS:
+                clauses.append(Q.boost_query(Q.term_query(self.schema, f"{field}_{language}", stemmed), boost))
+        return Q.boolean_query([(Occur.Should, c) for c in clauses])
+
+    def groups(self, parsed: ParsedQuery, typos: frozenset[int] = frozenset()) -> list[tantivy.Query]:
+        """One clause per query word, or per run of words that names a concept: those words as typed
+        (all of them) or one of the concept's other labels; then one per quoted phrase."""
+        terms = parsed.terms
+        expansions = {e.start: e for e in self.vocabulary.expand(terms)}
+        out: list[tantivy.Query] = []
+        i = 0
+        while i < len(terms):
+            expansion = expansions.get(i)
+            if expansion is None:
+                out.append(self.word(terms[i], i in typos))
+                i += 1
+                continue
+            typed = [self.word(terms[j], j in typos) for j in range(expansion.start, expansion.end)]
+            literal = typed[0] if len(typed) == 1 else Q.boolean_query([(Occur.Must, q) for q in typed])
+            alternatives = [Q.boost_query(self.label(lang, label), EXPANDED_BOOST) for lang, label in expansion.labels]
+            out.append(Q.boolean_query([(Occur.Should, q) for q in [literal, *alternatives]]))
+            i = expansion.end
+        return out + [self.phrase(p.words) for p in parsed.phrases]
+
+    def filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
+        must = []
+        if readable is not None:
+            must.append(self.terms("readers", readable))
+        for field, values in (
+            ("space_id", filters.space_ids),
+            ("city_ids", filters.city_ids),
+            ("profiles", filters.profiles),
+            ("themes", filters.themes),
+            ("lang", filters.langs),
+            ("kind", filters.kinds),
+            ("regions", filters.regions),
+            ("sizes", filters.sizes),
+        ):
+            if values is not None:
+                must.append(self.terms(field, values))
+        if filters.date_from is not None or filters.date_to is not None:
+            must.append(
+                Q.range_query(self.schema, "date", tantivy.FieldType.Integer, filters.date_from, filters.date_to)
+            )
+        return must
+
+    def query(
+        self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int] = frozenset()
+    ) -> tantivy.Query:
+        """Every word (read with typos when its index is in `typos`) and phrase, within the filters."""
+        must = self.groups(parsed, typos) + self.filters(readable, filters)
+        if not must:
+            return Q.all_query()
+        return Q.boolean_query([(Occur.Must, q) for q in must])
+
+    def some_words(
+        self, parsed: ParsedQuery, readable: list[int] | None, filters: Filters, typos: frozenset[int]
+    ) -> tantivy.Query:
+        """Documents with at least one of the words or phrases, within the filters: scored by the words
+        they hold, so those with more of them (and the rarer ones) come first."""
+        some = Q.boolean_query([(Occur.Should, q) for q in self.groups(parsed, typos)])
+        return Q.boolean_query([(Occur.Must, q) for q in [some, *self.filters(readable, filters)]])
