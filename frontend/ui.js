@@ -185,6 +185,11 @@ export function initials(name) {
 
 export function avatar(user, size = "") {
   const name = user ? user.name : "?";
+  if (user && user.photo_url) {
+    // Beside the name, never instead of it: the picture is decoration (alt="").
+    const src = size === "small" ? `${user.photo_url}&size=64` : user.photo_url;
+    return h("img", { class: `avatar photo ${size}`, src, alt: "", loading: size === "large" ? "eager" : "lazy", decoding: "async" });
+  }
   let hash = 0;
   for (const char of name) hash = (hash * 31 + char.codePointAt(0)) % 360;
   const element = h("span", { class: `avatar ${size}`, "aria-hidden": "true", dataset: { hue: String(hash % 12) } }, initials(name));

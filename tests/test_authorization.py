@@ -223,6 +223,9 @@ CASES = [
     Case("GET", "/api/users?q=a", {**everyone(403), "admin": 200, "moderator": 422}),
     Case("GET", "/api/people?theme=housing", everyone(200)),
     Case("GET", "/api/people/{member_user}", everyone(200)),
+    # Nobody has a photo here: the gate is tested; who sees a photo is in tests/test_profile_photos.py.
+    Case("GET", "/api/people/{member_user}/photo", everyone(404)),
+    Case("DELETE", "/api/me/photo", everyone(200)),
     Case(
         "POST",
         "/api/conversations",
@@ -299,6 +302,7 @@ def test_every_core_route_is_walked():
         ("POST", "/api/password-reset/{token}"),
         ("POST", "/api/unsubscribe/{token}"),
         ("POST", "/api/email-change/{token}"),  # tests/test_email_change.py
+        ("PUT", "/api/me/photo"),  # a multipart upload: tests/test_profile_photos.py
     }
     concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:

@@ -19,6 +19,17 @@ from tests.test_search_api import post_thread, search
 MEMBER_EMAIL = "member@danang.test"
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
+
 async def ready_export(client) -> dict:
     started = await client.post("/api/me/export")
     export = expect(started, 202)
@@ -64,6 +75,10 @@ async def test_erasure_pseudonymises_and_leaves_no_name_or_email(world, database
     member, space = world.member, world.space_a["id"]
     member_id = member.user["id"]
     await post_thread(member, space, "Winter shelter", "The shelter opens on Monday.")
+    profile = {"office": "Housing", "bio": "Ten years here.", "expertise_tags": ["tenancy"]}
+    expect(await member.patch("/api/me", json=profile), 200)
+    picture = {"file": ("me.png", PNG, "image/png")}
+    assert expect(await member.put("/api/me/photo", files=picture), 200)["photo_url"]
     before = await search(member, database_url, q="shelter")
     assert [h["author"]["name"] for h in before["hits"]] == ["Nguyen Member"] * len(before["hits"]) != []
     live = await Live.open(server.base_url, member)
@@ -78,6 +93,7 @@ async def test_erasure_pseudonymises_and_leaves_no_name_or_email(world, database
 
     user = await db.get(User, member_id)
     assert user.name == "Former member" and user.erased_at is not None
+    assert (user.office, user.bio, user.expertise_tags, user.photo_key) == ("", "", [], None)
     for needle in ("nguyen", "member@danang", "danang.test"):
         rows = await db.execute(
             text("SELECT id FROM users WHERE lower(name) LIKE :n OR lower(email) LIKE :n OR lower(handle) LIKE :n"),

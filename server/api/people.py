@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from server.api import paging
+from starlette.responses import StreamingResponse
+
+from server import storage
+from server.api import paging, uploads
 from server.api import schemas as s
 from server.api.framework import Context, endpoint
-from server.services import people
+from server.errors import Invalid, NotFound, PayloadTooLarge, problem
+from server.services import people, photos, profiles
 
 
 @endpoint(
@@ -38,3 +42,67 @@ async def list_people(ctx: Context[None, s.PeopleQuery]):
 )
 async def get_person(ctx: Context, person_id: int):
     return await people.person(ctx.db, ctx.user, person_id)
+
+
+@endpoint(
+    "PUT",
+    "/api/me/photo",
+    summary="Set my photo (multipart/form-data, field `file`: JPEG, PNG, WebP or GIF up to 5 MB): it is "
+    "cropped square and re-encoded at 256 and 64 pixels, so nothing of the file (EXIF, location) is kept",
+    tag="people",
+    form=s.PhotoForm,
+    response=s.OwnProfileOut,
+    errors=(400, 413, 422, 429),
+    rate="upload",
+)
+async def set_photo(ctx: Context):
+    upload = await uploads.receive(ctx.request, storage.from_settings(ctx.settings), max_bytes=photos.MAX_BYTES)
+    try:
+        if set(upload.fields):
+            raise Invalid("Send only the file.", fields={k: problem("unknown_field") for k in sorted(upload.fields)})
+        data = upload.blob.local_path().read_bytes()
+    finally:
+        upload.blob.discard()  # only the re-encoded squares are kept
+    try:
+        user = await photos.set_photo(ctx.db, ctx.user, storage.from_settings(ctx.settings), data)
+    except photos.PhotoRejected as refused:
+        if refused.reason == "photo_too_large":
+            raise PayloadTooLarge("A photo may be at most 5 MB.", code="file_too_large") from None
+        field = {"photo_empty": "empty_file", "photo_too_many_pixels": "photo_too_many_pixels"}
+        code = field.get(refused.reason, "not_a_photo")
+        raise Invalid("This file is not a usable photo.", code="not_a_photo", fields={"file": problem(code)}) from None
+    return profiles.own_view(user)
+
+
+@endpoint(
+    "DELETE",
+    "/api/me/photo",
+    summary="Remove my photo",
+    tag="people",
+    response=s.OwnProfileOut,
+)
+async def remove_photo(ctx: Context):
+    return profiles.own_view(await photos.clear_photo(ctx.db, ctx.user))
+
+
+@endpoint(
+    "GET",
+    "/api/people/{person_id:int}/photo",
+    summary="A person's photo (WebP), when I may see it: 256 pixels, or 64 with `size=64`",
+    tag="people",
+    query=s.PhotoQuery,
+    errors=(404,),
+)
+async def get_photo(ctx: Context[None, s.PhotoQuery], person_id: int):
+    key = await photos.photo_key(ctx.db, ctx.user, person_id, small=ctx.query.size == "64")
+    store = storage.from_settings(ctx.settings)
+    if not store.exists(key):
+        raise NotFound("The photo is missing from storage.", code="file_missing")
+    headers = {
+        "Content-Length": str(store.size(key)),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        # Private: whether one may see it depends on the viewer. The address changes with the photo.
+        "Cache-Control": "private, max-age=86400",
+    }
+    return StreamingResponse(store.read(key), media_type="image/webp", headers=headers)

@@ -80,6 +80,9 @@ async def erase(db: AsyncSession, user: User, password: str, *, remove_bodies: b
     user.password_hash = "!erased"  # no Argon2 hash: no password verifies against it
     user.position, user.languages, user.city_id, user.is_admin = "", [], None, False
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.office = user.bio = user.time_zone = ""
+    user.expertise_themes, user.expertise_tags, user.visibility = [], [], {}
+    user.photo_key = user.photo_small_key = None
     user.deactivated_at = user.erased_at = now()
     await db.flush()
     await changelog.signal_sign_out(db, user.id, None, "erased")

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import io
 
+import anyio
 from PIL import Image, ImageOps
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import User
+from server.errors import NotFound
+from server.services.profiles import profile_view, standing
+from server.storage import Storage
 
 SIZES = (256, 64)
 MAX_BYTES = 5 * 1024 * 1024
@@ -50,3 +57,38 @@ def normalize_photo(data: bytes) -> dict[int, bytes]:
         fitted.save(buffer, format="WEBP", quality=85)
         out[edge] = buffer.getvalue()
     return out
+
+
+async def set_photo(db: AsyncSession, user: User, store: Storage, data: bytes) -> User:
+    """Re-encode `data` and make it the user's photo; the upload itself is never stored."""
+    sizes = await anyio.to_thread.run_sync(normalize_photo, data)
+    keys = {}
+    for edge, encoded in sizes.items():
+        blob = store.begin()
+        try:
+            blob.write(encoded)
+            keys[edge] = blob.commit()
+        except BaseException:
+            blob.discard()
+            raise
+    user.photo_key, user.photo_small_key = keys[SIZES[0]], keys[SIZES[1]]
+    await db.flush()
+    return user
+
+
+async def clear_photo(db: AsyncSession, user: User) -> User:
+    # The blobs stay: content-addressed, another person may have uploaded the same picture.
+    user.photo_key = user.photo_small_key = None
+    await db.flush()
+    return user
+
+
+async def photo_key(db: AsyncSession, viewer: User, person_id: int, small: bool) -> str:
+    """The storage key of the photo the viewer may see; NotFound when there is none or they may not."""
+    person = await db.get(User, person_id)
+    if person is None or not person.photo_key:
+        raise NotFound("No such photo.", code="no_photo")
+    seen, shared = await standing(db, viewer, person)
+    if not seen or profile_view(viewer, person, shared)["photo_url"] is None:
+        raise NotFound("No such photo.", code="no_photo")
+    return person.photo_small_key if small else person.photo_key

@@ -17,7 +17,7 @@ from server.db.models import Membership, User
 from server.services.calendar_core import zone
 from server.services.views import user_view
 
-FIELDS = ("office", "position", "languages", "expertise", "bio", "time_zone")
+FIELDS = ("office", "position", "languages", "expertise", "bio", "time_zone", "photo")
 VISIBILITY_KEYS = ("listing", *FIELDS)
 AUDIENCES = ("spaces", "network")
 # What a field is shown to until its owner says otherwise: work details to the network (the
@@ -30,9 +30,18 @@ DEFAULTS = {
     "expertise": "network",
     "bio": "spaces",
     "time_zone": "spaces",
+    "photo": "network",
 }
 EDITABLE = ("name", "position", "languages", "locale", "city_id", "office", "bio", "time_zone")
 EDITABLE += ("expertise_themes", "expertise_tags")
+
+
+def photo_url(person: User) -> str | None:
+    """Where the person's photo is read (its key in the address: a new photo is a new address, so
+    browsers may keep one for long)."""
+    if not person.photo_key:
+        return None
+    return f"/api/people/{person.id}/photo?v={person.photo_key[:16]}"
 
 
 def visibility_of(user: User) -> dict[str, str]:
@@ -102,6 +111,7 @@ def profile_view(viewer: User, person: User, shared: bool) -> dict:
         "expertise_tags": list(person.expertise_tags or []) if shown("expertise") else None,
         "bio": person.bio if shown("bio") else None,
         "time_zone": person.time_zone if shown("time_zone") else None,
+        "photo_url": photo_url(person) if shown("photo") else None,
     }
     if viewer.id == person.id:
         view["visibility"] = audience
@@ -118,6 +128,7 @@ def own_view(user: User) -> dict:
         "expertise_themes": list(user.expertise_themes or []),
         "expertise_tags": list(user.expertise_tags or []),
         "visibility": visibility_of(user),
+        "photo_url": photo_url(user),
         "public_name_consent": bool(user.public_name_consent),
     }
 

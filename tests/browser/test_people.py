@@ -95,3 +95,47 @@ async def test_my_profile_is_edited_in_settings(world, sessions, api):
     await me.goto(f"/people/{api('member@danang.test').user['id']}")
     await expect(me.page.locator("dl.details")).to_contain_text("Housing Department")
     await expect(me.page.locator("dl.details")).to_contain_text("Welcome desk.")
+
+
+async def test_a_photo_set_in_settings_shows_in_the_directory(world, sessions, api, tmp_path):
+    import io
+
+    from PIL import Image
+
+    picture = tmp_path / "me.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 90)).save(buffer, format="PNG")
+    picture.write_bytes(buffer.getvalue())
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_bytes(b"%PDF-1.4 these are notes")
+
+    me = await sessions("member@danang.test")
+    await me.goto("/settings")
+    section = me.page.locator("#photo-section")
+    await section.get_by_label("Choose a picture").set_input_files(str(not_a_picture))
+    await expect(section.get_by_role("status")).to_contain_text("This is not a picture")
+    await section.get_by_label("Choose a picture").set_input_files(str(picture))
+    await expect(section.locator("img.avatar.photo")).to_have_count(1)
+    await me.page.wait_for_function("document.querySelector('#photo-section img.avatar.photo').naturalWidth === 256")
+    await expect(section.get_by_role("button", name="Remove the photo")).to_be_visible()
+    await assert_accessible(me.page, "settings with a photo")
+    await me.screenshot("settings-photo")
+
+    toronto = await sessions("other@toronto.test")
+    await toronto.goto("/people")
+    card = toronto.page.locator("#people-results .person-card", has_text="Nguyen Member")
+    photo = card.locator("img.avatar.photo")
+    await expect(photo).to_have_count(1)
+    loaded = await photo.evaluate("img => img.complete && img.naturalWidth")
+    assert (
+        loaded == 256
+        or await photo.evaluate("img => new Promise((ok) => img.addEventListener('load', () => ok(img.naturalWidth)))")
+        == 256
+    )
+    await toronto.screenshot("people-directory-photo")
+
+    await section.get_by_role("button", name="Remove the photo").click()
+    await expect(section.locator("img.avatar.photo")).to_have_count(0)
+    await toronto.page.reload()
+    await expect(card).to_be_visible()
+    await expect(card.locator("img.avatar.photo")).to_have_count(0)

@@ -6,13 +6,14 @@ import { store } from "../../store.js";
 import { h } from "../../ui.js";
 import * as email from "./email.js";
 import * as notifications from "./notifications.js";
+import * as photo from "./photo.js";
 import * as profile from "./profile.js";
 import * as publicConsent from "./public_consent.js";
 import * as security from "./security.js";
 import * as securityData from "./security_data.js";
 import * as securityDevices from "./security_devices.js";
 
-const SECTIONS = [profile, email, notifications, security, securityDevices, securityData, publicConsent];
+const SECTIONS = [profile, photo, email, notifications, security, securityDevices, securityData, publicConsent];
 
 export async function show(main) {
   setTitle(t("settings.title"));

@@ -6,7 +6,7 @@ import { store } from "../../store.js";
 import { busy, field, formError, h, showFormError, toast } from "../../ui.js";
 
 // The profile fields whose audience the person chooses (server/services/profiles.py VISIBILITY_KEYS).
-const AUDIENCE_KEYS = ["listing", "office", "position", "languages", "expertise", "bio", "time_zone"];
+const AUDIENCE_KEYS = ["listing", "office", "position", "languages", "expertise", "bio", "time_zone", "photo"];
 
 function localeControl(me) {
   // A chosen language without a translation (FALLBACKS) stays selectable and selected, so saving

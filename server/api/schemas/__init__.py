@@ -313,6 +313,8 @@ from server.api.schemas.people import (  # noqa: E402
     PeopleQuery,
     PersonList,
     PersonOut,
+    PhotoForm,
+    PhotoQuery,
     ProfileFields,
     ProfileVisibility,
     SpaceInCommon,
@@ -320,7 +322,7 @@ from server.api.schemas.people import (  # noqa: E402
 )
 
 __all__ += ["OwnProfileOut", "PeopleQuery", "PersonList", "PersonOut", "ProfileFields", "ProfileVisibility"]
-__all__ += ["SpaceInCommon", "VisibilityOut"]
+__all__ += ["PhotoForm", "PhotoQuery", "SpaceInCommon", "VisibilityOut"]
 from server.api.schemas.conversations import (  # noqa: E402
     BlockOut,
     ConversationCreate,

@@ -71,6 +71,7 @@ class OwnProfileOut(UserOut):
     expertise_themes: list[str]
     expertise_tags: list[str]
     visibility: VisibilityOut
+    photo_url: str | None = None
     public_name_consent: bool = False
 
 

@@ -24,6 +24,7 @@ class ProfileVisibility(Change):
     expertise: Audience | None = None
     bio: Audience | None = None
     time_zone: Audience | None = None
+    photo: Audience | None = None
 
 
 class ProfileFields(Change):
@@ -45,6 +46,7 @@ class VisibilityOut(Answer):
     expertise: Audience
     bio: Audience
     time_zone: Audience
+    photo: Audience
 
 
 class SpaceInCommon(Answer):
@@ -66,6 +68,7 @@ class PersonOut(Answer):
     expertise_tags: list[str] | None
     bio: str | None
     time_zone: str | None
+    photo_url: str | None = Field(None, description="The photo's address (256 px; `&size=64` for the small one)")
     visibility: VisibilityOut | None = Field(None, description="Only on one's own profile")
     spaces_in_common: list[SpaceInCommon] | None = Field(None, description="On GET /api/people/{id}")
     blocked: bool | None = Field(None, description="On GET /api/people/{id}: whether I block this person")
@@ -86,3 +89,15 @@ class PeopleQuery(BaseModel):
     language: Language | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     cursor: Cursor | None = None
+
+
+class PhotoForm(BaseModel):
+    """The multipart/form-data field of a photo upload (documentation; parsed from the stream)."""
+
+    file: Annotated[bytes, Field(description="A JPEG, PNG, WebP or GIF picture, at most 5 MB")]
+
+
+class PhotoQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    size: Literal["256", "64"] = "256"
+    v: Annotated[str, StringConstraints(max_length=64)] | None = Field(None, description="Ignored: a cache key")

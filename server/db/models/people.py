@@ -84,3 +84,6 @@ class User(Base):
     expertise_themes: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list, server_default="{}")
     expertise_tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list, server_default="{}")
     visibility: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    # The photo, re-encoded (server/services/photos.py): storage keys of its 256 and 64 pixel squares.
+    photo_key: Mapped[str | None] = mapped_column(String(64))
+    photo_small_key: Mapped[str | None] = mapped_column(String(64))
