@@ -145,13 +145,21 @@ class Loader:
         self._spaces.clear()
 
     def _base(self, space: dict, kind: str, row, themes, title: str, body: str, lang: str) -> Document:
+        """A document of the space's row. Its city and city profile describe the item (`item_city_id`
+        of the row: a post's author's city, a practice record's own) when the row has that column,
+        and none when it is empty (an author of no city); else, for events, the space's cities."""
+        if "item_city_id" in row.keys():  # keys(): an asyncpg Record's `in` looks at its values
+            city_ids = [row["item_city_id"]] if row["item_city_id"] else []
+            profiles = [row["item_city_profile"]] if row["item_city_id"] and row["item_city_profile"] else []
+        else:
+            city_ids, profiles = list(space["city_ids"]), sorted(space["profiles"])
         return Document(
             key=f"{kind if kind in ('thread', 'message') else 'resource'}:{row['id']}",
             kind=kind,
             id=row["id"],
             space_id=row["space_id"],
-            city_ids=list(space["city_ids"]),
-            profiles=sorted(space["profiles"]),
+            city_ids=city_ids,
+            profiles=profiles,
             themes=sorted(set(themes or []) | set(space["themes"] or [])),
             lang=lang,
             author_id=row["author_id"] or 0,
@@ -161,12 +169,14 @@ class Loader:
             body=body[:MAX_BODY_CHARS],
         )
 
+    # A thread's, a message's city is its author's (their city now: a rebuild reads it again).
+    _THREADS = """SELECT t.*, u.name AS author_name, u.languages AS author_languages,
+                         ac.id AS item_city_id, ac.profile AS item_city_profile
+                  FROM threads t LEFT JOIN users u ON u.id = t.author_id
+                  LEFT JOIN cities ac ON ac.id = u.city_id"""
+
     async def threads(self, ids: set[int]) -> tuple[list[Document], list[str]]:
-        rows = await self.conn.fetch(
-            """SELECT t.*, u.name AS author_name, u.languages AS author_languages
-               FROM threads t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::int[])""",
-            list(ids),
-        )
+        rows = await self.conn.fetch(self._THREADS + " WHERE t.id = ANY($1::int[])", list(ids))
         self.gone_threads |= set(ids) - {r["id"] for r in rows}
         return await self._threads(rows, ids)
 
@@ -185,9 +195,10 @@ class Loader:
 
     _MESSAGES = """SELECT m.id, m.thread_id, m.space_id, m.author_id, m.html, m.created_at, m.hidden_at,
                           m.deleted_at, t.title AS thread_title, t.themes AS thread_themes,
-                          u.name AS author_name, u.languages AS author_languages
+                          u.name AS author_name, u.languages AS author_languages,
+                          ac.id AS item_city_id, ac.profile AS item_city_profile
                    FROM messages m JOIN threads t ON t.id = m.thread_id
-                   LEFT JOIN users u ON u.id = m.author_id"""
+                   LEFT JOIN users u ON u.id = m.author_id LEFT JOIN cities ac ON ac.id = u.city_id"""
 
     async def messages(self, ids: set[int]) -> tuple[list[Document], list[str]]:
         rows = await self.conn.fetch(self._MESSAGES + " WHERE m.id = ANY($1::bigint[])", list(ids))
@@ -209,8 +220,11 @@ class Loader:
         kept = {d.id for d in docs}
         return docs, [f"message:{i}" for i in ids if i not in kept]
 
-    _RESOURCES = """SELECT r.*, u.name AS author_name, u.languages AS author_languages
-                    FROM resources r LEFT JOIN users u ON u.id = r.author_id"""
+    # A resource's city is the one it declares (a practice record's), else its author's.
+    _RESOURCES = """SELECT r.*, u.name AS author_name, u.languages AS author_languages,
+                           ac.id AS item_city_id, ac.profile AS item_city_profile
+                    FROM resources r LEFT JOIN users u ON u.id = r.author_id
+                    LEFT JOIN cities ac ON ac.id = coalesce(r.city_id, u.city_id)"""
 
     async def resources(self, ids: set[int]) -> tuple[list[Document], list[str]]:
         if not await self.has_resources():
@@ -338,11 +352,7 @@ class Loader:
     async def scan(self, batch: int = 2000) -> AsyncIterator[tuple[int, list[Document]]]:
         """Every document, in batches: (rows read, documents) so a progress bar can count rows."""
         queries = [
-            (
-                "SELECT t.*, u.name AS author_name, u.languages AS author_languages FROM threads t "
-                "LEFT JOIN users u ON u.id = t.author_id WHERE t.id > $1 ORDER BY t.id LIMIT $2",
-                self._threads,
-            ),
+            (self._THREADS + " WHERE t.id > $1 ORDER BY t.id LIMIT $2", self._threads),
             (self._MESSAGES + " WHERE m.id > $1 ORDER BY m.id LIMIT $2", self._messages),
         ]
         if await self.has_resources():

@@ -128,7 +128,7 @@ async def offer_documents(conn, rows) -> list[Document]:
 
 
 def event_document(row, space: dict, base) -> Document:
-    """`base` is Loader._base: the space's cities and themes, as for a thread. Dated by its start, which
+    """`base` is Loader._base: the space's cities (and the host city) and themes. Dated by its start, which
     is what the date filter and the sort by date read for an event."""
     body = "\n".join(p for p in (row["description"] or "", row["location"] or "") if p)
     doc = base(space, "event", row, [], row["title"], body, "")

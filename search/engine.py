@@ -14,7 +14,7 @@ from search.vocabulary import Vocabulary
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
 FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id", "regions", "sizes")

@@ -59,8 +59,14 @@ STATE_RULES = {
     "author_not_consenting": "a thread is published only while its author consents to public pages",
     "not_published": "an item is unpublished only after it was published",
 }
-# Ids of other items (cities of a new space) must exist: the document cannot list the ids there are.
+# Ids of other items (cities of a new space, the city of an invitation, the message replied to) must
+# exist: the document cannot list the ids there are.
 UNKNOWN_IDS = "no such item: "
+NOT_FOUND = "not found"
+# The message replied to must be one of the same thread, and not hidden since: the document cannot know
+# which ids those are.
+NOT_IN_THREAD = "not a message of this thread"
+HIDDEN = "hidden by a moderator"
 # Search takes a cursor or a page number: OpenAPI cannot say "not both" of two query parameters.
 EITHER_OR = "not together with cursor"
 # A practice record drafted from a thread needs what neither the request nor the thread gave.
@@ -82,9 +88,8 @@ def _depends_on_state(error: dict) -> bool:
         return True
     if (error.get("message") or "").startswith(FROM_THREAD):
         return True
-    return bool(fields) and all(
-        v in (EITHER_OR, NOT_APPLICABLE) or str(v).startswith(UNKNOWN_IDS) for v in fields.values()
-    )
+    state = (EITHER_OR, NOT_APPLICABLE, NOT_FOUND, NOT_IN_THREAD, HIDDEN)
+    return bool(fields) and all(v in state or str(v).startswith(UNKNOWN_IDS) for v in fields.values())
 
 
 @schemathesis.check

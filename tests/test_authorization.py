@@ -295,7 +295,7 @@ def test_every_core_route_is_walked():
     elsewhere = {
         ("POST", "/api/session"),
         ("POST", "/api/invitations/{token}/accept"),
-        ("GET", "/api/invitations/{token}"),
+        ("GET", "/api/invitations/{token:token}"),
         ("DELETE", "/api/tokens/{token_id:int}"),
         # Mail links, walked in tests/test_mail.py: they need a mailed token and are throttled per address.
         ("POST", "/api/password-reset"),

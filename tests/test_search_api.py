@@ -192,11 +192,14 @@ async def test_filters_sort_paging_and_suggest(world, database_url):
     assert first["facets"]["kind"] == {"message": 5} and all(v == {} for v in second["facets"].values())
     assert (await search(world.member, q="mentoring", kind="thread", theme="employment"))["total"] == 2
     assert (await search(world.member, q="mentoring", city=str(world.cities[2]["id"])))["total"] == 0
+    # A post's city is its author's: Da Nang's member wrote them all, in a space Antwerp is in too.
     assert (await search(world.member, q="mentoring", profile="newer"))["total"] == 10
+    assert (await search(world.member, q="mentoring", profile="traditional"))["total"] == 0
     assert (await search(world.member, q="mentoring", **{"from": "2000-01-01", "to": "2000-12-31"}))["total"] == 0
     facets = (await search(world.member, q="mentoring"))["facets"]
     assert facets["kind"] == {"thread": 5, "message": 5} and facets["lang"]["en"] == 5
-    assert facets["theme"]["employment"] == 4 and facets["profile"] == {"traditional": 10, "newer": 10}
+    assert facets["theme"]["employment"] == 4 and facets["profile"] == {"newer": 10}
+    assert facets["city"] == {str(world.member.user["city_id"]): 10}
     suggested = expect(await world.member.get("/api/search/suggest", params={"q": "programme ment"}), 200)
     assert suggested["items"][0] == "programme mentoring"
 

@@ -8,13 +8,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.schemas import Answer, Change, Id, Language, Name, Strict, Themes, Title, UserBrief
+from server.api.schemas.exact import Integral, Written
 
 EventKind = Literal["workshop", "study_visit", "webinar", "training", "meeting"]
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://[^\s]+$")]
 Description = Annotated[str, StringConstraints(max_length=20000)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Capacity = Annotated[int, Field(ge=1, le=100_000)]
+Capacity = Annotated[int, Field(ge=1, le=100_000), Integral]
 AnswerText = Annotated[str, StringConstraints(max_length=1000)]
 
 
@@ -68,8 +69,8 @@ class Range(BaseModel):
     """`from` and `to` are instants (ISO 8601; without an offset, UTC); `tz` adds times in that zone."""
 
     model_config = ConfigDict(extra="forbid")
-    from_: datetime | None = Field(default=None, alias="from")
-    to: datetime | None = None
+    from_: Annotated[datetime, Written] | None = Field(default=None, alias="from")
+    to: Annotated[datetime, Written] | None = None
     tz: Zone | None = None
 
 
@@ -210,7 +211,7 @@ class PollCreate(Strict):
     title: Title
     description: Description = ""
     timezone: Zone
-    duration_minutes: Annotated[int, Field(ge=15, le=14 * 24 * 60)]
+    duration_minutes: Annotated[int, Field(ge=15, le=14 * 24 * 60), Integral]
     options: Annotated[list[datetime], Field(min_length=2, max_length=20)]
 
 

@@ -16,6 +16,7 @@ from typing import Any, Generic
 
 from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -325,6 +326,23 @@ def check_request_origin_and_type(ep: Endpoint, request: Request, caller: Caller
 
 
 # --- the route table -----------------------------------------------------------
+
+
+class TokenConvertor(Convertor[str]):
+    """`{name:token}`: a link's secret, which has a letter or a sign besides digits (as every
+    `secrets.token_urlsafe` of ours does), so `/api/invitations/12` is the invitation with id 12
+    and never also a token: one path, one meaning, and an Allow header that says so."""
+
+    regex = "[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("token", TokenConvertor())
 
 
 class _Unmatched:

@@ -51,7 +51,7 @@ async def accept(ctx: Context, token: str):
 
 @endpoint(
     "GET",
-    "/api/invitations/{token}",
+    "/api/invitations/{token:token}",
     summary="What an invitation link invites to (for the accept screen)",
     tag="invitations",
     auth="optional",

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from server.api.schemas import Answer, Change, Email, Id, Password, Strict
+from server.api.schemas.exact import Integral
 
 Level = Literal["all", "mentions", "none"]
 Digest = Literal["daily", "weekly", "never"]
@@ -32,7 +33,7 @@ class SpaceLevel(Strict):
 class NotificationChange(Change):
     default_level: Level | None = None
     digest: Digest | None = None
-    batch_minutes: Annotated[int, Field(ge=0, le=1440, description="0: each mail at once")] | None = None
+    batch_minutes: Annotated[int, Field(ge=0, le=1440, description="0: each mail at once"), Integral] | None = None
     spaces: Annotated[list[SpaceLevel], Field(max_length=500)] | None = None
 
 

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel
 
 from server.api import schemas as s
-from server.api.framework import ENDPOINTS, Endpoint
+from server.api.framework import ENDPOINTS, Endpoint, TokenConvertor
 from server.api.schemas.exact import NO_NUL, emoji_pattern
 
 REF = "#/components/schemas/{model}"
@@ -65,6 +65,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
 def _path_parameter(name: str, convertor: str) -> dict:
     if convertor == "int":
         schema: dict = {"type": "integer", "minimum": 1}
+    elif convertor == "token":
+        schema = {"type": "string", "minLength": 1, "pattern": f"^{TokenConvertor.regex}$"}
     elif name == "emoji":  # server.api.threads._emoji
         schema = {"type": "string", "minLength": 1, "maxLength": 16, "pattern": emoji_pattern()}
     else:

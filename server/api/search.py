@@ -20,7 +20,7 @@ from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
 from server.api.schemas.base import Cursor
-from server.api.schemas.exact import doc, listed
+from server.api.schemas.exact import Written, doc, listed
 from server.errors import Invalid, problem
 from server.services import search as search_service
 from server.themes import THEMES
@@ -84,10 +84,12 @@ class SearchParams(BaseModel):
     size: Annotated[Short, AfterValidator(_listed(SIZES)), doc(pattern=listed(SIZES))] | None = Field(
         None, description="City size classes: small (<100k), medium (<500k), large (<1.5M), metropolis."
     )
-    date_from: dt.date | None = Field(
+    date_from: Annotated[dt.date, Written] | None = Field(
         None, alias="from", description="Earliest date, YYYY-MM-DD (an event's start date, else its writing)."
     )
-    date_to: dt.date | None = Field(None, alias="to", description="Latest date, YYYY-MM-DD (included).")
+    date_to: Annotated[dt.date, Written] | None = Field(
+        None, alias="to", description="Latest date, YYYY-MM-DD (included)."
+    )
     sort: Literal["relevance", "date"] = "relevance"
     limit: Annotated[int, Field(ge=1, le=50)] = 20
     page: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="Instead of cursor: page number.")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.schemas.base import Answer, Email, Id, Language, Locale, Name, NonBlank, Password, Role, Strict
+from server.api.schemas.exact import Integral
 from server.api.schemas.people import ProfileFields, VisibilityOut
 
 
@@ -31,7 +32,7 @@ class TokenCreate(Strict):
     name: Name
     # read: GET routes and websockets; write: every other route; admin: an admin's platform powers.
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=3)] = ["read", "write"]
-    expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    expires_in_days: Annotated[int, Field(ge=1, le=3650), Integral] = 90
 
 
 class InvitationCreate(Strict):

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from server.api.schemas.accounts import UserBrief
 from server.api.schemas.base import Answer, Id, Strict
+from server.api.schemas.exact import Integral
 from server.api.schemas.threads import ReactionOut
 
 MAX_OTHERS = 9  # server/services/conversations.py MAX_PARTICIPANTS, the starter aside
@@ -54,7 +55,7 @@ class DirectMessagePage(Answer):
 
 
 class ConversationReadMark(Strict):
-    last_read_message_id: Annotated[int, Field(ge=0, le=2**63 - 1)]
+    last_read_message_id: Annotated[int, Field(ge=0, le=2**63 - 1), Integral]
 
 
 class BlockOut(Answer):

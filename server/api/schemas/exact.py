@@ -5,6 +5,7 @@ The patterns are written for both ECMA-262 (JSON Schema's dialect) and Python's 
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 # PostgreSQL text cannot hold NUL, so every text field refuses it.
 NO_NUL = r"^[^\u0000]*$"
@@ -48,6 +50,20 @@ def _integral(value: Any) -> Any:
 
 
 Integral = BeforeValidator(_integral)
+
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _written(value: Any) -> Any:
+    """A date or an instant is written (ISO 8601), not a count of seconds: a query's `from=0.5` would
+    otherwise parse as a Unix time, which the document (format date / date-time) does not offer."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise PydanticCustomError("datetime_parsing", "Input should be a date or time in ISO 8601")
+    return value
+
+
+Written = BeforeValidator(_written)
 
 
 def patch_schema(schema: dict[str, Any]) -> None:
