@@ -185,14 +185,16 @@ class TantivyEngine:
 
     # --- reading -----------------------------------------------------------------
 
-    def _typo_words(self, searcher, parsed: ParsedQuery, readable: list[int] | None) -> frozenset[int]:
-        """The words to read with typos: those long enough that match nothing, as typed, by stem or as a
-        prefix, among the readable documents (not the whole index: what other spaces contain must not
-        change an answer)."""
+    def _typo_words(
+        self, searcher, parsed: ParsedQuery, readable: list[int] | None, only: set[int] | None = None
+    ) -> frozenset[int]:
+        """The words (of `only`, when given) to read with typos: those long enough that match nothing, as
+        typed, by stem or as a prefix, among the readable documents (not the whole index: what other
+        spaces contain must not change an answer)."""
         scope = self.queries.terms("readers", readable) if readable is not None else None
         missing = set()
         for i, term in enumerate(parsed.terms):
-            if not term.typos:
+            if not term.typos or (only is not None and i not in only):
                 continue
             query = self.queries.word(term)
             if scope is not None:
@@ -218,7 +220,12 @@ class TantivyEngine:
         def answered(query, found) -> bool:  # a later page may be empty while the query matches
             return bool(found.hits) or (request.offset > 0 and bool(searcher.search(query, 1, count=False).hits))
 
-        query = self.queries.query(parsed, request.readable, request.filters)
+        # A word the vocabulary expands matches through its other labels even when it is misspelt
+        # ("mieszkanie" for "mieszkania"): such a word is checked as typed at once, and read with
+        # typos too when the readable documents do not hold it.
+        expanded = {i for e in self.vocabulary.expand(parsed.terms) for i in range(e.start, e.end)}
+        typos = self._typo_words(searcher, parsed, request.readable, expanded) if expanded else frozenset()
+        query = self.queries.query(parsed, request.readable, request.filters, typos)
         found = self._top(searcher, query, request)
         if answered(query, found):
             return query, found, False

@@ -13,7 +13,7 @@ from search.vocabulary import Vocabulary
 
 TITLE_BOOST = 3.0
 PREFIX_FROM = 4  # the last word of a query also matches as a prefix from this many letters
-EXPANDED_BOOST = 0.3  # a concept's other labels weigh less than the words typed
+EXPANDED_SCORE = 0.1  # a concept's other label found in a field: a constant, below any word typed
 Occur = tantivy.Occur
 Q = tantivy.Query
 FIELDS = (("title", TITLE_BOOST), ("body", 1.0))
@@ -71,23 +71,39 @@ class QueryBuilder:
         return Q.boolean_query([(Occur.Should, q) for q in phrases])
 
     def label(self, language: str, label: str) -> tantivy.Query:
-        """A vocabulary label: each word as itself or as its stem in the label's own language (not every
-        language's: a label says which it is), all of them; the stemmed fields keep no positions, so
-        several words are not a phrase ("primo-arrivantes" finds "primo-arrivant")."""
+        """A vocabulary label, in the title or the body: each word as itself or as its stem in the label's
+        own language (not every language's: a label says which it is), all of them; the stemmed fields
+        keep no positions, so several words are not a phrase ("primo-arrivantes" finds "primo-arrivant").
+        A constant score per field: a label found counts EXPANDED_SCORE (times the title's boost), so
+        any word as typed, or read with its typos, ranks a document above one with other labels only."""
         terms = text.query_terms(label)
-        if len(terms) > 1:
-            return Q.boolean_query([(Occur.Must, self.label(language, t.text)) for t in terms])
-        if terms[0].is_phrase:
-            return self.word(terms[0])
-        plain = text.analyze(terms[0].text)
+        fields = []
+        for field, boost in FIELDS:
+            words = [self._label_word(language, t, field) for t in terms]
+            if any(w is None for w in words):
+                return Q.empty_query()
+            each = words[0] if len(words) == 1 else Q.boolean_query([(Occur.Must, w) for w in words])
+            fields.append(Q.const_score_query(each, EXPANDED_SCORE * boost))
+        return Q.boolean_query([(Occur.Should, f) for f in fields])
+
+    def _label_word(self, language: str, term: Term, field: str) -> tantivy.Query | None:
+        if term.is_phrase:
+            chars = text.analyze(term.text)
+            if not chars:
+                return None
+            return (
+                Q.phrase_query(self.schema, field, chars)
+                if len(chars) > 1
+                else Q.term_query(self.schema, field, chars[0])
+            )
+        plain = text.analyze(term.text)
         if not plain:
-            return Q.empty_query()
-        clauses = [Q.boost_query(Q.term_query(self.schema, field, plain[0]), boost) for field, boost in FIELDS]
-        stemmed = text.stem(terms[0].text, language) if language in text.STEMMED else ""
-        if stemmed:
-            for field, boost in FIELDS:
-                clauses.append(Q.boost_query(Q.term_query(self.schema, f"{field}_{language}", stemmed), boost))
-        return Q.boolean_query([(Occur.Should, c) for c in clauses])
+            return None
+        stemmed = text.stem(term.text, language) if language in text.STEMMED else ""
+        if not stemmed:
+            return Q.term_query(self.schema, field, plain[0])
+        stem = Q.term_query(self.schema, f"{field}_{language}", stemmed)
+        return Q.boolean_query([(Occur.Should, Q.term_query(self.schema, field, plain[0])), (Occur.Should, stem)])
 
     def groups(self, parsed: ParsedQuery, typos: frozenset[int] = frozenset()) -> list[tantivy.Query]:
         """One clause per query word, or per run of words that names a concept: those words as typed
@@ -104,7 +120,7 @@ class QueryBuilder:
                 continue
             typed = [self.word(terms[j], j in typos) for j in range(expansion.start, expansion.end)]
             literal = typed[0] if len(typed) == 1 else Q.boolean_query([(Occur.Must, q) for q in typed])
-            alternatives = [Q.boost_query(self.label(lang, label), EXPANDED_BOOST) for lang, label in expansion.labels]
+            alternatives = [self.label(lang, label) for lang, label in expansion.labels]
             out.append(Q.boolean_query([(Occur.Should, q) for q in [literal, *alternatives]]))
             i = expansion.end
         return out + [self.phrase(p.words) for p in parsed.phrases]
