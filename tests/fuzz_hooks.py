@@ -67,6 +67,9 @@ NOT_FOUND = "not found"
 # which ids those are.
 NOT_IN_THREAD = "not a message of this thread"
 HIDDEN = "hidden by a moderator"
+# Two parameters compared (`from` after `to`), and spaces the caller is a member of: no schema says either.
+AFTER = "after "
+NOT_YOURS = "not yours: "
 # Search takes a cursor or a page number: OpenAPI cannot say "not both" of two query parameters.
 EITHER_OR = "not together with cursor"
 # A practice record drafted from a thread needs what neither the request nor the thread gave.
@@ -89,7 +92,8 @@ def _depends_on_state(error: dict) -> bool:
     if (error.get("message") or "").startswith(FROM_THREAD):
         return True
     state = (EITHER_OR, NOT_APPLICABLE, NOT_FOUND, NOT_IN_THREAD, HIDDEN)
-    return bool(fields) and all(v in state or str(v).startswith(UNKNOWN_IDS) for v in fields.values())
+    prefixes = (UNKNOWN_IDS, AFTER, NOT_YOURS)
+    return bool(fields) and all(v in state or str(v).startswith(prefixes) for v in fields.values())
 
 
 @schemathesis.check

@@ -23,6 +23,9 @@ ANTWERP = {
 }
 
 
+CODED = {"Prefer": "errors=coded"}
+
+
 async def test_city_editors_edit_their_own_city_with_history_audit_and_events(world, db, database_url):
     antwerp, da_nang = world.cities[0]["id"], world.cities[1]["id"]
     moderator = world.moderator.user["id"]  # an official of Antwerp
@@ -108,6 +111,9 @@ async def test_a_need_shared_with_chosen_spaces_is_invisible_to_others(world, da
     bad = expect(await world.moderator.post("/api/needs", json={**body, "space_ids": [world.space_b["id"]]}), 422)
     assert bad["error"]["fields"] == {"space_ids": "unknown space"}
     expect(await world.moderator.post("/api/needs", json={**body, "space_ids": []}), 422)
+    twice = [world.space_a["id"], world.space_a["id"]]  # the document says uniqueItems
+    repeated = await world.moderator.post("/api/needs", json={**body, "space_ids": twice}, headers=CODED)
+    assert expect(repeated, 422)["error"]["fields"]["space_ids"]["code"] == "repeated"
     # Opened to the network, everyone sees it; only the city's editors change it.
     opened = expect(await world.moderator.patch(f"/api/needs/{need['id']}", json={"audience": "network"}), 200)
     assert opened["space_ids"] == []

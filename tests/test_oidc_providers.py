@@ -49,6 +49,11 @@ async def test_admins_manage_providers_and_others_may_not(world):
         headers={"Prefer": "errors=coded"},
     )
     assert expect(coded, 422)["error"]["fields"]["issuer"]["code"] == "issuer_not_https"
+    for broken in ("https://[login.gent.test", "https://[::1/"):  # urlsplit refuses these: a 422, not a 500
+        unreadable = await world.admin.post(
+            "/api/identity-providers", json={**body, "name": "z", "issuer": broken}, headers={"Prefer": "errors=coded"}
+        )
+        assert expect(unreadable, 422)["error"]["fields"]["issuer"]["code"] == "issuer_not_plain_url"
     unknown_city = await world.admin.post("/api/identity-providers", json={**body, "name": "y", "city_id": 999999})
     assert expect(unknown_city, 422)["error"]["fields"] == {"city_id": "no such city"}
     changed = expect(await world.admin.patch(f"/api/identity-providers/{created['id']}", json={"required": True}), 200)

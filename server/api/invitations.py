@@ -56,7 +56,7 @@ async def accept(ctx: Context, token: str):
     tag="invitations",
     auth="optional",
     response=s.InvitationPreview,
-    errors=(404,),
+    errors=(404, 405),  # 405: digits only are an invitation's id (DELETE), never a token
 )
 async def preview(ctx: Context, token: str):
     return await invitations.preview(ctx.db, token)
@@ -80,7 +80,7 @@ async def list_pending(ctx: Context, space_id: int):
     summary="Withdraw a pending invitation (moderators)",
     tag="invitations",
     status=204,
-    errors=(403, 404),
+    errors=(403, 404, 405),  # 405: a token at this place is read with GET
     rate="invitation",
 )
 async def revoke(ctx: Context, invitation_id: int):

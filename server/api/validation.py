@@ -23,6 +23,7 @@ SIMPLE = {
     "datetime_parsing": "invalid_date",
     "datetime_from_date_parsing": "invalid_date",
     "blank": "required",  # server/api/schemas.py's _not_blank
+    "repeated": "repeated",  # server/api/schemas/matching.py's _unique
 }
 LENGTH = {
     "string_too_short": ("too_short", "min", "min_length"),

@@ -42,10 +42,14 @@ class Provider:
 def issuer_problem(issuer: str) -> Problem | None:
     """Why an issuer URL is unusable (a field problem, whose English reads after "the issuer"),
     or None. Plain http only for a provider on this machine."""
-    parts = urlsplit(issuer)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(issuer)
+        hostname = parts.hostname
+    except ValueError:  # "https://[bad" and other URLs urlsplit cannot read
         return problem("issuer_not_plain_url")
-    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+    if parts.scheme not in ("https", "http") or not hostname or parts.query or parts.fragment:
+        return problem("issuer_not_plain_url")
+    if parts.scheme == "http" and hostname not in ("localhost", "127.0.0.1", "::1"):
         return problem("issuer_not_https")
     return None
 

@@ -14,13 +14,17 @@ from server.api.schemas.spaces import CityOut
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Rating = Literal["met", "partly", "not_yet", "not_applicable"]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# The document names the keys' pattern too (pydantic leaves dict keys out of it).
+ITEM_KEYS = {"propertyNames": {"pattern": r"^[a-z0-9][a-z0-9-]{0,63}$"}}
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class FrameworkLoad(Strict):
     """The text of a framework file (JSON: id, version, label, domains → items, guidance)."""
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    # 160,000 characters: even written all as \uXXXX escapes (6 bytes each) the request stays under the
+    # 1 MB body limit, so an over-long text is a 422 on its field, not a 413 for the body.
+    text: Annotated[str, StringConstraints(min_length=1, max_length=160_000)]
 
 
 class FrameworkList(Answer):
@@ -44,12 +48,12 @@ class ItemRating(Strict):
 class AssessmentPut(Strict):
     framework_id: ItemId
     framework_version: Annotated[int, Field(ge=1, le=1000), Integral]
-    ratings: Annotated[dict[ItemId, ItemRating], Field(max_length=500)]
+    ratings: Annotated[dict[ItemId, ItemRating], Field(max_length=500, json_schema_extra=ITEM_KEYS)]
     shared: bool = False
 
 
 class ReviewCreate(Strict):
-    comments: Annotated[dict[ItemId, Comment], Field(min_length=1, max_length=500)]
+    comments: Annotated[dict[ItemId, Comment], Field(min_length=1, max_length=500, json_schema_extra=ITEM_KEYS)]
 
 
 class ReviewOut(Answer):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from server.api.schemas.base import Answer, Change, Id, Language, Name, Strict, Theme
 from server.api.schemas.exact import Integral
@@ -21,7 +22,16 @@ ArrivalType = Literal["labour", "family", "study", "asylum", "internal"]
 HelpKind = Literal["exchange", "mentoring", "study-visit"]
 Audience = Literal["network", "spaces"]
 Languages = Annotated[list[Language], Field(max_length=20)]
-SpaceIds = Annotated[list[Id], Field(max_length=20, json_schema_extra={"uniqueItems": True})]
+
+
+def _unique(ids: list[int]) -> list[int]:
+    """The document says uniqueItems: a space named twice is refused, as the document promises."""
+    if len(set(ids)) != len(ids):
+        raise PydanticCustomError("repeated", "a space is given more than once")
+    return ids
+
+
+SpaceIds = Annotated[list[Id], Field(max_length=20, json_schema_extra={"uniqueItems": True}), AfterValidator(_unique)]
 WeightCode = Literal[
     "complementary_profile", "shared_language", "practice_on_theme", "offer_on_theme", "need_on_theme",
     "similar_size", "already_partners", "assessed_strength", "assessed_gap",
