@@ -43,6 +43,7 @@ class Query:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
+    group: bool = False  # a thread once, its further matches under it (_grouped)
     offset: int = 0
     limit: int = 20
 
@@ -96,7 +97,25 @@ def _hit(document: dict, highlighter: Highlighter) -> dict:
         "lang": document.get("lang") or None,
         "themes": list(document.get("themes") or []),
         "city_ids": list(document.get("city_ids") or []),
+        "more": [],
     }
+
+
+def _grouped(hits: list[dict]) -> list[dict]:
+    """A thread once per page: its later hits on the page (the thread or its messages) go under its
+    first as `more`, best first, so a long thread's sixty matching replies are one card, not sixty."""
+    first: dict[int, dict] = {}
+    out = []
+    for hit in hits:
+        thread = hit["thread_id"] if hit["kind"] in ("thread", "message") else None
+        if thread is None:
+            out.append(hit)
+        elif thread in first:
+            first[thread]["more"].append(hit)
+        else:
+            first[thread] = {**hit, "more": []}
+            out.append(first[thread])
+    return out
 
 
 def _counts(name: str, counts: dict[str, int]) -> dict[str, int]:
@@ -163,7 +182,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
         raise SearchUnavailable(str(error)) from error
     highlighter = Highlighter(parsed, _expanded_words(engine, parsed))
     return {
-        "hits": [_hit(h.document, highlighter) for h in result.hits],
+        "hits": (_grouped if query.group else list)([_hit(h.document, highlighter) for h in result.hits]),
         "total": result.total,
         "total_is_estimate": result.total_is_estimate,
         "some_words": result.some_words,

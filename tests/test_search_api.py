@@ -168,6 +168,26 @@ async def test_a_word_finds_its_concept_in_other_languages_with_the_word_marked(
     assert set(found["facets"]["space"]) == {str(world.space_a["id"])}
 
 
+async def test_a_thread_is_one_card_per_page_with_its_further_matches_under_it(world, database_url):
+    thread = await post_thread(world.member, world.space_a["id"], "Tenancy rules", "Tenancy deposits explained")
+    for n in range(4):
+        reply = {"body": f"Tenancy question {n}"}
+        expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json=reply), 201)
+    other = await post_thread(world.member, world.space_a["id"], "Another", "A tenancy checklist")
+    flat = await search(world.member, database_url, q="tenancy")
+    assert len(flat["hits"]) == 7 and all(h["more"] == [] for h in flat["hits"])  # ungrouped unless asked
+    found = await search(world.member, q="tenancy", group="thread")
+    # Every match counts: the first thread's title, its first post and four replies; the other's post.
+    assert found["total"] == 7
+    cards = [h for h in found["hits"] if h["thread_id"] == thread["id"]]
+    assert len(cards) == 1, "one card for the thread"
+    assert {h["thread_id"] for h in found["hits"]} == {thread["id"], other["id"]}
+    under = cards[0]["more"]
+    assert len(under) == 5 and all(m["thread_id"] == thread["id"] for m in under)
+    assert all("<mark>tenancy</mark>" in (m["snippet"] or m["title"]).lower() or m["kind"] == "thread" for m in under)
+    assert len(found["hits"]) == 2 and [h["more"] for h in found["hits"] if h["thread_id"] == other["id"]] == [[]]
+
+
 async def test_filters_sort_paging_and_suggest(world, database_url):
     space = world.space_a["id"]
     for n in range(5):

@@ -291,6 +291,8 @@ export default {
   "search.none": "Nothing found for “{q}”",
   "search.none_hint": "Try other words, or remove a filter.",
   "search.some_words": "No result has every word; these have some of them.",
+  "search.more_in_thread": { one: "{count} more match in this thread", other: "{count} more matches in this thread" },
+  "search.open_thread": { one: "Open the thread ({count} more)", other: "Open the thread ({count} more)" },
   "search.unavailable": "Search is not available on this server yet.",
   "search.facet_kind": "Kind",
   "search.facet_space": "Space",

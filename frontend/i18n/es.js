@@ -291,6 +291,8 @@ export default {
   "search.none": "No se encontró nada para «{q}»",
   "search.none_hint": "Pruebe con otras palabras o quite un filtro.",
   "search.some_words": "Ningún resultado contiene todas las palabras; estos contienen algunas.",
+  "search.more_in_thread": { one: "{count} resultado más en esta conversación", other: "{count} resultados más en esta conversación" },
+  "search.open_thread": { one: "Abrir la conversación ({count} más)", other: "Abrir la conversación ({count} más)" },
   "search.unavailable": "La búsqueda todavía no está disponible en este servidor.",
   "search.facet_kind": "Tipo",
   "search.facet_space": "Espacio",

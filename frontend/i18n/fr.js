@@ -291,6 +291,8 @@ export default {
   "search.none": "Aucun résultat pour « {q} »",
   "search.none_hint": "Essayez d’autres mots, ou retirez un filtre.",
   "search.some_words": "Aucun résultat ne contient tous les mots ; ceux-ci en contiennent une partie.",
+  "search.more_in_thread": { one: "{count} autre résultat dans cette discussion", other: "{count} autres résultats dans cette discussion" },
+  "search.open_thread": { one: "Ouvrir la discussion ({count} de plus)", other: "Ouvrir la discussion ({count} de plus)" },
   "search.unavailable": "La recherche n’est pas encore disponible sur ce serveur.",
   "search.facet_kind": "Type",
   "search.facet_space": "Espace",

@@ -50,6 +50,20 @@ function resultHref(item) {
   return "#";
 }
 
+/** A thread's further matches on this page, under its card: at most three, then how many more. */
+function moreInThread(item) {
+  const more = item.more || [];
+  if (!more.length) return null;
+  const shown = more.slice(0, 3).map((hit) => h("li", {},
+    h("a", { href: resultHref(hit) }, highlighted(hit.snippet || hit.title || "")),
+    h("span", { class: "muted small" }, ` · ${[hit.author ? hit.author.name : null, formatDate(hit.date)].filter(Boolean).join(" · ")}`)));
+  const rest = more.length - shown.length;
+  return h("div", { class: "result-more" },
+    h("p", { class: "muted small" }, t("search.more_in_thread", { count: more.length })),
+    h("ul", {}, shown),
+    rest > 0 ? h("p", { class: "small" }, h("a", { href: resultHref({ ...item, kind: "thread" }) }, t("search.open_thread", { count: rest }))) : null);
+}
+
 function facetEntries(raw) {
   if (!raw) return [];
   if (Array.isArray(raw)) return raw.map((entry) => ({ value: String(entry.value ?? entry.key), count: entry.count, label: entry.label }));
@@ -154,7 +168,7 @@ export async function show(main, params, query) {
     clear(results, spinner("li"));
     try {
       const filters = Object.fromEntries(Object.entries(selected).filter(([, values]) => values.length).map(([name, values]) => [name, values.join(",")]));
-      const answer = await api.get("/api/search", { q, ...filters });
+      const answer = await api.get("/api/search", { q, ...filters, group: "thread" });
       const items = answer.items || answer.hits || [];
       // Past 10,000 matches the server estimates the total (total_is_estimate): show it as "≈ N".
       status.textContent = (answer.total_is_estimate ? "≈ " : "") + t("search.count", { count: answer.total ?? items.length, q })
@@ -162,7 +176,8 @@ export async function show(main, params, query) {
       clear(results, items.length ? items.map((item) => h("li", { class: "card result" },
         h("h2", { class: "result-title" }, h("a", { href: resultHref(item) }, highlighted(item.title_html || item.title || t(`search.kind_${item.kind}`)))),
         h("p", { class: "muted small" }, hitMeta(item)),
-        h("p", { class: "snippet" }, highlighted(item.snippet || item.highlight || "")))) : emptyState(t("search.none", { q }), t("search.none_hint")));
+        h("p", { class: "snippet" }, highlighted(item.snippet || item.highlight || "")),
+        moreInThread(item))) : emptyState(t("search.none", { q }), t("search.none_hint")));
       renderFacets(answer.facets || {});
     } catch (error) {
       clear(results, h("p", { class: "notice" }, error.status === 404 ? t("search.unavailable") : describeError(error)));

@@ -20,6 +20,7 @@ STATUS_TEXT = {
     401: "Not signed in",
     403: "Forbidden",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
     415: "Not JSON",

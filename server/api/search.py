@@ -90,6 +90,9 @@ class SearchParams(BaseModel):
     date_to: Annotated[dt.date, Written] | None = Field(
         None, alias="to", description="Latest date, YYYY-MM-DD (included)."
     )
+    group: Literal["thread"] | None = Field(
+        None, description="`thread`: a thread once per page, its further matches under it as `more`."
+    )
     sort: Literal["relevance", "date"] = "relevance"
     limit: Annotated[int, Field(ge=1, le=50)] = 20
     page: Annotated[int, Field(ge=1, le=50)] | None = Field(None, description="Instead of cursor: page number.")
@@ -105,6 +108,19 @@ class SuggestParams(BaseModel):
 class AuthorBrief(BaseModel):
     id: int
     name: str
+
+
+class SearchHitBrief(BaseModel):
+    """A further match in the same thread, shown under the thread's first."""
+
+    key: str
+    kind: str
+    id: int
+    thread_id: int | None
+    title: str
+    snippet: str
+    author: AuthorBrief | None
+    date: str
 
 
 class SearchHit(BaseModel):
@@ -125,6 +141,11 @@ class SearchHit(BaseModel):
     lang: str | None
     themes: list[str]
     city_ids: list[int]
+    more: list[SearchHitBrief] = Field(
+        [],
+        description="Threads and messages: the thread's further matches on this page, best first (the thread "
+        "is one card per page; `total` and paging count every match).",
+    )
 
 
 class SearchOut(BaseModel):
@@ -187,6 +208,7 @@ async def search(ctx: Context[None, SearchParams]):
         date_from=params.date_from,
         date_to=params.date_to,
         sort=params.sort,
+        group=params.group == "thread",
         offset=offset,
         limit=params.limit,
     )

@@ -54,3 +54,29 @@ async def test_upload_a_pdf_and_a_colleague_finds_it_by_a_word_inside_with_a_typ
     await expect(colleague.page.get_by_role("option").first).to_be_visible()
     await result.get_by_role("link").click()
     await expect(colleague.page.get_by_role("heading", name="Welcome desk handbook")).to_be_visible()
+
+
+async def test_a_long_thread_is_one_result_with_its_replies_under_it(world, sessions, api):
+    writer = api("member@danang.test")
+    thread = writer.call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        status=201,
+        json={"title": "Tenancy deposits", "body": "Who pays tenancy deposits for newcomers?"},
+    )
+    for n in range(5):
+        writer.call("POST", f"/api/threads/{thread['id']}/messages", 201, json={"body": f"Our tenancy rule {n}"})
+    reader = await sessions("mod@antwerpen.test")
+    for _ in range(40):  # the indexer works after the commit
+        await reader.goto("/search?q=tenancy")
+        await expect(reader.page.get_by_role("status").filter(has_text="result")).to_be_visible()
+        if "7 results" in await reader.page.get_by_role("status").filter(has_text="result").inner_text():
+            break
+    cards = reader.page.locator(".result")
+    await expect(cards).to_have_count(1)
+    more = cards.locator(".result-more")
+    await expect(more).to_contain_text("more matches in this thread")
+    await expect(more.locator("li")).to_have_count(3)
+    await expect(more.get_by_role("link", name="Open the thread (3 more)")).to_be_visible()
+    await assert_accessible(reader.page, "grouped search results")
+    await reader.screenshot("search-grouped")
