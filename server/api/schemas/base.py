@@ -22,8 +22,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-    doc(pattern=EMAIL),
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]

@@ -17,9 +17,13 @@ from pydantic_core import PydanticCustomError
 
 # PostgreSQL text cannot hold NUL, so every text field refuses it.
 NO_NUL = r"^[^\u0000]*$"
+# What Python's str.strip() and re's \s take as whitespace, spelt out: ECMA-262's \s differs (it lacks
+# U+001C-U+001F and U+0085 and has U+FEFF), so a pattern with \s would mean two things.
+WHITESPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_ADDRESS_PART = rf"[^@\u0000{WHITESPACE}]+"
+EMAIL = rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}$"
 # After stripping whitespace, at least one character is left.
-NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
-EMAIL = r"^[^@\s\u0000]+@[^@\s\u0000]+\.[^@\s\u0000]+$"
+NOT_BLANK = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 # An absolute http(s) address with a host, no credentials, no whitespace or control characters
 # (server.services.library.check_url).
 LINK_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001f\u007f/?#@\[\]]+([/?#][^\s\u0000-\u001f\u007f]*)?$"

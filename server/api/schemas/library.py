@@ -77,6 +77,8 @@ class ResourceCreate(RootModel[Annotated[LinkCreate | PracticeCreate, Field(disc
 class FileUploadForm(BaseModel):
     """The multipart/form-data fields of a file upload (documentation; parsed from the stream)."""
 
+    model_config = ConfigDict(extra="forbid")  # an unknown form field is refused (_form_fields)
+
     file: Annotated[bytes, Field(description="The file; its type is detected from its content")]
     title: Title | None = None
     summary: Text = ""

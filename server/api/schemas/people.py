@@ -94,6 +94,8 @@ class PeopleQuery(BaseModel):
 class PhotoForm(BaseModel):
     """The multipart/form-data field of a photo upload (documentation; parsed from the stream)."""
 
+    model_config = ConfigDict(extra="forbid")
+
     file: Annotated[bytes, Field(description="A JPEG, PNG, WebP or GIF picture, at most 5 MB")]
 
 
