@@ -58,6 +58,7 @@ STATE_RULES = {
     "block_self": "the person blocked is the caller",
     "author_not_consenting": "a thread is published only while its author consents to public pages",
     "not_published": "an item is unpublished only after it was published",
+    "not_a_photo": "a photo must be a picture: what a file is, is read from its bytes, which no schema describes",
 }
 # Ids of other items (cities of a new space, the city of an invitation, the message replied to) must
 # exist: the document cannot list the ids there are.

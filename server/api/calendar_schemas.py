@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.schemas import Answer, Change, Id, Language, Name, Strict, Themes, Title, UserBrief
-from server.api.schemas.exact import Integral, Written
+from server.api.schemas.exact import WHITESPACE, Integral, Written
 
 EventKind = Literal["workshop", "study_visit", "webinar", "training", "meeting"]
 Zone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://[^\s]+$")]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=rf"^https?://[^{WHITESPACE}\ufeff]+$")
+]
 Description = Annotated[str, StringConstraints(max_length=20000)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Capacity = Annotated[int, Field(ge=1, le=100_000), Integral]

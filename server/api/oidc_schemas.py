@@ -7,10 +7,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from server.api.schemas.base import Answer, Change, Id, Strict
+from server.api.schemas.exact import WHITESPACE
 
 ProviderName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-Issuer = Annotated[str, StringConstraints(min_length=8, max_length=500, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$")]
-ClientText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^\S+$")]
+# No whitespace, in the sense both Python and ECMA-262 give it (server/api/schemas/exact.py).
+_VISIBLE = rf"[^{WHITESPACE}\ufeff]+"
+Issuer = Annotated[
+    str, StringConstraints(min_length=8, max_length=500, pattern=rf"^[Hh][Tt][Tt][Pp][Ss]?://{_VISIBLE}$")
+]
+ClientText = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=rf"^{_VISIBLE}$")]
 Scope = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,100}$")]
 Domain = Annotated[str, StringConstraints(max_length=253, pattern=r"^[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")]
 Scopes = Annotated[list[Scope], Field(max_length=20)]

@@ -20,7 +20,7 @@ from search.engine import KINDS
 from server.api import paging
 from server.api.framework import Context, endpoint
 from server.api.schemas.base import Cursor
-from server.api.schemas.exact import Written, doc, listed
+from server.api.schemas.exact import WHITESPACE, Written, doc, listed
 from server.errors import Invalid, problem
 from server.services import search as search_service
 from server.themes import THEMES
@@ -63,6 +63,9 @@ Short = Annotated[str, StringConstraints(max_length=1000), PlainSerializer(_join
 Ids = Annotated[Short, AfterValidator(_listed(None, number=True)), doc(pattern=listed(item="[1-9][0-9]{0,14}"))]
 
 
+REGION = rf"[^,{WHITESPACE}][^,]{{0,119}}"  # a region's name: not starting with what strip() takes
+
+
 class SearchParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     q: Annotated[str, StringConstraints(max_length=500)] = Field(
@@ -78,8 +81,8 @@ class SearchParams(BaseModel):
     kind: Annotated[Short, AfterValidator(_listed(KINDS)), doc(pattern=listed(KINDS))] | None = Field(
         None, description="thread, message, practice, file, link, need, offer, city, event; comma-separated."
     )
-    region: Annotated[Short, AfterValidator(_listed(None)), doc(pattern=listed(item=r"[^,\s][^,]{0,119}"))] | None = (
-        Field(None, description="Regions of the city (needs, offers, city profiles), comma-separated.")
+    region: Annotated[Short, AfterValidator(_listed(None)), doc(pattern=listed(item=REGION))] | None = Field(
+        None, description="Regions of the city (needs, offers, city profiles), comma-separated."
     )
     size: Annotated[Short, AfterValidator(_listed(SIZES)), doc(pattern=listed(SIZES))] | None = Field(
         None, description="City size classes: small (<100k), medium (<500k), large (<1.5M), metropolis."

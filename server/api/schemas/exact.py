@@ -26,7 +26,7 @@ EMAIL = rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}$"
 NOT_BLANK = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 # An absolute http(s) address with a host, no credentials, no whitespace or control characters
 # (server.services.library.check_url).
-LINK_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001f\u007f/?#@\[\]]+([/?#][^\s\u0000-\u001f\u007f]*)?$"
+LINK_URL = rf"^[Hh][Tt][Tt][Pp][Ss]?://[^{WHITESPACE}\ufeff\u0000-\u001f\u007f/?#@\[\]]+([/?#][^{WHITESPACE}\ufeff\u0000-\u001f\u007f]*)?$"
 # server.api.paging: base64url payload, a dot, a 24-hex-digit signature. Only a cursor the server
 # issued (a next_cursor) verifies; any other is refused with 400 bad_cursor.
 CURSOR = r"^[A-Za-z0-9_-]*\.[0-9a-f]{24}$"
