@@ -1,4 +1,4 @@
-"""The registry of change-log kinds (server/events.py): every kind a service records is declared,
+"""The registry of change-log kinds (server/events/): every kind a service records is declared,
 documented and listed in docs/architecture.md, payloads have the shapes of the views that build
 them, and changelog.record refuses anything else. Run `python -m tests.test_events` to rewrite
 the generated list in docs/architecture.md after declaring a kind."""
@@ -21,7 +21,7 @@ from tests.events_helpers import Capture
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-BEGIN, END = "<!-- event kinds: generated from server/events.py -->", "<!-- end of event kinds -->"
+BEGIN, END = "<!-- event kinds: generated from server/events/ -->", "<!-- end of event kinds -->"
 
 
 def render() -> str:
@@ -61,7 +61,7 @@ def test_every_kind_a_service_records_is_declared_and_every_declared_kind_is_rec
     payload_bases = {"Event", "MemberPayload", "SpacePayload", "ThreadPayload", "MessagePayload", "ResourcePayload"}
     helpers = {n for n in names if not isinstance(getattr(events, n, None), type)} & set(vars(events))
     referenced = {n for n in names if n[:1].isupper()} - payload_bases - helpers
-    assert referenced <= declared, f"not declared in server/events.py: {referenced - declared}"
+    assert referenced <= declared, f"not declared in server/events/: {referenced - declared}"
     assert declared <= referenced, f"declared but recorded nowhere: {declared - referenced}"
     for kind, cls in events.KINDS.items():
         assert re.fullmatch(r"[a-z]+\.[a-z]+", kind) and cls.STREAM in ("space", "user", "conversation")
