@@ -80,6 +80,8 @@ async def set_photo(ctx: Context):
     summary="Remove my photo",
     tag="people",
     response=s.OwnProfileOut,
+    errors=(429,),
+    rate="upload",
 )
 async def remove_photo(ctx: Context):
     return profiles.own_view(await photos.clear_photo(ctx.db, ctx.user))

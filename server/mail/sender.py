@@ -157,6 +157,10 @@ class Sender(BackgroundWorker):
             raise
         await self._finish(row, "sent", None)
         metrics.SENT.inc()
+        # The relay took a mail: whatever error an earlier round (or another lane) met is over. Cleared
+        # here too, not only after a round whose every lane succeeded: a round that sends the last mails
+        # while a lane started before the relay came back fails would leave the error shown for good.
+        self.last_error = None
 
     async def _finish(self, row: MailOutbox, state: str, error: str | None) -> None:
         async with self.sessions() as db:
