@@ -126,11 +126,9 @@ async def test_a_photo_set_in_settings_shows_in_the_directory(world, sessions, a
     card = toronto.page.locator("#people-results .person-card", has_text="Nguyen Member")
     photo = card.locator("img.avatar.photo")
     await expect(photo).to_have_count(1)
-    loaded = await photo.evaluate("img => img.complete && img.naturalWidth")
-    assert (
-        loaded == 256
-        or await photo.evaluate("img => new Promise((ok) => img.addEventListener('load', () => ok(img.naturalWidth)))")
-        == 256
+    # The picture itself arrives (a broken image would keep naturalWidth 0).
+    await toronto.page.wait_for_function(
+        "document.querySelector('#people-results .person-card img.avatar.photo')?.naturalWidth === 256"
     )
     await toronto.screenshot("people-directory-photo")
 
