@@ -47,15 +47,8 @@ JUDGED = Path(__file__).resolve().parent.parent / "tests" / "relevance" / "judge
 CATEGORIES = ("exact", "word_forms", "typos", "accents", "partial", "synonyms", "cross_language", "unbroken_script")
 K = 10
 READABLE = [1]
-PG_CONFIG = {
-    "en": "english",
-    "fr": "french",
-    "es": "spanish",
-    "nl": "dutch",
-    "de": "german",
-    "pt": "portuguese",
-    "it": "italian",
-}
+# PostgreSQL's text search configurations bear the Snowball names the embedded engine stems with.
+PG_CONFIG = text.STEMMED
 KINDS = {"message": "message", "thread": "thread", "resource": "practice"}  # the engine's kinds
 
 Search = Callable[[str], Awaitable[list[str]]]

@@ -69,6 +69,20 @@ class Filters:
     date_from: int | None = None
     date_to: int | None = None
 
+    def by_field(self) -> list[tuple[str, list]]:
+        """The chosen values per engine field (Document's field names), for the filters given."""
+        chosen = (
+            ("space_id", self.space_ids),
+            ("city_ids", self.city_ids),
+            ("profiles", self.profiles),
+            ("themes", self.themes),
+            ("lang", self.langs),
+            ("kind", self.kinds),
+            ("regions", self.regions),
+            ("sizes", self.sizes),
+        )
+        return [(field, values) for field, values in chosen if values is not None]
+
 
 @dataclass
 class Request:

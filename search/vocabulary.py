@@ -60,6 +60,7 @@ class Vocabulary:
         # a language its stemmed labels, so "newcomers" finds the label "newcomer".
         self._index: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self.longest = 1
+        self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         for i, concept in enumerate(concepts):
             for language, labels in concept.labels.items():
                 for label in labels:
@@ -79,9 +80,13 @@ class Vocabulary:
             found |= self._index.get((language, stems), set())
         return found
 
-    def expand(self, terms: list[text.Term]) -> list[Expansion]:
+    def expand(self, terms: list[text.Term]) -> tuple[Expansion, ...]:
         """The runs of `terms` that name concepts, longest first and not overlapping, each with the
-        concepts' other labels (the words as typed are searched anyway)."""
+        concepts' other labels (the words as typed are searched anyway). Remembered for the last
+        queries: an engine's query, its typo check and the snippets all ask for the same words."""
+        return self._expand(tuple(terms))
+
+    def _expand_uncached(self, terms: tuple[text.Term, ...]) -> tuple[Expansion, ...]:
         expansions: list[Expansion] = []
         i = 0
         while i < len(terms):
@@ -105,7 +110,7 @@ class Vocabulary:
                     break
             else:
                 i += 1
-        return expansions
+        return tuple(expansions)
 
     def synonyms(self) -> dict[str, list[str]]:
         """Every label -> the other labels of its concepts, folded: Meilisearch's `synonyms` setting."""

@@ -62,18 +62,8 @@ def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]
     clauses = []
     if readable is not None:
         clauses.append(f"readers IN [{', '.join(str(int(s)) for s in readable)}]")
-    for field, values in (
-        ("space_id", filters.space_ids),
-        ("city_ids", filters.city_ids),
-        ("profiles", filters.profiles),
-        ("themes", filters.themes),
-        ("lang", filters.langs),
-        ("kind", filters.kinds),
-        ("regions", filters.regions),
-        ("sizes", filters.sizes),
-    ):
-        if values is not None:
-            clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")
+    for field, values in filters.by_field():
+        clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")
     if filters.date_from is not None:
         clauses.append(f"date >= {int(filters.date_from)}")
     if filters.date_to is not None:

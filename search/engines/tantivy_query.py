@@ -34,13 +34,9 @@ class QueryBuilder:
         clauses: list[tantivy.Query] = []
         for field, boost in FIELDS:
             if term.is_phrase:
-                chars = text.analyze(term.text)  # as indexed: signs that are no letters drop out
-                if not chars:
-                    continue
-                query = (
-                    Q.phrase_query(schema, field, chars) if len(chars) > 1 else Q.term_query(schema, field, chars[0])
-                )
-                clauses.append(Q.boost_query(query, boost))
+                query = self._chars(field, term)
+                if query is not None:
+                    clauses.append(Q.boost_query(query, boost))
                 continue
             plain = text.analyze(term.text)
             if not plain:
@@ -62,6 +58,16 @@ class QueryBuilder:
         if not clauses:
             return Q.empty_query()
         return Q.boolean_query([(Occur.Should, c) for c in clauses])
+
+    def _chars(self, field: str, term: Term) -> tantivy.Query | None:
+        """A run of unbroken script: the phrase of its characters as indexed (signs that are no
+        letters drop out), or None when nothing is left."""
+        chars = text.analyze(term.text)
+        if not chars:
+            return None
+        if len(chars) == 1:
+            return Q.term_query(self.schema, field, chars[0])
+        return Q.phrase_query(self.schema, field, chars)
 
     def phrase(self, words: tuple[str, ...]) -> tantivy.Query:
         tokens = [t for w in words for t in text.analyze(w)]
@@ -88,14 +94,7 @@ class QueryBuilder:
 
     def _label_word(self, language: str, term: Term, field: str) -> tantivy.Query | None:
         if term.is_phrase:
-            chars = text.analyze(term.text)
-            if not chars:
-                return None
-            return (
-                Q.phrase_query(self.schema, field, chars)
-                if len(chars) > 1
-                else Q.term_query(self.schema, field, chars[0])
-            )
+            return self._chars(field, term)
         plain = text.analyze(term.text)
         if not plain:
             return None
@@ -129,18 +128,7 @@ class QueryBuilder:
         must = []
         if readable is not None:
             must.append(self.terms("readers", readable))
-        for field, values in (
-            ("space_id", filters.space_ids),
-            ("city_ids", filters.city_ids),
-            ("profiles", filters.profiles),
-            ("themes", filters.themes),
-            ("lang", filters.langs),
-            ("kind", filters.kinds),
-            ("regions", filters.regions),
-            ("sizes", filters.sizes),
-        ):
-            if values is not None:
-                must.append(self.terms(field, values))
+        must += [self.terms(field, values) for field, values in filters.by_field()]
         if filters.date_from is not None or filters.date_to is not None:
             must.append(
                 Q.range_query(self.schema, "date", tantivy.FieldType.Integer, filters.date_from, filters.date_to)

@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 import anyio
 from pydantic import ValidationError
-from starlette.responses import StreamingResponse
 
 from server import extract, filetypes, storage
 from server.api import paging, uploads
 from server.api import schemas as s
+from server.api.blobs import blob_response
 from server.api.framework import Context, _fields, changes, endpoint
 from server.errors import Invalid, NotFound, problem
 from server.services import library
@@ -204,14 +204,8 @@ async def download(ctx: Context, resource_id: int):
     media_type = resource.content_type
     if media_type in (filetypes.TEXT, filetypes.CSV):
         media_type += "; charset=utf-8"
-    headers = {
-        "Content-Disposition": content_disposition(resource.file_name),
-        "Content-Length": str(store.size(resource.file_key)),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, max-age=0, must-revalidate",
-    }
-    return StreamingResponse(store.read(resource.file_key), media_type=media_type, headers=headers)
+    disposition = {"Content-Disposition": content_disposition(resource.file_name)}
+    return blob_response(store, resource.file_key, media_type, "private, max-age=0, must-revalidate", **disposition)
 
 
 @endpoint(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from starlette.responses import StreamingResponse
-
 from server import storage
 from server.api import paging, uploads
 from server.api import schemas as s
+from server.api.blobs import blob_response
 from server.api.framework import Context, endpoint
 from server.errors import Invalid, NotFound, PayloadTooLarge, problem
 from server.services import people, photos, profiles
@@ -56,7 +55,8 @@ async def get_person(ctx: Context, person_id: int):
     rate="upload",
 )
 async def set_photo(ctx: Context):
-    upload = await uploads.receive(ctx.request, storage.from_settings(ctx.settings), max_bytes=photos.MAX_BYTES)
+    store = storage.from_settings(ctx.settings)
+    upload = await uploads.receive(ctx.request, store, max_bytes=photos.MAX_BYTES)
     try:
         if set(upload.fields):
             raise Invalid("Send only the file.", fields={k: problem("unknown_field") for k in sorted(upload.fields)})
@@ -64,7 +64,7 @@ async def set_photo(ctx: Context):
     finally:
         upload.blob.discard()  # only the re-encoded squares are kept
     try:
-        user = await photos.set_photo(ctx.db, ctx.user, storage.from_settings(ctx.settings), data)
+        user = await photos.set_photo(ctx.db, ctx.user, store, data)
     except photos.PhotoRejected as refused:
         if refused.reason == "photo_too_large":
             raise PayloadTooLarge("A photo may be at most 5 MB.", code="file_too_large") from None
@@ -100,11 +100,5 @@ async def get_photo(ctx: Context[None, s.PhotoQuery], person_id: int):
     store = storage.from_settings(ctx.settings)
     if not store.exists(key):
         raise NotFound("The photo is missing from storage.", code="file_missing")
-    headers = {
-        "Content-Length": str(store.size(key)),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        # Private: whether one may see it depends on the viewer. The address changes with the photo.
-        "Cache-Control": "private, max-age=86400",
-    }
-    return StreamingResponse(store.read(key), media_type="image/webp", headers=headers)
+    # Private: whether one may see it depends on the viewer. The address changes with the photo.
+    return blob_response(store, key, "image/webp", "private, max-age=86400")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import User
 from server.errors import NotFound
-from server.services.profiles import profile_view, standing
+from server.services.profiles import may_see_field, standing
 from server.storage import Storage
 
 SIZES = (256, 64)
@@ -89,6 +89,6 @@ async def photo_key(db: AsyncSession, viewer: User, person_id: int, small: bool)
     if person is None or not person.photo_key:
         raise NotFound("No such photo.", code="no_photo")
     seen, shared = await standing(db, viewer, person)
-    if not seen or profile_view(viewer, person, shared)["photo_url"] is None:
+    if not seen or not may_see_field(viewer, person, shared, "photo"):
         raise NotFound("No such photo.", code="no_photo")
     return person.photo_small_key if small else person.photo_key

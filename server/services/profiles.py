@@ -49,6 +49,14 @@ def visibility_of(user: User) -> dict[str, str]:
     return {key: stored.get(key, DEFAULTS[key]) for key in VISIBILITY_KEYS}
 
 
+def may_see_field(viewer: User, person: User, shared: bool, key: str, audience: dict | None = None) -> bool:
+    """The viewer may read this field of the person (`shared`: they share a space; `audience`: the
+    person's visibility_of, when the caller has it already)."""
+    if viewer.is_admin or viewer.id == person.id or shared:
+        return True
+    return (audience or visibility_of(person))[key] == "network"
+
+
 def shares_space(viewer_id: int, person_id) -> ColumnElement[bool]:
     """Both are active members of one space (SQL; person_id may be a column)."""
     mine, theirs = aliased(Membership), aliased(Membership)
@@ -94,10 +102,9 @@ async def standing(db: AsyncSession, viewer: User, person: User) -> tuple[bool, 
 def profile_view(viewer: User, person: User, shared: bool) -> dict:
     """The person as this viewer may see them: fields they may not read are null."""
     audience = visibility_of(person)
-    full = viewer.is_admin or viewer.id == person.id
 
     def shown(key: str) -> bool:
-        return full or audience[key] == "network" or shared
+        return may_see_field(viewer, person, shared, key, audience)
 
     view = {
         "id": person.id,
