@@ -33,6 +33,7 @@ from server.api import (  # noqa: F401
     session,
     spaces,
     threads,
+    transfers,
     users,
 )
 from server.api import mail as mail_api  # noqa: F401

@@ -273,7 +273,7 @@ def export(space_id: int, output: str | None) -> None:
     click.echo(
         f"Exported space {space_id} to {target}: {counts['threads']} threads, "
         f"{counts['messages']} messages, {counts['resources']} library entries, {counts['events']} events, "
-        f"{counts['polls']} date polls."
+        f"{counts['polls']} date polls, {counts['transfers']} transfers."
     )
 
 

@@ -60,6 +60,7 @@ FIELD_CODES = {
     "skipped_time": "skipped by a daylight-saving change",
     "other_city": "works for another city",
     "own_city": "the need's own city",
+    "mentor_city": "the mentor city (the source record's own)",
     "already_answered": "already {status}",
     "closed": "closed",
     "not_reviewed_practice": "not a reviewed practice of this city",

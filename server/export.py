@@ -1,4 +1,4 @@
-"""`citybridge export --space ID`: a space's threads, messages, library and events as JSON and CSV files.
+"""`citybridge export --space ID`: a space's threads, messages, library, events and transfers as JSON and CSV.
 
 For data portability: a city that leaves the platform takes its discussions with it in formats
 any spreadsheet or script reads. Deleted messages are left out; hidden ones are kept and marked.
@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from server.db.models import City, Message, Space, Thread, User
 from server.db.models.spaces import SpaceCity
 from server.export_events import export_events
+from server.export_transfers import export_transfers
 
 
 class ExportError(Exception):
@@ -181,6 +182,7 @@ async def export_space(db: AsyncSession, space_id: int, output: Path, files_dir:
     counts = {"threads": len(threads), "messages": len(messages)}
     counts["resources"] = await _export_library(db, space_id, output, files_dir)
     counts.update(await export_events(db, space_id, output, _write))
+    counts.update(await export_transfers(db, space_id, output, _write))
     return counts
 
 

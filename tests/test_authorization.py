@@ -96,6 +96,48 @@ async def _fresh_conversation(world, ids):
     ids["fresh_conversation"] = expect(await world.member.post("/api/conversations", json=body), 201)["id"]
 
 
+async def _transfer(world, ids, *, by=None, states=()):
+    """A fresh transfer in space A of an Antwerp record to Da Nang, proposed by the moderator (its
+    coordinator) unless `by` says who; moved along `states`; with its first milestone."""
+    client = by(world) if by else world.moderator
+    source = expect(
+        await world.moderator.post(
+            f"/api/spaces/{ids['a']}/resources",
+            json={
+                "kind": "practice",
+                "title": f"Welcome desk {next(_unique)}",
+                "summary": "One desk for newcomers.",
+                "city_id": ids["city"],
+                "themes": ["integration"],
+                "language": "en",
+            },
+        ),
+        201,
+    )
+    body = {"source_practice_id": source["id"], "implementing_city_ids": [ids["city2"]], "space_id": ids["a"]}
+    transfer = expect(await client.post("/api/transfers", json=body), 201)
+    for state in states:
+        expect(await world.moderator.patch(f"/api/transfers/{transfer['id']}", json={"state": state}), 200)
+    plan = expect(await world.moderator.get(f"/api/transfers/{transfer['id']}/plans/{ids['city2']}"), 200)
+    ids.update(source=source["id"], transfer=transfer["id"], milestone=plan["milestones"][0]["id"])
+
+
+async def _transfer_by_member(world, ids):
+    await _transfer(world, ids, by=lambda w: w.member)
+
+
+async def _transfer_in_review(world, ids):
+    await _transfer(world, ids, states=("planning", "implementing", "reviewing"))
+
+
+def plan_editors(status: int, **overrides) -> dict:
+    """The coordinator (the moderator), Da Nang's official (member, bearer) and admins; 404 outside A."""
+    return in_space_a(status, **overrides)
+
+
+TRANSFER = "/api/transfers/{transfer}"
+PLAN = TRANSFER + "/plans/{city2}"
+
 CASES = [
     Case("GET", "/healthz", everyone(200, 200)),
     Case("GET", "/readyz", everyone(200, 200)),
@@ -285,12 +327,81 @@ CASES = [
     Case("DELETE", "/api/messages/{fresh_message}", in_space_a(204), setup=_fresh_message),
     Case("PUT", "/api/messages/{message_a}/reactions/%F0%9F%8E%89", in_space_a(200)),
     Case("DELETE", "/api/messages/{message_a}/reactions/%F0%9F%8E%89", in_space_a(200)),
+    Case(
+        "POST",
+        "/api/transfers",
+        in_space_a(201),
+        body=lambda ids: {
+            "source_practice_id": ids["source"],
+            "implementing_city_ids": [ids["city2"]],
+            "space_id": ids["a"],
+        },
+        setup=_transfer,
+    ),
+    Case("GET", "/api/transfers?space={a}", everyone(200), setup=_transfer),
+    Case("GET", TRANSFER, in_space_a(200), setup=_transfer),
+    # The state: the coordinator (here the moderator) and moderators, not Da Nang's official.
+    Case(
+        "PATCH",
+        TRANSFER,
+        in_space_a(200, member=403, bearer=403),
+        body=lambda ids: {"state": "planning"},
+        setup=_transfer,
+    ),
+    Case(
+        "PATCH",
+        TRANSFER,
+        in_space_a(200),
+        body=lambda ids: {"state": "planning"},
+        setup=_transfer_by_member,
+        ids_key="by its coordinator or a moderator",
+    ),
+    Case("GET", PLAN, in_space_a(200), setup=_transfer),
+    Case("PUT", PLAN, plan_editors(200), body=lambda ids: {"risks": "Turnover"}, setup=_transfer),
+    # Coordinated by Da Nang's official: the moderator, from the mentor city, only comments.
+    Case(
+        "PUT",
+        PLAN,
+        plan_editors(200, moderator=403),
+        body=lambda ids: {"risks": "Turnover"},
+        setup=_transfer_by_member,
+        ids_key="mentor official",
+    ),
+    Case(
+        "POST",
+        PLAN + "/milestones",
+        plan_editors(201),
+        body=lambda ids: {"title": "Study visit", "due_on": "2027-03-01"},
+        setup=_transfer,
+    ),
+    Case(
+        "PATCH", "/api/milestones/{milestone}", plan_editors(200), body=lambda ids: {"state": "done"}, setup=_transfer
+    ),
+    Case("GET", PLAN + "/log", in_space_a(200), setup=_transfer),
+    Case(
+        "POST",
+        PLAN + "/log",
+        plan_editors(201, moderator=403),
+        body=lambda ids: {"kind": "adaptation", "field": "partners", "change": "The district runs it."},
+        setup=_transfer_by_member,
+        ids_key="adaptation",
+    ),
+    Case(
+        "POST",
+        PLAN + "/log",
+        plan_editors(201),
+        body=lambda ids: {"kind": "comment", "notes": "Start with two agencies."},
+        setup=_transfer_by_member,
+        ids_key="comment",
+    ),
+    Case("POST", PLAN + "/complete", plan_editors(201), setup=_transfer_in_review),
+    Case("GET", "/api/practices/{source}/lineage", in_space_a(200), setup=_transfer),
 ]
 
 
 def test_every_core_route_is_walked():
     core_tags = {"session", "invitations", "cities", "spaces", "threads", "messages", "operations", "users"}
-    core_tags |= {"people", "conversations"}
+    core_tags |= {"people", "conversations", "transfers"}
     # Walked elsewhere: sign-in (test_session), the invitation link (test_spaces_and_invitations), a token.
     elsewhere = {
         ("POST", "/api/session"),

@@ -19,6 +19,7 @@ import httpx
 from server.observability import readiness
 from server.observability.logging import JsonFormatter, request_id
 from tests.harness import ServerThread, asyncpg_dsn, expect
+from tests.library_helpers import practice
 
 
 def _thread_id(created: dict) -> int:
@@ -282,6 +283,21 @@ async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_pa
         ),
         201,
     )
+    # A transfer of a practice from Antwerp to Da Nang, with a plan, its indicator and a log entry.
+    da_nang = world.cities[1]["id"]
+    source = expect(
+        await world.moderator.post(
+            f"/api/spaces/{world.space_a['id']}/resources", json=practice(world.cities[0]["id"], title="Welcome desks")
+        ),
+        201,
+    )
+    body = {"source_practice_id": source["id"], "implementing_city_ids": [da_nang], "space_id": world.space_a["id"]}
+    transfer = expect(await world.moderator.post("/api/transfers", json={**body, "starts_on": "2026-01-01"}), 201)
+    indicator = {"name": "Registered in week one", "unit": "%", "baseline": 20, "target": 60}
+    plan_url = f"/api/transfers/{transfer['id']}/plans/{da_nang}"
+    expect(await world.member.put(plan_url, json={"risks": "Turnover", "indicators": [indicator]}), 200)
+    entry = {"kind": "adaptation", "field": "partners", "change": "DOLISA, not VDAB", "reason": "Local law"}
+    expect(await world.member.post(f"{plan_url}/log", json=entry), 201)
     out_dir = tmp_path / "export"
     result = _cli(
         "export",
@@ -312,3 +328,21 @@ async def test_export_writes_a_space_as_json_and_csv(world, database_url, tmp_pa
     ]
     assert events[0]["registrations"] == {"going": 1} and "Mieke" not in (out_dir / "events.json").read_text()
     assert (out_dir / "events.csv").is_file() and json.loads((out_dir / "polls.json").read_text()) == []
+    # Transfers, with their plans (indicators included), milestones and log: what the API showed.
+    assert "1 transfers" in result.stdout
+    transfers = json.loads((out_dir / "transfers.json").read_text())
+    assert [(t["id"], t["source_practice_id"], t["state"], t["starts_on"]) for t in transfers] == [
+        (transfer["id"], source["id"], "proposed", "2026-01-01")
+    ]
+    assert transfers[0]["coordinator_name"] == "Mieke Moderator"
+    plans = json.loads((out_dir / "transfer_plans.json").read_text())
+    shown = expect(await world.member.get(plan_url), 200)
+    assert [(p["city_id"], p["risks"], p["indicators"]) for p in plans] == [(da_nang, "Turnover", shown["indicators"])]
+    milestones = json.loads((out_dir / "transfer_milestones.json").read_text())
+    assert [(m["key"], m["due_on"]) for m in milestones] == [(m["key"], m["due_on"]) for m in shown["milestones"]]
+    log = json.loads((out_dir / "transfer_log.json").read_text())
+    assert [(e["field"], e["change"], e["reason"], e["author_name"]) for e in log] == [
+        ("partners", "DOLISA, not VDAB", "Local law", "Nguyen Member")
+    ]
+    with open(out_dir / "transfer_log.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [r["change"] for r in csv.DictReader(handle)] == ["DOLISA, not VDAB"]

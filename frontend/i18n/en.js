@@ -542,6 +542,7 @@ export default {
   "api.field.skipped_time": "This time does not exist that day: the clocks skip it for daylight saving.",
   "api.field.other_city": "This person works for another city.",
   "api.field.own_city": "This is the need’s own city.",
+  "api.field.mentor_city": "This is the mentor city, whose practice is being transferred.",
   "api.field.already_answered": "You already answered for this event.",
   "api.field.closed": "Registration is closed.",
   "api.field.not_reviewed_practice": "Choose a reviewed practice record of this city.",

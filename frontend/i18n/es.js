@@ -542,6 +542,7 @@ export default {
   "api.field.skipped_time": "Esta hora no existe ese día: los relojes se adelantan por el cambio de horario.",
   "api.field.other_city": "Esta persona trabaja para otra ciudad.",
   "api.field.own_city": "Es la propia ciudad de esta necesidad.",
+  "api.field.mentor_city": "Es la ciudad mentora, cuya práctica se transfiere.",
   "api.field.already_answered": "Ya ha respondido para este evento.",
   "api.field.closed": "Las inscripciones están cerradas.",
   "api.field.not_reviewed_practice": "Elija una ficha de práctica revisada de esta ciudad.",

@@ -542,6 +542,7 @@ export default {
   "api.field.skipped_time": "Cette heure n’existe pas ce jour-là : on avance les horloges au passage à l’heure d’été.",
   "api.field.other_city": "Cette personne travaille pour une autre ville.",
   "api.field.own_city": "C’est la ville qui exprime ce besoin.",
+  "api.field.mentor_city": "C’est la ville mentor, dont la pratique est transférée.",
   "api.field.already_answered": "Vous avez déjà répondu pour cet événement.",
   "api.field.closed": "Les inscriptions sont closes.",
   "api.field.not_reviewed_practice": "Choisissez une fiche de pratique relue de cette ville.",

@@ -96,8 +96,24 @@ from server.events.registry import (
     parse,
     redaction_of,
 )
+from server.events.transfers import (
+    TransferCompleted,
+    TransferCreated,
+    TransferLogged,
+    TransferPayload,
+    TransferPlanned,
+    TransferTracked,
+    TransferUpdated,
+)
 
 __all__ = [
+    "TransferCompleted",
+    "TransferCreated",
+    "TransferLogged",
+    "TransferPayload",
+    "TransferPlanned",
+    "TransferTracked",
+    "TransferUpdated",
     "ConversationCreated",
     "ConversationJoined",
     "ConversationLeft",

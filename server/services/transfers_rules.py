@@ -54,6 +54,7 @@ def check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
         raise Invalid(
             "The end comes before the start.",
+            code="end_before_start",
             fields={"ends_on": problem("must_be_after", other="starts_on")},
         )
 

@@ -335,3 +335,23 @@ from server.api.schemas.conversations import (  # noqa: E402
 
 __all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
 __all__ += ["DirectMessagePage", "ConversationReadMark"]
+from server.api.schemas.transfers import (  # noqa: E402
+    LineageOut,
+    LogEntryCreate,
+    LogEntryList,
+    LogEntryOut,
+    MilestoneChange,
+    MilestoneCreate,
+    MilestoneOut,
+    PlanOut,
+    PlanPut,
+    TransferChange,
+    TransferCreate,
+    TransferList,
+    TransferOut,
+    TransferQuery,
+)
+
+__all__ += ["LineageOut", "LogEntryCreate", "LogEntryList", "LogEntryOut", "MilestoneChange", "MilestoneCreate"]
+__all__ += ["MilestoneOut", "PlanOut", "PlanPut", "TransferChange", "TransferCreate", "TransferList", "TransferOut"]
+__all__ += ["TransferQuery"]

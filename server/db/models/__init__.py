@@ -99,3 +99,15 @@ __all__ += ["AssessmentFramework", "AssessmentReview", "CityAssessment", "RATING
 from .conversations import Block, Conversation, ConversationMessage, ConversationParticipant  # noqa: E402
 
 __all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant"]
+from .transfers import (  # noqa: E402
+    LOG_KINDS,
+    MILESTONE_STATES,
+    TRANSFER_STATES,
+    Transfer,
+    TransferLogEntry,
+    TransferMilestone,
+    TransferPlan,
+)
+
+__all__ += ["LOG_KINDS", "MILESTONE_STATES", "TRANSFER_STATES", "Transfer", "TransferLogEntry"]
+__all__ += ["TransferMilestone", "TransferPlan"]
