@@ -15,7 +15,21 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from server import demo, storage
-from server.db.models import City, Event, Membership, Mention, Message, Resource, Space, Thread, User
+from server.db.models import (
+    City,
+    Event,
+    Membership,
+    Mention,
+    Message,
+    PracticeAdaptation,
+    Resource,
+    Space,
+    Thread,
+    Transfer,
+    TransferLogEntry,
+    TransferPlan,
+    User,
+)
 from server.demo.content import PASSWORD, THREADS
 from server.demo.library import FORMATS
 from tests.harness import expect
@@ -82,6 +96,16 @@ async def test_load_builds_the_network_through_the_services(db):
     assert kinds["member.added"] == await db.scalar(select(func.count()).select_from(Membership))
     assert kinds["reaction.added"] > 0 and kinds["notification.mention"] > 0
     assert await db.scalar(select(func.count()).where(Thread.pinned)) >= 1
+
+    # One completed transfer whose city has its adapted record (the lineage has an edge), one running.
+    states = Counter((await db.scalars(select(Transfer.state))).all())
+    assert states == {"completed": 1, "implementing": 1}
+    adapted = await db.scalar(select(TransferPlan.practice_id).where(TransferPlan.practice_id.is_not(None)))
+    record = await db.get(Resource, adapted)
+    assert record.kind == "practice" and "Adaptation log" in record.details["lessons_learned"]
+    assert await db.scalar(select(func.count()).select_from(PracticeAdaptation)) >= 1
+    assert await db.scalar(select(func.count()).select_from(TransferLogEntry)) >= 5
+    assert kinds["transfer.created"] == 2 and kinds["transfer.completed"] == 1
 
 
 async def test_load_is_idempotent(db):

@@ -18,6 +18,7 @@ from server.demo.cities import load_cities
 from server.demo.content import CITIES, PASSWORD, PEOPLE, SPACES, THREADS
 from server.demo.library import load_library
 from server.demo.timeline import Timeline
+from server.demo.transfers import load_transfers
 from server.services import accounts, cities, messages, spaces, threads
 
 _MENTION = re.compile(r"@\{(\w+)\}")
@@ -92,6 +93,7 @@ async def load(db: AsyncSession, store=None) -> list[tuple[str, str, str]]:
     thread_ends = await _load_threads(db, timeline, people, space_ids)
     await load_library(db, timeline, people, space_ids, city_ids, thread_ends, store)
     await load_cities(db, admin, people, city_ids)
+    await load_transfers(db, timeline, people, space_ids, city_ids)
 
     return [(people[k].email, PASSWORD, "; ".join(roles.get(k, ["no space"]))) for k in PEOPLE]
 
