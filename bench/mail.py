@@ -8,7 +8,7 @@ compared with raw aiosmtplib sends of the very same messages over one connection
     python bench/mail.py --case post --posts 100 --blocks 4 --fanout 20
 
 Everything runs on this machine: an embedded PostgreSQL and the app under uvicorn in a temporary
-directory (removed at the end), the SMTP sink in a thread of this process. Figures:
+directory (removed at the end), the SMTP sink in a process of its own (bench/mail_relay.py). Figures:
 - notifier: event to outbox rows per second (the reply's POST answered → its N rows written);
 - sender: mails per second the sink received (first to last receipt) vs the raw baseline;
 - end to end: the POST answered → the last of the N mails at the sink;
@@ -37,12 +37,12 @@ from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench import mail_cases  # noqa: E402
+from bench.mail_relay import RelayProcess  # noqa: E402
 from server.db import embedded  # noqa: E402
 from server.db.engine import session_factory  # noqa: E402
 from server.db.models import MailOutbox, Membership, Message  # noqa: E402
 from server.mail import outbox  # noqa: E402
 from tests.harness import Client, ServerThread, expect, start_database, test_settings  # noqa: E402
-from tests.mail_helpers import SmtpSink  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -55,11 +55,11 @@ def loadavg() -> str:
 
 
 class Receipts:
-    """When the sink received each mail, by recipient address (called in the sink's thread)."""
+    """When the sink received each mail, by recipient address (called in the relay reader thread)."""
 
-    def __init__(self, sink: SmtpSink) -> None:
+    def __init__(self, sink: RelayProcess) -> None:
         self.at: dict[str, float] = {}
-        sink.on_receipt = lambda message: self.at.setdefault(str(message["To"]), time.monotonic())
+        sink.on_receipt = lambda address, received: self.at.setdefault(address, received)
 
     async def wait(self, addresses: list[str], timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -155,7 +155,7 @@ def handle_address(n: int, world: dict) -> str:
     return f"p{world['recipients'] + n}@bench.test"
 
 
-async def baseline(db_url: str, settings, sink: SmtpSink) -> float:
+async def baseline(db_url: str, settings, sink: RelayProcess) -> float:
     """The same reply mails, built from their outbox rows, sent with bare aiosmtplib on one connection."""
     engine = create_async_engine(db_url, poolclass=NullPool)
     async with session_factory(engine)() as db:
@@ -164,12 +164,12 @@ async def baseline(db_url: str, settings, sink: SmtpSink) -> float:
     await engine.dispose()
     started = time.monotonic()
     async with aiosmtplib.SMTP(hostname="127.0.0.1", port=sink.port) as smtp:
-        for message in messages:
-            await smtp.send_message(message)
+        for mail in messages:
+            await smtp.sendmail(mail.sender, [mail.recipient], mail.data)
     return len(messages) / (time.monotonic() - started)
 
 
-async def measure(args, db_url: str, base_url: str, settings, sink: SmtpSink, receipts: Receipts):
+async def measure(args, db_url: str, base_url: str, settings, sink: RelayProcess, receipts: Receipts):
     world = await seed(db_url, base_url, args.recipients, args.mentions)
     world["recipients"] = args.recipients
     print(f"seeded {args.recipients} participants and {args.mentions} members to mention", flush=True)
@@ -187,7 +187,7 @@ def run(args) -> None:
     with tempfile.TemporaryDirectory(prefix="citybridge-bench-mail-") as tmp:
         data_dir = Path(tmp)
         db_url = start_database(data_dir)
-        sink = mail_cases.NetworkSink().start()
+        sink = RelayProcess().start()
         receipts = Receipts(sink)
         settings = replace(
             test_settings(data_dir),

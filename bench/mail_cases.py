@@ -8,8 +8,7 @@
   relay configured, each reply mailed to `fanout` participants) and off (both workers stopped on
   the same server), in alternating blocks of the same run so that the machine's load hits both.
 
-The sink answers MAIL, RCPT and the end of DATA after `rtt` seconds (DATA's own 354 counts twice),
-so each mail costs the four round trips an unpipelined SMTP client waits for on a real network.
+The relay (bench/mail_relay.py, a process of its own) answers each SMTP command after `rtt` seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -34,36 +32,8 @@ from server.db.models import (
     User,
 )
 from tests.harness import Client, expect
-from tests.mail_helpers import SmtpSink, _Handler
 
 CHUNK = 2000
-
-
-class _SlowHandler(_Handler):
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        await asyncio.sleep(self.sink.rtt)
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        await asyncio.sleep(self.sink.rtt)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(2 * self.sink.rtt)
-        return await super().handle_DATA(server, session, envelope)
-
-
-class NetworkSink(SmtpSink):
-    """The tests' aiosmtpd sink, with a round-trip time that can change between cases."""
-
-    rtt = 0.0
-
-    def start(self) -> NetworkSink:
-        self.controller = Controller(_SlowHandler(self), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import email
+import email.policy
 import time
 from dataclasses import replace
 
@@ -234,8 +236,9 @@ def test_templates_escape_and_refuse_header_injection(settings):
         html_body=rendered.html,
         refs={},
     )
-    message = outbox.build(row, settings)
-    assert message["Bcc"] is None and "\n" not in message["Subject"]
+    message = email.message_from_bytes(outbox.build(row, settings).data, policy=email.policy.default)
+    assert message["Bcc"] is None and message["X-Test"] == "one Bcc: victim@example.test"
+    assert message["Subject"] == rendered.subject and "\n" not in message["Subject"]
     assert not outbox.valid_address("a@b.test\r\nBcc: c@d.test") and outbox.valid_address("a@b.test")
 
 

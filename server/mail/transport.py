@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
 from server.config import flag
+from server.mail.outbox import Built
 
 
 class PermanentRefusal(Exception):
@@ -62,10 +62,10 @@ class SmtpRelay:
         )
 
 
-async def send_one(client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+async def send_one(client: aiosmtplib.SMTP, mail: Built) -> None:
     """Send on an open connection; returns only once the relay answered 250 for every recipient."""
     try:
-        errors, _ = await client.send_message(message)
+        errors, _ = await client.sendmail(mail.sender, [mail.recipient], mail.data)
     except aiosmtplib.SMTPRecipientsRefused as error:
         codes = [r.code for r in error.recipients]
         raise (PermanentRefusal if all(500 <= c < 600 for c in codes) else TemporaryFailure)(str(error)) from error
@@ -79,12 +79,12 @@ async def send_one(client: aiosmtplib.SMTP, message: EmailMessage) -> None:
         raise TemporaryFailure(f"recipients not accepted: {errors}")
 
 
-def write_eml(directory: Path, row_id: int, message: EmailMessage) -> Path:
+def write_eml(directory: Path, row_id: int, mail: Built) -> Path:
     """The embedded default: the mail as a file an admin can open. Written atomically, once."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{row_id}.eml"
     if not path.exists():
         partial = directory / f".{row_id}.eml.part"
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(mail.data)
         os.replace(partial, path)
     return path
