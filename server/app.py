@@ -47,6 +47,7 @@ from server.config import Settings
 from server.db.engine import create_engine, session_factory
 from server.mail import service as mail_service
 from server.observability import readiness
+from server.observability.foreground import Foreground
 from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
 from server.public import cache as public_cache
@@ -79,16 +80,23 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     app_routes += public_routes()  # the public knowledge base: before the browser app's catch-all below
     if settings.frontend_dir.is_dir():
         app_routes.append(Mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend"))
+    foreground = Foreground()  # requests in flight, which mail work yields to
     app = Starlette(
         routes=app_routes,
         lifespan=lifespan,
         exception_handlers=exception_handlers(),
         middleware=[
-            Middleware(ObservabilityMiddleware, body_max_bytes=settings.body_max_bytes, https=settings.secure_cookies),
+            Middleware(
+                ObservabilityMiddleware,
+                body_max_bytes=settings.body_max_bytes,
+                https=settings.secure_cookies,
+                foreground=foreground,
+            ),
             # zstd, brotli or gzip by what the client accepts; files and pages already encoded pass through.
             Middleware(CompressMiddleware, minimum_size=1024),
         ],
     )
     app.state.settings = settings
+    app.state.foreground = foreground
     readiness.checks(app)  # parts such as search register theirs: see server/observability/readiness.py
     return app

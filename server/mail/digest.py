@@ -21,6 +21,7 @@ from server.db.models import MailDigestState, Membership, Message, NotificationS
 from server.mail import compose, outbox
 from server.mail.sender import asyncpg_dsn, lock_key
 from server.mail.templates import render
+from server.observability.foreground import Foreground
 
 log = logging.getLogger("citybridge.mail")
 
@@ -87,8 +88,18 @@ async def _space_activity(db, space_id: int, since: dt.datetime) -> dict | None:
 class Digester(BackgroundWorker):
     task_name = "mail-digests"
 
-    def __init__(self, sessions, settings, database_url: str, *, check_seconds: float = 60.0, batch: int = 200):
+    def __init__(
+        self,
+        sessions,
+        settings,
+        database_url: str,
+        *,
+        check_seconds: float = 60.0,
+        batch: int = 200,
+        foreground: Foreground | None = None,
+    ):
         self.sessions = sessions
+        self.foreground = foreground or Foreground()
         self.settings = settings
         self.dsn = asyncpg_dsn(database_url)
         self.check_seconds = check_seconds
@@ -150,6 +161,8 @@ class Digester(BackgroundWorker):
             spaces_of.setdefault(user_id, []).append((space_id, name))
         mails = []
         for user, frequency, key, state in todo:
+            # A batch renders 200 digests: between two, a request being answered goes first.
+            await self.foreground.quiet()
             since = state.covered_until if state else now - PERIODS[frequency]
             sections = []
             for space_id, name in spaces_of.get(user.id, []):

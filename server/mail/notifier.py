@@ -22,6 +22,7 @@ from server.db.models import MailNotifierState, Message, Space, Thread, User
 from server.mail import batches, compose, events_in, outbox, preferences
 from server.mail.permissions import readers
 from server.mail.sender import asyncpg_dsn, lock_key
+from server.observability.foreground import Foreground
 
 log = logging.getLogger("citybridge.mail")
 
@@ -33,8 +34,17 @@ class Notifier(BackgroundWorker):
     task_name = "mail-notifier"
 
     def __init__(
-        self, sessions, settings, database_url: str, *, batch: int = 200, poll_seconds: float = 1.0, online=None
+        self,
+        sessions,
+        settings,
+        database_url: str,
+        *,
+        batch: int = 200,
+        poll_seconds: float = 1.0,
+        online=None,
+        foreground: Foreground | None = None,
     ):
+        self.foreground = foreground or Foreground()
         self.online = online  # (space_id, user_id) -> bool: active in the browser; None: cannot tell
         self.sessions = sessions
         self.settings = settings
@@ -92,6 +102,7 @@ class Notifier(BackgroundWorker):
             for row in rows:
                 posted = events_in.read(row["kind"], row["data"])
                 if posted is not None:
+                    await self.foreground.quiet()  # the post that caused it is answered first
                     await self.posted(db, posted)
             moved = await db.execute(
                 update(MailNotifierState)
@@ -128,6 +139,7 @@ class Notifier(BackgroundWorker):
         users = list((await db.scalars(select(User).where(User.id.in_(recipients)).order_by(User.id))).all())
         prefs_of = await preferences.load_many(db, [u.id for u in users])
         allowed = await readers(db, users, space.id)
+        mails = []
         for user in users:
             user_id = user.id
             kind = "mention" if user_id in mentioned else "reply"
@@ -140,6 +152,7 @@ class Notifier(BackgroundWorker):
             if prefs["batch_minutes"] > 0:
                 await batches.park(db, user_id, kind, message.id)
                 continue
+            await self.foreground.quiet()  # rendering is CPU: a request being answered goes first
             rendered, headers = compose.notification(
                 self.settings,
                 kind=kind,
@@ -149,14 +162,15 @@ class Notifier(BackgroundWorker):
                 thread=thread,
                 message=message,
             )
-            await outbox.enqueue(
-                db,
-                self.settings,
-                kind=kind,
-                to=user.email,
-                rendered=rendered,
-                user_id=user.id,
-                headers=headers,
-                refs={"space_id": space.id, "thread_id": thread.id, "message_ids": [message.id]},
-                dedupe_key=f"message:{message.id}:{user.id}",
+            mails.append(
+                {
+                    "kind": kind,
+                    "to": user.email,
+                    "rendered": rendered,
+                    "user_id": user.id,
+                    "headers": headers,
+                    "refs": {"space_id": space.id, "thread_id": thread.id, "message_ids": [message.id]},
+                    "dedupe_key": f"message:{message.id}:{user.id}",
+                }
             )
+        await outbox.enqueue_many(db, self.settings, mails)  # one statement for all the recipients

@@ -28,6 +28,7 @@ from server.db.models import MailOutbox
 from server.mail import metrics, outbox
 from server.mail.permissions import why_not
 from server.mail.transport import PermanentRefusal, SmtpRelay, TemporaryFailure, send_one, write_eml
+from server.observability.foreground import Foreground
 from server.services.accounts import now
 
 log = logging.getLogger("citybridge.mail")
@@ -53,8 +54,11 @@ def asyncpg_dsn(url: str) -> str:
 class Sender(BackgroundWorker):
     task_name = "mail-sender"
 
-    def __init__(self, sessions, settings, database_url: str, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self, sessions, settings, database_url: str, *, poll_seconds: float = 1.0, foreground: Foreground | None = None
+    ) -> None:
         self.sessions = sessions
+        self.foreground = foreground or Foreground()
         self.settings = settings
         self.dsn = asyncpg_dsn(database_url)
         self.relay = SmtpRelay.from_url(settings.smtp_url) if settings.smtp_url else None
@@ -126,7 +130,10 @@ class Sender(BackgroundWorker):
         if self._marks is None:
             self._marks = await asyncpg.create_pool(self.dsn, min_size=1, max_size=lanes)
         shares = [rows[n::lanes] for n in range(lanes) if rows[n::lanes]]
-        outcomes = await asyncio.gather(*(self._lane(share) for share in shares))
+        # Every lane ends before the round does, even when one raises: they share the round's pool.
+        outcomes = await asyncio.gather(*(self._lane(share) for share in shares), return_exceptions=True)
+        if errors := [o for o in outcomes if isinstance(o, BaseException)]:
+            raise errors[0]
         if all(outcomes):
             self.last_error = None
         return all(outcomes) and len(rows) == BATCH * lanes
@@ -155,6 +162,7 @@ class Sender(BackgroundWorker):
         if reason is not None:
             await self._finish(row, "cancelled", reason)
             return
+        await self.foreground.quiet()  # a request being answered goes first
         try:
             await send_one(client, outbox.build(row, self.settings))
         except PermanentRefusal as error:

@@ -16,13 +16,14 @@ from server.observability import readiness
 @contextlib.asynccontextmanager
 async def running(app, database_url: str):
     settings = app.state.settings
-    sender = Sender(app.state.sessions, settings, database_url)
+    foreground = getattr(app.state, "foreground", None)  # requests in flight: mail work yields to them
+    sender = Sender(app.state.sessions, settings, database_url, foreground=foreground)
     hub = getattr(app.state, "realtime", None)
     online = hub.presence.is_online if hub is not None else None
-    notifier = Notifier(app.state.sessions, settings, database_url, online=online)
+    notifier = Notifier(app.state.sessions, settings, database_url, online=online, foreground=foreground)
     app.state.mail_sender = sender
     app.state.mail_notifier = notifier
-    digester = Digester(app.state.sessions, settings, database_url)
+    digester = Digester(app.state.sessions, settings, database_url, foreground=foreground)
     app.state.mail_digester = digester
     reminders = EventReminders(app.state.sessions, settings)
 

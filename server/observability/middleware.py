@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import PayloadTooLarge
 from server.observability import metrics
+from server.observability.foreground import Foreground
 from server.observability.logging import request_id
 
 log = logging.getLogger("citybridge.http")
@@ -64,8 +65,11 @@ def _error_body(status: int, code: str, message: str) -> tuple[bytes, int]:
 
 
 class ObservabilityMiddleware:
-    def __init__(self, app: ASGIApp, *, body_max_bytes: int, https: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, body_max_bytes: int, https: bool = False, foreground: Foreground | None = None
+    ) -> None:
         self.app = app
+        self.foreground = foreground or Foreground()
         self.body_max_bytes = body_max_bytes
         self.headers = dict(SECURITY_HEADERS)
         if https:
@@ -117,6 +121,7 @@ class ObservabilityMiddleware:
             return message
 
         metrics.HTTP_IN_FLIGHT.inc()
+        self.foreground.active += 1
         try:
             declared = self._content_length(scope)
             if declared is not None and declared > self.body_max_bytes:
@@ -135,6 +140,7 @@ class ObservabilityMiddleware:
             await self._answer(send_with_headers, *_error_body(500, "internal", "Something went wrong on our side."))
         finally:
             metrics.HTTP_IN_FLIGHT.dec()
+            self.foreground.active -= 1
             elapsed = time.perf_counter() - started_at
             method, route, status = scope.get("method", ""), route_label(scope), state["status"]
             metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
