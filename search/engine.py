@@ -66,6 +66,7 @@ class Filters:
     kinds: list[str] | None = None
     regions: list[str] | None = None
     sizes: list[str] | None = None
+    author_ids: list[int] | None = None  # `from:` in the query
     date_from: int | None = None
     date_to: int | None = None
 
@@ -80,6 +81,7 @@ class Filters:
             ("kind", self.kinds),
             ("regions", self.regions),
             ("sizes", self.sizes),
+            ("author_id", self.author_ids),
         )
         return [(field, values) for field, values in chosen if values is not None]
 

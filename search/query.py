@@ -40,6 +40,7 @@ class Query:
     kinds: list[str] | None = None
     regions: list[str] | None = None
     sizes: list[str] | None = None
+    authors: list[int] | None = None  # `from:` (server/services/search.py resolves the handles)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -69,6 +70,7 @@ def has_filters(query: Query) -> bool:
             query.kinds,
             query.regions,
             query.sizes,
+            query.authors,
             query.date_from,
             query.date_to,
         )
@@ -151,8 +153,8 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
         # A space the asker cannot read is treated as one with nothing in it.
         allowed = set(readable)
         query.spaces = [s for s in query.spaces if s in allowed]
-        if not query.spaces:
-            return empty
+    if query.spaces == [] or query.authors == []:
+        return empty
     offset = min(query.offset, MAX_OFFSET)
     request = Request(
         query=parsed,
@@ -166,6 +168,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             kinds=query.kinds,
             regions=query.regions,
             sizes=query.sizes,
+            author_ids=query.authors,
             date_from=_epoch(query.date_from, False) if query.date_from else None,
             date_to=_epoch(query.date_to, True) if query.date_to else None,
         ),

@@ -197,6 +197,29 @@ def parse(q: str) -> ParsedQuery:
     return parsed
 
 
+OPERATORS = ("from", "in")
+# `from:handle` and `in:space` outside quotes, at the start of a word; the value runs to the next space.
+_OPERATOR = re.compile(r'(?<!\S)(from|in):([^\s"]*)', re.IGNORECASE)
+
+
+def split_operators(q: str) -> tuple[str, dict[str, list[str]]]:
+    """The query without its operators, and each operator's values (`from:ana in:12` → {"from":
+    ["ana"], "in": ["12"]}). Inside "quoted phrases" they are words; an operator with nothing after
+    it ("from:") is dropped."""
+    found: dict[str, list[str]] = {}
+    parts = q.split('"')
+    if len(parts) % 2 == 0:  # unbalanced quotes: parse() ignores them, and so does this
+        parts = [q.replace('"', " ")]
+
+    def take(match: re.Match) -> str:
+        if match.group(2):
+            found.setdefault(match.group(1).lower(), []).append(match.group(2))
+        return " "
+
+    kept = [part if i % 2 else _OPERATOR.sub(take, part) for i, part in enumerate(parts)]
+    return '"'.join(kept).strip(), found
+
+
 def prefix_query(q: str) -> tuple[list[Term], str]:
     """For suggestions: the complete words before the last, and the folded last word."""
     terms = _terms(unicodedata.normalize("NFC", q)[:MAX_QUERY_CHARS])[:MAX_WORDS]

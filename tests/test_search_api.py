@@ -260,6 +260,11 @@ BAD_QUERIES = [
     ({"q": "a", "limit": "1000"}, 422),
     ({"q": "a", "cursor": "forged"}, 400),
     ({"q": "a", "sort": "random"}, 422),
+    ({"q": "from: in:"}, 422),  # operators with nothing after them: no words, no filters
+    ({"q": "a in:999999"}, 200),
+    ({"q": "a in:" + "9" * 40}, 200),
+    ({"q": "a from:nobody-at-all"}, 200),
+    ({"q": "a in:%_\\"}, 200),
     ({"q": "a", "color": "red"}, 422),
     ({"q": "(((*)))[]{}~^:\\"}, 200),
     ({"q": "AND OR NOT -"}, 200),
@@ -273,6 +278,32 @@ async def test_bad_queries_get_a_clear_answer(world):
             assert answer["total"] == 0, params
         else:
             assert answer["error"]["code"], params
+
+
+async def test_from_and_in_operators_stay_within_what_the_user_reads(world, database_url):
+    me = expect(await world.member.get("/api/me"), 200)
+    other = expect(await world.other.get("/api/me"), 200)
+    mine = await post_thread(world.member, world.space_a["id"], "Ferry timetable", "The ferry timetable in Vietnamese")
+    theirs = await post_thread(world.other, world.space_b["id"], "Ferry in Toronto", "The ferry to the islands")
+    admin_post = await post_thread(world.admin, world.space_a["id"], "Ferry budget", "Who pays for the ferry?")
+    found = await search(world.member, database_url, q=f"ferry from:{me['handle']}")
+    assert ids(found, "thread") == [mine["id"]] and set(found["facets"]["space"]) == {str(world.space_a["id"])}
+    assert ids(await search(world.member, q="ferry from:me"), "thread") == [mine["id"]]
+    assert ids(await search(world.member, q=f"FROM:@{me['handle']} ferry"), "thread") == [mine["id"]]
+    # Another space's author: nothing of theirs, whether the space is named, numbered or not at all.
+    for q in (f"ferry from:{other['handle']}", f"ferry in:{world.space_b['id']}", "ferry in:toronto"):
+        answer = await search(world.member, q=q)
+        assert answer["total"] == 0 and answer["facets"]["space"] == {}, q
+    assert ids(await search(world.other, q="ferry in:toronto"), "thread") == [theirs["id"]]
+    by_space = await search(world.member, q=f"ferry in:{world.space_a['id']}")
+    assert set(ids(by_space, "thread")) == {mine["id"], admin_post["id"]}
+    assert set(ids(await search(world.member, q="ferry in:antwerp"), "thread")) == {mine["id"], admin_post["id"]}
+    # With the space filter too, both hold; inside quotes an operator is words.
+    both = await search(world.member, q="ferry in:antwerp", space=str(world.space_b["id"]))
+    assert both["total"] == 0
+    assert (await search(world.member, q='"in:antwerp"'))["total"] == 0
+    # Operators alone browse, newest first.
+    assert ids(await search(world.member, q=f"from:{me['handle']} in:{world.space_a['id']}"), "thread")[0] == mine["id"]
 
 
 async def test_search_needs_a_signed_in_user(world):

@@ -47,6 +47,7 @@ def doc(
     profiles=("traditional", "newer"),
     themes=(),
     date: int = 1_700_000_000,
+    author: int = 1,
 ) -> Document:
     kind = kind or key.split(":")[0]
     return Document(
@@ -58,7 +59,7 @@ def doc(
         profiles=list(profiles),
         themes=list(themes),
         lang=lang,
-        author_id=1,
+        author_id=author,
         author_name="Ana",
         date=date,
         title=title,
@@ -214,6 +215,25 @@ async def test_filters_and_facets(engine):
     assert result.facets["kind"] == {"thread": 1, "message": 1, "practice": 1}
     assert result.facets["themes"] == {"employment": 2, "education": 2}
     assert result.facets["profiles"] == {"traditional": 2, "newer": 2}
+
+
+async def test_author_filter_within_the_readable_spaces(engine):
+    await engine.upsert(
+        [
+            doc("message:1", "shelter rota", author=7),
+            doc("message:2", "shelter keys", author=8),
+            doc("message:3", "shelter budget", author=7, space=2),
+        ]
+    )
+    assert set(await keys(engine, "shelter", filters=Filters(author_ids=[7]))) == {"message:1", "message:3"}
+    assert await keys(engine, "shelter", [1], filters=Filters(author_ids=[7])) == ["message:1"]
+    assert set(await keys(engine, "shelter", filters=Filters(author_ids=[7, 8], space_ids=[1]))) == {
+        "message:1",
+        "message:2",
+    }
+    assert await keys(engine, "", [1], filters=Filters(author_ids=[8])) == ["message:2"]
+    result = await find(engine, "shelter", [1, 2], filters=Filters(author_ids=[7]))
+    assert result.total == 2 and result.facets["space_id"] == {"1": 1, "2": 1}
 
 
 async def test_sort_by_date_and_paging(engine):

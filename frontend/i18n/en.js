@@ -113,6 +113,7 @@ export default {
   "space.tab_library": "Library",
   "space.tab_members": "Members",
   "space.tab_moderation": "Moderation",
+  "space.search": "Search this space",
   "space.threads": "Threads",
   "space.no_threads": "No threads yet",
   "space.no_threads_hint": "Start the first conversation with your partner city.",

@@ -113,6 +113,7 @@ export default {
   "space.tab_library": "Biblioteca",
   "space.tab_members": "Miembros",
   "space.tab_moderation": "Moderación",
+  "space.search": "Buscar en este espacio",
   "space.threads": "Hilos",
   "space.no_threads": "Todavía no hay hilos",
   "space.no_threads_hint": "Inicie la primera conversación con su ciudad socia.",

@@ -113,6 +113,7 @@ export default {
   "space.tab_library": "Bibliothèque",
   "space.tab_members": "Membres",
   "space.tab_moderation": "Modération",
+  "space.search": "Rechercher dans cet espace",
   "space.threads": "Discussions",
   "space.no_threads": "Aucune discussion pour l’instant",
   "space.no_threads_hint": "Lancez la première conversation avec votre ville partenaire.",

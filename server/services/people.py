@@ -12,6 +12,7 @@ from sqlalchemy import and_, any_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from server.db.like import contains
 from server.db.models import Block, City, Membership, Space, User
 from server.errors import Forbidden, Invalid, NotFound, problem
 from server.services.accounts import normalise_email
@@ -20,10 +21,6 @@ from server.services.views import user_brief, user_view
 
 MODERATOR_MIN_QUERY = 3
 MODERATOR_MAX_MATCHES = 10
-
-
-def _like(text: str) -> str:
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 async def _moderates_somewhere(db: AsyncSession, user: User) -> bool:
@@ -36,7 +33,7 @@ async def _moderates_somewhere(db: AsyncSession, user: User) -> bool:
 async def find_people(db: AsyncSession, actor: User, text: str, limit: int) -> list[dict]:
     """Active accounts matching `text`: full views for admins, brief ones for moderators."""
     if actor.is_admin:
-        pattern = _like(text)
+        pattern = contains(text)
         query = (
             select(User)
             .where(
@@ -56,7 +53,7 @@ async def find_people(db: AsyncSession, actor: User, text: str, limit: int) -> l
             fields={"q": problem("too_short", min=MODERATOR_MIN_QUERY)},
         )
     email = normalise_email(text)
-    pattern = _like(text)
+    pattern = contains(text)
     exact = User.email == email
     query = (
         select(User, exact.label("exact"))
@@ -85,7 +82,7 @@ async def directory(db: AsyncSession, viewer: User, filters: dict, limit: int, o
         language = literal(filters["language"]) == any_(User.languages)
         conditions.append(and_(field_visible(viewer, "languages"), language))
     if filters.get("q"):
-        pattern = _like(filters["q"])
+        pattern = contains(filters["q"])
         conditions.append(
             or_(
                 func.lower(User.name).like(pattern),

@@ -6,11 +6,14 @@ API applies around them, so that every caller of a search gets the same ones.
 
 from __future__ import annotations
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search import query as search_query
+from search import text
 from search.engine import EVERYONE, Engine
-from server.db.models import User
+from server.db.like import contains
+from server.db.models import Space, User
 from server.errors import Invalid, Unavailable, problem
 from server.services.access import readable_space_ids_or_all
 
@@ -40,8 +43,38 @@ async def readers(db: AsyncSession, user: User) -> list[int] | None:
     return [*spaces, EVERYONE, *([-user.city_id] if user.city_id else [])]
 
 
+async def operators(db: AsyncSession, user: User, query: search_query.Query) -> None:
+    """Read `from:` and `in:` out of the query's words into its filters.
+
+    `from:` takes a handle (with or without "@") or `me`; `in:` a space's id or a word of its name,
+    among the spaces the user may read only: an unknown or unreadable one is a space with nothing in
+    it (the same answer, so that a query cannot tell them apart). Given with the `space` filter too,
+    both must hold."""
+    query.q, found = text.split_operators(query.q)
+    if "in" in found:
+        named = await _spaces_named(db, user, found["in"])
+        query.spaces = named if query.spaces is None else [s for s in query.spaces if s in named]
+    if "from" in found:
+        handles = {value.lstrip("@").lower() for value in found["from"]} - {"me"}
+        ids = {user.id} if any(v.lower() == "me" for v in found["from"]) else set()
+        if handles:
+            ids |= set((await db.scalars(select(User.id).where(func.lower(User.handle).in_(handles)))).all())
+        query.authors = sorted(ids)
+
+
+async def _spaces_named(db: AsyncSession, user: User, values: list[str]) -> list[int]:
+    readable = await readable_space_ids_or_all(db, user)
+    ids = {int(v) for v in values if v.isdigit() and len(v) < 12}
+    words = [v for v in values if not v.isdigit()]
+    if words:
+        names = select(Space.id).where(or_(*(func.lower(Space.name).like(contains(w)) for w in words)))
+        ids |= set((await db.scalars(names)).all())
+    return sorted(ids if readable is None else ids & set(readable))
+
+
 async def search(db: AsyncSession, user: User, engine: Engine | None, query: search_query.Query) -> dict:
     """Hits, facets, the total and `has_more`, among the documents the user may read."""
+    await operators(db, user, query)
     check(query)
     engine = _available(engine)
     readable = await readers(db, user)
@@ -55,6 +88,7 @@ async def suggest(db: AsyncSession, user: User, engine: Engine | None, q: str, l
     """Completions of the last word typed, from documents the user may read."""
     engine = _available(engine)
     readable = await readers(db, user)
+    q = text.split_operators(q)[0]
     try:
         return await search_query.suggest(engine, readable, q, limit)
     except search_query.SearchUnavailable:

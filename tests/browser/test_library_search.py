@@ -80,3 +80,40 @@ async def test_a_long_thread_is_one_result_with_its_replies_under_it(world, sess
     await expect(more.get_by_role("link", name="Open the thread (3 more)")).to_be_visible()
     await assert_accessible(reader.page, "grouped search results")
     await reader.screenshot("search-grouped")
+
+
+async def test_search_within_a_space_from_its_screen(world, sessions, api):
+    """The space's own search box: only that space's hits, its filter shown as chosen; `from:`
+    typed in the box narrows to one author."""
+    writer = api("member@danang.test")
+    space_a, network = world.space_a["id"], world.network["id"]
+    writer.call("POST", f"/api/spaces/{space_a}/threads", 201, json={"title": "Ferry passes", "body": "Ferry passes"})
+    api("admin@citybridge.test").call(
+        "POST", f"/api/spaces/{network}/threads", 201, json={"title": "Ferry night", "body": "A ferry at night"}
+    )
+    reader = await sessions("mod@antwerpen.test")
+    for _ in range(40):  # the indexer works after the commit: both threads found across spaces first
+        await reader.goto("/search?q=ferry")
+        await expect(reader.page.get_by_role("status").filter(has_text="result")).to_be_visible()
+        if await reader.page.locator(".result").count() == 2:
+            break
+    await expect(reader.page.locator(".result")).to_have_count(2)
+    await reader.goto(f"/spaces/{space_a}")
+    box = reader.page.get_by_role("searchbox", name="Search this space")
+    await expect(box).to_be_visible()
+    await reader.screenshot("space-with-search")
+    await box.fill("ferry")
+    await box.press("Enter")
+    await expect(reader.page.get_by_role("status").filter(has_text="result")).to_be_visible()
+    assert f"space={space_a}" in reader.page.url
+    await expect(reader.page.locator(".result")).to_have_count(1)
+    await expect(reader.page.locator(".result")).to_contain_text("Ferry passes")
+    await expect(reader.page.get_by_role("group", name="Filters").get_by_role("checkbox", checked=True)).to_have_count(
+        1
+    )
+    await assert_accessible(reader.page, "search within a space")
+    await reader.screenshot("search-in-space")
+    handle = writer.call("GET", "/api/me", 200)["handle"]
+    await reader.goto(f"/search?q=ferry+from:{handle}")
+    await expect(reader.page.locator(".result")).to_have_count(1)
+    await expect(reader.page.locator(".result")).to_contain_text("Ferry passes")

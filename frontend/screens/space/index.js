@@ -42,6 +42,17 @@ function threadList(space, canPost) {
   return { list, more, reload, loadCounts };
 }
 
+/** Search within this space: the search screen with the space's filter chosen. */
+function spaceSearch(space) {
+  const input = h("input", { type: "search", name: "q", id: "space-search", "aria-label": t("space.search") });
+  return h("section", {},
+    h("h2", { class: "side-title" }, h("label", { for: "space-search" }, t("space.search"))),
+    h("form", { role: "search", "aria-label": t("space.search"), class: "space-search row", onsubmit: (event) => {
+      event.preventDefault();
+      if (input.value.trim()) navigate(`/search?${new URLSearchParams({ q: input.value.trim(), space: space.id })}`);
+    } }, input, h("button", { type: "submit", class: "small" }, t("search.submit"))));
+}
+
 export async function show(main, [id]) {
   const spaceId = Number(id);
   const space = await loadSpace(spaceId);
@@ -67,7 +78,7 @@ export async function show(main, [id]) {
       h("div", { class: "row between" }, h("h2", { class: "section-title" }, t("space.threads")), newButton),
       formSlot,
       threads.list, threads.more),
-    h("aside", { class: "aside" }, presence.element, h("section", {},
+    h("aside", { class: "aside" }, spaceSearch(space), presence.element, h("section", {},
       h("h2", { class: "side-title" }, t("common.themes")), themeChips(space.themes) || h("p", { class: "muted small" }, "—")))));
   // thread.created, thread.updated, message.created and reset (dispatch.js, "threads").
   const stopLive = watch(spaceId, "threads", () => threads.reload().catch(() => {}));
