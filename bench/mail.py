@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -194,27 +195,36 @@ def run(args) -> None:
             smtp_url=sink.url,
             mail_retry_base_seconds=0.05,
             mail_connections=args.connections,
+            mail_worker=args.mail_worker,
         )
         server = ServerThread(settings, db_url)
         server.app.state.settings = replace(server.app.state.settings, public_origin=server.base_url)
+        worker = None
         try:
             server.start()
+            if args.mail_worker == "process":
+                worker = mail_cases.start_worker(db_url, data_dir, sink.url, args.connections)
             print(f"load average (1, 5, 15 min) before: {loadavg()}", flush=True)
-            asyncio.run(cases(args, db_url, server, settings, sink, receipts))
+            asyncio.run(cases(args, db_url, server, settings, sink, receipts, worker))
         finally:
+            if worker is not None:
+                worker.send_signal(signal.SIGCONT)
+                worker.terminate()
+                worker.wait(15)
             server.stop()
             sink.stop()
             embedded.stop(data_dir)
     print(f"\nload average (1, 5, 15 min) after: {loadavg()}")
 
 
-async def cases(args, db_url: str, server, settings, sink, receipts: Receipts) -> None:
+async def cases(args, db_url: str, server, settings, sink, receipts: Receipts, worker=None) -> None:
     if args.case in ("all", "notify"):
         sink.rtt = 0.0
         report(args, *await measure(args, db_url, server.base_url, settings, sink, receipts))
     sink.rtt = args.rtt_ms / 1000
     if args.case in ("all", "post"):
-        mail_cases.report_post(args, await mail_cases.post_case(args, db_url, server.base_url, server, receipts))
+        latencies = await mail_cases.post_case(args, db_url, server.base_url, server, receipts, worker)
+        mail_cases.report_post(args, latencies)
     if args.case in ("all", "digest"):
         mail_cases.report_digest(args, await mail_cases.digest_case(args, db_url, server.base_url, server, receipts))
 
@@ -249,11 +259,20 @@ def main() -> None:
     parser.add_argument("--spaces", type=int, default=5, help="digest: spaces they are members of (two each)")
     parser.add_argument("--digest-timeout", type=float, default=1800, help="digest: seconds to wait for the sink")
     parser.add_argument("--connections", type=int, default=4, help="the sender's SMTP connections (lanes)")
+    parser.add_argument(
+        "--mail-worker",
+        choices=("inline", "process"),
+        default="inline",
+        help="notify, post: the sender on the server's loop, or in a `citybridge mail-worker` process",
+    )
     parser.add_argument("--rtt-ms", type=float, default=10.0, help="digest, post: the relay's round-trip time")
     parser.add_argument("--posts", type=int, default=50, help="post: POSTs per block")
     parser.add_argument("--blocks", type=int, default=4, help="post: alternating blocks, mail off first")
     parser.add_argument("--fanout", type=int, default=20, help="post: participants each reply is mailed to")
-    run(parser.parse_args())
+    args = parser.parse_args()
+    if args.mail_worker == "process" and args.case in ("all", "digest"):
+        parser.error("--mail-worker process: the digest case runs the app's own digester; use --case notify or post")
+    run(args)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ The relay (bench/mail_relay.py, a process of its own) answers each SMTP command 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 
 from sqlalchemy import func, insert, select
@@ -42,17 +46,20 @@ def percentile(values: list[float], p: float) -> float:
 
 
 class OnServer:
-    """Runs coroutines on the server thread's event loop (where the app's workers live)."""
+    """Runs coroutines on the server thread's event loop (where the app's workers live); with
+    `--mail-worker process`, the sender is a `citybridge mail-worker` process (`worker`), which
+    "mail off" pauses with SIGSTOP."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, worker: subprocess.Popen | None = None) -> None:
         self.app = app
-        self.loop = app.state.mail_digester._task.get_loop()
+        self.worker = worker
+        self.loop = app.state.mail_notifier._task.get_loop()
 
     async def __call__(self, coroutine):
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self.loop))
 
     async def mail(self, on: bool) -> None:
-        workers = (self.app.state.mail_notifier, self.app.state.mail_sender)
+        workers = [w for w in (self.app.state.mail_notifier, self.app.state.mail_sender) if w is not None]
 
         async def switch():
             for worker in workers:
@@ -62,6 +69,22 @@ class OnServer:
                     await worker.stop()
 
         await self(switch())
+        if self.worker is not None:
+            self.worker.send_signal(signal.SIGCONT if on else signal.SIGSTOP)
+
+
+def start_worker(db_url: str, data_dir, relay_url: str, connections: int) -> subprocess.Popen:
+    """`citybridge mail-worker` on the bench's database and relay, as `serve` would start it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "CITYBRIDGE_DATA": str(data_dir),
+        "CITYBRIDGE_SMTP_URL": relay_url,
+        "CITYBRIDGE_MAIL_CONNECTIONS": str(connections),
+        "CITYBRIDGE_SECRET_KEY": "bench-secret-key-" + "x" * 32,
+    }
+    command = [sys.executable, "-c", "from server.cli import main; main()", "mail-worker"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def admin_client(db_url: str, base_url: str, email: str) -> tuple[Client, int]:
@@ -214,10 +237,10 @@ async def seed_post(db_url: str, base_url: str, fanout: int) -> tuple[Client, in
     return client, thread
 
 
-async def post_case(args, db_url: str, base_url: str, server, receipts) -> dict:
+async def post_case(args, db_url: str, base_url: str, server, receipts, worker=None) -> dict:
     """Alternating blocks, mail off first; before an "on" block the notifier catches up on the
     replies posted while it was stopped, so each block measures only its own mail work."""
-    on_server = OnServer(server.app)
+    on_server = OnServer(server.app, worker)
     base = await reply_rows(db_url)
     client, thread = await seed_post(db_url, base_url, args.fanout)
     latencies: dict[bool, list[float]] = {False: [], True: []}

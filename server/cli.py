@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from dataclasses import replace
 
 import click
 
@@ -73,12 +74,15 @@ def serve(host: str, port: int) -> None:
 
     from server.api.limits import MAX_HEAD_BYTES
     from server.app import create_app
+    from server.mail import worker
     from server.observability.logging import configure as configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_format)
     url = prepared_database(settings, serving=True)
+    settings = replace(settings, mail_worker=worker.resolve(settings.mail_worker))
     app = create_app(settings, url)
+    mail_process = worker.Supervisor(url) if not worker.in_app(settings) else None
     # Websockets: no per-message deflate (it would compress every fanned-out event once per socket and
     # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
     config = uvicorn.Config(
@@ -105,7 +109,13 @@ def serve(host: str, port: int) -> None:
     # atexit handlers run and the embedded PostgreSQL is stopped cleanly.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     click.echo(f"Citybridge is serving on http://{host}:{port}  (data: {settings.data_dir})")
-    server.run()
+    if mail_process is not None:
+        mail_process.start()
+    try:
+        server.run()
+    finally:
+        if mail_process is not None:
+            mail_process.stop()
     if not server.started:
         sys.exit(1)
 
@@ -300,6 +310,19 @@ def reindex() -> None:
         click.echo("A running server is indexing: it will rebuild the search index from the tables now.")
     else:
         click.echo("The search index is rebuilt.")
+
+
+@main.command("mail-worker")
+def mail_worker() -> None:
+    """Build and send mail (the sender, digests, event reminders) without serving the web app: what
+    `citybridge serve` starts beside itself with CITYBRIDGE_MAIL_WORKER=process (docs/mail.md)."""
+    from server.mail.worker import run_alone
+    from server.observability.logging import configure as configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    url = prepared_database(settings)
+    asyncio.run(run_alone(settings, url))
 
 
 @main.command("mail-gateway")

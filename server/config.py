@@ -21,6 +21,12 @@ from server.services import ratelimit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _mail_worker(raw: str) -> str:
+    if raw not in ("auto", "process", "inline"):
+        raise ValueError(f"{raw!r} is not one of auto, process, inline")
+    return raw
+
+
 def _text(raw: str) -> str | None:
     return raw or None
 
@@ -140,6 +146,15 @@ class Settings:
         4,
         "SMTP connections the sender keeps to the relay at once (each sends one mail at a time); "
         "1 delivers the outbox strictly in order",
+    )
+    mail_worker: str = setting(
+        "CITYBRIDGE_MAIL_WORKER",
+        "inline",
+        "where mail is built and sent: `inline` (on the web server's own event loop), `process` (`citybridge "
+        "serve` starts `citybridge mail-worker` beside itself, so mail never takes the web server's core: for "
+        "machines with cores to spare), `auto` (process when the machine has more than one core); `serve` gives "
+        "its worker its own pid in `CITYBRIDGE_MAIL_WORKER_PARENT`, and the worker stops when that process is gone",
+        parse=_mail_worker,
     )
     mail_from: str = setting(
         "CITYBRIDGE_MAIL_FROM", "Citybridge <citybridge@localhost>", "the From of every mail", parse=str

@@ -235,6 +235,7 @@ class ServerProcess:
             "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
             "CITYBRIDGE_ARGON2_TIME_COST": "1",
             **{limit.env: "0" for limit in ratelimit.LIMITS.values()},
+            "CITYBRIDGE_MAIL_WORKER": "inline",  # one process per node unless a test asks for the worker
             **self.extra_env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)

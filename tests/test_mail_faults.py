@@ -5,7 +5,9 @@ never lost, never sent twice by two nodes, and a mail resent after a crash keeps
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
 import time
 from collections import Counter
 
@@ -190,3 +192,74 @@ async def test_two_nodes_send_each_mail_once_through_an_outage_and_a_killed_lead
     finally:
         for each in nodes:
             each.stop()
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+async def test_the_mail_worker_process_sends_is_restarted_and_does_not_outlive_its_server(
+    database_url, settings, sink, tmp_path
+):
+    sink.start()
+    server = ServerProcess(
+        database_url, tmp_path / "w", CITYBRIDGE_SMTP_URL=sink.url, CITYBRIDGE_MAIL_WORKER="process"
+    ).start()
+    try:
+
+        async def one_worker() -> bool:
+            return len(children(server.process.pid)) == 1
+
+        await until(one_worker, 20, "serve starting its mail worker")
+        (worker,) = children(server.process.pid)
+        ids = await enqueue(database_url, settings, 6, "worker")
+
+        async def arrived() -> bool:
+            return set(received_ids(sink)) >= set(ids)
+
+        await until(arrived, 60, "the worker sending the outbox")
+        # The web server sent none of them: its /metrics counts no delivery, /readyz says who sends.
+        assert delivered_here(server) == 0
+        ready = httpx.get(server.base_url + "/readyz", timeout=5).json()
+        assert ready["details"]["mail"]["sent_by"] == "the mail worker process"
+        os.kill(worker, signal.SIGKILL)
+
+        async def restarted() -> bool:
+            return [pid for pid in children(server.process.pid) if pid != worker] != []
+
+        await until(restarted, 30, "serve restarting its mail worker")
+        (worker,) = children(server.process.pid)
+        later = await enqueue(database_url, settings, 3, "restarted")
+
+        async def later_arrived() -> bool:
+            return set(received_ids(sink)) >= set(later)
+
+        await until(later_arrived, 60, "the new worker sending")
+        # serve killed with -9 cannot stop its worker: the worker notices and stops by itself.
+        server.kill()
+
+        async def gone() -> bool:
+            return not alive(worker)
+
+        await until(gone, 20, "the orphaned worker stopping")
+    finally:
+        server.stop()

@@ -1,15 +1,17 @@
-"""Mail inside the running app: the sender and the notifier, each leading on one node at a time."""
+"""Mail inside the running app: the notifier, and the sender, digests and reminders unless they run in
+a process of their own (server/mail/worker.py); each leads on one node at a time."""
 
 from __future__ import annotations
 
 import contextlib
 
-from server.mail import outbox
+from server.mail import outbox, worker
 from server.mail.digest import Digester
 from server.mail.gateway import Gateway
 from server.mail.notifier import Notifier
 from server.mail.reminders import EventReminders
 from server.mail.sender import Sender
+from server.mail.transport import SmtpRelay
 from server.observability import readiness
 
 
@@ -17,29 +19,33 @@ from server.observability import readiness
 async def running(app, database_url: str):
     settings = app.state.settings
     foreground = getattr(app.state, "foreground", None)  # requests in flight: mail work yields to them
-    sender = Sender(app.state.sessions, settings, database_url, foreground=foreground)
     hub = getattr(app.state, "realtime", None)
     online = hub.presence.is_online if hub is not None else None
     notifier = Notifier(app.state.sessions, settings, database_url, online=online, foreground=foreground)
-    app.state.mail_sender = sender
     app.state.mail_notifier = notifier
-    digester = Digester(app.state.sessions, settings, database_url, foreground=foreground)
-    app.state.mail_digester = digester
-    reminders = EventReminders(app.state.sessions, settings)
+    if worker.in_app(settings):
+        sender = Sender(app.state.sessions, settings, database_url, foreground=foreground)
+        digester = Digester(app.state.sessions, settings, database_url, foreground=foreground)
+        others = [sender, digester, EventReminders(app.state.sessions, settings)]
+        app.state.mail_sender, app.state.mail_digester = sender, digester
+    else:  # `citybridge mail-worker` sends (server/mail/worker.py); this node reports the outbox
+        sender = None
+        others = [worker.Gauges(app.state.sessions)]
+        app.state.mail_sender = app.state.mail_digester = None
+    relay = SmtpRelay.from_url(settings.smtp_url).name if settings.smtp_url else "none: written to files"
 
     async def details() -> dict:
         # Mail never makes a node unready (an SMTP outage only delays mail); /readyz shows its state.
         async with app.state.sessions() as db:
             state = await outbox.stats(db)
-        state["relay"] = sender.relay.name if sender.relay else "none: written to files"
-        state["last_error"] = sender.last_error
+        state["relay"] = relay
+        state["last_error"] = sender.last_error if sender else None
+        state["sent_by"] = "this server" if sender else "the mail worker process"
         return state
 
     readiness.describe(app, "mail", details)
-    sender.start()
-    notifier.start()
-    digester.start()
-    reminders.start()
+    for part in [notifier, *others]:
+        part.start()
     gateway = None
     if settings.mail_inbound_port:
         gateway = Gateway(app.state.sessions, settings)
@@ -50,7 +56,5 @@ async def running(app, database_url: str):
     finally:
         if gateway is not None:
             await gateway.stop()
-        await reminders.stop()
-        await digester.stop()
-        await notifier.stop()
-        await sender.stop()
+        for part in reversed([notifier, *others]):
+            await part.stop()
