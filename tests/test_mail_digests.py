@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -76,6 +77,11 @@ async def test_two_builders_at_once_write_one_digest_per_user(world, settings, d
     addresses = [r.to_address for r in rows]
     assert sorted(addresses) == ["member@danang.test", "mod@antwerpen.test"]
     assert written == 2
+    # Digests with the same sections are rendered once, but each carries its reader's own link.
+    links = [row.headers["List-Unsubscribe"].strip("<>") for row in rows]
+    for row, link, other in zip(rows, links, reversed(links), strict=True):
+        assert link in row.text_body and html.escape(link) in row.html_body and other not in row.text_body
+        assert "unsubscribe.invalid" not in row.text_body + row.html_body
     # a digest's one-click link stops digests only
     unsubscribe = rows[0].headers["List-Unsubscribe"].strip("<>")
     expect(await clients().post("/" + unsubscribe.split("/", 3)[3], content=b"List-Unsubscribe=One-Click"), 200)

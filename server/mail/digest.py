@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import secrets
 
 import asyncpg
+from markupsafe import escape
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -20,7 +22,8 @@ from server.background import BackgroundWorker
 from server.db.models import MailDigestState, Membership, Message, NotificationSettings, Resource, Space, Thread, User
 from server.mail import compose, outbox
 from server.mail.sender import asyncpg_dsn, lock_key
-from server.mail.templates import render
+from server.mail.strings import locale_of
+from server.mail.templates import Rendered, render
 from server.observability.foreground import Foreground
 
 log = logging.getLogger("citybridge.mail")
@@ -164,7 +167,7 @@ class Digester(BackgroundWorker):
             # A batch renders 200 digests: between two, a request being answered goes first.
             await self.foreground.quiet()
             since = state.covered_until if state else now - PERIODS[frequency]
-            sections = []
+            sections, slots = [], []
             for space_id, name in spaces_of.get(user.id, []):
                 # Many users share a period start: what a space did since then is built once a round.
                 slot = (space_id, since.replace(second=0, microsecond=0))
@@ -172,8 +175,15 @@ class Digester(BackgroundWorker):
                     cache[slot] = await _space_activity(db, space_id, since)
                 if cache[slot] is not None:
                     sections.append({"space_id": space_id, "name": name, **cache[slot]})
+                    slots.append(slot)
             if sections:
-                rendered, headers = digest_mail(self.settings, user, frequency, sections)
+                # ... and so do their digests, but for the unsubscribe link: rendered once per language,
+                # frequency and set of sections, then given each person's link.
+                shared = (locale_of(user.locale), frequency, tuple(slots))
+                if shared not in cache:
+                    cache[shared] = digest_body(self.settings, user.locale, frequency, sections)
+                url, headers = compose.digest_unsubscribe_headers(self.settings, user.id)
+                rendered = with_link(cache[shared], url)
                 refs = {"space_ids": [s["space_id"] for s in sections]}
                 mail = {"kind": "digest", "to": user.email, "rendered": rendered, "user_id": user.id}
                 mails.append({**mail, "headers": headers, "refs": refs, "dedupe_key": f"digest:{user.id}:{key}"})
@@ -189,15 +199,25 @@ class Digester(BackgroundWorker):
         return len(written)
 
 
-def digest_mail(settings, user: User, frequency: str, sections: list[dict]):
-    base = compose.origin(settings)
-    url, headers = compose.digest_unsubscribe_headers(settings, user.id)
-    rendered = render(
+# Stands for the unsubscribe link in a digest rendered for many people (`with_link` puts theirs in):
+# no template escapes or changes it, and no content can contain it.
+_LINK = f"https://unsubscribe.invalid/{secrets.token_hex(16)}"
+
+
+def digest_body(settings, locale: str | None, frequency: str, sections: list[dict]) -> Rendered:
+    return render(
         "digest",
-        user.locale,
+        locale,
         f"digest.subject.{frequency}",
         sections=sections,
-        base=base,
-        unsubscribe_url=url,
+        base=compose.origin(settings),
+        unsubscribe_url=_LINK,
     )
-    return rendered, headers
+
+
+def with_link(rendered: Rendered, url: str) -> Rendered:
+    return Rendered(
+        subject=rendered.subject,
+        text=rendered.text.replace(_LINK, url),
+        html=rendered.html.replace(_LINK, str(escape(url))),
+    )
