@@ -124,9 +124,10 @@ class Term:
 
     @property
     def typos(self) -> int:
-        """One typo from 5 letters, two from 9 (Meilisearch's defaults)."""
+        """One typo from 4 letters ("dsek", "hosing"), two from 9. Typos are read only for a word no
+        readable document holds as typed, so a short word does not flood results with its neighbours."""
         n = len(self.folded)
-        return 0 if self.chars or n < 5 else 1 if n < 9 else 2
+        return 0 if self.chars or n < 4 else 1 if n < 9 else 2
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ async def test_typos(engine):
     assert await keys(engine, "integraton") == ["message:1"]  # one typo, 10 letters
     assert await keys(engine, "intgraton") == ["message:1"]  # two typos from 9 letters
     assert await keys(engine, "newcomres") == ["message:1"]  # a transposition is one typo
-    assert await keys(engine, "fiar jbo") == []  # no typo under 5 letters
+    assert await keys(engine, "fiar") == ["message:2"]  # one typo from 4 letters
+    assert await keys(engine, "jbo") == []  # none under 4
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def _settings(vocabulary: Vocabulary) -> MeilisearchSettings:
         # "sort" first: with sort=date:desc the order is by date; without a sort it is a no-op.
         ranking_rules=["sort", "words", "typo", "proximity", "attribute", "exactness"],
         typo_tolerance=TypoTolerance(
-            enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=5, two_typos=9)
+            enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=4, two_typos=9)
         ),
     )
 
