@@ -1,5 +1,5 @@
-"""Mail inside the running app: the notifier, and the sender, digests and reminders unless they run in
-a process of their own (server/mail/worker.py); each leads on one node at a time."""
+"""Mail inside the running app: the notifier, and the sender, digests, reminders and milestone flags
+unless they run in a process of their own (server/mail/worker.py); each leads on one node at a time."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 from server.mail import outbox, worker
 from server.mail.digest import Digester
 from server.mail.gateway import Gateway
+from server.mail.milestones import MilestoneFlags
 from server.mail.notifier import Notifier
 from server.mail.reminders import EventReminders
 from server.mail.sender import Sender
@@ -26,7 +27,8 @@ async def running(app, database_url: str):
     if worker.in_app(settings):
         sender = Sender(app.state.sessions, settings, database_url, foreground=foreground)
         digester = Digester(app.state.sessions, settings, database_url, foreground=foreground)
-        others = [sender, digester, EventReminders(app.state.sessions, settings)]
+        reminders = [EventReminders(app.state.sessions, settings), MilestoneFlags(app.state.sessions, settings)]
+        others = [sender, digester, *reminders]
         app.state.mail_sender, app.state.mail_digester = sender, digester
     else:  # `citybridge mail-worker` sends (server/mail/worker.py); this node reports the outbox
         sender = None

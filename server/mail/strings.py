@@ -40,6 +40,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "The change happens only once that address confirms it.",
         "email_change_notice.not_you": "If this was not you, reset your password on the sign-in page now "
         "(that signs out every device) and tell an administrator.",
+        "milestone.subject": "Overdue: {milestone} ({city})",
+        "milestone.intro": "The milestone “{milestone}” of {city}'s transfer plan in {space} was due on {due_on} "
+        "and is still open.",
+        "milestone.practice": "The practice being transferred: “{practice}” ({mentor}).",
+        "milestone.role.owner": "You own this milestone.",
+        "milestone.role.coordinator": "You coordinate this transfer.",
+        "milestone.role.both": "You own this milestone and coordinate this transfer.",
+        "milestone.action": "Open the transfer",
+        "milestone.hint": "Mark it done or dropped, or give it a new date, in the plan. A new date that passes too "
+        "brings one more reminder.",
     },
     "fr": {
         "invitation.subject": "{inviter} vous invite dans {space} sur Citybridge",
@@ -78,6 +88,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "Le changement n’aura lieu qu’une fois cette adresse confirmée.",
         "email_change_notice.not_you": "Si ce n’était pas vous, réinitialisez tout de suite votre mot de passe depuis "
         "la page de connexion (cela déconnecte tous les appareils) et prévenez un administrateur.",
+        "milestone.subject": "En retard : {milestone} ({city})",
+        "milestone.intro": "L’étape « {milestone} » du plan de transfert de {city} dans {space} était prévue "
+        "pour le {due_on} et reste ouverte.",
+        "milestone.practice": "La pratique transférée : « {practice} » ({mentor}).",
+        "milestone.role.owner": "Vous êtes responsable de cette étape.",
+        "milestone.role.coordinator": "Vous coordonnez ce transfert.",
+        "milestone.role.both": "Vous êtes responsable de cette étape et coordonnez ce transfert.",
+        "milestone.action": "Ouvrir le transfert",
+        "milestone.hint": "Marquez-la comme faite ou abandonnée, ou donnez-lui une nouvelle date, dans le plan. "
+        "Une nouvelle date dépassée à son tour entraîne un nouveau rappel.",
     },
     "es": {
         "invitation.subject": "{inviter} le invita a {space} en Citybridge",
@@ -117,6 +137,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "El cambio solo ocurre cuando esa dirección lo confirma.",
         "email_change_notice.not_you": "Si no fue usted, restablezca ya su contraseña en la página de inicio de sesión "
         "(eso cierra la sesión en todos los dispositivos) y avise a un administrador.",
+        "milestone.subject": "Con retraso: {milestone} ({city})",
+        "milestone.intro": "El hito «{milestone}» del plan de transferencia de {city} en {space} vencía el "
+        "{due_on} y sigue abierto.",
+        "milestone.practice": "La práctica que se transfiere: «{practice}» ({mentor}).",
+        "milestone.role.owner": "Usted es responsable de este hito.",
+        "milestone.role.coordinator": "Usted coordina esta transferencia.",
+        "milestone.role.both": "Usted es responsable de este hito y coordina esta transferencia.",
+        "milestone.action": "Abrir la transferencia",
+        "milestone.hint": "Márquelo como hecho o descartado, o dele una nueva fecha, en el plan. Si la nueva fecha "
+        "también pasa, recibirá otro aviso.",
     },
 }
 

@@ -23,6 +23,7 @@ import time
 from server.background import BackgroundWorker
 from server.mail import metrics, outbox
 from server.mail.digest import Digester
+from server.mail.milestones import MilestoneFlags
 from server.mail.reminders import EventReminders
 from server.mail.sender import Sender
 
@@ -50,6 +51,7 @@ def workers(sessions, settings, database_url: str) -> list[BackgroundWorker]:
         Sender(sessions, settings, database_url),
         Digester(sessions, settings, database_url),
         EventReminders(sessions, settings),
+        MilestoneFlags(sessions, settings),
     ]
 
 
