@@ -396,6 +396,9 @@ CASES = [
     ),
     Case("POST", PLAN + "/complete", plan_editors(201), setup=_transfer_in_review),
     Case("GET", "/api/practices/{source}/lineage", in_space_a(200), setup=_transfer),
+    Case(
+        "GET", "/api/lineage?theme=housing", everyone(200), setup=_transfer
+    ),  # trimmed: tests/test_transfers_network.py
 ]
 
 

@@ -139,6 +139,28 @@ async def test_edits_are_rate_limited_over_http(world, settings, database_url):
         node.stop()
 
 
+async def test_the_network_lineage_is_rate_limited(world, settings, database_url):
+    # A walk over the whole network's adaptations: a bucket of its own, so searching is unaffected.
+    node = ServerThread(replace(settings, rate_limits={**settings.rate_limits, "lineage": 2}), database_url).start()
+    try:
+        async with httpx.AsyncClient(base_url=node.base_url, headers=dict(world.bearer.http.headers)) as member:
+            # Fixed one-minute windows: within 5 views one window must overflow, even across a boundary.
+            refusal = None
+            for _ in range(5):
+                response = await member.get("/api/lineage")
+                if response.status_code == 429:
+                    refusal = response
+                    break
+                expect(response, 200)
+            assert refusal is not None
+            error = _error(refusal, 429)
+            assert error["code"] == "rate_limited" and "lineage views" in error["message"]
+            assert 1 <= int(refusal.headers["retry-after"]) <= 60
+            expect(await member.get("/api/search?q=housing"), 200)
+    finally:
+        node.stop()
+
+
 def test_every_repeatable_write_declares_a_rate_limit():
     import server.app  # noqa: F401  (registers every endpoint)
 

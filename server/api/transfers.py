@@ -1,5 +1,5 @@
 """Practice transfers (issue 19): transfers, plans, milestones, the adaptation log, completion into
-the implementing city's own practice record, and a practice's lineage."""
+the implementing city's own practice record, a practice's lineage and the network's."""
 
 from __future__ import annotations
 
@@ -162,3 +162,16 @@ async def complete_plan(ctx: Context, transfer_id: int, city_id: int):
 )
 async def lineage(ctx: Context, practice_id: int):
     return await transfer_lineage.lineage(ctx.db, ctx.user, practice_id)
+
+
+@endpoint(
+    "GET",
+    "/api/lineage",
+    summary="The network's practices that spread (optionally by theme): records as nodes, adaptations as edges",
+    tag="transfers",
+    query=s.NetworkLineageQuery,
+    response=s.NetworkLineageOut,
+    rate="lineage",
+)
+async def network_lineage(ctx: Context[None, s.NetworkLineageQuery]):
+    return await transfer_lineage.network(ctx.db, ctx.user, ctx.query.theme)

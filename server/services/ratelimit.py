@@ -55,6 +55,7 @@ LIMITS: dict[str, Limit] = {
         Limit("calendar", "CALENDAR", 60, "calendar changes", "events, registrations and calendar feed addresses"),
         Limit("search", "SEARCHES", 120, "searches", "searches"),
         Limit("suggest", "SUGGESTIONS", 600, "suggestions", "search-as-you-type suggestions"),
+        Limit("lineage", "LINEAGE", 60, "lineage views", "the network-wide lineage view (`GET /api/lineage`)"),
     )
 }
 

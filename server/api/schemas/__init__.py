@@ -343,6 +343,8 @@ from server.api.schemas.transfers import (  # noqa: E402
     MilestoneChange,
     MilestoneCreate,
     MilestoneOut,
+    NetworkLineageOut,
+    NetworkLineageQuery,
     PlanOut,
     PlanPut,
     TransferChange,
@@ -354,4 +356,4 @@ from server.api.schemas.transfers import (  # noqa: E402
 
 __all__ += ["LineageOut", "LogEntryCreate", "LogEntryList", "LogEntryOut", "MilestoneChange", "MilestoneCreate"]
 __all__ += ["MilestoneOut", "PlanOut", "PlanPut", "TransferChange", "TransferCreate", "TransferList", "TransferOut"]
-__all__ += ["TransferQuery"]
+__all__ += ["NetworkLineageOut", "NetworkLineageQuery", "TransferQuery"]

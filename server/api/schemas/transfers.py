@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from server.api.schemas.accounts import UserBrief
 from server.api.schemas.assessments import Evidence
-from server.api.schemas.base import Answer, Change, Id, Name, NonBlank, Strict, Text, Title, _not_blank
+from server.api.schemas.base import Answer, Change, Id, Name, NonBlank, Strict, Text, Theme, Title, _not_blank
 from server.api.schemas.library import LongText, ResourceRef
 from server.api.schemas.spaces import CityOut
 
@@ -258,3 +258,18 @@ class LineageOut(Answer):
     practice_id: int
     nodes: list[LineageNode]
     edges: list[LineageEdge]
+
+
+class NetworkLineageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    theme: Annotated[Theme | None, Field(description="Edges one of whose records carries this theme")] = None
+
+
+class NetworkLineageOut(Answer):
+    """Every practice record you may read with at least one adaptation edge, in the shapes of a
+    practice's lineage; at most 200 nodes (`truncated` when some were left out)."""
+
+    theme: Theme | None
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    truncated: bool
