@@ -116,7 +116,9 @@ async def test_a_photo_set_in_settings_shows_in_the_directory(world, sessions, a
     await expect(section.get_by_role("status")).to_contain_text("This is not a picture")
     await section.get_by_label("Choose a picture").set_input_files(str(picture))
     await expect(section.locator("img.avatar.photo")).to_have_count(1)
-    await me.page.wait_for_function("document.querySelector('#photo-section img.avatar.photo').naturalWidth === 256")
+    # The picture itself arrives (a broken image keeps naturalWidth 0). A property, not a string
+    # predicate: polling a string needs eval, which the page's CSP refuses.
+    await expect(section.locator("img.avatar.photo")).to_have_js_property("naturalWidth", 256)
     await expect(section.get_by_role("button", name="Remove the photo")).to_be_visible()
     await assert_accessible(me.page, "settings with a photo")
     await me.screenshot("settings-photo")
@@ -126,10 +128,7 @@ async def test_a_photo_set_in_settings_shows_in_the_directory(world, sessions, a
     card = toronto.page.locator("#people-results .person-card", has_text="Nguyen Member")
     photo = card.locator("img.avatar.photo")
     await expect(photo).to_have_count(1)
-    # The picture itself arrives (a broken image would keep naturalWidth 0).
-    await toronto.page.wait_for_function(
-        "document.querySelector('#people-results .person-card img.avatar.photo')?.naturalWidth === 256"
-    )
+    await expect(photo).to_have_js_property("naturalWidth", 256)
     await toronto.screenshot("people-directory-photo")
 
     await section.get_by_role("button", name="Remove the photo").click()

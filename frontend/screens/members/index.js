@@ -32,7 +32,7 @@ export async function show(main, [id]) {
       h("h2", { class: "section-title", id: "members-title", tabindex: "-1" }, t("members.title")),
       list),
     h("aside", { class: "aside" }, presence.element)));
-  const stopLive = watch(space.id, "members", () => members.load().catch(() => {}));
+  const stopLive = watch(space.id, "members", () => members.load({ live: true }).catch(() => {}));
   await Promise.all([members.load(), invitations ? invitations.load() : null]);
   return () => { presence.stop(); stopLive(); };
 }

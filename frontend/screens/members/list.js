@@ -24,6 +24,7 @@ function reasonForm(label, submitLabel, onSubmit, onCancel) {
 export function memberList(space, { isModerator, list, requests }) {
   const me = store.me;
   let byUser = new Map(); // user id -> state
+  let deferred = false; // a live change arrived while a moderator was writing a reason
 
   function memberItem(member) {
     const user = member.user;
@@ -50,7 +51,7 @@ export function memberList(space, { isModerator, list, requests }) {
               await api.post(`/api/spaces/${space.id}/members/${user.id}/suspend`, { reason });
               toast(t("members.suspended", { name: user.name }));
               await load();
-            }, () => { form.remove(); suspend.focus(); });
+            }, () => { form.remove(); suspend.focus(); if (deferred) load({ live: true }).catch(() => {}); });
             li.append(form);
           }, "ghost small", named("members.suspend_label"));
           actions.append(suspend);
@@ -70,7 +71,11 @@ export function memberList(space, { isModerator, list, requests }) {
     return li;
   }
 
-  async function load() {
+  // A live change waits while a reason form is open: re-drawing the list would throw away what is
+  // being typed (and the button about to be pressed); it is drawn when the form closes.
+  async function load({ live = false } = {}) {
+    if (live && (list.querySelector(".reason-form") || requests.querySelector(".reason-form"))) { deferred = true; return; }
+    deferred = false;
     const { items } = await api.get(`/api/spaces/${space.id}/members`);
     byUser = new Map(items.map((member) => [member.user.id, member.state]));
     const waiting = items.filter((member) => member.state === "pending");
