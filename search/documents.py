@@ -53,6 +53,7 @@ class Targets:
     offers: set[int] = field(default_factory=set)
     cities: set[int] = field(default_factory=set)  # the profile, and the needs and offers that show it
     events: set[int] = field(default_factory=set)
+    transfers: set[int] = field(default_factory=set)  # their source and adapted records
 
     def __bool__(self) -> bool:
         return any(bool(v) for v in self.__dict__.values())
@@ -75,6 +76,8 @@ class Targets:
             self._add(self.resources, item_id)
         elif noun in ("need", "offer", "event"):  # server/events/matching.py, calendar.py
             self._add({"need": self.needs, "offer": self.offers, "event": self.events}[noun], item_id)
+        elif noun == "transfer" and verb in more.TRANSFER_VERBS:  # server/events/transfers.py
+            self._add(self.transfers, data.get("transfer_id", item_id))
         elif kind == events.ProfileUpdated.KIND:
             self._add(self.cities, data.get("city_id"))
         elif kind == events.SpaceUpdated.KIND and space_id is not None:
@@ -245,6 +248,7 @@ class Loader:
             doc = self._base(spaces[row["space_id"]], row["kind"], row, row.get("themes"), row["title"], body, lang)
             doc.thread_id = row.get("source_thread_id") or 0
             docs.append(doc)
+        await more.mark_transfers(self.conn, docs)
         kept = {d.id for d in docs}
         return docs, [f"resource:{i}" for i in ids if i not in kept]
 
@@ -317,6 +321,8 @@ class Loader:
                         list(targets.cities),
                     )
                 )
+        if targets.transfers:
+            targets.resources |= await more.transfer_records(self.conn, targets.transfers)
         if targets.thread_messages:
             targets.messages |= set(
                 await self.conn.fetchval(

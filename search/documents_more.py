@@ -138,3 +138,47 @@ def event_document(row, space: dict, base) -> Document:
     if row["host_city_id"] and row["host_city_id"] not in doc.city_ids:
         doc.city_ids = sorted([*doc.city_ids, row["host_city_id"]])
     return doc
+
+
+# --- practice records in transfers (issue 19) ---------------------------------------------------
+# A record is marked by the transfers of its own space only: the `source` of one, or the record a
+# plan's completion produced (`adapted`), with those transfers' states. A transfer in another space
+# leaves it unmarked, since some readers of the record may not read that space, and a facet count
+# must depend on readable things only.
+
+TRANSFER_VERBS = ("created", "updated", "completed")  # the kinds that change a mark; plans and logs do not
+_MARKS = """
+SELECT t.source_practice_id AS id, 'source' AS role, t.state FROM transfers t
+JOIN resources r ON r.id = t.source_practice_id AND r.space_id = t.space_id
+WHERE t.source_practice_id = ANY($1::int[])
+UNION ALL
+SELECT p.practice_id, 'adapted', t.state FROM transfer_plans p JOIN transfers t ON t.id = p.transfer_id
+JOIN resources r ON r.id = p.practice_id AND r.space_id = t.space_id
+WHERE p.practice_id = ANY($1::int[])"""
+_RECORDS = """
+SELECT coalesce(array_agg(DISTINCT id), '{}') FROM (
+  SELECT source_practice_id AS id FROM transfers WHERE id = ANY($1::int[])
+  UNION SELECT practice_id FROM transfer_plans WHERE transfer_id = ANY($1::int[])
+) AS ids WHERE id IS NOT NULL"""
+
+
+async def _has_transfers(conn) -> bool:
+    return await conn.fetchval("SELECT to_regclass('public.transfers') IS NOT NULL")
+
+
+async def transfer_records(conn, transfer_ids: set[int]) -> set[int]:
+    """The source and adapted records of these transfers, whose marks may have changed."""
+    if not await _has_transfers(conn):
+        return set()
+    return set(await conn.fetchval(_RECORDS, sorted(transfer_ids)))
+
+
+async def mark_transfers(conn, docs: list[Document]) -> None:
+    """Set `transfers` and `transfer_states` of the practice records among `docs`."""
+    practices = {d.id: d for d in docs if d.kind == "practice"}
+    if not practices or not await _has_transfers(conn):
+        return
+    for row in await conn.fetch(_MARKS, sorted(practices)):
+        doc = practices[row["id"]]
+        doc.transfers = sorted({*doc.transfers, row["role"]})
+        doc.transfer_states = sorted({*doc.transfer_states, row["state"]})

@@ -14,10 +14,24 @@ from search.vocabulary import Vocabulary
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
-FACETS = ("kind", "lang", "themes", "city_ids", "profiles", "space_id", "regions", "sizes")
+FACETS = (
+    "kind",
+    "lang",
+    "themes",
+    "city_ids",
+    "profiles",
+    "space_id",
+    "regions",
+    "sizes",
+    "transfers",
+    "transfer_states",
+)
+# A practice record's part in transfers of its own space (issue 19): `source` of one, or `adapted` (a plan's
+# completed record); `transfer_states` the states of those transfers (search/documents_more.py).
+TRANSFER_ROLES = ("source", "adapted")
 # Who may find a document is its `readers`: space ids (their readers), EVERYONE (every signed-in
 # user: network-visible needs and offers, city profiles) or -city_id (that city's officials, who see
 # their own city's needs and offers whoever they are shared with). A search's `readable` lists the
@@ -47,6 +61,8 @@ class Document:
     readers: list[int] = field(default_factory=list)  # empty: [space_id]
     regions: list[str] = field(default_factory=list)  # of the document's own city (needs, offers, cities)
     sizes: list[str] = field(default_factory=list)  # the same city's size class (search/documents_more.py)
+    transfers: list[str] = field(default_factory=list)  # practice records: TRANSFER_ROLES
+    transfer_states: list[str] = field(default_factory=list)  # the states of those transfers
 
     def __post_init__(self) -> None:
         if not self.readers:
@@ -67,6 +83,8 @@ class Filters:
     regions: list[str] | None = None
     sizes: list[str] | None = None
     author_ids: list[int] | None = None  # `from:` in the query
+    transfers: list[str] | None = None
+    transfer_states: list[str] | None = None
     date_from: int | None = None
     date_to: int | None = None
 
@@ -82,6 +100,8 @@ class Filters:
             ("regions", self.regions),
             ("sizes", self.sizes),
             ("author_id", self.author_ids),
+            ("transfers", self.transfers),
+            ("transfer_states", self.transfer_states),
         )
         return [(field, values) for field, values in chosen if values is not None]
 

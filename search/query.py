@@ -21,6 +21,8 @@ FACET_NAMES = {
     "space": "space_id",
     "region": "regions",
     "size": "sizes",
+    "transfer": "transfers",
+    "transfer_state": "transfer_states",
 }
 MAX_OFFSET = 1000
 
@@ -40,6 +42,8 @@ class Query:
     kinds: list[str] | None = None
     regions: list[str] | None = None
     sizes: list[str] | None = None
+    transfers: list[str] | None = None
+    transfer_states: list[str] | None = None
     authors: list[int] | None = None  # `from:` (server/services/search.py resolves the handles)
     date_from: date | None = None
     date_to: date | None = None
@@ -70,6 +74,8 @@ def has_filters(query: Query) -> bool:
             query.kinds,
             query.regions,
             query.sizes,
+            query.transfers,
+            query.transfer_states,
             query.authors,
             query.date_from,
             query.date_to,
@@ -168,6 +174,8 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             kinds=query.kinds,
             regions=query.regions,
             sizes=query.sizes,
+            transfers=query.transfers,
+            transfer_states=query.transfer_states,
             author_ids=query.authors,
             date_from=_epoch(query.date_from, False) if query.date_from else None,
             date_to=_epoch(query.date_to, True) if query.date_to else None,

@@ -379,3 +379,38 @@ async def test_vocabulary_finds_other_words_and_languages_below_the_words_typed(
     found = await find(engine, "housing", readable=[1])
     assert found.total == 3 and found.facets["space_id"] == {"1": 3}
     assert await keys(engine, "vivienda", readable=[3]) == []
+
+
+async def test_transfer_facets_filter_and_count_within_readable_spaces(engine):
+    def record(key: str, space: int, roles=(), states=()) -> Document:
+        made = doc(key, "welcome desk for newcomers", title="Welcome desk", space=space)
+        made.transfers, made.transfer_states = list(roles), list(states)
+        return made
+
+    await engine.upsert(
+        [
+            record("practice:1", 1, ["source"], ["completed", "implementing"]),
+            record("practice:2", 1, ["adapted"], ["completed"]),
+            record("practice:3", 1),
+            record("practice:4", 2, ["adapted", "source"], ["proposed"]),  # a space the asker does not read
+        ]
+    )
+    result = await find(engine, "welcome", readable=[1])
+    assert result.total == 3
+    assert result.facets["transfers"] == {"source": 1, "adapted": 1}
+    assert result.facets["transfer_states"] == {"completed": 2, "implementing": 1}
+    assert await keys(engine, "welcome", [1], filters=Filters(transfers=["source"])) == ["practice:1"]
+    assert set(await keys(engine, "welcome", [1], filters=Filters(transfers=["source", "adapted"]))) == {
+        "practice:1",
+        "practice:2",
+    }
+    assert set(await keys(engine, "welcome", [1], filters=Filters(transfer_states=["completed"]))) == {
+        "practice:1",
+        "practice:2",
+    }
+    assert await keys(engine, "welcome", [1], filters=Filters(transfer_states=["proposed"])) == []
+    assert await keys(engine, "welcome", None, filters=Filters(transfer_states=["proposed"])) == ["practice:4"]
+    hit = (await find(engine, "welcome", [2])).hits[0].document
+    assert hit["transfers"] == ["adapted", "source"] and hit["transfer_states"] == ["proposed"]
+    untouched = next(h.document for h in (await find(engine, "welcome", [1])).hits if h.document["id"] == 3)
+    assert untouched["transfers"] == [] and untouched["transfer_states"] == []

@@ -5,7 +5,7 @@ import { navigate, setCurrentSpace, setTitle } from "../nav.js";
 import { cityName, loadCities, store } from "../store.js";
 import { clear, describeError, emptyState, h, spinner, themeLabel } from "../ui.js";
 
-const FACETS = ["kind", "space", "city", "region", "profile", "size", "theme", "lang"];
+const FACETS = ["kind", "space", "city", "region", "profile", "size", "theme", "lang", "transfer", "transfer_state"];
 // Needs, offers, city profiles and events open their own screens.
 const PAGES = { need: "needs", offer: "offers", city: "cities", event: "events" };
 
@@ -38,6 +38,8 @@ function facetLabel(facet, value, entry) {
   if (facet === "lang") return languageName(value);
   if (facet === "kind") return t(`search.kind_${value}`);
   if (facet === "size") return t(`search.size_${value}`);
+  if (facet === "transfer") return t(`search.transfer_${value}`);
+  if (facet === "transfer_state") return t(`transfer.state_${value}`);
   return value;
 }
 

@@ -24,6 +24,8 @@ FILTERABLE = [
     "readers",
     "regions",
     "sizes",
+    "transfers",
+    "transfer_states",
     "space_id",
     "city_ids",
     "profiles",

@@ -13,12 +13,14 @@ from search.engine import KINDS, Document
 SAMPLE_SLICES = 16
 
 INT_FIELDS = ("id", "space_id", "author_id", "thread_id", "date")
-KEYWORD_FIELDS = ("kind", "lang", "profiles", "themes", "regions", "sizes")
-MULTI_FIELDS = {"city_ids", "profiles", "themes", "readers", "regions", "sizes"}
+KEYWORD_FIELDS = ("kind", "lang", "profiles", "themes", "regions", "sizes", "transfers", "transfer_states")
+MULTI_FIELDS = {"city_ids", "profiles", "themes", "readers", "regions", "sizes", "transfers", "transfer_states"}
 TEXT_FIELDS = ("title", "body")
 # Every facet value of a document in one fast field, so that one aggregation counts them all:
 # fields separated by \x1f, the values of a multi-valued field by \x1e.
-FACET_FIELDS = ("kind", "lang", "space_id", "themes", "city_ids", "profiles", "regions", "sizes")
+FACET_FIELDS = (
+    "kind", "lang", "space_id", "themes", "city_ids", "profiles", "regions", "sizes", "transfers", "transfer_states",
+)  # fmt: skip
 FACET_KEYS = 65_536
 # sort=date orders by date then kind and id, packed in one integer (tantivy sorts by one field):
 # milliseconds since 2020 (41 bits reach 2089), 18 bits of the id, 4 of the kind.
@@ -41,6 +43,8 @@ def _facet_key(document: Document) -> str:
             "\x1e".join(document.profiles),
             "\x1e".join(document.regions),
             "\x1e".join(document.sizes),
+            "\x1e".join(document.transfers),
+            "\x1e".join(document.transfer_states),
         )
     )
 
@@ -93,6 +97,10 @@ def to_tantivy(document: Document) -> tantivy.Document:
         add_text("regions", region)
     for size in document.sizes:
         add_text("sizes", size)
+    for role in document.transfers:
+        add_text("transfers", role)
+    for state in document.transfer_states:
+        add_text("transfer_states", state)
     lang = document.lang
     if lang:
         add_text("lang", lang)

@@ -16,13 +16,14 @@ from pydantic import (
 
 from search import query as search_query
 from search.documents_more import SIZES as size_classes
-from search.engine import KINDS
+from search.engine import KINDS, TRANSFER_ROLES
 from server.api import paging
 from server.api.framework import Context, endpoint
 from server.api.schemas.base import Cursor
 from server.api.schemas.exact import WHITESPACE, Written, doc, listed
 from server.errors import Invalid, problem
 from server.services import search as search_service
+from server.services.transfers_rules import STATES as TRANSFER_STATES
 from server.themes import THEMES
 
 PROFILES = ("traditional", "newer")
@@ -87,6 +88,16 @@ class SearchParams(BaseModel):
     size: Annotated[Short, AfterValidator(_listed(SIZES)), doc(pattern=listed(SIZES))] | None = Field(
         None, description="City size classes: small (<100k), medium (<500k), large (<1.5M), metropolis."
     )
+    transfer: Annotated[Short, AfterValidator(_listed(TRANSFER_ROLES)), doc(pattern=listed(TRANSFER_ROLES))] | None = (
+        Field(
+            None,
+            description="Practice records in a transfer of their own space: `source` (transferred from), `adapted` "
+            "(the record a transfer produced).",
+        )
+    )
+    transfer_state: (
+        Annotated[Short, AfterValidator(_listed(TRANSFER_STATES)), doc(pattern=listed(TRANSFER_STATES))] | None
+    ) = Field(None, description="Practice records in a transfer (of their own space) in one of these states.")
     date_from: Annotated[dt.date, Written] | None = Field(
         None, alias="from", description="Earliest date, YYYY-MM-DD (an event's start date, else its writing)."
     )
@@ -165,7 +176,8 @@ class SearchOut(BaseModel):
         "those with more of the words (and the rarer ones) first.",
     )
     facets: dict[str, dict[str, int]] = Field(
-        description="Counts per value of kind, lang, theme, city, profile, space, region and size, among "
+        description="Counts per value of kind, lang, theme, city, profile, space, region, size, transfer and "
+        "transfer_state, among "
         "readable documents; on the first page only (empty on later pages)."
     )
     next_cursor: str | None
@@ -208,6 +220,8 @@ async def search(ctx: Context[None, SearchParams]):
         kinds=params.kind,
         regions=params.region,
         sizes=params.size,
+        transfers=params.transfer,
+        transfer_states=params.transfer_state,
         date_from=params.date_from,
         date_to=params.date_to,
         sort=params.sort,
