@@ -180,7 +180,10 @@ def detect(path: Path, head: bytes, name: str) -> Detected:
     else:
         content_type = _text_type(path, name)
     if content_type is None:
-        raise NotAllowed(f"This file's content is not an allowed type (it looks like {_magic_guess(head)}).")
+        # A ZIP that is no Office or OpenDocument file: the magic database would name it by its
+        # first entry's signature ("…wordprocessingml.document"), which tells the uploader nothing.
+        guess = "a ZIP archive" if head.startswith(b"PK\x03\x04") else _magic_guess(head)
+        raise NotAllowed(f"This file's content is not an allowed type (it looks like {guess}).")
     return Detected(content_type, ALLOWED[content_type])
 
 

@@ -59,6 +59,7 @@ STATE_RULES = {
     "author_not_consenting": "a thread is published only while its author consents to public pages",
     "not_published": "an item is unpublished only after it was published",
     "not_a_photo": "a photo must be a picture: what a file is, is read from its bytes, which no schema describes",
+    "file_type_not_allowed": "a library file must be of an allowed type, read from its bytes (a bare ZIP is not)",
 }
 # Ids of other items (cities of a new space, the city of an invitation, the message replied to) must
 # exist: the document cannot list the ids there are.

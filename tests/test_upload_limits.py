@@ -160,6 +160,15 @@ def test_the_opendocument_mimetype_entry_is_read_no_further_than_a_type_name(tmp
     assert peak < 4 * 1024 * 1024
 
 
+async def test_a_bare_zip_is_refused_as_a_zip_archive(world, tmp_path):
+    path = tmp_path / "file.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", "a")
+    response = await upload(world.member, world.space_a["id"], "file.zip", path.read_bytes())
+    error = expect(response, 422)["error"]
+    assert error["code"] == "file_type_not_allowed" and "looks like a ZIP archive" in error["message"]
+
+
 async def test_a_zip_with_too_many_entries_is_not_listed(world, tmp_path):
     path = tmp_path / "many.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
