@@ -117,3 +117,40 @@ async def test_the_directory_pages(world):
     second = expect(await world.outsider.get("/api/people", params={"limit": 2, "cursor": first["next_cursor"]}), 200)
     assert not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
     expect(await world.outsider.get("/api/people", params={"cursor": "forged.abc"}), 400)
+
+
+async def test_a_profile_shows_their_records_and_posts_from_readable_spaces_only(world):
+    """Mieke's page: her practice record and posts in space A show to colleagues who read A; the
+    network space's post to everyone; a hidden or deleted post and another space's record to nobody."""
+    from tests.library_helpers import practice
+
+    a, network = world.space_a["id"], world.network["id"]
+    mieke = world.moderator.user["id"]
+    expect(await world.admin.put(f"/api/spaces/{network}/members/{mieke}", json={"role": "member"}), 200)
+    record = expect(await world.moderator.post(f"/api/spaces/{a}/resources", json=practice(world.cities[0]["id"])), 201)
+    thread = expect(
+        await world.moderator.post(
+            f"/api/spaces/{a}/threads", json={"title": "Desks", "body": "Our **welcome desk** opens at nine."}
+        ),
+        201,
+    )
+    posts = f"/api/threads/{thread['id']}/messages"
+    hidden = expect(await world.moderator.post(posts, json={"body": "A tenant's name, by mistake"}), 201)
+    expect(await world.admin.post(f"/api/messages/{hidden['id']}/hide", json={"reason": "A name"}), 200)
+    deleted = expect(await world.moderator.post(posts, json={"body": "Draft, deleted"}), 201)
+    expect(await world.moderator.delete(f"/api/messages/{deleted['id']}"), 204)
+    opened = expect(
+        await world.moderator.post(f"/api/spaces/{network}/threads", json={"title": "Open", "body": "x " * 300}),
+        201,
+    )
+
+    seen = expect(await world.member.get(f"/api/people/{mieke}"), 200)
+    assert [(p["id"], p["space"]["id"]) for p in seen["practices"]] == [(record["id"], a)]
+    assert [p["thread"]["id"] for p in seen["recent_posts"]] == [opened["id"], thread["id"]]
+    assert seen["recent_posts"][1]["excerpt"] == "Our welcome desk opens at nine."  # text, not markdown or HTML
+    assert len(seen["recent_posts"][0]["excerpt"]) <= 200 and seen["recent_posts"][0]["excerpt"].endswith("…")
+    for client in (world.other, world.outsider):  # they read the network space, not A
+        far = expect(await client.get(f"/api/people/{mieke}"), 200)
+        assert far["practices"] == [] and [p["thread"]["id"] for p in far["recent_posts"]] == [opened["id"]]
+    texts = " ".join(p["excerpt"] for p in expect(await world.admin.get(f"/api/people/{mieke}"), 200)["recent_posts"])
+    assert "tenant" not in texts and "Draft" not in texts

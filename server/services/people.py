@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from server.db.like import contains
 from server.db.models import Block, City, Membership, Space, User
 from server.errors import Forbidden, Invalid, NotFound, problem
+from server.services import person_activity
 from server.services.accounts import normalise_email
 from server.services.profiles import field_visible, person_visible, profile_view, shares_space, standing
 from server.services.views import user_brief, user_view
@@ -121,4 +122,6 @@ async def person(db: AsyncSession, viewer: User, person_id: int) -> dict:
         **profile_view(viewer, found, shared),
         "spaces_in_common": [{"id": i, "name": n} for i, n in spaces.all()],
         "blocked": blocked,
+        "practices": await person_activity.practices(db, viewer, found.id),
+        "recent_posts": await person_activity.recent_posts(db, viewer, found.id),
     }

@@ -136,3 +136,27 @@ async def test_a_photo_set_in_settings_shows_in_the_directory(world, sessions, a
     await toronto.page.reload()
     await expect(card).to_be_visible()
     await expect(card.locator("img.avatar.photo")).to_have_count(0)
+
+
+async def test_a_profile_lists_their_records_and_posts_and_opens_them(world, sessions, api):
+    member = api("member@danang.test")
+    space = world.space_a["id"]
+    thread = member.call(
+        "POST", f"/api/spaces/{space}/threads", 201, json={"title": "Night shelter", "body": "We open **at ten**."}
+    )
+    moderator = await sessions("mod@antwerpen.test")
+    await moderator.goto(f"/people/{member.user['id']}")
+    posts = moderator.page.locator("#person-posts")
+    await expect(posts).to_contain_text("Night shelter")
+    await expect(posts).to_contain_text("We open at ten.")
+    await expect(moderator.page.locator("#person-practices")).to_contain_text("No practice record")
+    await assert_accessible(moderator.page, "profile with posts")
+    await moderator.screenshot("people-profile-work")
+    await posts.get_by_role("link", name="Night shelter").click()
+    await expect(moderator.page).to_have_url(re.compile(rf"/threads/{thread['id']}(#m\d+)?$"))
+    await expect(moderator.page.get_by_role("heading", name="Night shelter")).to_be_visible()
+    # Toronto's official reads no space of that post: the section says so, nothing leaks.
+    toronto = await sessions("other@toronto.test")
+    await toronto.goto(f"/people/{member.user['id']}")
+    await expect(toronto.page.locator("#person-posts")).to_contain_text("No post of theirs")
+    await expect(toronto.page.locator("#person-posts")).not_to_contain_text("Night shelter")

@@ -1,6 +1,6 @@
 // One person's page: their profile as I may see it, our spaces in common, and a way to write to them.
 import { api } from "../../api.js";
-import { languageName, t } from "../../i18n.js";
+import { formatDate, languageName, t } from "../../i18n.js";
 import { navigate, setTitle } from "../../nav.js";
 import { cityName, loadCities, store } from "../../store.js";
 import { avatar, describeError, h, themeLabel, toast } from "../../ui.js";
@@ -61,6 +61,24 @@ function blockToggle(person) {
   return h("span", { class: "row" }, button, note);
 }
 
+/** Their practice records and latest posts, from the spaces I may read (the server trims both). */
+function work(person) {
+  const records = person.practices || [];
+  const posts = person.recent_posts || [];
+  const where = (space, date) => h("span", { class: "muted small" }, ` · ${space.name} · ${formatDate(date)}`);
+  return [
+    h("section", { class: "stack", id: "person-practices" }, h("h2", {}, t("people.practices")),
+      records.length ? h("ul", {}, records.map((record) => h("li", {},
+        h("a", { href: `/resources/${record.id}` }, record.title), where(record.space, record.updated_at))))
+        : h("p", { class: "muted" }, t("people.no_practices"))),
+    h("section", { class: "stack", id: "person-posts" }, h("h2", {}, t("people.recent_posts")),
+      posts.length ? h("ul", { class: "stack tight" }, posts.map((post) => h("li", {},
+        h("a", { href: `/threads/${post.thread.id}#m${post.message_id}` }, post.thread.title), where(post.space, post.created_at),
+        h("p", { class: "small" }, post.excerpt))))
+        : h("p", { class: "muted" }, t("people.no_recent_posts"))),
+  ];
+}
+
 export async function show(main, [personId]) {
   await loadCities();
   const person = await api.get(`/api/people/${personId}`);
@@ -74,5 +92,6 @@ export async function show(main, [personId]) {
     details(person),
     h("section", { class: "stack" }, h("h2", {}, t("people.in_common")),
       common.length ? h("ul", {}, common.map((space) => h("li", {}, h("a", { href: `/spaces/${space.id}` }, space.name))))
-        : h("p", { class: "muted" }, t("people.nothing_in_common")))));
+        : h("p", { class: "muted" }, t("people.nothing_in_common"))),
+    work(person)));
 }

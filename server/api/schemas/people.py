@@ -54,6 +54,27 @@ class SpaceInCommon(Answer):
     name: str
 
 
+class PracticeOfPerson(Answer):
+    id: int
+    title: str
+    city_id: int | None
+    space: SpaceInCommon
+    updated_at: str
+
+
+class PostThread(Answer):
+    id: int
+    title: str
+
+
+class PostOfPerson(Answer):
+    message_id: int
+    thread: PostThread
+    space: SpaceInCommon
+    excerpt: str = Field(description="The message as plain text, cut at 200 characters")
+    created_at: str
+
+
 class PersonOut(Answer):
     """A person as the viewer may see them: a field they may not read is null."""
 
@@ -72,6 +93,12 @@ class PersonOut(Answer):
     visibility: VisibilityOut | None = Field(None, description="Only on one's own profile")
     spaces_in_common: list[SpaceInCommon] | None = Field(None, description="On GET /api/people/{id}")
     blocked: bool | None = Field(None, description="On GET /api/people/{id}: whether I block this person")
+    practices: list[PracticeOfPerson] | None = Field(
+        None, description="On GET /api/people/{id}: their practice records in spaces I may read, latest first (10)"
+    )
+    recent_posts: list[PostOfPerson] | None = Field(
+        None, description="On GET /api/people/{id}: their latest messages in spaces I may read, newest first (10)"
+    )
 
 
 class PersonList(Answer):
