@@ -147,6 +147,13 @@ class Settings:
         "SMTP connections the sender keeps to the relay at once (each sends one mail at a time); "
         "1 delivers the outbox strictly in order",
     )
+    mail_direct_delay_seconds: float = setting(
+        "CITYBRIDGE_MAIL_DIRECT_DELAY_SECONDS",
+        120.0,
+        "how long a direct message waits before it is mailed to a participant; one read in the browser "
+        "by then is not mailed (a longer mail batching interval of the person applies instead)",
+        parse=float,
+    )
     mail_worker: str = setting(
         "CITYBRIDGE_MAIL_WORKER",
         "inline",

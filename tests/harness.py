@@ -111,6 +111,9 @@ def test_settings(data_dir: Path):
         argon2_memory_kib=1024,
         argon2_time_cost=1,
         rate_limits=dict.fromkeys(ratelimit.LIMITS, 100_000),
+        # Direct messages are mailed 2 s after they are sent (2 minutes in production), long enough
+        # for a test to read one first (tests/test_direct_mails.py) and short enough to wait for.
+        mail_direct_delay_seconds=2.0,
     )
 
 

@@ -21,8 +21,22 @@ class Posted:
     mentions: tuple[int, ...]
 
 
-def read(kind: str, data) -> Posted | None:
+@dataclass(frozen=True)
+class Direct:
+    """A direct message was posted in a conversation: its other participants may be told."""
+
+    message_id: int
+    conversation_id: int
+    author_id: int | None
+
+
+def read(kind: str, data) -> Posted | Direct | None:
     """What the notifier acts on in one event; None for every kind it ignores."""
+    if kind == events.DirectMessageCreated.KIND:
+        direct = events.parse(kind, json.loads(data) if isinstance(data, str) else data)
+        assert isinstance(direct, events.DirectMessageCreated)
+        author = direct.author["id"] if direct.author else None
+        return Direct(message_id=direct.id, conversation_id=direct.conversation_id, author_id=author)
     if kind != events.MessageCreated.KIND:
         return None
     posted = events.parse(kind, json.loads(data) if isinstance(data, str) else data)
@@ -36,4 +50,5 @@ def read(kind: str, data) -> Posted | None:
     )
 
 
-KINDS = (events.MessageCreated.KIND,)  # the kinds read() acts on: the notifier fetches only these
+# The kinds read() acts on: the notifier fetches only these.
+KINDS = (events.MessageCreated.KIND, events.DirectMessageCreated.KIND)

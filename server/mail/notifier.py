@@ -1,6 +1,7 @@
 """The notifier: the mail reader of the change log. It turns posted messages into outbox rows for
 the people mentioned and for those who take part in the thread (its author and everyone who
-posted in it), as their preferences allow, on one node at a time.
+posted in it), as their preferences allow, and direct messages into delayed mails to the other
+participants (server/mail/direct.py), on one node at a time.
 
 Its position is kept in `mail_notifier_state`, moved in the transaction that writes the rows; it
 reads only up to the settled high-water mark (every smaller id committed or never will, as the
@@ -19,7 +20,7 @@ from sqlalchemy import select, update
 from search.indexer import settled_high_water
 from server.background import BackgroundWorker
 from server.db.models import MailNotifierState, Message, Space, Thread, User
-from server.mail import batches, compose, events_in, outbox, preferences
+from server.mail import batches, compose, direct, events_in, outbox, preferences
 from server.mail.permissions import readers
 from server.mail.sender import asyncpg_dsn, lock_key
 from server.observability.foreground import Foreground
@@ -101,7 +102,10 @@ class Notifier(BackgroundWorker):
         async with self.sessions() as db:
             for row in rows:
                 posted = events_in.read(row["kind"], row["data"])
-                if posted is not None:
+                if isinstance(posted, events_in.Direct):
+                    await self.foreground.quiet()
+                    await direct.notify(db, self.settings, posted)
+                elif posted is not None:
                     await self.foreground.quiet()  # the post that caused it is answered first
                     await self.posted(db, posted)
             moved = await db.execute(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -58,7 +59,8 @@ async def enqueue(
 
 
 async def enqueue_many(db: AsyncSession, settings, mails: list[dict]) -> list[int]:
-    """Add many mails in one statement (each a dict of `enqueue`'s keyword arguments); the ids written."""
+    """Add many mails in one statement (each a dict of `enqueue`'s keyword arguments, and optionally
+    `not_before`, a datetime before which it is not sent); the ids written."""
     values = [
         {
             "message_id": f"<{uuid.uuid4().hex}@{mail_domain(settings)}>",
@@ -77,6 +79,10 @@ async def enqueue_many(db: AsyncSession, settings, mails: list[dict]) -> list[in
     ]
     if not values:
         return []
+    if any(mail.get("not_before") for mail in mails):  # held back (server/mail/direct.py); one shape for all rows
+        kept = [mail for mail in mails if valid_address(mail["to"])]
+        for value, mail in zip(values, kept, strict=True):
+            value["next_attempt_at"] = mail.get("not_before") or datetime.now(UTC)
     statement = insert(MailOutbox).values(values).on_conflict_do_nothing().returning(MailOutbox.id)
     written = list((await db.scalars(statement)).all())
     if written:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import Membership, Message, Space, User
+from server.db.models import ConversationParticipant, Membership, Message, Space, User
 from server.services.access import can_read
 
 
@@ -51,7 +51,7 @@ async def visible_messages(db: AsyncSession, message_ids: list[int]) -> list[Mes
 
 async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> list[str | None]:
     """For each (recipient id, refs): None when they may still be shown everything the mail shows,
-    else why not. Four queries whatever the number of mails."""
+    else why not. Five queries whatever the number of mails."""
     user_ids = {user_id for user_id, _ in mails if user_id is not None}
     space_ids = {s for _, refs in mails for s in [refs.get("space_id"), *(refs.get("space_ids") or ())] if s}
     message_ids = {m for _, refs in mails for m in refs.get("message_ids") or ()}
@@ -68,6 +68,20 @@ async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> lis
         else {}
     )
     visible = {m.id for m in await visible_messages(db, sorted(message_ids))}
+    conversation_ids = {refs["conversation_id"] for _, refs in mails if refs.get("conversation_id")}
+    seats = (
+        {
+            (p.user_id, p.conversation_id): p
+            for p in await db.scalars(
+                select(ConversationParticipant).where(
+                    ConversationParticipant.user_id.in_(user_ids),
+                    ConversationParticipant.conversation_id.in_(conversation_ids),
+                )
+            )
+        }
+        if user_ids and conversation_ids
+        else {}
+    )
 
     def readable(user: User, space_id: int) -> bool:
         space = spaces.get(space_id)
@@ -85,6 +99,12 @@ async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> lis
             return "recipient can no longer read a space the mail shows"
         if not all(m in visible for m in refs.get("message_ids") or ()):
             return "a message it shows was hidden or deleted"
+        if refs.get("conversation_id") is not None:
+            seat = seats.get((user.id, refs["conversation_id"]))
+            if seat is None or seat.left_at is not None:
+                return "recipient is no longer a participant of the conversation"
+            if seat.last_read_message_id >= max(refs.get("direct_message_ids") or [0]):
+                return "read in the browser"
         return None
 
     return [reason(user_id, refs) for user_id, refs in mails]

@@ -18,6 +18,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "notification.intro": "{author} wrote in “{thread}” ({space}):",
         "notification.action": "Open the thread",
         "notification.why": "You get this mail because of your notification settings for {space}.",
+        "direct.subject": "{author} wrote to you on Citybridge",
+        "direct.subject_titled": "{author} wrote in “{title}”",
+        "direct.intro": "{author} wrote to you in a conversation with {people}:",
+        "direct.action": "Open the conversation",
+        "direct.why": (
+            "You get this mail because you had not read this message {minutes} minutes after it was sent. "
+            "Only the participants can read a conversation."
+        ),
         "unsubscribe": "Stop these mails",
         "role.member": "a member",
         "role.moderator": "a moderator",
@@ -66,6 +74,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "notification.intro": "{author} a écrit dans « {thread} » ({space}) :",
         "notification.action": "Ouvrir la discussion",
         "notification.why": "Vous recevez ce message selon vos préférences de notification pour {space}.",
+        "direct.subject": "{author} vous a écrit sur Citybridge",
+        "direct.subject_titled": "{author} a écrit dans « {title} »",
+        "direct.intro": "{author} vous a écrit dans une conversation avec {people} :",
+        "direct.action": "Ouvrir la conversation",
+        "direct.why": (
+            "Vous recevez ce message parce que vous ne l'aviez pas lu {minutes} minutes après son envoi. "
+            "Seuls les participants peuvent lire une conversation."
+        ),
         "unsubscribe": "Ne plus recevoir ces messages",
         "role.member": "membre",
         "role.moderator": "modérateur",
@@ -114,6 +130,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "notification.intro": "{author} escribió en «{thread}» ({space}):",
         "notification.action": "Abrir el hilo",
         "notification.why": "Recibe este correo por sus preferencias de notificación para {space}.",
+        "direct.subject": "{author} le escribió en Citybridge",
+        "direct.subject_titled": "{author} escribió en «{title}»",
+        "direct.intro": "{author} le escribió en una conversación con {people}:",
+        "direct.action": "Abrir la conversación",
+        "direct.why": (
+            "Recibe este correo porque no había leído este mensaje {minutes} minutos después de su envío. "
+            "Solo los participantes pueden leer una conversación."
+        ),
         "unsubscribe": "Dejar de recibir estos correos",
         "role.member": "miembro",
         "role.moderator": "moderador",
