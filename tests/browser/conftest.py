@@ -18,6 +18,7 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import PASSWORD
+from tests.harness import TLS
 
 CHROMIUM = os.environ.get("CITYBRIDGE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -105,7 +106,7 @@ class Api:
     """Synchronous API calls as one user, for arranging what a test needs."""
 
     def __init__(self, base_url: str, email: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.http = httpx.Client(base_url=base_url, timeout=30, verify=TLS)
         body = self.http.post("/api/session", json={"email": email, "password": PASSWORD}).json()
         self.user = body["user"]
         self.http.headers["X-CSRF-Token"] = body["csrf_token"]
