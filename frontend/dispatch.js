@@ -46,6 +46,12 @@ const CHANGES = {
   "poll.voted": ["events"],
   "poll.decided": ["events"],
   "event.reported": ["events"],
+  "transfer.created": ["transfers"],
+  "transfer.updated": ["transfers"],
+  "transfer.planned": ["transfers"],
+  "transfer.tracked": ["transfers"],
+  "transfer.logged": ["transfers"],
+  "transfer.completed": ["transfers"],
 };
 const EVERYTHING = [...new Set(Object.values(CHANGES).flat())];
 // Kinds that move the unread counts of the spaces I belong to (the sidebar's badges).

@@ -66,6 +66,7 @@ export function spaceHeader(space, active) {
     ["library", `/spaces/${space.id}/library`, t("space.tab_library")],
     ["members", `/spaces/${space.id}/members`, t("space.tab_members")],
     ["events", `/spaces/${space.id}/events`, t("events.tab")],
+    ["transfers", `/spaces/${space.id}/transfers`, t("transfer.tab")],
   ];
   if (space.my_role === "moderator") tabs.push(["moderation", `/spaces/${space.id}/moderation`, t("space.tab_moderation")]);
   return h("header", { class: "space-header" },

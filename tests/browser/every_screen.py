@@ -160,6 +160,9 @@ async def _content(world, server, users: dict) -> dict:
     talk = expect(await world.member.post("/api/conversations", json={"participant_ids": officials}), 201)
     first = {"body": "Who handles housing in your city?", "client_id": "every-1"}
     expect(await world.member.post(f"/api/conversations/{talk['id']}/messages", json=first), 201)
+    # Antwerp's record taken up by Da Nang: the transfer screen and a running edge in the lineage.
+    body = {"source_practice_id": practice["id"], "implementing_city_ids": [world.cities[1]["id"]], "space_id": space}
+    transfer = expect(await world.moderator.post("/api/transfers", json=body), 201)
     invitation = expect(
         await world.admin.post("/api/invitations", json={"email": "new@antwerpen.test", "space_id": space}), 201
     )
@@ -176,6 +179,7 @@ async def _content(world, server, users: dict) -> dict:
         "token": invitation["token"],
         "event": visit["id"],
         "conversation": talk["id"],
+        "transfer": transfer["id"],
         "person": world.moderator.user["id"],
         "city": world.cities[0]["id"],
         "public_practice": public.removeprefix(server.base_url),

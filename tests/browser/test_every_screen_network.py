@@ -11,6 +11,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 SCREENS = [
     Screen("events", "official", "/spaces/{space}/events"),
+    Screen("lineage", "official", "/lineage", ready=".lineage-list"),
     Screen("event", "official", "/events/{event}", ready=".event-times"),
     Screen("cities", "official", "/cities"),
     Screen("city", "official", "/cities/{city}", ready="dl.facts"),

@@ -19,6 +19,7 @@ SCREENS = [
     Screen("document", "official", "/resources/{document}"),
     Screen("search", "official", "/search?q=interpreters", ready=".result"),
     Screen("settings", "official", "/settings", ready="form"),
+    Screen("transfer", "official", "/transfers/{transfer}", ready=".plan .milestone"),
     Screen("not-found", "official", "/no-such-page"),
 ]
 

@@ -9,6 +9,7 @@ import { loadSpace, themeChips } from "../../parts/space.js";
 import { cityName, loadCities, store } from "../../store.js";
 import { clear, describeError, h, toast } from "../../ui.js";
 import { adaptations } from "./adaptations.js";
+import { lineage } from "./lineage.js";
 import { collections } from "./collections.js";
 import { manageBar } from "./manage.js";
 import { publishing } from "./publish.js";
@@ -67,6 +68,7 @@ function article(page, feature, parts) {
     practice ? h("dl", { class: "practice" }, PRACTICE_FIELDS.filter((name) => practice[name]).map((name) => [h("dt", {}, t(`practice.${name}`)), h("dd", {}, practice[name])])) : null,
     resource.source_thread_id ? h("p", {}, h("a", { href: `/threads/${resource.source_thread_id}` }, t("practice.from_thread"))) : null,
     resource.kind === "practice" ? parts.adaptations.element : null,
+    resource.kind === "practice" ? parts.lineage.element : null,
     parts.collections.element,
     parts.publishing.element,
     feature.button ? h("p", {}, feature.button) : null,
@@ -92,18 +94,22 @@ export async function show(main, [id]) {
     element = fresh;
     setTitle(page.resource.title, space.name);
   };
-  const parts = { adaptations: adaptations(page), collections: collections(page), publishing: publishing(page),
+  const parts = { adaptations: adaptations(page), collections: collections(page), publishing: publishing(page), lineage: lineage(page),
     manage: () => manageBar(page, (changed) => { page.resource = { ...page.resource, ...changed }; redraw(); }) };
   redraw();
-  return watch(space.id, "resource", async (event) => {
+  // A transfer proposed, moved or completed in this space changes lineages: this record's may be one.
+  const stopTransfers = watch(space.id, "transfers", () => { if (page.resource.kind === "practice") parts.lineage.render(); });
+  const stopResource = watch(space.id, "resource", async (event) => {
     const data = event.data || {};
     if (event.kind === "reset" || (event.kind.startsWith("resource.") && data.id === page.resource.id)) {
       try { page.resource = await api.get(`/api/resources/${page.resource.id}`); } catch { return; }
       feature.render();
       parts.adaptations.render();
+      parts.lineage.render();
       parts.publishing.render();
       if (event.kind !== "reset" && !element.querySelector(".manage-slot form")) redraw();
     }
     if (event.kind === "reset" || event.kind.startsWith("collection.")) parts.collections.render();
   });
+  return () => { stopTransfers(); stopResource(); };
 }
