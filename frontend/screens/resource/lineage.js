@@ -10,6 +10,7 @@ export function lineage(page) {
     h("h2", { id: "lineage-title" }, t("lineage.title")), body,
     h("p", { class: "small" }, h("a", { href: "/lineage" }, t("lineage.network_link"))));
   async function render() {
+    if (page.resource.kind !== "practice") return; // files and links have no lineage (404)
     try {
       clear(body, lineageView(await api.get(`/api/practices/${page.resource.id}/lineage`), page.resource.id));
     } catch {

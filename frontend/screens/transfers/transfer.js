@@ -65,10 +65,16 @@ export async function show(main, [id]) {
 
   // After one's own change (`forced`) the screen is redrawn; after someone else's, only when nobody
   // is writing here, checked again once the new state has arrived.
+  // Draws overlap (one's own change and its event); one that started before the last drawn is stale.
+  let started = 0;
+  let drawn = 0;
   async function draw(forced = false) {
+    const mine = ++started;
     const fresh = await api.get(`/api/transfers/${id}`);
     const plans = await Promise.all(fresh.plans.map((brief) => planSection(fresh, brief, done)));
+    if (mine < drawn) return;
     if (!forced && editing(main)) { notice.hidden = false; return; }
+    drawn = mine;
     transfer = fresh;
     notice.hidden = true;
     clear(body, header(transfer, space), moves(transfer, done), plans);
