@@ -8,7 +8,7 @@ import { h } from "../ui.js";
 const SVG = "http://www.w3.org/2000/svg";
 const BOX_W = 230;
 const BOX_H = 46;
-const GAP_X = 70;
+const GAP_X = 130;
 const GAP_Y = 18;
 
 function svg(tag, attrs = {}, ...children) {
@@ -65,10 +65,18 @@ function box(x, y, title, place, current, pending) {
   const top = y * (BOX_H + GAP_Y);
   const cls = `lineage-box${current ? " current" : ""}${pending ? " pending" : ""}`;
   const short = title.length > 26 ? `${title.slice(0, 25)}…` : title;
-  return svg("g", { class: cls },
+  return svg("g", { class: cls }, svg("title", {}, document.createTextNode(`${title} (${place})`)),
     svg("rect", { x: left, y: top, width: BOX_W, height: BOX_H, rx: 6 }),
     svg("text", { x: left + 10, y: top + 19, class: "lineage-title" }, short),
     svg("text", { x: left + 10, y: top + 36, class: "lineage-city" }, place));
+}
+
+/** An edge's label on a background, so the line does not run through its words. */
+function edgeText(x, y, text) {
+  const width = Math.min(GAP_X - 8, text.length * 6.6 + 10);
+  return svg("g", { class: "lineage-label" },
+    svg("rect", { x: x - width / 2, y: y - 17, width, height: 15, rx: 3 }),
+    svg("text", { x, y: y - 6, "text-anchor": "middle" }, text));
 }
 
 function graph(data, shaped, currentId) {
@@ -77,6 +85,7 @@ function graph(data, shaped, currentId) {
   const width = columns * BOX_W + (columns - 1) * GAP_X;
   const height = rows * BOX_H + (rows - 1) * GAP_Y;
   const parts = [];
+  const labels = []; // drawn last, over the lines
   for (const edge of data.edges) {
     const from = at.get(edge.source_id);
     const to = at.get(edge.practice_id || `p${edge.source_id}-${edge.city_id}`);
@@ -85,13 +94,15 @@ function graph(data, shaped, currentId) {
     const y1 = from.y * (BOX_H + GAP_Y) + BOX_H / 2;
     const x2 = to.x * (BOX_W + GAP_X);
     const y2 = to.y * (BOX_H + GAP_Y) + BOX_H / 2;
-    parts.push(svg("path", { class: "lineage-edge", d: `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}` }));
-    if (!edge.practice_id) parts.push(box(to.x, to.y, cityName(edge.city_id) || "?", edgeLabel(edge), false, true));
+    parts.push(svg("path", { class: `lineage-edge${edge.practice_id ? "" : " pending"}`, d: `M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}` }));
+    labels.push(edgeText((x1 + x2) / 2, (y1 + y2) / 2, edgeLabel(edge)));
+    if (!edge.practice_id) parts.push(box(to.x, to.y, cityName(edge.city_id) || "?", t("lineage.taking_up"), false, true));
   }
   for (const node of data.nodes) {
     const p = at.get(node.id);
     if (p) parts.push(box(p.x, p.y, node.title, node.city ? node.city.name : cityName(node.city_id) || "", node.id === currentId, false));
   }
+  parts.push(...labels);
   return svg("svg", { class: "lineage-graph", viewBox: `-2 -2 ${width + 4} ${height + 4}`, width: width + 4, height: height + 4,
     "aria-hidden": "true", focusable: "false" }, parts);
 }

@@ -33,6 +33,7 @@ function fillSidebar(nav = document.getElementById("sidebar")) {
     h("a", { class: "nav-home", href: "/events" }, t("nav.calendar")),
     h("a", { class: "nav-home", href: "/cities" }, t("nav.cities")),
     h("a", { class: "nav-home", href: "/matching" }, t("nav.matching")),
+    h("a", { class: "nav-home", href: "/lineage" }, t("nav.lineage")),
     h("a", { class: "nav-home", href: "/people" }, t("nav.people")),
     h("a", { class: "nav-home", href: "/conversations" }, t("nav.conversations")),
     store.me && store.me.is_admin ? h("a", { class: "nav-home", href: "/admin" }, t("nav.admin")) : null,
