@@ -1385,4 +1385,6 @@ export default {
   "plan.empty": "Nothing written in this plan yet.",
   "plan.edit": "Edit the plan",
   "lineage.taking_up": "taking it up",
+  "lineage.this_record": "this record",
+  "transfer.is_mentor": "the mentor city",
 };

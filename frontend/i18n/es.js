@@ -1385,4 +1385,6 @@ export default {
   "plan.empty": "Aún no hay nada escrito en este plan.",
   "plan.edit": "Editar el plan",
   "lineage.taking_up": "en adopción",
+  "lineage.this_record": "esta ficha",
+  "transfer.is_mentor": "la ciudad mentora",
 };

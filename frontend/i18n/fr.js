@@ -1385,4 +1385,6 @@ export default {
   "plan.empty": "Rien n’est encore écrit dans ce plan.",
   "plan.edit": "Modifier le plan",
   "lineage.taking_up": "en cours de reprise",
+  "lineage.this_record": "cette fiche",
+  "transfer.is_mentor": "la ville mentor",
 };

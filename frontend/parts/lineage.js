@@ -125,8 +125,9 @@ function listOf(shaped, id, currentId, seen) {
 
 function item(node, currentId) {
   const city = node.city ? node.city.name : cityName(node.city_id);
-  const title = node.id === currentId ? h("strong", {}, node.title) : h("a", { href: `/resources/${node.id}` }, node.title);
-  return h("span", {}, title, city ? ` (${city})` : "");
+  const current = node.id === currentId;
+  const title = current ? h("strong", {}, node.title) : h("a", { href: `/resources/${node.id}` }, node.title);
+  return h("span", {}, title, city ? ` (${city})` : "", current ? h("span", { class: "muted" }, ` – ${t("lineage.this_record")}`) : null);
 }
 
 /** The graph and its list; `currentId` marks this screen's own record. */

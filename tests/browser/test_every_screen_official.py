@@ -19,7 +19,15 @@ SCREENS = [
     Screen("document", "official", "/resources/{document}"),
     Screen("search", "official", "/search?q=interpreters", ready=".result"),
     Screen("settings", "official", "/settings", ready="form"),
+    Screen("transfers", "official", "/spaces/{space}/transfers", ready=".transfer-row"),
     Screen("transfer", "official", "/transfers/{transfer}", ready=".plan .milestone"),
+    Screen(
+        "transfer-forms",
+        "official",
+        "/transfers/{transfer}",
+        ready=".plan .milestone",
+        act=click(".plan > details.add-form:last-of-type > summary", ".log-form [name=notes]"),
+    ),
     Screen("not-found", "official", "/no-such-page"),
 ]
 

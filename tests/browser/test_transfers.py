@@ -30,7 +30,8 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await expect(mentor.page.get_by_text("No transfer in this space yet.")).to_be_visible()
     await mentor.page.get_by_role("button", name="Propose a transfer").click()
     form = mentor.page.locator("#transfer-form")
-    await form.get_by_label("Practice transferred").select_option(label=source["title"])
+    await form.get_by_label("Practice transferred").select_option(label=f"{source['title']} (Antwerp)")
+    await expect(form.get_by_label("Antwerp")).to_be_disabled()  # the mentor city does not take up its own
     await form.get_by_label("Da Nang").check()
     await form.get_by_label("Starts on").fill("2027-05-01")
     await form.get_by_label("Ends on").fill("2027-01-01")

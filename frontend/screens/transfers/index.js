@@ -39,7 +39,8 @@ function proposeForm(space, onDone) {
   const cities = h("fieldset", { class: "checks", dataset: { field: "implementing_city_ids" } },
     h("legend", {}, t("transfer.implementing_cities")),
     space.cities.map((city) => h("label", { class: "check" },
-      h("input", { type: "checkbox", name: "implementing_city_ids", value: String(city.id) }), city.name)),
+      h("input", { type: "checkbox", name: "implementing_city_ids", value: String(city.id) }), city.name,
+      h("span", { class: "muted small mentor-note", hidden: true }, ` (${t("transfer.is_mentor")})`))),
     h("p", { class: "field-error", hidden: true }));
   const starts = h("input", { type: "date", name: "starts_on" });
   const ends = h("input", { type: "date", name: "ends_on" });
@@ -49,9 +50,23 @@ function proposeForm(space, onDone) {
     h("div", { class: "row gap wrap" }, field(t("transfer.starts_on"), starts), field(t("transfer.ends_on"), ends)),
     h("div", { class: "row gap" }, h("button", { type: "submit", class: "primary" }, t("transfer.propose_submit")),
       h("button", { type: "button", class: "ghost", onclick: () => onDone(null) }, t("common.cancel"))));
+  // The source record's city is the mentor: it is not offered as an implementing city.
+  const cityOf = new Map();
   api.get(`/api/spaces/${space.id}/resources`, { kind: "practice", limit: 100 }).then(({ items }) => {
-    for (const record of items) source.append(h("option", { value: String(record.id) }, record.title));
+    for (const record of items) {
+      cityOf.set(String(record.id), record.city_id);
+      source.append(h("option", { value: String(record.id) }, record.city_id ? `${record.title} (${cityName(record.city_id)})` : record.title));
+    }
   }).catch(() => {});
+  source.addEventListener("change", () => {
+    const mentor = cityOf.get(source.value);
+    for (const box of cities.querySelectorAll("input[type=checkbox]")) {
+      const isMentor = Number(box.value) === mentor;
+      box.disabled = isMentor;
+      if (isMentor) box.checked = false;
+      box.parentElement.querySelector(".mentor-note").hidden = !isMentor;
+    }
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = {
