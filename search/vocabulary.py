@@ -1,5 +1,5 @@
 """The domain vocabulary: concepts of local migration governance with their labels per language
-(search/data/vocabulary.txt, its format described there), read into an index that finds the
+(the files of search/data/vocabulary/, the format described in core.txt), read into an index that finds the
 concepts a run of query words names, by its words as typed or by their stems in the label's
 language. Engines expand those words with the concept's other labels (docs/search.md)."""
 
@@ -12,7 +12,15 @@ from pathlib import Path
 
 from search import text
 
-DEFAULT_FILE = Path(__file__).parent / "data" / "vocabulary.txt"
+# The shipped vocabulary: every .txt file of this directory, read in name order (one file per field of
+# work; a concept named in two files gains both files' labels).
+DEFAULT_DIR = Path(__file__).parent / "data" / "vocabulary"
+
+
+def shipped_files() -> list[Path]:
+    return sorted(DEFAULT_DIR.glob("*.txt"))
+
+
 LANGUAGES = frozenset("en fr es nl de pt it pl sv da fi no ro cs hu el tr ru uk th vi zh ja ko ar fa hi id".split())
 MAX_LABEL_WORDS = 6
 _CONCEPT = re.compile(r"^\[([a-z0-9][a-z0-9-]{0,60})\]$")
@@ -177,4 +185,4 @@ def load(*paths: Path) -> Vocabulary:
 @lru_cache(maxsize=8)
 def default(extra: Path | None = None) -> Vocabulary:
     """The vocabulary shipped with Citybridge, and the operator's file when there is one."""
-    return load(DEFAULT_FILE, *([extra] if extra else []))
+    return load(*shipped_files(), *([extra] if extra else []))

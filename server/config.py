@@ -88,7 +88,7 @@ class Settings:
         "CITYBRIDGE_SEARCH_VOCABULARY",
         None,
         "a vocabulary file of the operator's own concepts and labels, read after the shipped one "
-        "(format: search/data/vocabulary.txt); a bad line stops the server, naming it",
+        "(format: search/data/vocabulary/core.txt); a bad line stops the server, naming it",
         parse=lambda raw: Path(raw) if raw.strip() else None,
     )
     frontend_dir: Path = PROJECT_ROOT / "frontend"

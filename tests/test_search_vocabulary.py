@@ -1,4 +1,4 @@
-"""The domain vocabulary (search/data/vocabulary.txt): what it holds, how a query's words find its
+"""The domain vocabulary (search/data/vocabulary/*.txt): what it holds, how a query's words find its
 concepts, and how a bad file is refused. Engines expanding with it: tests/test_search_engines.py."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ EUROPEAN = ("en", "fr", "es", "nl", "de", "pt", "it", "pl")
 
 
 def test_the_shipped_vocabulary_covers_the_network_languages():
-    shipped = vocabulary.load(vocabulary.DEFAULT_FILE)
+    shipped = vocabulary.load(*vocabulary.shipped_files())
     assert len(shipped) >= 45
     for concept in shipped.concepts:
         missing = [lang for lang in EUROPEAN if not concept.labels.get(lang)]
@@ -46,7 +46,7 @@ def test_synonyms_for_meilisearch_are_symmetric_and_folded():
 def test_an_operator_file_adds_labels_and_concepts(tmp_path):
     extra = tmp_path / "ours.txt"
     extra.write_text("[housing]\nen: tiny homes\n\n[ramadan]\nen: Ramadan | iftar\nfr: ramadan\n", encoding="utf-8")
-    merged = vocabulary.load(vocabulary.DEFAULT_FILE, extra)
+    merged = vocabulary.load(*vocabulary.shipped_files(), extra)
     assert "tiny homes" in labels_for("housing", merged)[0] and "logement" in labels_for("tiny homes", merged)[0]
     assert labels_for("iftar", merged) == [{"Ramadan", "ramadan"}]
 
