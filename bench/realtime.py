@@ -2,6 +2,7 @@
 
     python bench/realtime.py                 # the figures of issue 3
     python bench/realtime.py --scale 0.2     # everything scaled down (connections, storm, audiences)
+    python bench/realtime.py --only conversations   # 5,000 open two-person conversations (issue 15)
 
 The server (`citybridge serve`) runs pinned to CPU 1; this load generator, and the embedded
 PostgreSQL it starts, to CPU 0. Clients are a deliberately light websocket client (a bare
@@ -16,14 +17,15 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, ms, pin  # noqa: E402  (ROOT on the path first)
-from bench.realtime_scenarios import connections, fanout, storm, throughput  # noqa: E402
-from bench.realtime_servers import Server, seed, start_baseline  # noqa: E402
+from bench.realtime_scenarios import connections, conversations, fanout, storm, throughput  # noqa: E402
+from bench.realtime_servers import Server, seed, seed_conversations, start_baseline  # noqa: E402
 
 # --- main ---------------------------------------------------------------------------------------
 
@@ -71,6 +73,33 @@ async def run(args) -> None:
                     f"({theirs['complete']}/{theirs['posts']})"
                 )
                 print(f"  ratio p99   {ours['p99'] / theirs['p99']:.2f}x   (goal <= 1.5x and < 25 ms)")
+                print(f"  server max event-loop lag so far: {server.max_loop_lag()}")
+            if "conversations" in args.only:
+                count = max(20, int(5000 * scale))
+                started = time.monotonic()
+                seeded = await seed_conversations(database_url, ctx, count)
+                print(f"\n(seeded {count} conversations in {time.monotonic() - started:.0f} s)")
+                ours = await conversations(server.port, 50, args.seconds, ctx=ctx, seeded=seeded)
+                bare, baseline_port = await start_baseline()
+                theirs = await conversations(baseline_port, 50, args.seconds, ctx=None, seeded=seeded)
+                bare.terminate()
+                print(
+                    f"conversations: {count} open two-person conversations, each listener's socket subscribed; "
+                    f"50 posts/s for {args.seconds:.0f} s, each to one conversation at random (accepted -> receipt)"
+                )
+                print(
+                    f"  citybridge  p50 {ms(ours['p50'])}  p99 {ms(ours['p99'])}  ({ours['complete']}/{ours['posts']} "
+                    f"received; {ours['strays']} by a socket of another conversation; POST p99 {ms(ours['post_p99'])})"
+                )
+                print(
+                    f"  bare ws     p50 {ms(theirs['p50'])}  p99 {ms(theirs['p99'])}  "
+                    f"({theirs['complete']}/{theirs['posts']})"
+                )
+                if ours["missing"]:
+                    print(
+                        f"  not received (post, listener, its socket's close code or False if open): {ours['missing']}"
+                    )
+                print(f"  ratio p99   {ours['p99'] / theirs['p99']:.2f}x")
                 print(f"  server max event-loop lag so far: {server.max_loop_lag()}")
             if "connections" in args.only:
                 target = max(100, int(15000 * scale))
@@ -128,8 +157,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        default=["fanout", "connections", "storm", "throughput"],
-        choices=["fanout", "connections", "storm", "throughput"],
+        default=["fanout", "conversations", "connections", "storm", "throughput"],
+        choices=["fanout", "conversations", "connections", "storm", "throughput"],
     )
     args = parser.parse_args()
     pin(CLIENT_CPU)

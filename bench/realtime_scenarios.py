@@ -105,6 +105,101 @@ async def fanout(port: int, subscribers: int, rate: float, seconds: float, *, ct
     }
 
 
+async def conversations(port: int, rate: float, seconds: float, *, ctx: dict | None, seeded: dict) -> dict:
+    """Many open two-person conversations, each with its listener's socket subscribed: a post goes to one
+    conversation at random; p50/p99 from the post being acknowledged to its receipt by that listener. The
+    bare baseline routes each frame to the one socket of its stream."""
+    loop = asyncio.get_running_loop()
+    count = len(seeded["conversations"])
+    received_at: dict[int, float] = {}
+    strays = 0  # a frame received by a socket whose conversation it was not posted to
+    subscribed = 0
+    all_subscribed = loop.create_future()
+
+    def on_text(ws, payload: bytes) -> None:
+        nonlocal subscribed, strays
+        # (a Citybridge socket is also subscribed to its user's notifications: not counted)
+        if payload.startswith(b'{"type":"subscribed","conversation_id"'):
+            subscribed += 1
+            if subscribed == count and not all_subscribed.done():
+                all_subscribed.set_result(None)
+            return
+        seq = seq_of(payload)
+        if seq is not None:
+            if targets.get(seq) != ws.state["n"]:
+                strays += 1
+            received_at.setdefault(seq, loop.time())
+
+    targets: dict[int, int] = {}
+    counter = iter(range(count))
+    if ctx is not None:  # Citybridge
+
+        async def connect():
+            n = next(counter)
+            ws = await ws_connect(port, on_text, token=seeded["tokens"][n], state={"n": n})
+            ws.send(json.dumps({"type": "subscribe", "conversation_id": seeded["conversations"][n]}))
+            return ws
+
+        http = RawHTTP(port, ctx["admin"])
+
+        async def publish(seq: int, n: int) -> float:
+            body = {"body": f"bench-{seq}-end " + "lorem ipsum " * 20}
+            status, _ = await http.request("POST", f"/api/conversations/{seeded['conversations'][n]}/messages", body)
+            assert status == 201, status
+            return loop.time()
+    else:
+
+        async def connect():
+            n = next(counter)
+            return await ws_connect(port, on_text, path=f"/sub/{n}", state={"n": n})
+
+        acks: asyncio.Queue = asyncio.Queue()
+        poster = await ws_connect(port, lambda ws, p: acks.put_nowait(loop.time()), path="/poster")
+        filler = "x" * 700
+
+        async def publish(seq: int, n: int) -> float:
+            poster.send(json.dumps({"type": "event", "to": n, "body": f"bench-{seq}-end", "pad": filler}))
+            return await acks.get()
+
+    sockets = await open_many(count, connect)
+    if ctx is None:
+        all_subscribed.set_result(None)
+    await asyncio.wait_for(all_subscribed, 300)
+    accepted: dict[int, float] = {}
+    post_latency = []
+    chooser = random.Random(7)
+    total = int(rate * seconds)
+    started = loop.time()
+    for seq in range(total):
+        await asyncio.sleep(max(0.0, started + seq / rate - loop.time()))
+        targets[seq] = chooser.randrange(count)
+        sent = loop.time()
+        accepted[seq] = await publish(seq, targets[seq])
+        post_latency.append(accepted[seq] - sent)
+    deadline = loop.time() + 30
+    while len(received_at) < total and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+    by_n = {ws.state["n"]: ws for ws in sockets}
+    # what became of a post nobody received: its listener's socket closed (and with which code), or still open
+    missing = [
+        (seq, targets[seq], by_n[targets[seq]].closed.done() and by_n[targets[seq]].closed.result())
+        for seq in accepted
+        if seq not in received_at
+    ]
+    for ws in sockets:
+        ws.abort()
+    latencies = [received_at[s] - accepted[s] for s in accepted if s in received_at]
+    return {
+        "p50": pct(latencies, 50),
+        "p99": pct(latencies, 99),
+        "complete": len(latencies),
+        "posts": total,
+        "missing": missing,
+        "strays": strays,
+        "post_p99": pct(post_latency, 99),
+    }
+
+
 async def connections(server: Server, ctx: dict, target: int) -> dict:
     """Idle authenticated sockets held by the one server process, and resident memory per socket."""
     await asyncio.sleep(1)

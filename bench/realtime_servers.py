@@ -80,21 +80,25 @@ class Server:
 
 BASELINE = (
     """
-import asyncio, os, sys
+import asyncio, json, os, sys
 os.sched_setaffinity(0, {%d})
 from websockets.asyncio.server import serve, broadcast
 clients = set()
+routed = {}  # "/sub/<n>": the sockets of stream n (the conversation case: one frame to one stream)
 async def handler(ws):
-    if ws.request.path == "/poster":
+    path = ws.request.path
+    if path == "/poster":
         async for message in ws:
             await ws.send("ack")
-            broadcast(clients, message)
+            to = json.loads(message).get("to")
+            broadcast(clients if to is None else routed.get(to, ()), message)
         return
-    clients.add(ws)
+    group = clients if path == "/sub" else routed.setdefault(int(path.rsplit("/", 1)[1]), set())
+    group.add(ws)
     try:
         await ws.wait_closed()
     finally:
-        clients.discard(ws)
+        group.discard(ws)
 async def main():
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), compression=None, max_queue=None):
         await asyncio.Future()
@@ -128,7 +132,7 @@ async def seed(database_url: str, port: int) -> dict:
         _, admin_token = await accounts.create_api_token(db, admin, "bench", ("read", "write", "admin"))
         _, member_token = await accounts.create_api_token(db, member, "bench")
         await db.commit()
-        member_id = member.id
+        member_id, admin_id = member.id, admin.id
     await engine.dispose()
     http = RawHTTP(port, admin_token)
     cities = []
@@ -142,7 +146,13 @@ async def seed(database_url: str, port: int) -> dict:
     for i in range(8):
         _, body = await http.request("POST", f"/api/spaces/{space}/threads", {"title": f"T{i}", "body": "start"})
         threads.append(json.loads(body)["id"])
-    return {"admin": admin_token, "member": member_token, "space": space, "threads": threads}
+    return {
+        "admin": admin_token,
+        "admin_id": admin_id,
+        "member": member_token,
+        "space": space,
+        "threads": threads,
+    }
 
 
 async def start_baseline() -> tuple[subprocess.Popen, int]:
@@ -162,3 +172,36 @@ async def start_baseline() -> tuple[subprocess.Popen, int]:
                 process.kill()
                 raise RuntimeError("the bare websockets baseline did not start") from None
             await asyncio.sleep(0.1)
+
+
+async def seed_conversations(database_url: str, ctx: dict, count: int) -> dict:
+    """`count` two-person conversations, each between the bench admin (who posts) and a person of their own
+    (who listens), started through the conversations service as the API would; returns their ids and the
+    listeners' API tokens, in the same order."""
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from server.auth import passwords
+    from server.db.engine import session_factory
+    from server.db.models import User
+    from server.services import accounts, conversations
+
+    passwords.configure(1024, 1)
+    engine = create_async_engine(database_url)
+    ids: list[int] = []
+    tokens: list[str] = []
+    suffix = os.urandom(3).hex()
+    async with session_factory(engine)() as db:
+        admin = await db.scalar(select(User).where(User.id == ctx["admin_id"]))
+        for batch in range(0, count, 250):
+            for n in range(batch, min(count, batch + 250)):
+                person = await accounts.create_user(
+                    db, email=f"dm-{suffix}-{n}@bench.test", name=f"Listener {n}", password="bench password"
+                )
+                _, token = await accounts.create_api_token(db, person, "bench")
+                view, _ = await conversations.start(db, admin, [person.id], "")
+                ids.append(view["id"])
+                tokens.append(token)
+            await db.commit()
+    await engine.dispose()
+    return {"conversations": ids, "tokens": tokens}
