@@ -147,6 +147,9 @@ class Engine(Protocol):
 
     async def close(self) -> None: ...
 
+    async def use_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Expand queries with this vocabulary from now on (an admin changed it: docs/search.md)."""
+
     async def generation(self) -> str:
         """An identity of the index's contents, that changes when the index is created anew, so an
         indexer can tell its stored cursor belongs to another index (a wiped directory, say)."""

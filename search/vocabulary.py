@@ -30,6 +30,10 @@ _LABELS = re.compile(r"^([a-z]{2,3}):\s*(.*)$")
 class VocabularyError(ValueError):
     """A vocabulary file with a bad entry: says which file, which line and why."""
 
+    def __init__(self, name: str, line: int, reason: str) -> None:
+        super().__init__(f"{name}:{line}: {reason}")
+        self.line, self.reason = line, reason
+
 
 @dataclass
 class Concept:
@@ -138,7 +142,7 @@ def parse(source: str, name: str = "vocabulary") -> list[Concept]:
         line = raw.strip()
 
         def refuse(reason: str, number: int = number) -> VocabularyError:
-            return VocabularyError(f"{name}:{number}: {reason}")
+            return VocabularyError(name, number, reason)
 
         if not line or line.startswith("#"):
             continue
@@ -170,16 +174,21 @@ def parse(source: str, name: str = "vocabulary") -> list[Concept]:
     return list(concepts.values())
 
 
-def load(*paths: Path) -> Vocabulary:
-    """The vocabulary of these files, in order: a concept named again in a later file gains its labels."""
+def merge(*sources: list[Concept]) -> Vocabulary:
+    """One vocabulary of these lists of concepts, in order: a concept named again later gains its labels."""
     merged: dict[str, Concept] = {}
-    for path in paths:
-        for concept in parse(Path(path).read_text(encoding="utf-8"), str(path)):
+    for concepts in sources:
+        for concept in concepts:
             into = merged.setdefault(concept.name, Concept(concept.name))
             for language, labels in concept.labels.items():
                 known = into.labels.setdefault(language, [])
                 known += [label for label in labels if label not in known]
     return Vocabulary(list(merged.values()))
+
+
+def load(*paths: Path) -> Vocabulary:
+    """The vocabulary of these files, in order: a concept named again in a later file gains its labels."""
+    return merge(*(parse(Path(path).read_text(encoding="utf-8"), str(path)) for path in paths))
 
 
 @lru_cache(maxsize=8)

@@ -39,6 +39,7 @@ from server.api import (  # noqa: F401
 from server.api import mail as mail_api  # noqa: F401
 from server.api import oidc as oidc_api
 from server.api import search as search_api  # noqa: F401
+from server.api import search_vocabulary as search_vocabulary_api  # noqa: F401
 from server.api.error_handlers import exception_handlers
 from server.api.framework import routes
 from server.api.frontend import SinglePageApp
@@ -52,6 +53,7 @@ from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
 from server.public import cache as public_cache
 from server.public.routes import public_routes
+from server.services import search_vocabulary
 
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
@@ -66,6 +68,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             async with (
                 realtime.running(app, database_url),
                 search_service.running(app, database_url),
+                search_vocabulary.watching(app),
                 mail_service.running(app, database_url),
                 public_cache.running(app, database_url),
             ):

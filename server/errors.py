@@ -77,6 +77,8 @@ FIELD_CODES = {
     "issuer_not_https": "must use https (plain http only for localhost)",
     "use_provider": "sign in with {provider}",
     "framework_line": "line {line}: {reason}",
+    "vocabulary_line": "line {line}: {reason}",
+    "stale_version": "changed meanwhile (now version {current})",
     "deactivated": "no longer active: {ids}",
 }
 
@@ -157,6 +159,8 @@ ERROR_CODES = frozenset(
         "not_a_city_editor",
         "not_a_partner",
         "invalid_framework",
+        "invalid_vocabulary",
+        "vocabulary_changed",
         "framework_exists",
         "unknown_framework",
         "unknown_item",

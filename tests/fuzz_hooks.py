@@ -60,6 +60,8 @@ STATE_RULES = {
     "not_published": "an item is unpublished only after it was published",
     "not_a_photo": "a photo must be a picture: what a file is, is read from its bytes, which no schema describes",
     "file_type_not_allowed": "a library file must be of an allowed type, read from its bytes (a bare ZIP is not)",
+    "invalid_vocabulary": "admins' vocabulary is lines of a format of its own inside a string: no schema describes it",
+    "vocabulary_changed": "a vocabulary change names the version it was made from: it depends on earlier saves",
 }
 # Ids of other items (cities of a new space, the city of an invitation, the message replied to) must
 # exist: the document cannot list the ids there are.

@@ -151,6 +151,10 @@ CASES = [
     Case("PATCH", "/api/me/notifications", everyone(200), body=lambda ids: {"digest": "weekly"}),
     Case("GET", "/api/admin/mail", {**everyone(403), "admin": 200}),
     Case("GET", "/api/identity-providers/public", everyone(200, 200)),
+    Case("GET", "/api/search/vocabulary", {**everyone(403), "admin": 200}),
+    Case(
+        "PUT", "/api/search/vocabulary", {**everyone(403), "admin": 200}, body=lambda ids: {"source": "", "version": 0}
+    ),
     Case("POST", "/api/users/{other_user}/deactivate", {**everyone(403), "admin": 200}, body=lambda ids: {}),
     # Denied roles run first; before each, `other` is deactivated, so its own session is over (401).
     Case(

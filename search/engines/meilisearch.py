@@ -108,6 +108,15 @@ class MeilisearchEngine:
         except (MeilisearchError, OSError, Exception) as error:  # the client wraps httpx errors variously
             raise EngineUnavailable(f"Meilisearch: {error}") from error
 
+    async def use_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """The synonyms setting, then the expansion marks: Meilisearch reindexes nothing for synonyms."""
+
+        async def update():
+            await self._wait(await self.index.update_synonyms(vocabulary.synonyms()))
+
+        await self._call(update())
+        self.vocabulary = vocabulary
+
     async def open(self) -> None:
         async def setup():
             try:

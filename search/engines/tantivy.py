@@ -68,6 +68,9 @@ class TantivyEngine:
     async def open(self) -> None:
         await asyncio.to_thread(self._open)
 
+    async def use_vocabulary(self, vocabulary: vocabularies.Vocabulary) -> None:
+        self.vocabulary, self.queries = vocabulary, QueryBuilder(self.schema, vocabulary)
+
     def _open(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)

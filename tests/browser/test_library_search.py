@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, assert_fits
 from tests.library_helpers import pdf_bytes
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -117,3 +117,47 @@ async def test_search_within_a_space_from_its_screen(world, sessions, api):
     await reader.goto(f"/search?q=ferry+from:{handle}")
     await expect(reader.page.locator(".result")).to_have_count(1)
     await expect(reader.page.locator(".result")).to_contain_text("Ferry passes")
+
+
+async def test_an_admin_adds_a_concept_and_an_official_finds_it_in_another_language(world, sessions, api):
+    """Admin › Search vocabulary: a bad line is named beside the text; once saved, a French word finds
+    the English thread. Checked with axe and photographed at both widths."""
+    api("member@danang.test").call(
+        "POST",
+        f"/api/spaces/{world.space_a['id']}/threads",
+        201,
+        json={"title": "Buddy pairs", "body": "Our zorblax scheme pairs newcomers with volunteers."},
+    )
+    admin = await sessions("admin@citybridge.test")
+    await admin.goto("/admin#vocabulary")
+    panel = admin.page.locator("#panel-vocabulary")
+    await expect(panel.get_by_text("No concepts added yet.")).to_be_visible()
+    text = panel.get_by_label("Your concepts")
+    await text.fill("[Buddy Scheme]\nen: zorblax\nfr: quuxine")
+    await panel.get_by_role("button", name="Save the vocabulary").click()
+    await expect(panel.locator(".field-error")).to_have_text(
+        "Line 1: a concept's name is [lowercase-letters-digits-and-dashes]."
+    )
+    await admin.screenshot("admin-vocabulary-error-1280")
+    await text.fill("[buddy-scheme]\nen: zorblax\nfr: quuxine")
+    await panel.get_by_role("button", name="Save the vocabulary").click()
+    await expect(panel.get_by_role("status")).to_contain_text("Version 1, saved by")
+    await expect(panel.get_by_role("status")).to_contain_text("1 concept, 2 labels")
+    await expect(panel.locator(".form-error")).to_be_hidden()
+    await expect(panel.locator(".field-error")).to_be_hidden()
+    await panel.get_by_text("How to write a concept").click()
+    await assert_accessible(admin.page, "admin search vocabulary")
+    await admin.screenshot("admin-vocabulary-1280")
+    narrow = await sessions("admin@citybridge.test", width=375, height=740)
+    await narrow.goto("/admin#vocabulary")
+    await expect(narrow.page.get_by_label("Your concepts")).to_have_value("[buddy-scheme]\nen: zorblax\nfr: quuxine")
+    await assert_fits(narrow.page, 375)
+    await narrow.screenshot("admin-vocabulary-375")
+
+    official = await sessions("mod@antwerpen.test")
+    for _ in range(40):  # the indexer works after the commit
+        await official.goto("/search?q=quuxine")
+        await expect(official.page.get_by_role("status").filter(has_text="result")).to_be_visible()
+        if await official.page.locator(".result").count():
+            break
+    await expect(official.page.locator(".result")).to_contain_text("Buddy pairs")

@@ -10,7 +10,7 @@ from .people import PROFILES, City, User
 from .publishing import Publication
 from .ratelimit import RateLimit
 from .reads import ChangelogHorizon, ReadPosition
-from .search import SearchIndexerState
+from .search import SearchIndexerState, SearchVocabulary
 from .spaces import MEMBERSHIP_STATES, ROLES, VISIBILITIES, Invitation, Membership, Space, SpaceCity
 from .threads import Mention, Message, MessageEdit, Reaction, Thread
 
@@ -48,7 +48,7 @@ __all__ += [
     "ResourceVersion",
 ]
 __all__ += ["ChangelogHorizon", "ReadPosition"]
-__all__ += ["SearchIndexerState"]
+__all__ += ["SearchIndexerState", "SearchVocabulary"]
 __all__ += ["RateLimit"]
 from .mail import (  # noqa: E402
     EmailChange,
