@@ -1,7 +1,7 @@
 """search vocabulary: the concepts platform admins add to the shipped vocabulary
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0026
+Revises: 0025
 """
 
 import sqlalchemy as sa
