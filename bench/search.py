@@ -32,6 +32,7 @@ import httpx
 from wordfreq import top_n_list, word_frequency
 
 from search import text
+from search import vocabulary as vocabularies
 from search.engine import Request
 from search.engines.tantivy import TantivyEngine
 from search.indexer import Indexer, asyncpg_dsn, index_name
@@ -267,6 +268,11 @@ async def main() -> None:
     rate = await index_through_indexer(engine, url, args.docs + threads)
     print(f"load average before the engine queries: {os.getloadavg()[0]:.2f}", flush=True)
     engine_times = await time_engine(engine, queries, readable)
+    # The same queries without the domain vocabulary: what its expansion costs (search/vocabulary.py).
+    shipped = engine.vocabulary
+    await engine.use_vocabulary(vocabularies.Vocabulary([]))
+    bare_times = await time_engine(engine, queries, readable)
+    await engine.use_vocabulary(shipped)
     await engine.close()
 
     # The real app on the same database and index; a user who is a member of `readable` spaces.
@@ -315,7 +321,8 @@ async def main() -> None:
         f"{', '.join(LANGS)}; {len(queries)} queries of 1-3 words; the user reads {args.readable} spaces"
     )
     print(f"indexing through the indexer:          {rate:,.0f} docs/s")
-    print(f"tantivy engine (filter, facets):      {summary(engine_times)}")
+    print(f"tantivy engine (filter, facets):      {summary(engine_times)}   ({len(shipped)} concepts)")
+    print(f"  the same, no vocabulary:            {summary(bare_times)}")
     print(f"GET /api/search (permission filter):  {summary(api_times)}   ({found}/{len(queries)} queries found hits)")
     print(f"GET /api/me (same auth, no search):   {summary(floor_times)}")
     for label, times in baseline.items():
