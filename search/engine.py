@@ -14,7 +14,7 @@ from search.vocabulary import Vocabulary
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
 FACETS = (

@@ -40,6 +40,7 @@ for _lang, _words in _STOPSETS.items():
         _STOPWORD_LANGS[_word] = _STOPWORD_LANGS.get(_word, ()) + (_lang,)
 _LETTER_RUNS = re.compile(r"[^\W_]+")
 _BEYOND_LATIN = re.compile("[\u0370-\U0010ffff]")
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 
@@ -66,6 +67,8 @@ def detect_language(text: str, fallback: str | None = None) -> str | None:
                 lang, n = max(counts.items(), key=lambda kv: kv[1])
                 if lang == "zh" and counts.get("ja"):
                     lang = "ja"
+                if lang == "ru" and _UKRAINIAN.search(sample):  # letters Russian does not have
+                    lang = "uk"
                 if n * 3 >= letters:
                     return lang
     scores = dict.fromkeys(_STOPSETS, 0)

@@ -24,6 +24,11 @@ STEMMED = {
     "de": "german",
     "pt": "portuguese",
     "it": "italian",
+    # Found by their script (search/language.py): tantivy stems these too. Ukrainian, Thai, Chinese and
+    # the other languages without a stemmer are matched as written (folded), never with another's stems.
+    "ru": "russian",
+    "el": "greek",
+    "ar": "arabic",
 }
 MAX_WORDS = 32
 MAX_QUERY_CHARS = 500
@@ -83,8 +88,21 @@ def analyze(text: str, language: str | None = None) -> list[str]:
     return _analyzers[language].analyze(index_form(text))
 
 
+# A stemmer of a language with its own script stems only words written in it: a Latin word is never
+# looked up in the Russian, Greek or Arabic stemmed fields (it would only cost a query clause).
+_OWN_SCRIPT = {
+    "ru": re.compile("[\u0400-\u04ff]"),
+    "el": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+    "ar": re.compile("[\u0600-\u06ff]"),
+}
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str, language: str) -> str:
+    """The word's stem in the language ("" when it has none there)."""
+    script = _OWN_SCRIPT.get(language)
+    if script is not None and not script.search(word):
+        return ""
     tokens = analyze(word, language)
     return tokens[0] if tokens else ""
 

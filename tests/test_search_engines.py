@@ -139,6 +139,46 @@ async def test_stemming(engine, lang, stored, query):
     assert await keys(engine, query) == ["message:1"]
 
 
+@pytest.mark.parametrize(
+    "lang, stored, query",
+    [
+        ("ru", "Жилище для семей беженцев", "жилищами"),
+        ("el", "Τα σπίτια της πόλης", "σπιτιών"),
+        ("ar", "المدارس في المدينة", "مدارس"),
+    ],
+)
+async def test_stemming_in_scripts_of_their_own(engine, lang, stored, query):
+    """Russian, Greek and Arabic, told by their script, are stemmed in the embedded engine; a word in
+    another script is never looked up with their stems."""
+    if engine.name != "tantivy":
+        pytest.skip("Meilisearch's tokenizer does not stem Russian, Greek or Arabic")
+    await engine.upsert([doc("message:1", stored, lang=lang), doc("message:2", "housing in Antwerp", lang=lang)])
+    assert await keys(engine, query) == ["message:1"]
+    assert await keys(engine, "housing") == ["message:2"]
+    assert text.stem("housing", lang) == ""
+
+
+def test_ukrainian_is_told_from_russian_and_not_stemmed_as_it():
+    from search.language import detect_language
+
+    assert detect_language("Житло для біженців у місті та їхні сім'ї") == "uk"
+    assert detect_language("Жилище для беженцев в городе") == "ru"
+    assert "uk" not in text.STEMMED
+
+
+async def test_a_new_vocabulary_applies_to_the_next_query(engine):
+    """What an admin's save does on every node (server/services/search_vocabulary.py)."""
+    from search import vocabulary
+
+    await engine.upsert([doc("message:1", "Our zorblax scheme pairs newcomers"), doc("message:2", "other words")])
+    assert await keys(engine, "quuxine") == []
+    added = vocabulary.parse("[buddy-scheme]\nen: zorblax\nfr: quuxine\n")
+    await engine.use_vocabulary(vocabulary.merge(engine.vocabulary.concepts, added))
+    assert await keys(engine, "quuxine") == ["message:1"]
+    await engine.use_vocabulary(vocabulary.default())
+    assert await keys(engine, "quuxine") == []
+
+
 async def test_accents_do_not_matter(engine):
     await engine.upsert(
         [
