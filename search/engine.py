@@ -37,6 +37,12 @@ TRANSFER_ROLES = ("source", "adapted")
 # their own city's needs and offers whoever they are shared with). A search's `readable` lists the
 # asker's, these pseudo-ids included (server/services/search.py).
 EVERYONE = 0
+# The public (docs/public.md): anyone, signed in or not, reads what moderators published. Its documents
+# are copies of a published page's own text, of PUBLIC_KINDS, with PUBLIC their only reader; no
+# signed-in search ever counts among PUBLIC, and one that may read everything (readable None) is kept
+# to KINDS (search/query.py), so the two never meet.
+PUBLIC = -(2**31)
+PUBLIC_KINDS = ("public_practice", "public_collection", "public_thread")
 
 
 @dataclass
@@ -162,6 +168,9 @@ class Engine(Protocol):
         """Make every write so far durable and searchable."""
 
     async def delete(self, keys: list[str]) -> None: ...
+
+    async def replace_kinds(self, kinds: tuple[str, ...], documents: list[Document]) -> None:
+        """Make the index's documents of these kinds exactly `documents`, committed."""
 
     async def delete_thread_messages(self, thread_ids: list[int]) -> None:
         """Remove the message documents of these threads (deleted threads, whose messages are gone)."""

@@ -20,11 +20,12 @@ import logging
 import socket
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import asyncpg
 
 from search.documents import Loader, Targets
-from search.engine import Engine, EngineUnavailable
+from search.engine import Document, Engine, EngineUnavailable
 from server.background import BackgroundWorker
 
 try:  # the app's metrics; the indexer also runs without the server package (citybridge reindex, bench)
@@ -89,6 +90,7 @@ async def rebuild(
     name: str,
     progress: Callable[[int, int], None] | None = None,
     batch: int = 2000,
+    copies: Copies | None = None,
 ) -> int:
     """Empty the index and fill it from the tables; returns the log position it is good up to.
     `progress(rows_done, rows_total)` is called after each batch."""
@@ -108,6 +110,7 @@ async def rebuild(
         if progress:
             progress(done, total)
     await engine.commit()
+    await sync_copies(engine, copies)
     await conn.execute(
         """INSERT INTO search_indexer_state (name, position, generation, rebuild_requested, updated_at)
            VALUES ($1, $2, $3, false, now())
@@ -119,6 +122,23 @@ async def rebuild(
     )
     log.info("search index rebuilt: %d rows, up to event %d", done, position)
     return position
+
+
+class Copies(Protocol):
+    """Documents that are copies of what some other rule decides, rebuilt whole when an event may have
+    changed them: the public knowledge base's pages (server/public/search_index.py). The indexer
+    only asks; the rules stay with their owner."""
+
+    kinds: tuple[str, ...]
+
+    async def relevant(self, events: list[tuple[str, dict]]) -> bool: ...
+
+    async def documents(self) -> list[Document]: ...
+
+
+async def sync_copies(engine: Engine, copies: Copies | None) -> None:
+    if copies is not None:
+        await engine.replace_kinds(copies.kinds, await copies.documents())
 
 
 class _StateLost(Exception):
@@ -136,8 +156,10 @@ class Indexer(BackgroundWorker):
         batch: int = 1000,
         poll_seconds: float = 1.0,
         standby_seconds: float = 5.0,
+        copies: Copies | None = None,
     ) -> None:
         self.engine = engine
+        self.copies = copies
         self.dsn = asyncpg_dsn(database_url)
         self.batch = batch
         self.poll_seconds = poll_seconds
@@ -220,7 +242,7 @@ class Indexer(BackgroundWorker):
             or await self._pruned_through(conn) > state["position"]
         ):
             log.info("search index %s needs a rebuild", self.name)
-            self.read_upto = await rebuild(conn, self.engine, self.name)
+            self.read_upto = await rebuild(conn, self.engine, self.name, copies=self.copies)
             self.gaps = {}
             return True
         position = state["position"]
@@ -279,13 +301,19 @@ class Indexer(BackgroundWorker):
 
     async def apply(self, conn: asyncpg.Connection, events) -> None:
         targets = Targets()
+        seen: list[tuple[str, dict]] = []
         for event in events:
             data = event["data"]
             if isinstance(data, str):
                 data = json.loads(data)
             targets.add_event(event["kind"], event["space_id"], data or {})
-        if not targets:
-            return
+            seen.append((event["kind"], data or {}))
+        if targets:
+            await self._apply_targets(conn, targets)
+        if self.copies is not None and seen and await self.copies.relevant(seen):
+            await sync_copies(self.engine, self.copies)
+
+    async def _apply_targets(self, conn: asyncpg.Connection, targets: Targets) -> None:
         # Chunk by chunk, uncommitted: the engine analyses one chunk in its own threads while the next
         # is built here; one commit at the end, before the caller moves the position.
         loader = Loader(conn)

@@ -20,7 +20,8 @@ async def running(app, database_url: str):
         await engine.open()
     except EngineUnavailable as error:
         log.warning("search engine unavailable at start (%s); the indexer keeps trying", error)
-    indexer = Indexer(engine, database_url)
+    # Copies the server keeps in the index beside the rows (the public pages: server/public/search_index.py).
+    indexer = Indexer(engine, database_url, copies=getattr(app.state, "search_copies", None))
     app.state.search_engine = engine
     app.state.search_indexer = indexer
     try:

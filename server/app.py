@@ -53,6 +53,7 @@ from server.observability.middleware import ObservabilityMiddleware
 from server.observability.routes import metrics_route
 from server.public import cache as public_cache
 from server.public.routes import public_routes
+from server.public.search_index import PublicCopies
 from server.services import search_vocabulary
 
 
@@ -64,6 +65,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         engine = create_engine(database_url)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        if settings.public_knowledge:  # the public pages' words, for public search in the engine
+            app.state.search_copies = PublicCopies(app.state.sessions)
         try:
             async with (
                 realtime.running(app, database_url),

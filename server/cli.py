@@ -302,8 +302,19 @@ def reindex() -> None:
         bar.total = total
         bar.update(done - bar.n)
 
+    async def run() -> str:
+        from server.db.engine import create_engine, session_factory
+        from server.public.search_index import PublicCopies
+
+        engine = create_engine(url)
+        try:
+            copies = PublicCopies(session_factory(engine)) if settings.public_knowledge else None
+            return await rebuild_index(settings, url, progress, copies)
+        finally:
+            await engine.dispose()
+
     try:
-        outcome = asyncio.run(rebuild_index(settings, url, progress))
+        outcome = asyncio.run(run())
     finally:
         bar.close()
     if outcome == "requested":

@@ -10,6 +10,7 @@ import pytest
 
 from tests.harness import ServerThread, expect
 from tests.library_helpers import practice
+from tests.test_search_api import indexed
 
 
 async def _reviewed(world, **changes) -> dict:
@@ -159,7 +160,7 @@ async def test_publish_edit_unpublish_reach_the_second_node_within_a_second(worl
         await _until(lambda: shows(status=410))
 
 
-async def test_public_search_finds_published_threads_and_collections_with_facets(world, server):
+async def test_public_search_finds_published_threads_and_collections_with_facets(world, server, database_url):
     thread, _ = await _thread(world)
     await _consent(world.moderator, True)
     expect(await world.moderator.post(f"/api/threads/{thread['id']}/publish"), 200)
@@ -173,6 +174,7 @@ async def test_public_search_finds_published_threads_and_collections_with_facets
         201,
     )
     expect(await world.moderator.post(f"/api/collections/{collection['id']}/publish"), 200)
+    await indexed(database_url)  # public search runs in the engine: the pages' copies are indexed after commit
     search = f"{server.base_url}/knowledge/search"
     async with httpx.AsyncClient(timeout=30) as anonymous:
         page = (await anonymous.get(search, params={"q": "rotate"})).text
@@ -191,3 +193,29 @@ async def test_public_search_finds_published_threads_and_collections_with_facets
         expect(await world.moderator.post(f"/api/threads/{thread['id']}/unpublish"), 200)
         gone = (await anonymous.get(search, params={"q": "rotate"})).text
         assert "How we staff welcome desks" not in gone and "Discussion (" not in gone
+
+
+async def test_public_search_reads_as_the_engine_does_and_shows_only_what_the_page_shows(world, server, database_url):
+    """Public search runs in the engine over copies of the live pages: word forms, typos and other
+    languages find a published record; its contact, an unpublished record and the members' own search
+    never meet; an unpublished page leaves the results at once, before the indexer has run."""
+    shown = await _reviewed(world, title="Temporary housing for families", contact="call 5551234 before noon")
+    expect(await world.moderator.post(f"/api/resources/{shown['id']}/publish"), 200)
+    await _reviewed(world, title="Quiet shelter pilot", summary="An unpublished zorblax experiment.")
+    await indexed(database_url)
+    search = f"{server.base_url}/knowledge/search"
+    async with httpx.AsyncClient(timeout=30) as anonymous:
+
+        async def titles(q: str) -> str:
+            return (await anonymous.get(search, params={"q": q})).text
+
+        for q in ("housing", "famlies", "logement", "vivienda", "Wohnraum"):  # as typed, a typo, three languages
+            assert "Temporary housing for families" in await titles(q), q
+        for private in ("5551234", "noon", "zorblax", "unpublished experiment"):  # its contact; an unpublished record
+            page = await titles(private)
+            assert "Temporary housing for families" not in page and "Quiet shelter pilot" not in page, private
+        # The members' own search (an admin may read everything) never returns the public copies.
+        hits = expect(await world.admin.get("/api/search", params={"q": "temporary housing"}), 200)["hits"]
+        assert hits and {h["kind"] for h in hits} <= {"practice", "thread", "message"}
+        expect(await world.moderator.post(f"/api/resources/{shown['id']}/unpublish"), 200)
+        assert "Temporary housing for families" not in await titles("housing")  # no wait for the indexer

@@ -147,6 +147,25 @@ class MeilisearchEngine:
         if keys:
             await self._call(self._wait(await self.index.delete_documents([_pk(k) for k in keys])))
 
+    async def replace_kinds(self, kinds: tuple[str, ...], documents: list[Document]) -> None:
+        """The new set first, then what is no longer in it: a reader never finds the kinds empty."""
+        await self.upsert(documents)
+        keep = {_pk(d.key) for d in documents}
+        stale: list[str] = []
+        offset = 0
+        while True:
+            page = await self._call(
+                self.index.get_documents(
+                    filter=f"kind IN [{', '.join(kinds)}]", fields=["pk"], offset=offset, limit=1000
+                )
+            )
+            stale += [row["pk"] for row in page.results if row["pk"] not in keep]
+            offset += len(page.results)
+            if not page.results or offset >= page.total:
+                break
+        if stale:
+            await self._call(self._wait(await self.index.delete_documents(stale)))
+
     async def delete_thread_messages(self, thread_ids: list[int]) -> None:
         if thread_ids:
             expression = f"kind = message AND thread_id IN [{', '.join(str(int(t)) for t in thread_ids)}]"

@@ -143,6 +143,22 @@ class TantivyEngine:
         writer.delete_documents_by_query(self.queries.terms("key", keys))
         self._commit(writer)
 
+    async def replace_kinds(self, kinds: tuple[str, ...], documents: list[Document]) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(self._replace_kinds, kinds, documents)
+
+    def _replace_kinds(self, kinds: tuple[str, ...], documents: list[Document]) -> None:
+        """One commit: a reader sees the old set or the new one, never none."""
+        writer = self._writer_or_open()
+        try:
+            writer.delete_documents_by_query(self.queries.terms("kind", list(kinds)))
+            for document in documents:
+                writer.add_document(to_tantivy(document))
+        except Exception as error:
+            self._rollback(writer)
+            raise EngineUnavailable(f"search index write failed: {error}") from error
+        self._commit(writer)
+
     async def delete_thread_messages(self, thread_ids: list[int]) -> None:
         if thread_ids:
             async with self._write_lock:

@@ -8,7 +8,7 @@ import zlib
 import tantivy
 
 from search import text
-from search.engine import KINDS, Document
+from search.engine import KINDS, PUBLIC_KINDS, Document
 
 SAMPLE_SLICES = 16
 
@@ -25,7 +25,7 @@ FACET_KEYS = 65_536
 # sort=date orders by date then kind and id, packed in one integer (tantivy sorts by one field):
 # milliseconds since 2020 (41 bits reach 2089), 18 bits of the id, 4 of the kind.
 _EPOCH_2020 = 1_577_836_800_000
-_KIND_BITS = {kind: i for i, kind in enumerate(KINDS)}
+_KIND_BITS = {kind: i for i, kind in enumerate(KINDS + PUBLIC_KINDS)}  # 12 of 16
 
 
 def _sort_key(document: Document) -> int:

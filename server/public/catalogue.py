@@ -148,5 +148,11 @@ async def search(db: AsyncSession, q: str, *, limit: int = 50) -> list[Item]:
     return [Item(p, r, c) for p, r, c in rows.all()]
 
 
+async def by_publications(db: AsyncSession, publication_ids: list[int]) -> list[Item]:
+    """The live practices among these publications (a hit of public search, checked again)."""
+    rows = await db.execute(_items().where(Publication.id.in_(publication_ids)))
+    return [Item(p, r, c) for p, r, c in rows.all()]
+
+
 async def everything(db: AsyncSession) -> list[Item]:
     return await latest(db, limit=50_000)

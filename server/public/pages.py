@@ -89,7 +89,8 @@ async def search(db: AsyncSession, r: Reader, request: Request) -> Page:
     chosen = {name: params.get(name, "").strip() for name in ("kind", "theme", "city")}
     if len(q) > MAX_QUERY or "\x00" in q or not _facets_valid(chosen):
         raise NotHere(400, "no_results")
-    found = await public_search.run(db, q, **chosen) if q else None
+    engine = getattr(request.app.state, "search_engine", None)
+    found = await public_search.run(db, q, engine=engine, **chosen) if q else None
     html = render(
         r,
         "search.html",

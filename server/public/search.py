@@ -1,18 +1,34 @@
 """Public search: published practices, collections and threads matching a query, with facets (kind,
-theme, city) counted over those results only, so a count never reveals an unpublished item."""
+theme, city) counted over those results only, so a count never reveals an unpublished item.
+
+The query runs in the search engine with PUBLIC as the only reader (server/public/search_index.py
+keeps one document per live page, holding only the page's own words), so the public gets the
+engine's word forms, typos, accents and cross-language vocabulary. Every hit is checked against the
+live tables before it is listed: an item unpublished a moment ago is not shown even if the indexer
+has not caught up. While the engine is away, PostgreSQL's full-text search answers instead.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search import text
+from search.engine import PUBLIC, EngineUnavailable, Request
+from server.db.models import Publication
 from server.public import catalogue, curated
 from server.public.catalogue import Item
 from server.public.curated import Curated
+from server.public.search_index import PAGE_KIND
+
+log = logging.getLogger("citybridge.public")
 
 KINDS = ("practice", "collection", "thread")
+MAX_HITS = 100  # results listed for one query; the counts are over these
 
 
 @dataclass
@@ -24,9 +40,39 @@ class Results:
     cities: dict[str, tuple[str, int]] = field(default_factory=dict)  # slug: (name, count)
 
 
-async def run(db: AsyncSession, q: str, *, kind: str = "", theme: str = "", city: str = "") -> Results:
+async def _engine_matches(db: AsyncSession, engine, q: str) -> tuple[list[Item], list[Curated]] | None:
+    """The live pages the engine finds for `q`, best first; None when the engine cannot answer."""
+    parsed = text.parse(q)
+    if parsed.empty:
+        return [], []
+    try:
+        result = await engine.search(Request(query=parsed, readable=[PUBLIC], limit=MAX_HITS, facets=()))
+    except EngineUnavailable as error:
+        log.warning("public search: the engine is away, PostgreSQL answers: %s", error)
+        return None
+    order = [(PAGE_KIND.get(h.document["kind"]), h.document["id"]) for h in result.hits]
+    ids = [i for kind, i in order if kind is not None]
+    if not ids:
+        return [], []
+    live = {item.publication.id: item for item in await catalogue.by_publications(db, ids)}
+    publications = {p.id: p for p in (await db.scalars(select(Publication).where(Publication.id.in_(ids)))).all()}
+    items, others = [], []
+    for kind, publication_id in order:
+        if kind == "practice" and publication_id in live:
+            items.append(live[publication_id])
+        elif kind in ("collection", "thread") and publication_id in publications:
+            page = await curated.find(db, publications[publication_id])
+            if page is not None and page.kind == kind:
+                others.append(page)
+    return items, others
+
+
+async def run(db: AsyncSession, q: str, *, engine=None, kind: str = "", theme: str = "", city: str = "") -> Results:
     """What matches `q`, narrowed by the chosen facets; the counts are those of the whole query."""
-    practices, others = await catalogue.search(db, q), await curated.search(db, q)
+    matched = await _engine_matches(db, engine, q) if engine is not None else None
+    if matched is None:
+        matched = await catalogue.search(db, q), await curated.search(db, q)
+    practices, others = matched
     found = Results(practices, others)
     found.kinds.update({"practice": len(practices)})
     found.kinds.update(c.kind for c in others)
