@@ -179,6 +179,25 @@ async def test_a_new_vocabulary_applies_to_the_next_query(engine):
     assert await keys(engine, "quuxine") == []
 
 
+async def test_public_copies_are_replaced_whole_and_read_by_the_public_only(engine):
+    from search.engine import PUBLIC
+
+    def public(key: str, body: str) -> Document:
+        copy = doc(key, body, kind="public_practice", space=0)
+        copy.readers = [PUBLIC]
+        return copy
+
+    await engine.upsert([doc("practice:1", "Temporary housing for families")])
+    await engine.replace_kinds(("public_practice",), [public("public_practice:7", "Temporary housing for families")])
+    assert await keys(engine, "housing", readable=[PUBLIC]) == ["public_practice:7"]
+    assert await keys(engine, "housing", readable=[1]) == ["practice:1"]  # members never meet the copies
+    await engine.replace_kinds(("public_practice",), [public("public_practice:8", "Housing first in winter")])
+    assert await keys(engine, "housing", readable=[PUBLIC]) == ["public_practice:8"]
+    await engine.replace_kinds(("public_practice",), [])
+    assert await keys(engine, "housing", readable=[PUBLIC]) == []
+    assert await keys(engine, "housing", readable=[1]) == ["practice:1"]
+
+
 async def test_accents_do_not_matter(engine):
     await engine.upsert(
         [
