@@ -38,8 +38,10 @@ def _rewrite(old: Event, item: str, item_id: int) -> None:
     redacted = events.redaction_of(old.kind, data, item, item_id)
     if redacted is None or redacted == data:
         return
-    space_id, user_id = (old.key[1], None) if old.key[0] == "space" else (None, old.key[1])
-    old.frame = event_frame(old.id, space_id, user_id, old.kind, json.dumps(redacted))
+    stream, stream_id = old.key
+    space_id, user_id = (stream_id, None) if stream == "space" else (None, stream_id if stream == "user" else None)
+    conversation_id = stream_id if stream == "conversation" else None
+    old.frame = event_frame(old.id, space_id, user_id, old.kind, json.dumps(redacted), conversation_id)
     old.wire = wire(old.frame)
     if old.data is not None:
         old.data = events.parse(old.kind, redacted)

@@ -96,6 +96,17 @@ async def _fresh_conversation(world, ids):
     ids["fresh_conversation"] = expect(await world.member.post("/api/conversations", json=body), 201)["id"]
 
 
+async def _fresh_direct_message(world, ids):
+    """A message of member's in the conversation, new before every role (deleting it is tested)."""
+    url = f"/api/conversations/{ids['conversation']}/messages"
+    ids["direct_message"] = expect(await world.member.post(url, json={"body": "Mine, @other"}), 201)["id"]
+
+
+def author_only(status: int) -> dict:
+    """A direct message of member's: member (also by token) may; the other participant 403; the rest 404."""
+    return {**participants(status), "other": 403}
+
+
 async def _transfer(world, ids, *, by=None, states=()):
     """A fresh transfer in space A of an Antwerp record to Da Nang, proposed by the moderator (its
     coordinator) unless `by` says who; moved along `states`; with its first milestone."""
@@ -282,6 +293,31 @@ CASES = [
     Case("GET", "/api/conversations/{conversation}", participants(200)),
     Case("GET", "/api/conversations/{conversation}/messages", participants(200)),
     Case("POST", "/api/conversations/{conversation}/messages", participants(201), body=lambda ids: {"body": "Hi"}),
+    Case(
+        "PATCH",
+        "/api/conversations/{conversation}/messages/{direct_message}",
+        author_only(200),
+        body=lambda ids: {"body": "Edited"},
+        setup=_fresh_direct_message,
+    ),
+    Case(
+        "DELETE",
+        "/api/conversations/{conversation}/messages/{direct_message}",
+        author_only(204),
+        setup=_fresh_direct_message,
+    ),
+    Case(
+        "PUT",
+        "/api/conversations/{conversation}/messages/{direct_message}/reactions/%F0%9F%91%8D",
+        participants(200),
+        setup=_fresh_direct_message,
+    ),
+    Case(
+        "DELETE",
+        "/api/conversations/{conversation}/messages/{direct_message}/reactions/%F0%9F%91%8D",
+        participants(200),
+        setup=_fresh_direct_message,
+    ),
     Case(
         "PUT",
         "/api/conversations/{conversation}/read",

@@ -114,3 +114,20 @@ async def test_who_left_or_turned_mail_off_gets_nothing(world, sink, database_ur
     (mail,) = await sink.wait_for("mod@antwerpen.test", about="Shelters")
     assert "Shelters" in mail["Subject"] and "And closes at eight." in parts(mail)[0]
     assert sink.to("other@toronto.test", about="Nguyen Member") == []
+
+
+async def test_a_message_deleted_before_its_mail_goes_is_not_mailed(world, sink, database_url):
+    talk = expect(
+        await world.member.post("/api/conversations", json={"participant_ids": [world.other.user["id"]]}), 201
+    )
+    path = f"/api/conversations/{talk['id']}/messages"
+    regret = expect(await world.member.post(path, json={"body": "Sent to the wrong person"}), 201)
+    for _ in range(100):  # the held-back mail is written: the author deletes the message before it goes
+        if await direct_rows(database_url):
+            break
+        await asyncio.sleep(0.1)
+    expect(await world.member.delete(f"{path}/{regret['id']}"), 204)
+    rows = await settled(database_url, 1)
+    assert rows[world.other.user["id"]].state == "cancelled"
+    assert rows[world.other.user["id"]].last_error == "a direct message it shows was deleted"
+    assert sink.to("other@toronto.test", about="Nguyen Member") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, endpoint
-from server.services import conversations
+from server.services import conversations, direct_messages
 
 
 @endpoint(
@@ -140,3 +140,57 @@ async def block(ctx: Context, person_id: int):
 )
 async def unblock(ctx: Context, person_id: int):
     return await conversations.set_block(ctx.db, ctx.user, person_id, blocked=False)
+
+
+@endpoint(
+    "PATCH",
+    "/api/conversations/{conversation_id:int}/messages/{message_id:int}",
+    summary="Edit my direct message (only its author, like a thread's message)",
+    tag="conversations",
+    body=s.MessageChange,
+    response=s.DirectMessageOut,
+    errors=(403, 404, 422, 429),
+    rate="edit",
+)
+async def edit_message(ctx: Context[s.MessageChange], conversation_id: int, message_id: int):
+    max_chars = ctx.settings.message_max_chars
+    return await direct_messages.edit(ctx.db, ctx.user, conversation_id, message_id, ctx.body.body, max_chars=max_chars)
+
+
+@endpoint(
+    "DELETE",
+    "/api/conversations/{conversation_id:int}/messages/{message_id:int}",
+    summary="Delete my direct message (only its author: nobody else, admins included)",
+    tag="conversations",
+    status=204,
+    errors=(403, 404, 429),
+    rate="edit",
+)
+async def delete_message(ctx: Context, conversation_id: int, message_id: int):
+    await direct_messages.delete(ctx.db, ctx.user, conversation_id, message_id)
+
+
+@endpoint(
+    "PUT",
+    "/api/conversations/{conversation_id:int}/messages/{message_id:int}/reactions/{emoji}",
+    summary="React to a direct message",
+    tag="conversations",
+    response=s.ReactionsOut,
+    errors=(404, 422, 429),
+    rate="reaction",
+)
+async def add_reaction(ctx: Context, conversation_id: int, message_id: int, emoji: str):
+    return await direct_messages.react(ctx.db, ctx.user, conversation_id, message_id, emoji, add=True)
+
+
+@endpoint(
+    "DELETE",
+    "/api/conversations/{conversation_id:int}/messages/{message_id:int}/reactions/{emoji}",
+    summary="Take back my reaction to a direct message",
+    tag="conversations",
+    response=s.ReactionsOut,
+    errors=(404, 422, 429),
+    rate="reaction",
+)
+async def remove_reaction(ctx: Context, conversation_id: int, message_id: int, emoji: str):
+    return await direct_messages.react(ctx.db, ctx.user, conversation_id, message_id, emoji, add=False)

@@ -37,11 +37,12 @@ class ConversationLeft(Event):
     user: UserBrief
 
 
-@declare("dm.created", "conversation")
-class DirectMessageCreated(Event):
-    """A direct message was posted in a conversation: `{id, conversation_id, author, client_id, body, html, created_at,
-    edited_at, reactions, mentions}` (the shape of a thread's message)."""
+@dataclass(frozen=True, kw_only=True)
+class DirectMessagePayload(Event):
+    """A direct message as message_view shows it; the item whose content dm.* events carry."""
 
+    ITEM = "direct_message"
+    REDACTED = {"body": "", "html": ""}
     id: int
     conversation_id: int
     author: UserBrief | None
@@ -52,3 +53,40 @@ class DirectMessageCreated(Event):
     edited_at: str | None
     reactions: list[dict]
     mentions: list[int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DirectReactionPayload(Event):
+    message_id: int
+    conversation_id: int
+    user_id: int
+    emoji: str
+
+
+@declare("dm.created", "conversation")
+class DirectMessageCreated(DirectMessagePayload):
+    """A direct message was posted in a conversation: `{id, conversation_id, author, client_id, body, html, created_at,
+    edited_at, reactions, mentions}` (the shape of a thread's message)."""
+
+
+@declare("dm.edited", "conversation", redacts="direct_message")
+class DirectMessageEdited(DirectMessagePayload):
+    """A direct message was edited by its author: the message view; earlier events lose the old text."""
+
+
+@declare("dm.deleted", "conversation", redacts="direct_message")
+class DirectMessageDeleted(Event):
+    """A direct message was deleted by its author: `{id, conversation_id}`; earlier events lose its text."""
+
+    id: int
+    conversation_id: int
+
+
+@declare("dm.reacted", "conversation")
+class DirectReactionAdded(DirectReactionPayload):
+    """Someone reacted to a direct message: `{message_id, conversation_id, user_id, emoji}`."""
+
+
+@declare("dm.unreacted", "conversation")
+class DirectReactionRemoved(DirectReactionPayload):
+    """Someone took a reaction to a direct message back: as dm.reacted."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import ConversationParticipant, Membership, Message, Space, User
+from server.db.models import ConversationMessage, ConversationParticipant, Membership, Message, Space, User
 from server.services.access import can_read
 
 
@@ -51,7 +51,7 @@ async def visible_messages(db: AsyncSession, message_ids: list[int]) -> list[Mes
 
 async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> list[str | None]:
     """For each (recipient id, refs): None when they may still be shown everything the mail shows,
-    else why not. Five queries whatever the number of mails."""
+    else why not. Six queries whatever the number of mails."""
     user_ids = {user_id for user_id, _ in mails if user_id is not None}
     space_ids = {s for _, refs in mails for s in [refs.get("space_id"), *(refs.get("space_ids") or ())] if s}
     message_ids = {m for _, refs in mails for m in refs.get("message_ids") or ()}
@@ -69,6 +69,12 @@ async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> lis
     )
     visible = {m.id for m in await visible_messages(db, sorted(message_ids))}
     conversation_ids = {refs["conversation_id"] for _, refs in mails if refs.get("conversation_id")}
+    direct_ids = {m for _, refs in mails for m in refs.get("direct_message_ids") or ()}
+    kept = (
+        set(await db.scalars(select(ConversationMessage.id).where(ConversationMessage.id.in_(direct_ids))))
+        if direct_ids
+        else set()
+    )
     seats = (
         {
             (p.user_id, p.conversation_id): p
@@ -105,6 +111,8 @@ async def why_not(db: AsyncSession, mails: list[tuple[int | None, dict]]) -> lis
                 return "recipient is no longer a participant of the conversation"
             if seat.last_read_message_id >= max(refs.get("direct_message_ids") or [0]):
                 return "read in the browser"
+            if not all(m in kept for m in refs.get("direct_message_ids") or ()):
+                return "a direct message it shows was deleted"
         return None
 
     return [reason(user_id, refs) for user_id, refs in mails]

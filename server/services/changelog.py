@@ -32,16 +32,17 @@ FROM e
 """)
 
 
-# The earlier events of a space that show something of one item: those whose payload is the item's
-# (data.id), lists it (data.<field> holds its id) or quotes it (data.<field>.id is its id). Which
-# kinds and fields: server/events/.
-_CARRIERS = text("""
+# The earlier events of a space (or of a conversation) that show something of one item: those whose
+# payload is the item's (data.id), lists it (data.<field> holds its id) or quotes it (data.<field>.id
+# is its id). Which kinds and fields: server/events/.
+_CARRIERS_SQL = """
 SELECT id, kind, data FROM events
-WHERE space_id = :space_id AND id < :before AND kind = ANY(CAST(:kinds AS text[]))
+WHERE {stream} = :stream_id AND id < :before AND kind = ANY(CAST(:kinds AS text[]))
   AND (data -> 'id' = CAST(:item AS jsonb)
        OR EXISTS (SELECT 1 FROM unnest(CAST(:lists AS text[])) AS f WHERE data -> f @> CAST(:item AS jsonb))
        OR EXISTS (SELECT 1 FROM unnest(CAST(:quotes AS text[])) AS q WHERE data -> q -> 'id' = CAST(:item AS jsonb)))
-""")
+"""
+_CARRIERS = {column: text(_CARRIERS_SQL.format(stream=column)) for column in ("space_id", "conversation_id")}
 _REWRITE = text("UPDATE events SET data = CAST(:data AS jsonb) WHERE id = :id")
 
 
@@ -95,7 +96,8 @@ async def record(
         )
     ).one()
     if event.REDACTS is not None:
-        await _redact(db, space_id, event.REDACTS, data["id"], row.id)
+        stream = ("conversation_id", conversation_id) if conversation_id is not None else ("space_id", space_id)
+        await _redact(db, stream, event.REDACTS, data["id"], row.id)
     # A detached, read-only picture of the row (nothing else in the transaction reads it back).
     return Event(
         id=row.id,
@@ -108,11 +110,11 @@ async def record(
     )
 
 
-async def _redact(db: AsyncSession, space_id: int, item: str, item_id: int, before: int) -> None:
+async def _redact(db: AsyncSession, stream: tuple[str, int], item: str, item_id: int, before: int) -> None:
     lists = sorted({c.LISTS[1] for c in events.KINDS.values() if c.LISTS is not None and c.LISTS[0] == item})
     quoting = sorted({c.QUOTES[1] for c in events.KINDS.values() if c.QUOTES is not None and c.QUOTES[0] == item})
-    params = {"space_id": space_id, "before": before, "kinds": events.carriers(item), "item": str(item_id)}
-    for row in await db.execute(_CARRIERS, {**params, "lists": lists, "quotes": quoting}):
+    params = {"stream_id": stream[1], "before": before, "kinds": events.carriers(item), "item": str(item_id)}
+    for row in await db.execute(_CARRIERS[stream[0]], {**params, "lists": lists, "quotes": quoting}):
         data = json.loads(row.data) if isinstance(row.data, str) else row.data
         redacted = events.redaction_of(row.kind, data, item, item_id)
         if redacted is not None and redacted != data:

@@ -15,11 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from server import events, markdown
-from server.db.models import Block, Conversation, ConversationMessage, ConversationParticipant, User
+from server.db.models import (
+    Block,
+    Conversation,
+    ConversationMessage,
+    ConversationParticipant,
+    ConversationReaction,
+    User,
+)
 from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import changelog
 from server.services.accounts import now
-from server.services.messages import MAX_CHARS, check_body
+from server.services.messages import MAX_CHARS, check_body, reactions_of
 from server.services.profiles import standing
 from server.services.views import iso, user_brief
 
@@ -78,7 +85,7 @@ def conversation_view(conversation: Conversation, people: list[User]) -> dict:
     }
 
 
-def message_view(message: ConversationMessage, author: User | None) -> dict:
+def message_view(message: ConversationMessage, author: User | None, reactions: list[dict] | None = None) -> dict:
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
@@ -88,8 +95,8 @@ def message_view(message: ConversationMessage, author: User | None) -> dict:
         "html": message.html,
         "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at),
-        "reactions": [],
-        "mentions": [],
+        "reactions": reactions or [],
+        "mentions": sorted(message.mentions or []),
     }
 
 
@@ -217,8 +224,9 @@ async def get(db: AsyncSession, actor: User, conversation_id: int) -> dict:
     return {**conversation_view(conversation, people), "unread": unread, "last_read_message_id": last}
 
 
-async def _render(db: AsyncSession, conversation_id: int, body: str) -> str:
-    """Markdown; an @handle becomes a mention only for a current participant."""
+async def render(db: AsyncSession, conversation_id: int, body: str) -> tuple[str, list[int]]:
+    """Markdown; an @handle becomes a mention only for a current participant (anyone else's handle
+    stays plain text: it neither links nor tells whether that person exists)."""
     parsed = markdown.parse(body)
     mentions: dict[str, int] = {}
     if parsed.handles:
@@ -232,7 +240,7 @@ async def _render(db: AsyncSession, conversation_id: int, body: str) -> str:
             )
         )
         mentions = dict((await db.execute(query)).all())
-    return markdown.render(parsed, mentions)
+    return markdown.render(parsed, mentions), sorted(set(mentions.values()))
 
 
 async def _by_client_id(db: AsyncSession, actor: User, client_id: str) -> ConversationMessage | None:
@@ -256,12 +264,14 @@ async def post(
                 fields={"client_id": problem("already_used")},
             )
         return message_view(existing, actor), False
+    html, mentioned = await render(db, conversation.id, body)
     message = ConversationMessage(
         conversation_id=conversation.id,
         author_id=actor.id,
         client_id=client_id,
         body=body,
-        html=await _render(db, conversation.id, body),
+        html=html,
+        mentions=mentioned,
     )
     try:
         async with db.begin_nested():
@@ -300,7 +310,8 @@ async def list_messages(
     rows = (await db.execute(query.limit(limit))).all()
     if after is None:
         rows.reverse()
-    return [message_view(m, u) for m, u in rows]
+    reactions = await reactions_of(db, [m.id for m, _ in rows], ConversationReaction)
+    return [message_view(m, u, reactions.get(m.id)) for m, u in rows]
 
 
 async def mark_read(db: AsyncSession, actor: User, conversation_id: int, message_id: int) -> dict:

@@ -96,12 +96,14 @@ async def message_access(db: AsyncSession, actor: User, message_id: int) -> tupl
     return message, thread, access
 
 
-async def reactions_of(db: AsyncSession, message_ids: list[int]) -> dict[int, list[dict]]:
+async def reactions_of(db: AsyncSession, message_ids: list[int], table=Reaction) -> dict[int, list[dict]]:
+    """Per message, its reactions `{emoji, count, user_ids}` in the order they were first given;
+    `table` is Reaction or, for direct messages, ConversationReaction (same columns)."""
     rows = await db.execute(
-        select(Reaction.message_id, Reaction.emoji, func.array_agg(Reaction.user_id), func.min(Reaction.created_at))
-        .where(Reaction.message_id.in_(message_ids))
-        .group_by(Reaction.message_id, Reaction.emoji)
-        .order_by(func.min(Reaction.created_at))
+        select(table.message_id, table.emoji, func.array_agg(table.user_id), func.min(table.created_at))
+        .where(table.message_id.in_(message_ids))
+        .group_by(table.message_id, table.emoji)
+        .order_by(func.min(table.created_at))
     )
     result: dict[int, list[dict]] = {}
     for message_id, emoji, user_ids, _ in rows:

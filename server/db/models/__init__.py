@@ -96,9 +96,15 @@ __all__ += ["Publication"]
 from .assessments import RATINGS, AssessmentFramework, AssessmentReview, CityAssessment  # noqa: E402
 
 __all__ += ["AssessmentFramework", "AssessmentReview", "CityAssessment", "RATINGS"]
-from .conversations import Block, Conversation, ConversationMessage, ConversationParticipant  # noqa: E402
+from .conversations import (  # noqa: E402
+    Block,
+    Conversation,
+    ConversationMessage,
+    ConversationParticipant,
+    ConversationReaction,
+)
 
-__all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant"]
+__all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant", "ConversationReaction"]
 from .transfers import (  # noqa: E402
     LOG_KINDS,
     MILESTONE_STATES,

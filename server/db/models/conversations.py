@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, created_at_column
@@ -46,8 +47,23 @@ class ConversationMessage(Base):
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
+    # The current participants its @handles name (a thread's Mention rows, as a column here).
+    mentions: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}", default=list)
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationReaction(Base):
+    """One person's emoji on a direct message (the set and rule of a thread's reactions)."""
+
+    __tablename__ = "conversation_reactions"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class Block(Base):
