@@ -69,3 +69,103 @@ def test_a_bad_file_is_refused_with_its_line_and_reason(tmp_path, source, line, 
     with pytest.raises(VocabularyError) as refused:
         vocabulary.load(bad)
     assert f"{bad}:{line}:" in str(refused.value) and reason in str(refused.value)
+
+
+# status-and-governance.txt: legal statuses, procedures, governance, funding, participation, groups, data,
+# communication and crisis response.
+
+STATUS_AND_GOVERNANCE = vocabulary.DEFAULT_DIR / "status-and-governance.txt"
+
+
+def test_status_and_governance_labels_name_one_concept_each_and_leave_core_alone():
+    ours = vocabulary.load(STATUS_AND_GOVERNANCE)
+    core = vocabulary.load(vocabulary.DEFAULT_DIR / "core.txt")
+    shipped = vocabulary.load(*vocabulary.shipped_files())
+    assert len(ours) >= 120
+    assert not {c.name for c in ours.concepts} & {c.name for c in core.concepts}
+    assert sum(bool({"th", "vi", "zh", "ar"} & set(c.labels)) for c in ours.concepts) >= len(ours) / 2
+    # Every label of ours, as typed (folded) or stemmed in its language, names its own concept only:
+    # a query word never drags in a second concept's labels through this file.
+    for concept in ours.concepts:
+        for language, label in concept.labelled():
+            keys = [("", vocabulary._key(label))]
+            if language in text.STEMMED:
+                keys.append((language, vocabulary._stem_key(label, language)))
+            for key in keys:
+                named = {shipped.concepts[i].name for i in shipped._index[key]}
+                assert named == {concept.name}, f"{label!r} ({language}) names {sorted(named)}"
+
+
+@pytest.mark.parametrize(
+    "typed, other",
+    [
+        ("subsidiary protection", "protezione sussidiaria"),
+        ("ochrona czasowa", "temporary protection"),
+        ("Dublin transfer", "Dublin-Überstellung"),
+        ("apátridas", "无国籍"),  # a plural, an accent, another script
+        ("AMIF", "FAMI"),
+        ("appels à projets", "Förderaufruf"),
+        ("Hasskriminalität", "crimen de odio"),
+        ("gobernanza multinivel", "multilevel governance"),
+        ("uitgeprocedeerden", "déboutés du droit d'asile"),
+        ("buenas prácticas", "good practice"),
+    ],
+)
+def test_status_and_governance_pairs_find_each_other(typed, other):
+    found, back = labels_for(typed), labels_for(other)
+    assert len(found) == 1 and other in found[0]
+    assert len(back) == 1 and typed in back[0]
+
+
+async def test_status_and_governance_terms_find_documents_in_other_languages(tmp_path):
+    from search.engine import Document, Request
+    from search.engines.tantivy import TantivyEngine
+
+    def doc(number: int, lang: str, body: str, space: int = 1) -> Document:
+        return Document(
+            key=f"message:{number}",
+            kind="message",
+            id=number,
+            space_id=space,
+            city_ids=[],
+            profiles=[],
+            themes=[],
+            lang=lang,
+            author_id=1,
+            author_name="Ana",
+            date=1_700_000_000,
+            title="",
+            body=body,
+        )
+
+    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000, vocabulary=vocabulary.default())
+    await engine.open()
+    try:
+        await engine.upsert(
+            [
+                doc(1, "fr", "Les bénéficiaires de la protection subsidiaire et leurs droits"),
+                doc(2, "de", "Eine Dublin-Überstellung nach Italien: was die Kommune wissen muss"),
+                doc(3, "pl", "Ochrona czasowa: wskazówki dla urzędu miasta"),
+                doc(4, "en", "Temporary protection: a guide for the town hall"),
+                doc(5, "es", "Convocatoria del FAMI para ayuntamientos pequeños"),
+                doc(6, "nl", "Een haatmisdrijf melden: zo werkt het meldpunt"),
+                doc(7, "zh", "无国籍儿童的出生登记"),
+                doc(8, "it", "Corso di cucina per tutti i quartieri"),
+                doc(9, "es", "Protección temporal en Valencia", space=2),  # not readable
+            ]
+        )
+
+        async def keys(q: str) -> list[str]:
+            found = await engine.search(Request(text.parse(q), [1], limit=10))
+            return [hit.document["key"] for hit in found.hits]
+
+        assert await keys("subsidiary protection") == ["message:1"]
+        assert await keys("Dublin transfer") == ["message:2"]
+        assert await keys("AMIF call for proposals") == ["message:5"]
+        assert await keys("hate crime") == ["message:6"]
+        assert await keys("statelessness") == ["message:7"]
+        # The words as typed first, the other language's label after; never the unreadable space.
+        assert await keys("temporary protection") == ["message:4", "message:3"]
+        assert set(await keys("tijdelijke bescherming")) == {"message:3", "message:4"}
+    finally:
+        await engine.close()
