@@ -138,6 +138,9 @@ function userEvent(frame) {
 export function watchConversation(conversationId, on) {
   return live.subscribe(`c${Number(conversationId)}`, (event) => {
     if (event.kind === "dm.created") on.message(event.data);
+    else if (event.kind === "dm.edited") on.edited(event.data);
+    else if (event.kind === "dm.deleted") on.deleted(event.data);
+    else if (event.kind === "dm.reacted" || event.kind === "dm.unreacted") on.reacted(event.data, event.kind === "dm.reacted");
     else if (event.kind === "conversation.left") on.left(event.data.user);
     else if (event.kind === "reset") on.reset();
     else if (event.kind === "access.revoked") on.revoked();

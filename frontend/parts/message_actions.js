@@ -1,15 +1,19 @@
-// What one can do to a message of the log: react, edit in place, delete after a confirmation,
+// What one can do to a message of a log (a thread's or a direct conversation's): react, edit in place, delete after a confirmation,
 // and take a moderator's change (hidden, shown) into the log.
-import { api } from "../../api.js";
-import { t } from "../../i18n.js";
-import { announce, describeError, h, toast } from "../../ui.js";
+import { api } from "../api.js";
+import { t } from "../i18n.js";
+import { announce, describeError, h, toast } from "../ui.js";
 
-/** The `view` message.js renders with; `log` is the thread's message log (log.js). */
-export function messageView(ctx, log) {
+const THREAD_MESSAGE = (message) => `/api/messages/${message.id}`;
+
+/** The `view` message.js renders with; `log` is the thread's message log (log.js), or one with the
+ * same messages, elements, place, update and remove; `path(message)` is where a message's own routes
+ * are (a direct message's are under its conversation). */
+export function messageView(ctx, log, path = THREAD_MESSAGE) {
   async function react(message, emoji, add) {
     try {
-      const path = `/api/messages/${message.id}/reactions/${encodeURIComponent(emoji)}`;
-      const answer = add ? await api.put(path) : await api.del(path);
+      const route = `${path(message)}/reactions/${encodeURIComponent(emoji)}`;
+      const answer = add ? await api.put(route) : await api.del(route);
       const current = log.messages.get(message.id);
       if (current) { current.reactions = answer.reactions; log.place(current); }
     } catch (error) {
@@ -23,7 +27,7 @@ export function messageView(ctx, log) {
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
     const save = async () => {
       try {
-        const updated = await api.patch(`/api/messages/${message.id}`, { body: area.value });
+        const updated = await api.patch(path(message), { body: area.value });
         log.update(updated);
         log.elements.get(updated.id).focus();
       } catch (failure) {
@@ -51,10 +55,10 @@ export function messageView(ctx, log) {
       h("span", {}, t("message.delete_confirm")),
       h("button", { type: "button", class: "danger small", onclick: async () => {
         try {
-          await api.del(`/api/messages/${message.id}`);
+          await api.del(path(message));
           log.remove(message.id);
           announce(t("message.deleted"));
-          document.getElementById("composer")?.focus();
+          (document.getElementById("composer") || document.querySelector(".composer textarea"))?.focus();
         } catch (error) {
           toast(describeError(error), "error");
         }

@@ -1,10 +1,25 @@
-// One message of a thread as an element: meta, sanitised body, reactions, and its actions.
-import { formatNumber, t } from "../../i18n.js";
-import { messageBody, messageMeta } from "../../parts/message.js";
-import { flagButton, moderationActions } from "../../parts/moderation.js";
-import { avatar, h } from "../../ui.js";
+// One message of a thread (or of a direct conversation) as an element: meta, sanitised body,
+// reactions, and its actions.
+import { formatNumber, t } from "../i18n.js";
+import { avatar, h } from "../ui.js";
+import { messageBody, messageMeta } from "./message.js";
+import { flagButton, moderationActions } from "./moderation.js";
 
 const QUICK_REACTIONS = ["👍", "❤️", "🎉", "👏", "🙏", "💡"];
+
+/** Apply someone's reaction (added or taken back) to a message's `reactions` (thread and conversation
+ * screens alike). */
+export function reactionChange(message, added, data) {
+  let reaction = message.reactions.find((r) => r.emoji === data.emoji);
+  if (added) {
+    if (!reaction) { reaction = { emoji: data.emoji, count: 0, user_ids: [] }; message.reactions.push(reaction); }
+    if (!reaction.user_ids.includes(data.user_id)) { reaction.user_ids.push(data.user_id); reaction.count += 1; }
+  } else if (reaction && reaction.user_ids.includes(data.user_id)) {
+    reaction.user_ids = reaction.user_ids.filter((userId) => userId !== data.user_id);
+    reaction.count -= 1;
+    if (!reaction.count) message.reactions = message.reactions.filter((r) => r !== reaction);
+  }
+}
 
 function reactionBar(message, view) {
   const bar = h("div", { class: "reactions" });
@@ -56,14 +71,15 @@ function quote(reply, view) {
   h("span", { class: "quote-author" }, name), h("span", { class: "quote-text" }, reply.excerpt));
 }
 
-/** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated, reply, showMessage} (actions.js). */
+/** `view` is {me, canPost, isModerator, react, startEdit, confirmDelete, updated, reply, showMessage} (actions.js);
+ * a direct conversation's has no `reply` and its own `report` button instead of the moderators' flag. */
 export function messageElement(message, view) {
   const mine = message.author && message.author.id === view.me.id;
   const li = h("li", { class: `message${mine ? " mine" : ""}${message.hidden ? " is-hidden" : ""}`, id: `m${message.id}`,
     dataset: { id: String(message.id) }, tabindex: "-1" });
   const actions = h("div", { class: "actions", role: "group", "aria-label": t("message.actions") });
   if (view.canPost && !message.hidden) {
-    actions.append(h("button", { type: "button", class: "icon-button text reply-button", onclick: () => view.reply(message) }, t("message.reply")));
+    if (view.reply) actions.append(h("button", { type: "button", class: "icon-button text reply-button", onclick: () => view.reply(message) }, t("message.reply")));
     actions.append(pickerToggle(message, li, actions, view));
   }
   if (mine && !message.hidden) {
@@ -72,7 +88,8 @@ export function messageElement(message, view) {
   if (mine || view.isModerator) {
     actions.append(h("button", { type: "button", class: "icon-button text", onclick: () => view.confirmDelete(message, li) }, t("message.delete")));
   }
-  if (!mine) actions.append(flagButton(message));
+  const flag = mine ? null : (view.report || flagButton)(message);
+  if (flag) actions.append(flag);
   if (view.isModerator) actions.append(moderationActions(message, view.updated));
   li.append(
     avatar(message.author),

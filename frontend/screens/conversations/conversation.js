@@ -1,36 +1,59 @@
-// One direct conversation: its messages, live (a stream like a space), and a box to write.
+// One direct conversation: its messages, live (a stream like a space), and a box to write. A
+// message is drawn, edited, deleted and reacted to as a thread's is (parts/message_*.js), through
+// its own routes under the conversation.
 import { api } from "../../api.js";
 import { watchConversation } from "../../dispatch.js";
 import { t } from "../../i18n.js";
 import { navigate, setTitle } from "../../nav.js";
-import { messageBody, messageMeta } from "../../parts/message.js";
+import { messageView } from "../../parts/message_actions.js";
+import { messageElement, reactionChange } from "../../parts/message_element.js";
 import { store } from "../../store.js";
-import { avatar, busy, formError, h, showFormError } from "../../ui.js";
+import { busy, formError, h, showFormError } from "../../ui.js";
 import { othersOf } from "./index.js";
 
-function messageItem(message) {
-  const mine = message.author && message.author.id === store.me.id;
-  return h("li", { class: `message${mine ? " mine" : ""}`, id: `m${message.id}`, dataset: { id: String(message.id) } },
-    avatar(message.author),
-    h("div", { class: "message-main" }, messageMeta(message), messageBody(message, store.me)));
-}
-
+/** The log: messages merged by id, with the place/update/remove that the thread's actions call. */
 function makeLog(conversationId) {
   const list = h("ol", { class: "messages", id: "conversation-log", "aria-live": "polite" });
+  const messages = new Map();
+  const elements = new Map();
   let newest = 0;
   let reading = Promise.resolve();
   const markRead = () => {
     reading = reading.then(() => api.put(`/api/conversations/${conversationId}/read`, { last_read_message_id: newest })).catch(() => {});
   };
-  return {
-    list,
+  const log = {
+    list, messages, elements, view: null,
+    place(message) {
+      const fresh = messageElement(message, log.view);
+      const existing = elements.get(message.id);
+      if (existing) existing.replaceWith(fresh);
+      else {
+        const later = [...elements].find(([id]) => id > message.id);
+        if (later) later[1].before(fresh); else list.append(fresh);
+      }
+      elements.set(message.id, fresh);
+    },
     add(message) {
-      if (list.querySelector(`[data-id="${message.id}"]`)) return;
-      list.append(messageItem(message));
+      if (messages.has(message.id)) return;
+      messages.set(message.id, message);
+      log.place(message);
       if (message.id > newest) { newest = message.id; if (document.visibilityState === "visible") markRead(); }
+    },
+    update(message) { messages.set(message.id, message); log.place(message); },
+    remove(messageId) {
+      elements.get(messageId)?.remove();
+      elements.delete(messageId);
+      messages.delete(messageId);
+    },
+    react(data, added) {
+      const message = messages.get(data.message_id);
+      if (!message || data.user_id === store.me.id) return; // our own answer already drew it
+      reactionChange(message, added, data);
+      log.place(message);
     },
     note(text) { list.append(h("li", { class: "muted small system" }, text)); },
   };
+  return log;
 }
 
 function composer(conversationId, log) {
@@ -67,10 +90,15 @@ function leaveButton(conversationId) {
 
 export async function show(main, [id]) {
   const log = makeLog(id);
+  const path = (message) => `/api/conversations/${id}/messages/${message.id}`;
+  log.view = { ...messageView({ me: store.me, canPost: true, isModerator: false }, log, path), reply: null, report: () => null };
   const load = async () => (await api.get(`/api/conversations/${id}/messages`, { direction: "backward", limit: 100 })).items.forEach(log.add);
   // Watch before loading: an event that arrives meanwhile is added once (messages are keyed by id).
   const stop = watchConversation(id, {
     message: log.add,
+    edited: (message) => { if (log.messages.has(message.id)) log.update(message); },
+    deleted: (data) => log.remove(data.id),
+    reacted: log.react,
     left: (user) => log.note(t("conv.left", { name: user.name })),
     reset: load,
     revoked: () => navigate("/conversations"),

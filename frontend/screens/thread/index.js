@@ -7,11 +7,11 @@ import { loadSpace } from "../../parts/space.js";
 import { loadCities, store } from "../../store.js";
 import { h } from "../../ui.js";
 import { markNotificationsSeen, markRead, rememberPosition } from "../../unread.js";
-import { messageView } from "./actions.js";
+import { messageView } from "../../parts/message_actions.js";
 import { composer } from "./composer.js";
 import { threadHeader } from "./header.js";
 import { messageLog } from "./log.js";
-import { messageElement } from "./message.js";
+import { messageElement } from "../../parts/message_element.js";
 import { poster } from "./post.js";
 import { followThread } from "./updates.js";
 

@@ -2,6 +2,7 @@
 // who is typing, a refetch on every reconnect, and polling while the socket is down.
 import { connectionState, watch } from "../../dispatch.js";
 import { formatList, t } from "../../i18n.js";
+import { reactionChange } from "../../parts/message_element.js";
 import { subscribe } from "../../store.js";
 
 const TYPING_SHOWN_FOR = 6000;
@@ -26,18 +27,6 @@ function typingIndicator(ctx, line) {
   /** A message from someone ends their typing. */
   const posted = (userId) => { if (typists.delete(userId)) render(); };
   return { posted, stop: () => { stop(); clearTimeout(timer); } };
-}
-
-function reactionChange(message, kind, data) {
-  let reaction = message.reactions.find((r) => r.emoji === data.emoji);
-  if (kind === "reaction.added") {
-    if (!reaction) { reaction = { emoji: data.emoji, count: 0, user_ids: [] }; message.reactions.push(reaction); }
-    if (!reaction.user_ids.includes(data.user_id)) { reaction.user_ids.push(data.user_id); reaction.count += 1; }
-  } else if (reaction && reaction.user_ids.includes(data.user_id)) {
-    reaction.user_ids = reaction.user_ids.filter((userId) => userId !== data.user_id);
-    reaction.count -= 1;
-    if (!reaction.count) message.reactions = message.reactions.filter((r) => r !== reaction);
-  }
 }
 
 function hiddenFromMe(ctx, message) {
@@ -67,7 +56,7 @@ function apply(ctx, { log, typing, changed, refetch }, event) {
   } else if (event.kind === "reaction.added" || event.kind === "reaction.removed") {
     const message = log.messages.get(data.message_id);
     if (!message || data.user_id === ctx.me.id) return; // our own answer already updated it
-    reactionChange(message, event.kind, data);
+    reactionChange(message, event.kind === "reaction.added", data);
     log.place(message);
   } else if (event.kind === "reset") {
     refetch();

@@ -1,0 +1,73 @@
+"""A direct message is edited, reacted to and deleted from the conversation screen as a thread's
+is, and the other participant sees each change live (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.helpers import assert_accessible, assert_fits, wait_live
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_edit_react_and_delete_in_a_conversation_live(world, sessions, api):
+    member, other = api("member@danang.test"), api("other@toronto.test")
+    talk = member.call("POST", "/api/conversations", 201, json={"participant_ids": [other.user["id"]]})
+    path = f"/conversations/{talk['id']}"
+    toronto = await sessions("other@toronto.test")
+    await toronto.goto(path)
+    await wait_live(toronto.page)
+    da_nang = await sessions("member@danang.test")
+    await da_nang.goto(path)
+    await wait_live(da_nang.page)
+
+    await toronto.page.get_by_role("textbox", name="Write a message").fill("The desk opens at nine")
+    await toronto.page.get_by_role("button", name="Send").click()
+    theirs = da_nang.page.locator("#conversation-log .message", has_text="The desk opens")
+    await expect(theirs).to_have_count(1)
+    # Not mine: no Edit nor Delete on it (a message's actions show on hover or focus).
+    await theirs.hover()
+    await expect(theirs.get_by_role("button", name="Edit")).to_have_count(0)
+    await expect(theirs.get_by_role("button", name="Delete")).to_have_count(0)
+
+    sent = toronto.page.locator("#conversation-log .message", has_text="The desk opens")
+    mine = toronto.page.locator(f"#m{await sent.get_attribute('data-id')}")  # its text changes in the editor
+    await mine.hover()
+    await mine.get_by_role("button", name="Edit").click()
+    await mine.get_by_role("textbox", name="Edit your message").fill("The desk opens at **ten**")
+    await mine.get_by_role("button", name="Save").click()
+    edited = da_nang.page.locator("#conversation-log .message", has_text="The desk opens at ten")
+    await expect(edited.locator("strong")).to_have_text("ten")
+    await expect(edited).to_contain_text("edited")
+
+    await edited.hover()
+    await edited.get_by_role("button", name="Add a reaction").click()
+    await edited.get_by_role("button", name="React with 👍").click()
+    reaction = toronto.page.locator("#conversation-log .message .reaction", has_text="👍")
+    await expect(reaction).to_have_count(1)
+    await expect(reaction).to_have_attribute("aria-pressed", "false")
+    await assert_accessible(toronto.page, "conversation with an edited, reacted message")
+    await toronto.screenshot("conversation-edit-react")
+
+    await mine.hover()
+    await mine.get_by_role("button", name="Delete").click()
+    await mine.get_by_role("group", name="Delete this message?").get_by_role("button", name="Delete").click()
+    await expect(toronto.page.locator("#conversation-log .message")).to_have_count(0)
+    await expect(da_nang.page.locator("#conversation-log .message")).to_have_count(0)
+
+
+async def test_message_actions_fit_a_phone(world, sessions, api):
+    member, other = api("member@danang.test"), api("other@toronto.test")
+    talk = member.call("POST", "/api/conversations", 201, json={"participant_ids": [other.user["id"]]})
+    hello = member.call("POST", f"/api/conversations/{talk['id']}/messages", 201, json={"body": "Hello from Da Nang"})
+    other.call("PUT", f"/api/conversations/{talk['id']}/messages/{hello['id']}/reactions/🎉", 200)
+    phone = await sessions("member@danang.test", width=375, height=740)
+    await phone.goto(f"/conversations/{talk['id']}")
+    message = phone.page.locator(f"#m{hello['id']}")
+    await expect(message.locator(".reaction")).to_have_count(1)
+    await message.get_by_role("button", name="Edit").click()
+    await expect(message.get_by_role("textbox", name="Edit your message")).to_be_visible()
+    await assert_fits(phone.page, 375)
+    await assert_accessible(phone.page, "conversation on a phone, editing")
+    await phone.screenshot("conversation-edit-375")
