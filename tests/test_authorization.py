@@ -102,6 +102,13 @@ async def _fresh_direct_message(world, ids):
     ids["direct_message"] = expect(await world.member.post(url, json={"body": "Mine, @other"}), 201)["id"]
 
 
+async def _direct_file(world, ids):
+    if "direct_file" not in ids:
+        form = {"file": ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+        posted = await world.member.post(f"/api/conversations/{ids['conversation']}/files", files=form)
+        ids["direct_file"] = expect(posted, 201)["file"]["id"]
+
+
 def author_only(status: int) -> dict:
     """A direct message of member's: member (also by token) may; the other participant 403; the rest 404."""
     return {**participants(status), "other": 403}
@@ -319,6 +326,12 @@ CASES = [
         setup=_fresh_direct_message,
     ),
     Case(
+        "GET",
+        "/api/conversations/{conversation}/files/{direct_file}",
+        participants(200),
+        setup=_direct_file,
+    ),
+    Case(
         "PUT",
         "/api/conversations/{conversation}/read",
         participants(200),
@@ -457,6 +470,7 @@ def test_every_core_route_is_walked():
         ("POST", "/api/unsubscribe/{token}"),
         ("POST", "/api/email-change/{token}"),  # tests/test_email_change.py
         ("PUT", "/api/me/photo"),  # a multipart upload: tests/test_profile_photos.py
+        ("POST", "/api/conversations/{conversation_id:int}/files"),  # multipart: tests/test_conversation_files.py
     }
     concrete = [(c.method, re.sub(r"{\w+}", "1", c.path.split("?")[0])) for c in CASES]
     for ep in ENDPOINTS:

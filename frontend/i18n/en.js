@@ -1134,6 +1134,8 @@ export default {
   "conv.leave_confirm": "Leave this conversation? You will no longer see it.",
   "conv.left": "{name} left the conversation",
   "conv.write": "Write a message",
+  "conv.attach": "Attach a file",
+  "conv.download": "{name} ({size})",
   "conv.send": "Send",
   "conv.back": "← All conversations",
   "conv.private_note": "Only the people in this conversation can read it, administrators included.",

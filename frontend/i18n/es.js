@@ -1134,6 +1134,8 @@ export default {
   "conv.leave_confirm": "¿Salir de esta conversación? Ya no la verá.",
   "conv.left": "{name} salió de la conversación",
   "conv.write": "Escribir un mensaje",
+  "conv.attach": "Adjuntar un archivo",
+  "conv.download": "{name} ({size})",
   "conv.send": "Enviar",
   "conv.back": "← Todas las conversaciones",
   "conv.private_note": "Solo las personas de esta conversación pueden leerla, administradores incluidos.",

@@ -1134,6 +1134,8 @@ export default {
   "conv.leave_confirm": "Quitter cette conversation ? Vous ne la verrez plus.",
   "conv.left": "{name} a quitté la conversation",
   "conv.write": "Écrire un message",
+  "conv.attach": "Joindre un fichier",
+  "conv.download": "{name} ({size})",
   "conv.send": "Envoyer",
   "conv.back": "← Toutes les conversations",
   "conv.private_note": "Seules les personnes de cette conversation peuvent la lire, administrateurs compris.",

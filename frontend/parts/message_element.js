@@ -93,7 +93,8 @@ export function messageElement(message, view) {
   if (view.isModerator) actions.append(moderationActions(message, view.updated));
   li.append(
     avatar(message.author),
-    h("div", { class: "message-main" }, messageMeta(message), quote(message.reply_to, view), messageBody(message, view.me), message.reactions.length ? reactionBar(message, view) : null),
+    h("div", { class: "message-main" }, messageMeta(message), quote(message.reply_to, view), messageBody(message, view.me),
+      message.file && view.fileLink ? view.fileLink(message) : null, message.reactions.length ? reactionBar(message, view) : null),
     actions);
   return li;
 }

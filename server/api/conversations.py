@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from server.api import paging
+from server import filetypes, storage
+from server.api import paging, uploads
 from server.api import schemas as s
+from server.api.blobs import blob_response
 from server.api.framework import Context, endpoint
-from server.services import conversations, direct_messages
+from server.api.library import content_disposition
+from server.errors import Invalid, NotFound, problem
+from server.services import conversation_files, conversations, direct_messages
 
 
 @endpoint(
@@ -194,3 +198,61 @@ async def add_reaction(ctx: Context, conversation_id: int, message_id: int, emoj
 )
 async def remove_reaction(ctx: Context, conversation_id: int, message_id: int, emoji: str):
     return await direct_messages.react(ctx.db, ctx.user, conversation_id, message_id, emoji, add=False)
+
+
+@endpoint(
+    "POST",
+    "/api/conversations/{conversation_id:int}/files",
+    summary="Post a file into a conversation (multipart/form-data: `file`, optional `body`): its type is read "
+    "from its content, as for the library; it arrives as a direct message with `file`",
+    tag="conversations",
+    form=s.DirectFileForm,
+    response=s.DirectMessageOut,
+    status=201,
+    errors=(400, 404, 413, 422, 429),
+    rate="upload",
+)
+async def post_file(ctx: Context, conversation_id: int):
+    await conversations.access(ctx.db, ctx.user, conversation_id)  # before reading a byte of the file
+    store = storage.from_settings(ctx.settings)
+    upload = await uploads.receive(ctx.request, store, max_bytes=ctx.settings.upload_max_bytes)
+    blob = upload.blob
+    try:
+        unknown = set(upload.fields) - {"body"}
+        if unknown or len(upload.fields.get("body", [])) > 1:
+            bad = sorted(unknown) or ["body"]
+            raise Invalid("Send the file and at most one body.", fields={k: problem("unknown_field") for k in bad})
+        detected, name = await uploads.checked_file(upload)
+        message = await conversation_files.post(
+            ctx.db,
+            ctx.user,
+            conversation_id,
+            key=blob.key(),
+            name=name,
+            size=blob.size,
+            content_type=detected.content_type,
+            body=(upload.fields.get("body") or [""])[0],
+            max_chars=ctx.settings.message_max_chars,
+        )
+        blob.commit()
+    except BaseException:
+        blob.discard()
+        raise
+    return message
+
+
+@endpoint(
+    "GET",
+    "/api/conversations/{conversation_id:int}/files/{file_id:int}",
+    summary="Download a file of a conversation (current participants only: anyone else, admins included, gets 404)",
+    tag="conversations",
+    errors=(404,),
+)
+async def download_file(ctx: Context, conversation_id: int, file_id: int):
+    file = await conversation_files.open_download(ctx.db, ctx.user, conversation_id, file_id)
+    store = storage.from_settings(ctx.settings)
+    if not store.exists(file.key):
+        raise NotFound("The file is missing from storage.", code="file_missing")
+    media_type = file.content_type + ("; charset=utf-8" if file.content_type in (filetypes.TEXT, filetypes.CSV) else "")
+    disposition = {"Content-Disposition": content_disposition(file.name)}
+    return blob_response(store, file.key, media_type, "private, max-age=0, must-revalidate", **disposition)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-import anyio
 from pydantic import ValidationError
 
 from server import extract, filetypes, storage
@@ -94,19 +93,8 @@ async def _upload(ctx: Context, space_id: int):
     blob = upload.blob
     try:
         fields = _form_fields(upload.fields)
-        if blob.size == 0:
-            raise Invalid("The file is empty.", code="empty_file", fields={"file": problem("empty_file")})
+        detected, name = await uploads.checked_file(upload)
         path = blob.local_path()
-        try:
-            detected = await anyio.to_thread.run_sync(filetypes.detect, path, blob.head(), upload.filename or "")
-        except filetypes.NotAllowed as refusal:
-            raise Invalid(
-                f"{refusal} Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, "
-                "PNG, JPEG, GIF, WebP.",
-                code="file_type_not_allowed",
-                fields={"file": problem("file_type_not_allowed")},
-            ) from None
-        name = filetypes.safe_name(upload.filename or "", detected)
         if fields.get("title"):
             fields["title"] = filetypes.strip_format_chars(fields["title"]).strip() or None
         budget = extract.Budget.from_settings(ctx.settings)

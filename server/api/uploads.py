@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import anyio
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
+from server import filetypes
 from server.errors import BadRequest, Invalid, PayloadTooLarge, problem
 from server.storage import PendingBlob, Storage
 
@@ -132,6 +134,26 @@ async def receive(request: Request, storage: Storage, *, max_bytes: int) -> Uplo
     if receiver.upload.blob is None:
         raise Invalid("Send the file in a form field named 'file'.", fields={FILE_FIELD: problem("required")})
     return receiver.upload
+
+
+async def checked_file(upload: Upload) -> tuple[filetypes.Detected, str]:
+    """The type of the upload's file read from its bytes (never from its name alone), and a safe
+    file name for it; 422 `empty_file` or `file_type_not_allowed` otherwise. The caller discards the
+    pending blob on any error."""
+    blob = upload.blob
+    if blob.size == 0:
+        raise Invalid("The file is empty.", code="empty_file", fields={"file": problem("empty_file")})
+    try:
+        detected = await anyio.to_thread.run_sync(
+            filetypes.detect, blob.local_path(), blob.head(), upload.filename or ""
+        )
+    except filetypes.NotAllowed as refusal:
+        raise Invalid(
+            f"{refusal} Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, CSV, plain text, PNG, JPEG, GIF, WebP.",
+            code="file_type_not_allowed",
+            fields={"file": problem("file_type_not_allowed")},
+        ) from None
+    return detected, filetypes.safe_name(upload.filename or "", detected)
 
 
 def _discard(upload: Upload) -> None:

@@ -42,7 +42,7 @@ class DirectMessagePayload(Event):
     """A direct message as message_view shows it; the item whose content dm.* events carry."""
 
     ITEM = "direct_message"
-    REDACTED = {"body": "", "html": ""}
+    REDACTED = {"body": "", "html": "", "file": None}
     id: int
     conversation_id: int
     author: UserBrief | None
@@ -53,6 +53,7 @@ class DirectMessagePayload(Event):
     edited_at: str | None
     reactions: list[dict]
     mentions: list[int]
+    file: dict | None = None  # {id, name, size, content_type} of a file posted with it
 
 
 @dataclass(frozen=True, kw_only=True)

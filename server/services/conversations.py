@@ -18,6 +18,7 @@ from server import events, markdown
 from server.db.models import (
     Block,
     Conversation,
+    ConversationFile,
     ConversationMessage,
     ConversationParticipant,
     ConversationReaction,
@@ -85,7 +86,18 @@ def conversation_view(conversation: Conversation, people: list[User]) -> dict:
     }
 
 
-def message_view(message: ConversationMessage, author: User | None, reactions: list[dict] | None = None) -> dict:
+def file_view(file: ConversationFile | None) -> dict | None:
+    if file is None:
+        return None
+    return {"id": file.id, "name": file.name, "size": file.size, "content_type": file.content_type}
+
+
+def message_view(
+    message: ConversationMessage,
+    author: User | None,
+    reactions: list[dict] | None = None,
+    file: ConversationFile | None = None,
+) -> dict:
     return {
         "id": message.id,
         "conversation_id": message.conversation_id,
@@ -97,6 +109,7 @@ def message_view(message: ConversationMessage, author: User | None, reactions: l
         "edited_at": iso(message.edited_at),
         "reactions": reactions or [],
         "mentions": sorted(message.mentions or []),
+        "file": file_view(file),
     }
 
 
@@ -251,9 +264,17 @@ async def _by_client_id(db: AsyncSession, actor: User, client_id: str) -> Conver
 
 
 async def post(
-    db: AsyncSession, actor: User, conversation_id: int, body: str, client_id: str | None, *, max_chars: int = MAX_CHARS
+    db: AsyncSession,
+    actor: User,
+    conversation_id: int,
+    body: str,
+    client_id: str | None,
+    *,
+    max_chars: int = MAX_CHARS,
+    file: ConversationFile | None = None,
 ) -> tuple[dict, bool]:
-    """Add a message; a retry with the same client_id returns the first one with created=False."""
+    """Add a message (with a file already stored for the conversation, if given); a retry with the
+    same client_id returns the first one with created=False."""
     check_body(body, max_chars)
     conversation = await access(db, actor, conversation_id)
     if client_id is not None and (existing := await _by_client_id(db, actor, client_id)) is not None:
@@ -272,6 +293,7 @@ async def post(
         body=body,
         html=html,
         mentions=mentioned,
+        file_id=file.id if file is not None else None,
     )
     try:
         async with db.begin_nested():
@@ -286,7 +308,7 @@ async def post(
     mine = await db.get(ConversationParticipant, (conversation.id, actor.id))
     mine.last_read_message_id = message.id
     await db.flush()
-    data = message_view(message, actor)
+    data = message_view(message, actor, file=file)
     await changelog.record(db, events.DirectMessageCreated(**data), conversation_id=conversation.id)
     return data, True
 
@@ -297,8 +319,9 @@ async def list_messages(
     """Messages in id order; `before` pages backwards from the newest."""
     await access(db, actor, conversation_id)
     query = (
-        select(ConversationMessage, User)
+        select(ConversationMessage, User, ConversationFile)
         .outerjoin(User, User.id == ConversationMessage.author_id)
+        .outerjoin(ConversationFile, ConversationFile.id == ConversationMessage.file_id)
         .where(ConversationMessage.conversation_id == conversation_id)
     )
     if after is not None:
@@ -310,8 +333,8 @@ async def list_messages(
     rows = (await db.execute(query.limit(limit))).all()
     if after is None:
         rows.reverse()
-    reactions = await reactions_of(db, [m.id for m, _ in rows], ConversationReaction)
-    return [message_view(m, u, reactions.get(m.id)) for m, u in rows]
+    reactions = await reactions_of(db, [m.id for m, _, _ in rows], ConversationReaction)
+    return [message_view(m, u, reactions.get(m.id), f) for m, u, f in rows]
 
 
 async def mark_read(db: AsyncSession, actor: User, conversation_id: int, message_id: int) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
-from server.db.models import Conversation, ConversationMessage, ConversationReaction, User
+from server.db.models import Conversation, ConversationFile, ConversationMessage, ConversationReaction, User
 from server.errors import Forbidden, NotFound
 from server.services import changelog, conversations
 from server.services.accounts import now
@@ -34,7 +34,8 @@ async def message_access(
 async def _full_view(db: AsyncSession, message: ConversationMessage) -> dict:
     author = await db.get(User, message.author_id) if message.author_id else None
     reactions = await reactions_of(db, [message.id], ConversationReaction)
-    return conversations.message_view(message, author, reactions.get(message.id))
+    file = await db.get(ConversationFile, message.file_id) if message.file_id else None
+    return conversations.message_view(message, author, reactions.get(message.id), file)
 
 
 async def edit(
@@ -63,7 +64,10 @@ async def delete(db: AsyncSession, actor: User, conversation_id: int, message_id
     message, conversation = await message_access(db, actor, conversation_id, message_id)
     if message.author_id != actor.id:
         raise Forbidden("Only the author can delete a message.", code="not_the_author")
+    file = await db.get(ConversationFile, message.file_id) if message.file_id else None
     await db.delete(message)
+    if file is not None:  # its file goes with it (the bytes stay: storage is content-addressed and shared)
+        await db.delete(file)
     await db.flush()
     await changelog.record(
         db, events.DirectMessageDeleted(id=message_id, conversation_id=conversation.id), conversation_id=conversation.id

@@ -71,3 +71,28 @@ async def test_message_actions_fit_a_phone(world, sessions, api):
     await assert_fits(phone.page, 375)
     await assert_accessible(phone.page, "conversation on a phone, editing")
     await phone.screenshot("conversation-edit-375")
+
+
+async def test_a_file_posted_into_a_conversation_is_downloaded_by_the_other(world, sessions, api, tmp_path):
+    member, other = api("member@danang.test"), api("other@toronto.test")
+    talk = member.call("POST", "/api/conversations", 201, json={"participant_ids": [other.user["id"]]})
+    plan = tmp_path / "shelter-plan.pdf"
+    plan.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    da_nang = await sessions("member@danang.test")
+    await da_nang.goto(f"/conversations/{talk['id']}")
+    await wait_live(da_nang.page)
+    toronto = await sessions("other@toronto.test")
+    await toronto.goto(f"/conversations/{talk['id']}")
+    await toronto.page.get_by_label("Attach a file").set_input_files(str(plan))
+    await expect(toronto.page.locator("#conversation-composer")).to_contain_text("shelter-plan.pdf")
+    await toronto.page.get_by_role("textbox", name="Write a message").fill("Our plan")
+    await toronto.page.get_by_role("button", name="Send").click()
+    link = da_nang.page.locator("#conversation-log .message .attachment a")
+    await expect(link).to_contain_text("shelter-plan.pdf")
+    async with da_nang.page.expect_download() as waiting:
+        await link.click()
+    download = await waiting.value
+    assert download.suggested_filename == "shelter-plan.pdf"
+    assert (await download.path()).read_bytes().startswith(b"%PDF-1.4")
+    await assert_accessible(da_nang.page, "conversation with a file")
+    await da_nang.screenshot("conversation-file")

@@ -1,9 +1,9 @@
 // One direct conversation: its messages, live (a stream like a space), and a box to write. A
 // message is drawn, edited, deleted and reacted to as a thread's is (parts/message_*.js), through
 // its own routes under the conversation.
-import { api } from "../../api.js";
+import { api, upload } from "../../api.js";
 import { watchConversation } from "../../dispatch.js";
-import { t } from "../../i18n.js";
+import { formatBytes, t } from "../../i18n.js";
 import { navigate, setTitle } from "../../nav.js";
 import { messageView } from "../../parts/message_actions.js";
 import { messageElement, reactionChange } from "../../parts/message_element.js";
@@ -56,18 +56,40 @@ function makeLog(conversationId) {
   return log;
 }
 
+/** A file posted with a message: a download link only the participants can follow. */
+function fileLink(conversationId) {
+  return (message) => h("p", { class: "attachment" },
+    h("a", { href: `/api/conversations/${conversationId}/files/${message.file.id}`, download: message.file.name },
+      t("conv.download", { name: message.file.name, size: formatBytes(message.file.size) })));
+}
+
 function composer(conversationId, log) {
   const box = h("textarea", { name: "body", rows: "3", required: true, "aria-label": t("conv.write"), placeholder: t("conv.write") });
+  const file = h("input", { type: "file", name: "file", id: "conversation-file", class: "visually-hidden" });
+  const chosen = h("span", { class: "muted small", "aria-live": "polite" });
+  file.addEventListener("change", () => { chosen.textContent = file.files.length ? file.files[0].name : ""; });
   const form = h("form", { class: "composer stack", novalidate: true, id: "conversation-composer" }, formError(), box,
-    h("div", { class: "row end" }, h("button", { type: "submit", class: "primary" }, t("conv.send"))));
+    h("div", { class: "row between wrap" },
+      h("div", { class: "row wrap" }, file, h("label", { for: "conversation-file", class: "button ghost" }, t("conv.attach")), chosen),
+      h("button", { type: "submit", class: "primary" }, t("conv.send"))));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = box.value;
-    if (!body.trim()) return;
+    const attached = file.files.length ? file.files[0] : null;
+    if (!body.trim() && !attached) return;
     await busy(form, async () => {
       try {
-        const clientId = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-        log.add(await api.post(`/api/conversations/${conversationId}/messages`, { body, client_id: clientId }));
+        if (attached) {
+          const data = new FormData();
+          data.append("file", attached);
+          if (body.trim()) data.append("body", body);
+          log.add(await upload(`/api/conversations/${conversationId}/files`, data));
+          file.value = "";
+          chosen.textContent = "";
+        } else {
+          const clientId = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+          log.add(await api.post(`/api/conversations/${conversationId}/messages`, { body, client_id: clientId }));
+        }
         box.value = "";
       } catch (error) {
         showFormError(form, error);
@@ -91,7 +113,7 @@ function leaveButton(conversationId) {
 export async function show(main, [id]) {
   const log = makeLog(id);
   const path = (message) => `/api/conversations/${id}/messages/${message.id}`;
-  log.view = { ...messageView({ me: store.me, canPost: true, isModerator: false }, log, path), reply: null, report: () => null };
+  log.view = { ...messageView({ me: store.me, canPost: true, isModerator: false }, log, path), reply: null, report: () => null, fileLink: fileLink(id) };
   const load = async () => (await api.get(`/api/conversations/${id}/messages`, { direction: "backward", limit: 100 })).items.forEach(log.add);
   // Watch before loading: an event that arrives meanwhile is added once (messages are keyed by id).
   const stop = watchConversation(id, {

@@ -329,12 +329,13 @@ from server.api.schemas.conversations import (  # noqa: E402
     ConversationList,
     ConversationOut,
     ConversationReadMark,
+    DirectFileForm,
     DirectMessageOut,
     DirectMessagePage,
 )
 
 __all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
-__all__ += ["DirectMessagePage", "ConversationReadMark"]
+__all__ += ["DirectMessagePage", "ConversationReadMark", "DirectFileForm"]
 from server.api.schemas.transfers import (  # noqa: E402
     LineageOut,
     LogEntryCreate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from server.api.schemas.accounts import UserBrief
 from server.api.schemas.base import Answer, Id, Strict
@@ -34,6 +34,23 @@ class ConversationList(Answer):
     items: list[ConversationOut]
 
 
+class DirectFileOut(Answer):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+class DirectFileForm(BaseModel):
+    """The multipart/form-data fields of a file posted into a conversation (documentation; parsed
+    from the stream)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: Annotated[bytes, Field(description="The file; its type is detected from its content")]
+    body: Annotated[str, Field(description="A message sent with it (markdown)")] = ""
+
+
 class DirectMessageOut(Answer):
     """The shape of a thread's message, with conversation_id instead of thread_id and space_id."""
 
@@ -47,6 +64,7 @@ class DirectMessageOut(Answer):
     edited_at: str | None
     reactions: list[ReactionOut]
     mentions: list[int]
+    file: DirectFileOut | None = Field(None, description="A file posted with the message (participants download it)")
 
 
 class DirectMessagePage(Answer):

@@ -99,12 +99,20 @@ __all__ += ["AssessmentFramework", "AssessmentReview", "CityAssessment", "RATING
 from .conversations import (  # noqa: E402
     Block,
     Conversation,
+    ConversationFile,
     ConversationMessage,
     ConversationParticipant,
     ConversationReaction,
 )
 
-__all__ += ["Block", "Conversation", "ConversationMessage", "ConversationParticipant", "ConversationReaction"]
+__all__ += [
+    "Block",
+    "Conversation",
+    "ConversationFile",
+    "ConversationMessage",
+    "ConversationParticipant",
+    "ConversationReaction",
+]
 from .transfers import (  # noqa: E402
     LOG_KINDS,
     MILESTONE_STATES,

@@ -46,11 +46,29 @@ class ConversationMessage(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     client_id: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
+    # A file posted into the conversation with this message (conversation_files), if any.
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_files.id", ondelete="SET NULL"))
     html: Mapped[str] = mapped_column(Text)
     # The current participants its @handles name (a thread's Mention rows, as a column here).
     mentions: Mapped[list[int]] = mapped_column(ARRAY(Integer), server_default="{}", default=list)
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationFile(Base):
+    """A file posted into a conversation: its bytes in the content-checked storage under `key`,
+    downloadable by the conversation's current participants only."""
+
+    __tablename__ = "conversation_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    key: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class ConversationReaction(Base):
