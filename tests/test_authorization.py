@@ -109,6 +109,23 @@ async def _direct_file(world, ids):
         ids["direct_file"] = expect(posted, 201)["file"]["id"]
 
 
+async def _their_direct_message(world, ids):
+    """A message of other's in the conversation, new before every role (each reports it once)."""
+    url = f"/api/conversations/{ids['conversation']}/messages"
+    ids["their_message"] = expect(await world.other.post(url, json={"body": "Theirs"}), 201)["id"]
+
+
+async def _direct_report(world, ids):
+    """An open report (by other, of a fresh message of member's), new before every role."""
+    await _fresh_direct_message(world, ids)
+    url = f"/api/conversations/{ids['conversation']}/messages/{ids['direct_message']}/report"
+    ids["direct_report"] = expect(await world.other.post(url, json={"reason": "Spam"}), 201)["id"]
+
+
+def admins_only(status: int) -> dict:
+    return {**everyone(403), "admin": status}
+
+
 def author_only(status: int) -> dict:
     """A direct message of member's: member (also by token) may; the other participant 403; the rest 404."""
     return {**participants(status), "other": 403}
@@ -324,6 +341,21 @@ CASES = [
         "/api/conversations/{conversation}/messages/{direct_message}/reactions/%F0%9F%91%8D",
         participants(200),
         setup=_fresh_direct_message,
+    ),
+    Case(
+        "POST",
+        "/api/conversations/{conversation}/messages/{their_message}/report",
+        {**participants(201), "other": 422},
+        body=lambda ids: {"reason": "Abusive"},
+        setup=_their_direct_message,
+    ),
+    Case("GET", "/api/conversation-reports", admins_only(200)),
+    Case(
+        "POST",
+        "/api/conversation-reports/{direct_report}/resolve",
+        admins_only(200),
+        body=lambda ids: {"action": "dismiss"},
+        setup=_direct_report,
     ),
     Case(
         "GET",

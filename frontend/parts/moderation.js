@@ -40,13 +40,17 @@ function reasonForm(anchor, { label, submit, onSubmit }) {
   input.focus();
 }
 
-export function flagButton(message) {
-  const button = h("button", { type: "button", class: "icon-button text" }, t("moderation.flag"));
+/** Flag a thread's message to its space's moderators; a direct message's `report` to the platform
+ * admins passes its own route and words (the same reason form). */
+export function flagButton(message, words = {}) {
+  const { route = ROUTES.flagMessage(message.id), button: name = t("moderation.flag"), label = t("moderation.flag_reason"),
+    submit = t("moderation.flag_send"), done = t("moderation.flagged") } = words;
+  const button = h("button", { type: "button", class: "icon-button text" }, name);
   button.addEventListener("click", () => reasonForm(button, {
-    label: t("moderation.flag_reason"), submit: t("moderation.flag_send"),
+    label, submit,
     onSubmit: async (reason) => {
-      await api.post(ROUTES.flagMessage(message.id), { reason });
-      toast(t("moderation.flagged"));
+      await api.post(route, { reason });
+      toast(done);
     },
   }));
   return button;

@@ -8,6 +8,7 @@ import { providersTab } from "../parts/providers.js";
 import { cityPair, profileBadge } from "../parts/space.js";
 import { themeBoxes } from "../parts/themes.js";
 import { vocabularyTab } from "../parts/vocabulary.js";
+import { reportsTab } from "../parts/direct_reports.js";
 import { loadCities, loadSpaces, store, subscribe } from "../store.js";
 import { busy, clear, emptyState, field, formError, h, showFormError, toast, uid } from "../ui.js";
 
@@ -123,7 +124,7 @@ export async function show(main) {
   const citiesBox = h("div");
   const spacesBox = h("div");
   const inviteBox = h("div");
-  const tabs = [["cities", t("admin.tab_cities"), citiesBox], ["spaces", t("admin.tab_spaces"), spacesBox], ["invitations", t("admin.tab_invitations"), inviteBox], ["sign-in", t("providers.title"), providersTab()], ["vocabulary", t("vocabulary.tab"), vocabularyTab()]];
+  const tabs = [["cities", t("admin.tab_cities"), citiesBox], ["spaces", t("admin.tab_spaces"), spacesBox], ["invitations", t("admin.tab_invitations"), inviteBox], ["sign-in", t("providers.title"), providersTab()], ["vocabulary", t("vocabulary.tab"), vocabularyTab()], ["reports", t("reports.tab"), reportsTab()]];
   const tabList = h("div", { class: "tabs", role: "tablist", "aria-label": t("admin.title") });
   const panels = [];
   tabs.forEach(([key, label, box], index) => {

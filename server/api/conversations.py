@@ -9,7 +9,7 @@ from server.api.blobs import blob_response
 from server.api.framework import Context, endpoint
 from server.api.library import content_disposition
 from server.errors import Invalid, NotFound, problem
-from server.services import conversation_files, conversations, direct_messages
+from server.services import conversation_files, conversations, direct_messages, direct_reports
 
 
 @endpoint(
@@ -256,3 +256,48 @@ async def download_file(ctx: Context, conversation_id: int, file_id: int):
     media_type = file.content_type + ("; charset=utf-8" if file.content_type in (filetypes.TEXT, filetypes.CSV) else "")
     disposition = {"Content-Disposition": content_disposition(file.name)}
     return blob_response(store, file.key, media_type, "private, max-age=0, must-revalidate", **disposition)
+
+
+@endpoint(
+    "POST",
+    "/api/conversations/{conversation_id:int}/messages/{message_id:int}/report",
+    summary="Report someone's direct message to the platform admins: they see that message, its author, "
+    "the reason and me, nothing else of the conversation (the same report twice while open: 200)",
+    tag="conversations",
+    body=s.DirectReportCreate,
+    response=s.DirectReportOut,
+    status=201,
+    errors=(404, 422, 429),
+    rate="flag",
+)
+async def report_message(ctx: Context[s.DirectReportCreate], conversation_id: int, message_id: int):
+    view, created = await direct_reports.report(ctx.db, ctx.user, conversation_id, message_id, ctx.body.reason)
+    ctx.status = 201 if created else 200
+    return view
+
+
+@endpoint(
+    "GET",
+    "/api/conversation-reports",
+    summary="Reported direct messages, newest first (platform admins): each shows only the reported message",
+    tag="conversations",
+    query=s.DirectReportQuery,
+    response=s.DirectReportList,
+    errors=(400, 403),
+)
+async def list_reports(ctx: Context[None, s.DirectReportQuery]):
+    return {"items": await direct_reports.list_reports(ctx.db, ctx.user, ctx.query.state)}
+
+
+@endpoint(
+    "POST",
+    "/api/conversation-reports/{report_id:int}/resolve",
+    summary="Resolve or dismiss a reported direct message (platform admins)",
+    tag="conversations",
+    body=s.DirectReportResolve,
+    response=s.DirectReportOut,
+    errors=(403, 404, 409, 422, 429),
+    rate="moderation",
+)
+async def resolve_report(ctx: Context[s.DirectReportResolve], report_id: int):
+    return await direct_reports.resolve(ctx.db, ctx.user, report_id, ctx.body.action, ctx.body.note)

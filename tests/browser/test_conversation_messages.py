@@ -96,3 +96,36 @@ async def test_a_file_posted_into_a_conversation_is_downloaded_by_the_other(worl
     assert (await download.path()).read_bytes().startswith(b"%PDF-1.4")
     await assert_accessible(da_nang.page, "conversation with a file")
     await da_nang.screenshot("conversation-file")
+
+
+async def test_a_reported_message_reaches_the_admins_alone(world, sessions, api):
+    member, other = api("member@danang.test"), api("other@toronto.test")
+    talk = member.call("POST", "/api/conversations", 201, json={"participant_ids": [other.user["id"]]})
+    base = f"/api/conversations/{talk['id']}/messages"
+    other.call("POST", base, 201, json={"body": "Private context, not for admins"})
+    rude = member.call("POST", base, 201, json={"body": "You people are useless"})
+    toronto = await sessions("other@toronto.test")
+    await toronto.goto(f"/conversations/{talk['id']}")
+    message = toronto.page.locator(f"#m{rude['id']}")
+    await message.hover()
+    await message.get_by_role("button", name="Report").click()
+    await message.get_by_label("Why report this message").fill("Insulting")
+    await message.get_by_role("button", name="Send to the administrators").click()
+    await expect(toronto.page.get_by_text("The administrators will see this message")).to_be_visible()
+
+    admin = await sessions("admin@citybridge.test", width=375, height=740)
+    await admin.goto("/admin#reports")
+    reports = admin.page.locator("#direct-reports")
+    await expect(reports.locator(".report-card")).to_have_count(1)
+    await expect(reports).to_contain_text("You people are useless")
+    await expect(reports).to_contain_text("Insulting")
+    await expect(reports).to_contain_text("Olivia Other")
+    await expect(reports).not_to_contain_text("Private context")
+    await assert_fits(admin.page, 375)
+    await assert_accessible(admin.page, "admin reports")
+    await admin.screenshot("admin-direct-reports-375")
+    await reports.get_by_role("button", name="Dismiss the report on Nguyen Member’s message").click()
+    await expect(reports).to_contain_text("No open report")
+    # The conversation itself stays closed to the admin.
+    await admin.goto(f"/conversations/{talk['id']}")
+    await expect(admin.page.locator("#conversation-log")).to_have_count(0)

@@ -7,6 +7,7 @@ import { formatBytes, t } from "../../i18n.js";
 import { navigate, setTitle } from "../../nav.js";
 import { messageView } from "../../parts/message_actions.js";
 import { messageElement, reactionChange } from "../../parts/message_element.js";
+import { flagButton } from "../../parts/moderation.js";
 import { store } from "../../store.js";
 import { busy, formError, h, showFormError } from "../../ui.js";
 import { othersOf } from "./index.js";
@@ -113,7 +114,9 @@ function leaveButton(conversationId) {
 export async function show(main, [id]) {
   const log = makeLog(id);
   const path = (message) => `/api/conversations/${id}/messages/${message.id}`;
-  log.view = { ...messageView({ me: store.me, canPost: true, isModerator: false }, log, path), reply: null, report: () => null, fileLink: fileLink(id) };
+  log.view = { ...messageView({ me: store.me, canPost: true, isModerator: false }, log, path), reply: null, fileLink: fileLink(id),
+    report: (message) => flagButton(message, { route: `${path(message)}/report`, button: t("conv.report"), label: t("conv.report_reason"),
+      submit: t("conv.report_send"), done: t("conv.reported") }) };
   const load = async () => (await api.get(`/api/conversations/${id}/messages`, { direction: "backward", limit: 100 })).items.forEach(log.add);
   // Watch before loading: an event that arrives meanwhile is added once (messages are keyed by id).
   const stop = watchConversation(id, {

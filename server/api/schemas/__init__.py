@@ -332,10 +332,16 @@ from server.api.schemas.conversations import (  # noqa: E402
     DirectFileForm,
     DirectMessageOut,
     DirectMessagePage,
+    DirectReportCreate,
+    DirectReportList,
+    DirectReportOut,
+    DirectReportQuery,
+    DirectReportResolve,
 )
 
 __all__ += ["BlockOut", "ConversationCreate", "ConversationList", "ConversationOut", "DirectMessageOut"]
 __all__ += ["DirectMessagePage", "ConversationReadMark", "DirectFileForm"]
+__all__ += ["DirectReportCreate", "DirectReportList", "DirectReportOut", "DirectReportQuery", "DirectReportResolve"]
 from server.api.schemas.transfers import (  # noqa: E402
     LineageOut,
     LogEntryCreate,

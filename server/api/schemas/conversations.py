@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -65,6 +65,45 @@ class DirectMessageOut(Answer):
     reactions: list[ReactionOut]
     mentions: list[int]
     file: DirectFileOut | None = Field(None, description="A file posted with the message (participants download it)")
+
+
+class DirectReportCreate(Strict):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class ReportedMessage(Answer):
+    id: int | None = Field(description="null once its author deleted it (the report keeps its text)")
+    author: UserBrief | None
+    body: str = Field(description="The message's text when it was reported")
+    created_at: str | None
+
+
+class DirectReportOut(Answer):
+    """A reported direct message: the one message, never the rest of its conversation."""
+
+    id: int
+    state: Literal["open", "resolved", "dismissed"]
+    reason: str
+    reporter: UserBrief | None
+    created_at: str | None
+    message: ReportedMessage
+    note: str
+    resolved_by: UserBrief | None
+    resolved_at: str | None
+
+
+class DirectReportList(Answer):
+    items: list[DirectReportOut]
+
+
+class DirectReportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["open", "resolved", "dismissed", "all"] = "open"
+
+
+class DirectReportResolve(Strict):
+    action: Literal["resolve", "dismiss"]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
 
 
 class DirectMessagePage(Answer):

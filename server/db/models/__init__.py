@@ -103,6 +103,7 @@ from .conversations import (  # noqa: E402
     ConversationMessage,
     ConversationParticipant,
     ConversationReaction,
+    ConversationReport,
 )
 
 __all__ += [
@@ -112,6 +113,7 @@ __all__ += [
     "ConversationMessage",
     "ConversationParticipant",
     "ConversationReaction",
+    "ConversationReport",
 ]
 from .transfers import (  # noqa: E402
     LOG_KINDS,

@@ -71,6 +71,29 @@ class ConversationFile(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
+class ConversationReport(Base):
+    """A direct message reported to the platform admins: what it said when reported, who wrote it,
+    why and by whom. The admins read these rows, never the conversation."""
+
+    __tablename__ = "conversation_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_messages.id", ondelete="SET NULL"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)  # the message's text when it was reported
+    message_created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(1000))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open, resolved, dismissed
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+
+
 class ConversationReaction(Base):
     """One person's emoji on a direct message (the set and rule of a thread's reactions)."""
 
