@@ -14,6 +14,7 @@ from html import unescape
 
 import asyncpg
 
+from search import documents_direct as direct
 from search import documents_more as more
 from search.engine import Document
 from search.language import detect_language
@@ -54,6 +55,8 @@ class Targets:
     cities: set[int] = field(default_factory=set)  # the profile, and the needs and offers that show it
     events: set[int] = field(default_factory=set)
     transfers: set[int] = field(default_factory=set)  # their source and adapted records
+    direct_messages: set[int] = field(default_factory=set)  # search/documents_direct.py
+    conversations: set[int] = field(default_factory=set)  # every direct message of these
 
     def __bool__(self) -> bool:
         return any(bool(v) for v in self.__dict__.values())
@@ -76,6 +79,10 @@ class Targets:
             self._add(self.resources, item_id)
         elif noun in ("need", "offer", "event"):  # server/events/matching.py, calendar.py
             self._add({"need": self.needs, "offer": self.offers, "event": self.events}[noun], item_id)
+        elif noun == "dm" and verb in ("created", "edited", "deleted"):  # search/documents_direct.py
+            self._add(self.direct_messages, item_id)
+        elif kind == "conversation.left":
+            self._add(self.conversations, data.get("conversation_id"))
         elif noun == "transfer" and verb in more.TRANSFER_VERBS:  # server/events/transfers.py
             self._add(self.transfers, data.get("transfer_id", item_id))
         elif kind == events.ProfileUpdated.KIND:
@@ -323,6 +330,8 @@ class Loader:
                 )
         if targets.transfers:
             targets.resources |= await more.transfer_records(self.conn, targets.transfers)
+        if targets.conversations:
+            targets.direct_messages |= await direct.of_conversations(self.conn, targets.conversations)
         if targets.thread_messages:
             targets.messages |= set(
                 await self.conn.fetchval(
@@ -338,6 +347,7 @@ class Loader:
             (targets.offers, self.offers),
             (targets.cities, self.cities),
             (targets.events, self.events),
+            (targets.direct_messages, lambda ids: direct.load(self.conn, ids)),
         ):
             ordered = sorted(ids)
             for start in range(0, len(ordered), chunk):
@@ -349,7 +359,7 @@ class Loader:
             total += await self.conn.fetchval("SELECT count(*) FROM resources")
         return total + await self.conn.fetchval(
             "SELECT (SELECT count(*) FROM needs) + (SELECT count(*) FROM offers) + (SELECT count(*) FROM cities)"
-            " + (SELECT count(*) FROM calendar_events)"
+            " + (SELECT count(*) FROM calendar_events) + (SELECT count(*) FROM conversation_messages)"
         )
 
     async def _built(self, build, rows) -> tuple[list[Document], list[str]]:
@@ -377,6 +387,7 @@ class Loader:
                 more.CITIES + " WHERE c.id > $1 ORDER BY c.id LIMIT $2",
                 lambda rows, _: self._built(more.city_documents, rows),
             ),
+            (direct.SCAN, lambda rows, _: self._built(direct.built, rows)),
         ]
         for sql, build in queries:
             after = 0

@@ -14,9 +14,9 @@ from search.vocabulary import Vocabulary
 
 # Bump when the documents or the index settings change: every index built with an
 # older version is rebuilt from the tables on start.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
-KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event")
+KINDS = ("thread", "message", "practice", "file", "link", "need", "offer", "city", "event", "conversation")
 FACETS = (
     "kind",
     "lang",
@@ -43,6 +43,19 @@ EVERYONE = 0
 # to KINDS (search/query.py), so the two never meet.
 PUBLIC = -(2**31)
 PUBLIC_KINDS = ("public_practice", "public_collection", "public_thread")
+# A direct message (kind "conversation") is read by its conversation's current participants only, each
+# as participant(user id), below every other reader. No one else counts among them, admins included.
+_PARTICIPANTS = 2**32
+
+
+def participant(user_id: int) -> int:
+    return -(_PARTICIPANTS + user_id)
+
+
+# In a search's `readable`: every document read by a space, EVERYONE or a city (what a platform admin
+# may read), but never PUBLIC's copies nor anyone's direct messages; readable None is everything.
+ALL_SHARED = 2**31
+SHARED_RANGE = (-(2**31) + 1, 2**31 - 1)  # the readers ALL_SHARED stands for
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from search import text
-from search.engine import KINDS, Engine, EngineUnavailable, Filters, Request
+from search.engine import ALL_SHARED, KINDS, Engine, EngineUnavailable, Filters, Request
 from search.highlight import Highlighter
 from server.observability.metrics import SEARCH_LATENCY
 
@@ -155,7 +155,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
     }
     if parsed.empty and query.q.strip():
         return empty  # only punctuation: nothing can match
-    if query.spaces is not None and readable is not None:
+    if query.spaces is not None and readable is not None and ALL_SHARED not in readable:
         # A space the asker cannot read is treated as one with nothing in it.
         allowed = set(readable)
         query.spaces = [s for s in query.spaces if s in allowed]

@@ -198,6 +198,34 @@ async def test_public_copies_are_replaced_whole_and_read_by_the_public_only(engi
     assert await keys(engine, "housing", readable=[1]) == ["practice:1"]
 
 
+async def test_all_shared_reads_every_space_but_no_public_copy_and_no_one_elses_conversation(engine):
+    from search.engine import ALL_SHARED, EVERYONE, PUBLIC, participant
+
+    def read_by(key: str, readers: list[int], kind: str | None = None) -> Document:
+        made = doc(key, "housing help", kind=kind, space=0)
+        made.readers = readers
+        return made
+
+    await engine.upsert(
+        [
+            doc("message:1", "housing help", space=3),
+            read_by("need:2", [EVERYONE]),
+            read_by("offer:3", [-7]),
+            read_by("public_practice:4", [PUBLIC], kind="public_practice"),
+            read_by("direct_message:5", [participant(5), participant(6)], kind="conversation"),
+        ]
+    )
+    shared = ["message:1", "need:2", "offer:3"]
+    assert sorted(await keys(engine, "housing", readable=[ALL_SHARED])) == shared
+    mine = await keys(engine, "housing", readable=[ALL_SHARED, participant(6)])
+    assert sorted(mine) == ["direct_message:5", *shared]
+    assert await keys(engine, "housing", readable=[participant(8)]) == []
+    assert await keys(engine, "housing", readable=[3, participant(5)]) in (
+        ["message:1", "direct_message:5"],
+        ["direct_message:5", "message:1"],
+    )
+
+
 async def test_accents_do_not_matter(engine):
     await engine.upsert(
         [

@@ -47,6 +47,7 @@ function resultHref(item) {
   if (item.url && item.url.startsWith("/")) return item.url;
   if (item.kind === "message" && item.thread_id) return `/threads/${item.thread_id}#m${item.message_id ?? item.id}`;
   if (item.kind === "thread") return `/threads/${item.thread_id ?? item.id}`;
+  if (item.kind === "conversation" && item.thread_id) return `/conversations/${item.thread_id}`;
   if (PAGES[item.kind]) return `/${PAGES[item.kind]}/${item.id}`;
   if (item.resource_id || ["file", "link", "practice", "resource"].includes(item.kind)) return `/resources/${item.resource_id ?? item.id}`;
   return "#";

@@ -16,7 +16,17 @@ from meilisearch_python_sdk.models.settings import (
 
 from search import text
 from search import vocabulary as vocabularies
-from search.engine import SCHEMA_VERSION, Document, EngineUnavailable, Filters, Hit, Request, Result
+from search.engine import (
+    ALL_SHARED,
+    SCHEMA_VERSION,
+    SHARED_RANGE,
+    Document,
+    EngineUnavailable,
+    Filters,
+    Hit,
+    Request,
+    Result,
+)
 from search.text import ParsedQuery
 from search.vocabulary import Vocabulary
 
@@ -63,7 +73,11 @@ def filter_expression(readable: list[int] | None, filters: Filters) -> list[str]
     """Meilisearch filter clauses, ANDed; the readable spaces always come first."""
     clauses = []
     if readable is not None:
-        clauses.append(f"readers IN [{', '.join(str(int(s)) for s in readable)}]")
+        listed = [r for r in readable if r != ALL_SHARED]
+        within = [f"readers IN [{', '.join(str(int(s)) for s in listed)}]"] if listed else []
+        if ALL_SHARED in readable:  # a range of readers (search/engine.py)
+            within.append(f"readers {SHARED_RANGE[0]} TO {SHARED_RANGE[1]}")
+        clauses.append(" OR ".join(within) if len(within) == 1 else f"({' OR '.join(within)})")
     for field, values in filters.by_field():
         clauses.append(f"{field} IN [{', '.join(_value(v) for v in values)}]")
     if filters.date_from is not None:

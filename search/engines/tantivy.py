@@ -210,7 +210,7 @@ class TantivyEngine:
         """The words (of `only`, when given) to read with typos: those long enough that match nothing, as
         typed, by stem or as a prefix, among the readable documents (not the whole index: what other
         spaces contain must not change an answer)."""
-        scope = self.queries.terms("readers", readable) if readable is not None else None
+        scope = self.queries.readers(readable) if readable is not None else None
         missing = set()
         for i, term in enumerate(parsed.terms):
             if not term.typos or (only is not None and i not in only):

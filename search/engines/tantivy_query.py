@@ -7,7 +7,7 @@ from __future__ import annotations
 import tantivy
 
 from search import text
-from search.engine import Filters
+from search.engine import ALL_SHARED, SHARED_RANGE, Filters
 from search.text import ParsedQuery, Term
 from search.vocabulary import Vocabulary
 
@@ -124,10 +124,19 @@ class QueryBuilder:
             i = expansion.end
         return out + [self.phrase(p.words) for p in parsed.phrases]
 
+    def readers(self, readable: list[int]) -> tantivy.Query:
+        """The documents these readers may find; ALL_SHARED (search/engine.py) as a range of readers."""
+        if ALL_SHARED not in readable:
+            return self.terms("readers", readable)
+        low, high = SHARED_RANGE
+        shared = Q.range_query(self.schema, "readers", tantivy.FieldType.Integer, low, high)
+        rest = [r for r in readable if r != ALL_SHARED]
+        return Q.boolean_query([(Occur.Should, q) for q in [shared, *([self.terms("readers", rest)] if rest else [])]])
+
     def filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
         must = []
         if readable is not None:
-            must.append(self.terms("readers", readable))
+            must.append(self.readers(readable))
         must += [self.terms(field, values) for field, values in filters.by_field()]
         if filters.date_from is not None or filters.date_to is not None:
             must.append(

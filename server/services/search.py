@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search import query as search_query
 from search import text
-from search.engine import EVERYONE, Engine
+from search.engine import ALL_SHARED, EVERYONE, Engine, participant
 from server.db.like import contains
-from server.db.models import Space, User
+from server.db.models import ConversationParticipant, Space, User
 from server.errors import Invalid, Unavailable, problem
 from server.services.access import readable_space_ids_or_all
 
@@ -34,13 +34,38 @@ def check(query: search_query.Query) -> None:
         raise Invalid("`from` is after `to`.", fields={"from": problem("after", other="to")})
 
 
-async def readers(db: AsyncSession, user: User) -> list[int] | None:
-    """What the user counts among as a reader (search/engine.py EVERYONE): the spaces they may read,
-    every signed-in user, and their own city's officials; None for platform admins (everything)."""
+async def readers(db: AsyncSession, user: User) -> list[int]:
+    """What the user counts among as a reader (search/engine.py): the spaces they may read, every
+    signed-in user, their own city's officials, and the participants of their own conversations;
+    for platform admins every space, everyone and every city (ALL_SHARED), and still only their own
+    conversations."""
+    mine = participant(user.id)
     spaces = await readable_space_ids_or_all(db, user)
     if spaces is None:
-        return None
-    return [*spaces, EVERYONE, *([-user.city_id] if user.city_id else [])]
+        return [ALL_SHARED, mine]
+    return [*spaces, EVERYONE, *([-user.city_id] if user.city_id else []), mine]
+
+
+async def _still_a_participant(db: AsyncSession, user: User, found: dict) -> dict:
+    """Drop hits of conversations the user has left since the index was written (the indexer takes
+    them out soon after; until then they must not show)."""
+    hits = found["hits"]
+    asked = {h["thread_id"] for h in hits if h["kind"] == "conversation"}
+    if not asked:
+        return found
+    current = set(
+        (
+            await db.scalars(
+                select(ConversationParticipant.conversation_id).where(
+                    ConversationParticipant.user_id == user.id,
+                    ConversationParticipant.left_at.is_(None),
+                    ConversationParticipant.conversation_id.in_(asked),
+                )
+            )
+        ).all()
+    )
+    found["hits"] = [h for h in hits if h["kind"] != "conversation" or h["thread_id"] in current]
+    return found
 
 
 async def operators(db: AsyncSession, user: User, query: search_query.Query) -> None:
@@ -79,7 +104,7 @@ async def search(db: AsyncSession, user: User, engine: Engine | None, query: sea
     engine = _available(engine)
     readable = await readers(db, user)
     try:
-        return await search_query.search(engine, readable, query)
+        return await _still_a_participant(db, user, await search_query.search(engine, readable, query))
     except search_query.SearchUnavailable:
         raise Unavailable("Search is unavailable; try again shortly.", headers={"Retry-After": "5"}) from None
 
