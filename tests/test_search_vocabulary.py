@@ -168,3 +168,100 @@ async def test_status_and_governance_terms_find_documents_in_other_languages(tmp
         assert set(await keys("tijdelijke bescherming")) == {"message:3", "message:4"}
     finally:
         await engine.close()
+
+
+# services.txt: the public services a city runs (housing in detail, work, schools, health and care,
+# social welfare, childcare, culture and sport, digital and financial inclusion, neighbourhoods).
+
+SERVICES = vocabulary.DEFAULT_DIR / "services.txt"
+MAIN_LANGUAGES = {"en", "fr", "es", "nl", "de", "pt", "it", "pl"}
+
+
+def test_services_concepts_have_the_eight_languages_and_labels_of_their_own():
+    ours = vocabulary.load(SERVICES)
+    others = vocabulary.load(*(p for p in vocabulary.shipped_files() if p != SERVICES))
+    shipped = vocabulary.load(*vocabulary.shipped_files())
+    assert len(ours) >= 100
+    assert not {c.name for c in ours.concepts} & {c.name for c in others.concepts}
+    assert all(MAIN_LANGUAGES <= set(c.labels) for c in ours.concepts)
+    assert sum(bool({"th", "vi", "zh", "ar"} & set(c.labels)) for c in ours.concepts) >= len(ours) / 2
+    for concept in ours.concepts:
+        own = set(concept.labelled())
+        for language, label in concept.labelled():
+            terms = text.parse(label).terms
+            found = shipped.expand(terms)
+            assert [(e.start, e.end) for e in found] == [(0, len(terms))], f"{label!r} ({language})"
+            assert set(found[0].labels) <= own, f"{label!r} ({language}) names another concept"
+
+
+@pytest.mark.parametrize(
+    "typed, other",
+    [
+        ("huurtoeslag", "Wohngeld"),
+        ("desahucios", "eviction prevention"),  # a plural
+        ("job centre", "centro per l'impiego"),
+        ("Kindergeld", "allocations familiales"),
+        ("schuldhulpverlening", "surendettement"),
+        ("aulas de acogida", "Willkommensklasse"),
+        ("médecin traitant", "huisarts"),
+        ("banco alimentar", "food bank"),
+        ("Basiskonto", "droit au compte"),
+        ("rijbewijs omwisselen", "驾照"),  # another script
+    ],
+)
+def test_services_pairs_find_each_other(typed, other):
+    found, back = labels_for(typed), labels_for(other)
+    assert len(found) == 1 and other in found[0]
+    assert len(back) == 1 and typed in back[0]
+
+
+async def test_services_terms_find_documents_in_other_languages(tmp_path):
+    from search.engine import Document, Request
+    from search.engines.tantivy import TantivyEngine
+
+    def doc(number: int, lang: str, body: str, space: int = 1) -> Document:
+        return Document(
+            key=f"message:{number}",
+            kind="message",
+            id=number,
+            space_id=space,
+            city_ids=[],
+            profiles=[],
+            themes=[],
+            lang=lang,
+            author_id=1,
+            author_name="Ana",
+            date=1_700_000_000,
+            title="",
+            body=body,
+        )
+
+    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000, vocabulary=vocabulary.default())
+    await engine.open()
+    try:
+        await engine.upsert(
+            [
+                doc(1, "nl", "Hoe vraag je huurtoeslag aan met een tijdelijke verblijfsvergunning?"),
+                doc(2, "de", "Schuldnerberatung in mehreren Sprachen: unsere Erfahrungen"),
+                doc(3, "fr", "Le surendettement des familles arrivées récemment"),
+                doc(4, "es", "Cómo funcionan las aulas de acogida en Murcia"),
+                doc(5, "pl", "Wymiana prawa jazdy dla obywateli Ukrainy"),
+                doc(6, "it", "Orari del pronto soccorso pediatrico"),
+                doc(7, "en", "A newsletter about our gardens"),
+                doc(8, "de", "Wohngeld für Geflüchtete: was die Kommune wissen muss", space=2),  # not readable
+            ]
+        )
+
+        async def keys(q: str) -> list[str]:
+            found = await engine.search(Request(text.parse(q), [1], limit=10))
+            return [hit.document["key"] for hit in found.hits]
+
+        assert await keys("housing benefit") == ["message:1"]
+        assert await keys("welcome classes") == ["message:4"]
+        assert await keys("driving licence exchange") == ["message:5"]
+        assert await keys("emergency department") == ["message:6"]
+        # The words as typed first, the other language's label after; never the unreadable space.
+        assert await keys("Schuldnerberatung") == ["message:2", "message:3"]
+        assert set(await keys("debt counselling")) == {"message:2", "message:3"}
+    finally:
+        await engine.close()
