@@ -12,6 +12,8 @@ from __future__ import annotations
 from search.engine import Document, participant
 from search.language import detect_language
 
+ITEM = "direct_message"  # the item server/events/conversations.py's dm.* classes declare (ITEM, REDACTS)
+
 DIRECT = """SELECT m.id, m.conversation_id, m.author_id, m.html, m.created_at,
                    coalesce(u.name, '') AS author_name, c.title,
                    array(SELECT p.user_id FROM conversation_participants p

@@ -47,3 +47,30 @@ async def test_only_the_participants_find_a_conversation_and_leaving_hides_it(wo
     assert conversation_hits(await search(world.member, q="quuxine")) == [(said["id"], talk["id"])]
     expect(await world.member.delete(message), 204)
     assert conversation_hits(await search(world.member, database_url, q="quuxine")) == []
+
+
+def test_any_event_declaring_a_direct_message_is_indexed_and_no_other(monkeypatch):
+    """The indexer follows the declaration, not the kind's name: a later event class that carries a
+    direct message (ITEM) or removes one (REDACTS) is indexed without a change in search/."""
+    from search.documents import Targets
+    from server import events
+    from server.events.conversations import DirectMessagePayload
+
+    class Pinned(DirectMessagePayload):
+        """A direct message pinned (a kind declared only for this test)."""
+
+    class Purged(events.Event):
+        """A direct message purged (a kind declared only for this test)."""
+
+        REDACTS = "direct_message"
+
+    monkeypatch.setitem(events.KINDS, "pinboard.pinned", Pinned)
+    monkeypatch.setitem(events.KINDS, "pinboard.purged", Purged)
+    for kind in ("dm.created", "dm.edited", "dm.deleted", "pinboard.pinned", "pinboard.purged"):
+        targets = Targets()
+        targets.add_event(kind, None, {"id": 41, "conversation_id": 7})
+        assert targets.direct_messages == {41}, kind
+    for kind in ("dm.reacted", "message.created", "conversation.created"):
+        targets = Targets()
+        targets.add_event(kind, None, {"id": 41, "message_id": 41, "conversation_id": 7})
+        assert not targets.direct_messages, kind
