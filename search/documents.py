@@ -79,7 +79,7 @@ class Targets:
             self._add(self.resources, item_id)
         elif noun in ("need", "offer", "event"):  # server/events/matching.py, calendar.py
             self._add({"need": self.needs, "offer": self.offers, "event": self.events}[noun], item_id)
-        elif direct.ITEM in _declared(kind):  # search/documents_direct.py: any event carrying or removing one
+        elif direct.touched_by(kind):
             self._add(self.direct_messages, item_id)
         elif kind == "conversation.left":
             self._add(self.conversations, data.get("conversation_id"))
@@ -96,14 +96,6 @@ class Targets:
     def _add(into: set[int], value) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
             into.add(value)
-
-
-def _declared(kind: str) -> tuple[str | None, str | None]:
-    """The item an event kind's class carries (ITEM) and the one it removes (REDACTS): dm.created and
-    dm.edited carry a direct message, dm.deleted removes one, and a kind declared later either way is
-    indexed without a change here."""
-    cls = events.KINDS.get(kind)
-    return (cls.ITEM, cls.REDACTS) if cls is not None else (None, None)
 
 
 def _epoch(value) -> int:

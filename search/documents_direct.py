@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from search.engine import Document, participant
 from search.language import detect_language
+from server import events
 
 ITEM = "direct_message"  # the item server/events/conversations.py's dm.* classes declare (ITEM, REDACTS)
+
+
+def touched_by(kind: str) -> bool:
+    """Whether an event kind's class carries a direct message (ITEM: dm.created, dm.edited) or removes
+    one (REDACTS: dm.deleted): a kind declared later either way is indexed with no change in search/."""
+    cls = events.KINDS.get(kind)
+    return cls is not None and ITEM in (cls.ITEM, cls.REDACTS)
+
 
 DIRECT = """SELECT m.id, m.conversation_id, m.author_id, m.html, m.created_at,
                    coalesce(u.name, '') AS author_name, c.title,
