@@ -219,3 +219,29 @@ async def test_public_search_reads_as_the_engine_does_and_shows_only_what_the_pa
         assert hits and {h["kind"] for h in hits} <= {"practice", "thread", "message"}
         expect(await world.moderator.post(f"/api/resources/{shown['id']}/unpublish"), 200)
         assert "Temporary housing for families" not in await titles("housing")  # no wait for the indexer
+
+
+async def test_words_hidden_or_withdrawn_a_moment_ago_find_the_thread_no_more(world, server, database_url):
+    """Which words find a page is its copy in the index; a search waits for the index to hold every
+    change committed before it, so the moment a message is hidden or its author withdraws consent,
+    its words find nothing, with no wait in the test."""
+    thread, _ = await _thread(world)
+    await _consent(world.moderator, True)
+    await _consent(world.member, True)
+    path = f"/api/threads/{thread['id']}/messages"
+    hidden = expect(await world.moderator.post(path, json={"body": "The wobbelkram budget doubled."}), 201)
+    expect(await world.member.post(path, json={"body": "Our plinthor team answers at night."}), 201)
+    expect(await world.moderator.post(f"/api/threads/{thread['id']}/publish"), 200)
+    await indexed(database_url)
+    search = f"{server.base_url}/knowledge/search"
+    async with httpx.AsyncClient(timeout=30) as anonymous:
+
+        async def finds(q: str) -> bool:
+            return "How we staff welcome desks" in (await anonymous.get(search, params={"q": q})).text
+
+        assert await finds("wobbelkram") and await finds("plinthor")
+        expect(await world.moderator.post(f"/api/messages/{hidden['id']}/hide", json={"reason": "draft"}), 200)
+        assert not await finds("wobbelkram")
+        await _consent(world.member, False)
+        assert not await finds("plinthor")
+        assert await finds("rotate")  # the thread itself is still public

@@ -5,20 +5,26 @@ The query runs in the search engine with PUBLIC as the only reader (server/publi
 keeps one document per live page, holding only the page's own words), so the public gets the
 engine's word forms, typos, accents and cross-language vocabulary. Every hit is checked against the
 live tables before it is listed: an item unpublished a moment ago is not shown even if the indexer
-has not caught up. While the engine is away, PostgreSQL's full-text search answers instead.
+has not caught up. A search waits (up to a second) for the index to hold every change committed
+before it, so a word hidden, deleted or no longer consented to a moment ago finds nothing; while
+the index is behind longer than that, or the engine is away, PostgreSQL's full-text search answers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search import text
 from search.engine import PUBLIC, EngineUnavailable, Request
+from search.indexer import index_name
 from server.db.models import Publication
 from server.public import catalogue, curated
 from server.public.catalogue import Item
@@ -29,6 +35,7 @@ log = logging.getLogger("citybridge.public")
 
 KINDS = ("practice", "collection", "thread")
 MAX_HITS = 100  # results listed for one query; the counts are over these
+CURRENT_WAIT = 1.0  # seconds a search waits for the indexer to reach the changes committed before it
 
 
 @dataclass
@@ -40,11 +47,33 @@ class Results:
     cities: dict[str, tuple[str, int]] = field(default_factory=dict)  # slug: (name, count)
 
 
+async def _index_current(db: AsyncSession, engine) -> bool:
+    """Whether the index holds every change committed before this search, waiting a little for it. A
+    page's words a moment ago hidden, deleted or no longer consented to are then out of its copy: the
+    listing is checked live, but which words find a page is the copy's (server/public/search_index.py)."""
+    newest = await db.scalar(sql("SELECT coalesce(max(id), 0) FROM events"))
+    deadline = time.monotonic() + CURRENT_WAIT
+    while True:
+        position = await db.scalar(
+            sql("SELECT coalesce(max(position), 0) FROM search_indexer_state WHERE name = :name"),
+            {"name": index_name(engine)},
+        )
+        if position >= newest:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+
+
 async def _engine_matches(db: AsyncSession, engine, q: str) -> tuple[list[Item], list[Curated]] | None:
-    """The live pages the engine finds for `q`, best first; None when the engine cannot answer."""
+    """The live pages the engine finds for `q`, best first; None when the engine cannot answer, or
+    its index is behind the tables (then PostgreSQL answers, from the tables themselves)."""
     parsed = text.parse(q)
     if parsed.empty:
         return [], []
+    if not await _index_current(db, engine):
+        log.info("public search: the index is behind the change log, PostgreSQL answers")
+        return None
     try:
         result = await engine.search(Request(query=parsed, readable=[PUBLIC], limit=MAX_HITS, facets=()))
     except EngineUnavailable as error:
