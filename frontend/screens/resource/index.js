@@ -107,7 +107,9 @@ export async function show(main, [id]) {
       parts.adaptations.render();
       parts.lineage.render();
       parts.publishing.render();
-      if (event.kind !== "reset" && !element.querySelector(".manage-slot form")) redraw();
+      // Not while the person is editing or confirming a deletion here (the live copy of their own
+      // edit arrives after it, and would take the open form or confirmation away).
+      if (event.kind !== "reset" && !element.querySelector(".manage-slot form, .manage-slot .confirm")) redraw();
     }
     if (event.kind === "reset" || event.kind.startsWith("collection.")) parts.collections.render();
   });

@@ -112,12 +112,16 @@ export async function show(main, [id]) {
   // Draws overlap (one's own change and its event); one that started before the last drawn is stale.
   let started = 0;
   let drawn = 0;
+  const openForms = () => new Set(page.querySelectorAll("details[open] form, form.opened"));
   async function draw(forced = false) {
     const mine = ++started;
+    const before = openForms();
     const fresh = await api.get(`/api/transfers/${id}`);
     const plans = await Promise.all(fresh.plans.map((brief) => planSection(fresh, brief, ctx)));
     if (mine < drawn) return;
-    if (!forced && editing(page)) { notice.hidden = false; return; }
+    // A form opened while one's own change was being fetched is not that change's: it waits too.
+    const openedSince = [...openForms()].some((form) => !before.has(form));
+    if ((!forced || openedSince) && editing(page)) { notice.hidden = false; return; }
     drawn = mine;
     transfer = fresh;
     notice.hidden = true;
