@@ -3,9 +3,12 @@ concepts, and how a bad file is refused. Engines expanding with it: tests/test_s
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from search import text, vocabulary
+from search.engine import Document, Request
 from search.vocabulary import VocabularyError
 
 EUROPEAN = ("en", "fr", "es", "nl", "de", "pt", "it", "pl")
@@ -24,6 +27,50 @@ def test_the_shipped_vocabulary_covers_the_network_languages():
 def labels_for(q: str, vocab=None) -> list[set[str]]:
     vocab = vocab or vocabulary.default()
     return [{label for _, label in e.labels} for e in vocab.expand(text.parse(q).terms)]
+
+
+def assert_find_each_other(typed: str, other: str) -> None:
+    found, back = labels_for(typed), labels_for(other)
+    assert len(found) == 1 and other in found[0]
+    assert len(back) == 1 and typed in back[0]
+
+
+def message(number: int, lang: str, body: str, space: int = 1) -> Document:
+    return Document(
+        key=f"message:{number}",
+        kind="message",
+        id=number,
+        space_id=space,
+        city_ids=[],
+        profiles=[],
+        themes=[],
+        lang=lang,
+        author_id=1,
+        author_name="Ana",
+        date=1_700_000_000,
+        title="",
+        body=body,
+    )
+
+
+@contextlib.asynccontextmanager
+async def shipped_engine(tmp_path, documents: list[Document]):
+    """The embedded engine with the shipped vocabulary and these documents; yields `keys(q)`, the
+    keys of the hits for a reader of space 1."""
+    from search.engines.tantivy import TantivyEngine
+
+    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000, vocabulary=vocabulary.default())
+    await engine.open()
+    try:
+        await engine.upsert(documents)
+
+        async def keys(q: str) -> list[str]:
+            found = await engine.search(Request(text.parse(q), [1], limit=10))
+            return [hit.document["key"] for hit in found.hits]
+
+        yield keys
+    finally:
+        await engine.close()
 
 
 def test_words_find_concepts_by_form_plural_and_run_of_words():
@@ -111,53 +158,22 @@ def test_status_and_governance_labels_name_one_concept_each_and_leave_core_alone
     ],
 )
 def test_status_and_governance_pairs_find_each_other(typed, other):
-    found, back = labels_for(typed), labels_for(other)
-    assert len(found) == 1 and other in found[0]
-    assert len(back) == 1 and typed in back[0]
+    assert_find_each_other(typed, other)
 
 
 async def test_status_and_governance_terms_find_documents_in_other_languages(tmp_path):
-    from search.engine import Document, Request
-    from search.engines.tantivy import TantivyEngine
-
-    def doc(number: int, lang: str, body: str, space: int = 1) -> Document:
-        return Document(
-            key=f"message:{number}",
-            kind="message",
-            id=number,
-            space_id=space,
-            city_ids=[],
-            profiles=[],
-            themes=[],
-            lang=lang,
-            author_id=1,
-            author_name="Ana",
-            date=1_700_000_000,
-            title="",
-            body=body,
-        )
-
-    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000, vocabulary=vocabulary.default())
-    await engine.open()
-    try:
-        await engine.upsert(
-            [
-                doc(1, "fr", "Les bénéficiaires de la protection subsidiaire et leurs droits"),
-                doc(2, "de", "Eine Dublin-Überstellung nach Italien: was die Kommune wissen muss"),
-                doc(3, "pl", "Ochrona czasowa: wskazówki dla urzędu miasta"),
-                doc(4, "en", "Temporary protection: a guide for the town hall"),
-                doc(5, "es", "Convocatoria del FAMI para ayuntamientos pequeños"),
-                doc(6, "nl", "Een haatmisdrijf melden: zo werkt het meldpunt"),
-                doc(7, "zh", "无国籍儿童的出生登记"),
-                doc(8, "it", "Corso di cucina per tutti i quartieri"),
-                doc(9, "es", "Protección temporal en Valencia", space=2),  # not readable
-            ]
-        )
-
-        async def keys(q: str) -> list[str]:
-            found = await engine.search(Request(text.parse(q), [1], limit=10))
-            return [hit.document["key"] for hit in found.hits]
-
+    documents = [
+        message(1, "fr", "Les bénéficiaires de la protection subsidiaire et leurs droits"),
+        message(2, "de", "Eine Dublin-Überstellung nach Italien: was die Kommune wissen muss"),
+        message(3, "pl", "Ochrona czasowa: wskazówki dla urzędu miasta"),
+        message(4, "en", "Temporary protection: a guide for the town hall"),
+        message(5, "es", "Convocatoria del FAMI para ayuntamientos pequeños"),
+        message(6, "nl", "Een haatmisdrijf melden: zo werkt het meldpunt"),
+        message(7, "zh", "无国籍儿童的出生登记"),
+        message(8, "it", "Corso di cucina per tutti i quartieri"),
+        message(9, "es", "Protección temporal en Valencia", space=2),  # not readable
+    ]
+    async with shipped_engine(tmp_path, documents) as keys:
         assert await keys("subsidiary protection") == ["message:1"]
         assert await keys("Dublin transfer") == ["message:2"]
         assert await keys("AMIF call for proposals") == ["message:5"]
@@ -166,8 +182,6 @@ async def test_status_and_governance_terms_find_documents_in_other_languages(tmp
         # The words as typed first, the other language's label after; never the unreadable space.
         assert await keys("temporary protection") == ["message:4", "message:3"]
         assert set(await keys("tijdelijke bescherming")) == {"message:3", "message:4"}
-    finally:
-        await engine.close()
 
 
 # services.txt: the public services a city runs (housing in detail, work, schools, health and care,
@@ -210,52 +224,21 @@ def test_services_concepts_have_the_eight_languages_and_labels_of_their_own():
     ],
 )
 def test_services_pairs_find_each_other(typed, other):
-    found, back = labels_for(typed), labels_for(other)
-    assert len(found) == 1 and other in found[0]
-    assert len(back) == 1 and typed in back[0]
+    assert_find_each_other(typed, other)
 
 
 async def test_services_terms_find_documents_in_other_languages(tmp_path):
-    from search.engine import Document, Request
-    from search.engines.tantivy import TantivyEngine
-
-    def doc(number: int, lang: str, body: str, space: int = 1) -> Document:
-        return Document(
-            key=f"message:{number}",
-            kind="message",
-            id=number,
-            space_id=space,
-            city_ids=[],
-            profiles=[],
-            themes=[],
-            lang=lang,
-            author_id=1,
-            author_name="Ana",
-            date=1_700_000_000,
-            title="",
-            body=body,
-        )
-
-    engine = TantivyEngine(tmp_path / "search", heap_bytes=15_000_000, vocabulary=vocabulary.default())
-    await engine.open()
-    try:
-        await engine.upsert(
-            [
-                doc(1, "nl", "Hoe vraag je huurtoeslag aan met een tijdelijke verblijfsvergunning?"),
-                doc(2, "de", "Schuldnerberatung in mehreren Sprachen: unsere Erfahrungen"),
-                doc(3, "fr", "Le surendettement des familles arrivées récemment"),
-                doc(4, "es", "Cómo funcionan las aulas de acogida en Murcia"),
-                doc(5, "pl", "Wymiana prawa jazdy dla obywateli Ukrainy"),
-                doc(6, "it", "Orari del pronto soccorso pediatrico"),
-                doc(7, "en", "A newsletter about our gardens"),
-                doc(8, "de", "Wohngeld für Geflüchtete: was die Kommune wissen muss", space=2),  # not readable
-            ]
-        )
-
-        async def keys(q: str) -> list[str]:
-            found = await engine.search(Request(text.parse(q), [1], limit=10))
-            return [hit.document["key"] for hit in found.hits]
-
+    documents = [
+        message(1, "nl", "Hoe vraag je huurtoeslag aan met een tijdelijke verblijfsvergunning?"),
+        message(2, "de", "Schuldnerberatung in mehreren Sprachen: unsere Erfahrungen"),
+        message(3, "fr", "Le surendettement des familles arrivées récemment"),
+        message(4, "es", "Cómo funcionan las aulas de acogida en Murcia"),
+        message(5, "pl", "Wymiana prawa jazdy dla obywateli Ukrainy"),
+        message(6, "it", "Orari del pronto soccorso pediatrico"),
+        message(7, "en", "A newsletter about our gardens"),
+        message(8, "de", "Wohngeld für Geflüchtete: was die Kommune wissen muss", space=2),  # not readable
+    ]
+    async with shipped_engine(tmp_path, documents) as keys:
         assert await keys("housing benefit") == ["message:1"]
         assert await keys("welcome classes") == ["message:4"]
         assert await keys("driving licence exchange") == ["message:5"]
@@ -263,5 +246,3 @@ async def test_services_terms_find_documents_in_other_languages(tmp_path):
         # The words as typed first, the other language's label after; never the unreadable space.
         assert await keys("Schuldnerberatung") == ["message:2", "message:3"]
         assert set(await keys("debt counselling")) == {"message:2", "message:3"}
-    finally:
-        await engine.close()
