@@ -74,6 +74,16 @@ async def find(db: AsyncSession, publication: Publication) -> Curated | None:
     return _curated(*row) if row is not None else None
 
 
+async def live(db: AsyncSession, publication_ids: list[int]) -> dict[int, Curated]:
+    """The live collections and threads among these publications, by publication id (two queries)."""
+    collections = select(Publication, Collection).join(Collection, LIVE_COLLECTION)
+    found: dict[int, Curated] = {}
+    for query in (collections, _thread_query()):
+        for publication, target in (await db.execute(query.where(Publication.id.in_(publication_ids)))).all():
+            found[publication.id] = _curated(publication, target)
+    return found
+
+
 async def collection_items(db: AsyncSession, collection_id: int) -> list[Item]:
     """The collection's practices that are themselves published, in the collection's order."""
     query = (

@@ -18,14 +18,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search import text
 from search.engine import PUBLIC, EngineUnavailable, Request
 from search.indexer import index_name
-from server.db.models import Publication
 from server.public import catalogue, curated
 from server.public.catalogue import Item
 from server.public.curated import Curated
@@ -83,16 +81,12 @@ async def _engine_matches(db: AsyncSession, engine, q: str) -> tuple[list[Item],
     ids = [i for kind, i in order if kind is not None]
     if not ids:
         return [], []
-    live = {item.publication.id: item for item in await catalogue.by_publications(db, ids)}
-    publications = {p.id: p for p in (await db.scalars(select(Publication).where(Publication.id.in_(ids)))).all()}
-    items, others = [], []
-    for kind, publication_id in order:
-        if kind == "practice" and publication_id in live:
-            items.append(live[publication_id])
-        elif kind in ("collection", "thread") and publication_id in publications:
-            page = await curated.find(db, publications[publication_id])
-            if page is not None and page.kind == kind:
-                others.append(page)
+    practices = {item.publication.id: item for item in await catalogue.by_publications(db, ids)}
+    pages = await curated.live(db, ids)
+    items = [practices[i] for kind, i in order if kind == "practice" and i in practices]
+    others = [
+        pages[i] for kind, i in order if kind in ("collection", "thread") and i in pages and pages[i].kind == kind
+    ]
     return items, others
 
 
