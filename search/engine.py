@@ -39,8 +39,8 @@ TRANSFER_ROLES = ("source", "adapted")
 EVERYONE = 0
 # The public (docs/public.md): anyone, signed in or not, reads what moderators published. Its documents
 # are copies of a published page's own text, of PUBLIC_KINDS, with PUBLIC their only reader; no
-# signed-in search ever counts among PUBLIC, and one that may read everything (readable None) is kept
-# to KINDS (search/query.py), so the two never meet.
+# signed-in search counts among PUBLIC (a platform admin's asks with ALL_SHARED, below), so the two
+# never meet.
 PUBLIC = -(2**31)
 PUBLIC_KINDS = ("public_practice", "public_collection", "public_thread")
 # A direct message (kind "conversation") is read by its conversation's current participants only, each

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from search import text
-from search.engine import ALL_SHARED, KINDS, Engine, EngineUnavailable, Filters, Request
+from search.engine import ALL_SHARED, Engine, EngineUnavailable, Filters, Request
 from search.highlight import Highlighter
 from server.observability.metrics import SEARCH_LATENCY
 
@@ -171,8 +171,7 @@ async def search(engine: Engine, readable: list[int] | None, query: Query) -> di
             profiles=query.profiles,
             themes=query.themes,
             langs=query.langs,
-            # One who may read every space still never meets the public pages' copies (search/engine.py).
-            kinds=query.kinds if query.kinds is not None or readable is not None else list(KINDS),
+            kinds=query.kinds,
             regions=query.regions,
             sizes=query.sizes,
             transfers=query.transfers,
