@@ -38,19 +38,22 @@ async def test_a_locked_space_and_a_concurrent_event_both_commit(db, database_ur
         async with sessions() as locker, sessions() as writer:
             await space_access(locker, admin, space["id"], for_update=True)  # as a space change does first
 
+            recorded = asyncio.Event()
+
             async def write() -> None:
                 event = events.MessageDeleted(id=1, thread_id=1)
                 await changelog.record(writer, event, space_id=space["id"])  # holds the advisory lock
+                recorded.set()
                 await asyncio.sleep(0.3)  # while the locker asks for it below
                 await writer.commit()
 
             writing = asyncio.create_task(write())
-            await asyncio.sleep(0.3)
+            await asyncio.wait_for(recorded.wait(), 10)  # past the space row the locker holds
             await changelog.record(locker, events.MessageDeleted(id=2, thread_id=1), space_id=space["id"])
             await locker.commit()
             await asyncio.wait_for(writing, 10)
         async with sessions() as reader:
-            ids = (await reader.scalars(select(Event.data).where(Event.space_id == space["id"]))).all()
+            ids = (await reader.scalars(select(Event.data).where(Event.space_id == space["id"]).order_by(Event.id))).all()
         assert [data["id"] for data in ids if data.get("thread_id") == 1] == [1, 2]
     finally:
         await engine.dispose()

@@ -4,7 +4,6 @@ trusted proxies, a guesser slows only themselves, and every wrong answer costs t
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 from dataclasses import replace
 
@@ -96,8 +95,13 @@ async def test_wrong_passwords_cost_the_same_for_active_deactivated_and_unknown_
     world, db, database_url, tmp_path
 ):
     # Production's Argon2 cost, so the hash dominates the answer's time.
+    # (behind a trusted proxy, so each round's guesses come from their own address).
     node = ServerProcess(
-        database_url, tmp_path, CITYBRIDGE_ARGON2_MEMORY_KIB="65536", CITYBRIDGE_ARGON2_TIME_COST="3"
+        database_url,
+        tmp_path,
+        CITYBRIDGE_ARGON2_MEMORY_KIB="65536",
+        CITYBRIDGE_ARGON2_TIME_COST="3",
+        CITYBRIDGE_TRUSTED_PROXIES="127.0.0.0/8",
     ).start()
     emails = {"active": "active@wroclaw.test", "deactivated": "gone@wroclaw.test", "unknown": "nobody@wroclaw.test"}
     timings: dict[str, list[float]] = {kind: [] for kind in emails}
@@ -113,14 +117,19 @@ async def test_wrong_passwords_cost_the_same_for_active_deactivated_and_unknown_
             await accounts.deactivate_user(db, gone)
             await db.commit()
             expect(await _sign_in(client, "warm@example.test", "warm up"), 401)
-            for _ in range(3):
-                for kind, email in emails.items():
+            kinds = list(emails)
+            for round_ in range(6):  # each kind goes first, second and last in turn
+                for kind in kinds[round_ % 3 :] + kinds[: round_ % 3]:
                     started = time.perf_counter()
-                    expect(await _sign_in(client, email, "not the password"), 401)
+                    address = f"203.0.113.{round_}"  # one guess per account and address: no throttle
+                    expect(await _sign_in(client, emails[kind], "not the password", address), 401)
                     timings[kind].append(time.perf_counter() - started)
     finally:
         node.stop()
-    medians = {kind: statistics.median(values) for kind, values in timings.items()}
-    assert medians["deactivated"] > 0.6 * medians["active"], timings
-    assert medians["unknown"] > 0.6 * medians["active"], timings
-    assert medians["active"] > 0.6 * max(medians["deactivated"], medians["unknown"]), timings
+    # The fastest answer of each kind is its own cost; a loaded machine (CI runs tests side by side)
+    # only ever adds to it, so the minimums compare the work and not the neighbours. A path that
+    # skipped the hash would answer in a few milliseconds against Argon2's hundred or more.
+    fastest = {kind: min(values) for kind, values in timings.items()}
+    assert fastest["deactivated"] > 0.5 * fastest["active"], timings
+    assert fastest["unknown"] > 0.5 * fastest["active"], timings
+    assert fastest["active"] > 0.5 * max(fastest["deactivated"], fastest["unknown"]), timings
