@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events, markdown
@@ -132,6 +131,21 @@ async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool =
     )
 
 
+# The message and its thread's activity time in one statement (the UPDATE runs only when the INSERT
+# did). Plain SQL rather than the ORM's unit of work, which cost a quarter of the post route's time.
+_INSERT = text("""
+WITH m AS (
+    INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
+    VALUES (:thread_id, :space_id, :author_id, :client_id, :body, :html, :reply_to_id)
+    ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
+    RETURNING id, created_at
+), t AS (
+    UPDATE threads SET last_activity_at = now() WHERE id = :thread_id AND EXISTS (SELECT 1 FROM m)
+)
+SELECT id, created_at FROM m
+""")
+
+
 async def _existing(db: AsyncSession, author_id: int, client_id: str) -> Message | None:
     return await db.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
 
@@ -167,32 +181,31 @@ async def post(
     if reply_to is not None:
         await quotes.check_reply_to(db, thread.id, reply_to)
     html, mentioned = await _render(db, access.space, body)
-    message = Message(
-        thread_id=thread.id,
-        space_id=thread.space_id,
-        author_id=actor.id,
-        client_id=client_id,
-        body=body,
-        html=html,
-        reply_to_id=reply_to,
-    )
-    if client_id is None:
-        db.add(message)  # nothing to race with: no savepoint (two round trips) needed
-        await db.flush()
-    else:
-        try:
-            async with db.begin_nested():
-                db.add(message)
-                await db.flush()
-        except IntegrityError:
-            # A concurrent retry with the same client_id won the race.
-            existing = await _existing(db, actor.id, client_id)
-            if existing is None:
-                raise
-            return await full_view(db, existing), False
-    db.add_all([Mention(message_id=message.id, user_id=uid) for uid in mentioned])
-    thread.last_activity_at = func.now()
-    await db.flush()
+    values = {
+        "thread_id": thread.id,
+        "space_id": thread.space_id,
+        "author_id": actor.id,
+        "client_id": client_id,
+        "body": body,
+        "html": html,
+        "reply_to_id": reply_to,
+    }
+    # One round trip, no savepoint: a concurrent retry with the same client_id makes the insert a
+    # no-op (and the thread keeps its activity time) instead of an error.
+    row = (await db.execute(_INSERT, values)).first()
+    if row is None:
+        existing = await _existing(db, actor.id, client_id)
+        if existing is None or existing.thread_id != thread.id:
+            raise Conflict(
+                "This client_id was already used in another thread.",
+                code="client_id_reused",
+                fields={"client_id": problem("already_used")},
+            )
+        return await full_view(db, existing), False
+    # A detached picture of the row: the statement returned the server defaults (id, created_at).
+    message = Message(id=row.id, created_at=row.created_at, **values)
+    if mentioned:
+        await db.execute(insert(Mention), [{"message_id": message.id, "user_id": uid} for uid in mentioned])
     # The INSERT returned the server defaults (id, created_at); the other columns are as sent.
     data = message_view(message, actor, [], mentioned, reply_to=(await quotes.quotes_of(db, [message])).get(message.id))
     await changelog.record(db, events.MessageCreated(**data), space_id=thread.space_id)
