@@ -3,6 +3,7 @@
     python bench/realtime.py                 # the figures of issue 3
     python bench/realtime.py --scale 0.2     # everything scaled down (connections, storm, audiences)
     python bench/realtime.py --only conversations   # 5,000 open two-person conversations (issue 15)
+    python bench/realtime.py --only throughput      # posts/s against a bare Starlette + asyncpg endpoint
 
 The server (`citybridge serve`) runs pinned to CPU 1; this load generator, and the embedded
 PostgreSQL it starts, to CPU 0. Clients are a deliberately light websocket client (a bare
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, ms, pin  # noqa: E402  (ROOT on the path first)
 from bench.realtime_scenarios import connections, conversations, fanout, storm, throughput  # noqa: E402
-from bench.realtime_servers import Server, seed, seed_conversations, start_baseline  # noqa: E402
+from bench.realtime_servers import Server, seed, seed_conversations, start_bare_post, start_baseline  # noqa: E402
 
 # --- main ---------------------------------------------------------------------------------------
 
@@ -51,7 +52,7 @@ async def run(args) -> None:
         server = await Server(database_url, data_dir, secret).ready()
         print(
             f"server pid {server.process.pid} on CPU {SERVER_CPU}; load generator and PostgreSQL on CPU "
-            f"{CLIENT_CPU}; scale {scale}"
+            f"{CLIENT_CPU}; scale {scale}; load average before {os.getloadavg()[0]:.2f}"
         )
         try:
             ctx = await seed(database_url, server.port)
@@ -126,7 +127,12 @@ async def run(args) -> None:
                     f"over {result['posted']} posts"
                 )
             if "throughput" in args.only:
-                result = await throughput(server, ctx, args.seconds, concurrency=32, subscribers=10)
+                result = await throughput(server.port, ctx, args.seconds, concurrency=32, subscribers=10)
+                bare, bare_port = await start_bare_post(database_url, ctx["admin"])
+                try:
+                    floor = await throughput(bare_port, ctx, args.seconds, concurrency=32, subscribers=0)
+                finally:
+                    bare.terminate()
                 print(
                     f"\nthroughput: 32 concurrent posters, 8 threads of one space, 10 subscribers, {args.seconds:.0f} s"
                 )
@@ -135,12 +141,20 @@ async def run(args) -> None:
                     f"{ms(result['p50'])} p99 {ms(result['p99'])} (goal 1000/s, p99 < 50 ms)"
                 )
                 print(
+                    f"  bare post endpoint (Starlette + asyncpg, one INSERT and NOTIFY): {floor['accepted_per_s']:.0f}"
+                    f" posts/s (errors {floor['errors']}); POST p50 {ms(floor['p50'])} p99 {ms(floor['p99'])}"
+                )
+                print(
+                    f"  ratio: {floor['accepted_per_s'] / result['accepted_per_s']:.1f}x fewer posts/s than the bare"
+                    f" endpoint, p99 {result['p99'] / floor['p99']:.1f}x (goal: within 2x)"
+                )
+                print(
                     f"  delivered {result['delivered']}/{result['expected']} events ({result['delivered_per_s']:.0f}/s)"
                 )
             print(f"\nserver max event-loop lag over the run: {server.max_loop_lag()} (goal <= 10 ms)")
         finally:
             await asyncio.sleep(11)  # let the loop monitor write its last report
-            print(f"(final loop-lag report: {server.max_loop_lag()})")
+            print(f"(final loop-lag report: {server.max_loop_lag()}); load average after {os.getloadavg()[0]:.2f}")
             server.stop()
             if not os.environ.get("DATABASE_URL"):
                 from server.db import embedded

@@ -108,6 +108,67 @@ asyncio.run(main())
 )
 
 
+# The floor for posting (issue 21): Starlette + asyncpg under the same uvicorn settings as `citybridge
+# serve`, one INSERT with its NOTIFY per request, a bearer token compared with one string, no ORM.
+BARE_POST = (
+    """
+import contextlib, json, os, sys
+os.sched_setaffinity(0, {%d})
+import asyncpg, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+url, port, token = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+INSERT = (
+    "WITH m AS (INSERT INTO bare_posts (thread_id, body) VALUES ($1, $2) RETURNING id, thread_id, body, created_at) "
+    "SELECT id, created_at, pg_notify('bare_posts', json_build_object('id', id, 'thread_id', thread_id)::text) FROM m"
+)
+pool = None
+async def post(request):
+    if request.headers.get("authorization") != "Bearer " + token:
+        return JSONResponse({"error": "not signed in"}, 401)
+    body = json.loads(await request.body())
+    thread_id = request.path_params["thread_id"]
+    row = await pool.fetchrow(INSERT, thread_id, body["body"])
+    return JSONResponse({"id": row["id"], "thread_id": thread_id, "body": body["body"],
+                         "created_at": row["created_at"].isoformat()}, 201)
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    global pool
+    pool = await asyncpg.create_pool(url, min_size=10, max_size=10)
+    await pool.execute("CREATE TABLE IF NOT EXISTS bare_posts (id bigserial PRIMARY KEY, thread_id integer, "
+                       "body text, created_at timestamptz DEFAULT now())")
+    yield
+    await pool.close()
+app = Starlette(routes=[Route("/api/threads/{thread_id:int}/messages", post, methods=["POST"])], lifespan=lifespan)
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="none", backlog=8192, timeout_keep_alive=75)
+"""
+    % SERVER_CPU
+)
+
+
+async def start_bare_post(database_url: str, token: str) -> tuple[subprocess.Popen, int]:
+    """The bare post endpoint, once it answers."""
+    from server.db.engine import to_asyncpg_url
+    from tests.harness import free_port
+
+    port = free_port()
+    dsn = to_asyncpg_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
+    process = subprocess.Popen([sys.executable, "-c", BARE_POST, dsn, str(port), token])
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            status, _ = await RawHTTP(port, token).request("POST", "/api/threads/1/messages", {"body": "warm"})
+            if status == 201:
+                return process, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError("the bare post endpoint did not start")
+        await asyncio.sleep(0.1)
+
+
 # --- seeding ------------------------------------------------------------------------------------
 
 
