@@ -66,6 +66,10 @@ DATABASE_DOWN = (
 )
 
 
+# What PostgreSQL answers through SQLAlchemy, and to the statements sent straight to asyncpg.
+DATABASE_ERRORS = (DBAPIError, asyncpg.PostgresError)
+
+
 # Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.
 DOWN_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
@@ -75,6 +79,8 @@ UNSTORABLE_TEXT_SQLSTATES = ("22021", "22P05")
 
 
 def _causes(error: BaseException):
+    if isinstance(error, asyncpg.PostgresError):  # raised by a statement sent straight to asyncpg (server/db/driver.py)
+        yield error
     seen, current = 0, getattr(error, "orig", None) or error.__cause__
     while current is not None and seen < 5:
         yield current
@@ -129,9 +135,9 @@ async def unexpected(request: Request, error: Exception) -> JSONResponse:
             ),
             request,
         )
-    if isinstance(error, DBAPIError) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
+    if isinstance(error, DATABASE_ERRORS) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
         return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"), request)
-    if isinstance(error, DBAPIError) and (
+    if isinstance(error, DATABASE_ERRORS) and (
         "22003" in _sqlstates(error) or any(isinstance(c, OverflowError) for c in _causes(error))
     ):
         # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
@@ -156,5 +162,5 @@ def exception_handlers() -> dict:
         ApiError: api_error,
         HTTPException: http_error,
         Exception: unexpected,
-        **{kind: unexpected for kind in (*DATABASE_DOWN, DBAPIError)},
+        **{kind: unexpected for kind in (*DATABASE_DOWN, *DATABASE_ERRORS)},
     }

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events
+from server.db import driver
 from server.db.models import Event
 
 NOTIFY_CHANNEL = "citybridge_events"
@@ -16,20 +17,18 @@ _SPACE_LOCK, _USER_LOCK, _CONVERSATION_LOCK = 1, 2, 3
 
 # One round trip: the advisory lock is taken in the row source, so the id (the column default,
 # evaluated when the row is inserted) is drawn while the lock is held; the NOTIFY rides along.
-_RECORD = text("""
+_RECORD = """
 WITH e AS (
     INSERT INTO events (space_id, user_id, conversation_id, kind, data)
-    SELECT CAST(:space_id AS integer), CAST(:user_id AS integer), CAST(:conversation_id AS integer),
-           CAST(:kind AS varchar), CAST(:data AS jsonb)
-    FROM (SELECT pg_advisory_xact_lock(CAST(:lock_class AS integer), CAST(:lock_key AS integer))) AS held
+    SELECT $1::integer, $2::integer, $3::integer, $4::varchar, $5::jsonb
+    FROM (SELECT pg_advisory_xact_lock($6::integer, $7::integer)) AS held
     RETURNING id, created_at
 )
 SELECT id, created_at,
-       pg_notify(CAST(:channel AS text), json_build_object('id', id, 'space_id', CAST(:space_id AS integer),
-                                             'user_id', CAST(:user_id AS integer),
-                                             'conversation_id', CAST(:conversation_id AS integer))::text)
+       pg_notify($8::text, json_build_object('id', id, 'space_id', $1::integer, 'user_id', $2::integer,
+                                             'conversation_id', $3::integer)::text)
 FROM e
-""")
+"""
 
 
 # The earlier events of a space (or of a conversation) that show something of one item: those whose
@@ -80,33 +79,23 @@ async def record(
         lock_class, lock_key = _CONVERSATION_LOCK, conversation_id
     else:
         lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
-    row = (
-        await db.execute(
-            _RECORD,
-            {
-                "space_id": space_id,
-                "user_id": user_id,
-                "conversation_id": conversation_id,
-                "kind": kind,
-                "data": json.dumps(data),
-                "lock_class": lock_class,
-                "lock_key": lock_key,
-                "channel": NOTIFY_CHANNEL,
-            },
-        )
-    ).one()
+    # Straight to asyncpg: this statement is on every write's path (server/db/driver.py).
+    raw = await driver.connection(db)
+    row = await raw.fetchrow(
+        _RECORD, space_id, user_id, conversation_id, kind, json.dumps(data), lock_class, lock_key, NOTIFY_CHANNEL
+    )
     if event.REDACTS is not None:
         stream = ("conversation_id", conversation_id) if conversation_id is not None else ("space_id", space_id)
-        await _redact(db, stream, event.REDACTS, data["id"], row.id)
+        await _redact(db, stream, event.REDACTS, data["id"], row["id"])
     # A detached, read-only picture of the row (nothing else in the transaction reads it back).
     return Event(
-        id=row.id,
+        id=row["id"],
         space_id=space_id,
         user_id=user_id,
         conversation_id=conversation_id,
         kind=kind,
         data=data,
-        created_at=row.created_at,
+        created_at=row["created_at"],
     )
 
 

@@ -1,0 +1,25 @@
+"""The asyncpg connection under a session, for the few hot statements that skip SQLAlchemy.
+
+SQLAlchemy's execution path (execution context, result processing, a greenlet switch per await)
+cost more CPU than the statements themselves on the post route (issue 21). A statement sent here
+runs in the session's transaction, after the session's pending ORM writes, and its errors are
+asyncpg's own (server/api/error_handlers.py answers them as it answers SQLAlchemy's).
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_BEGIN = text("SELECT 1")
+
+
+async def connection(db: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection, inside the session's transaction."""
+    await db.flush()  # pending ORM rows first: raw statements see them and their foreign keys hold
+    conn = await db.connection()
+    raw = (await conn.get_raw_connection()).driver_connection
+    if not raw.is_in_transaction():  # SQLAlchemy begins lazily, on its first statement
+        await conn.execute(_BEGIN)
+    return raw
