@@ -43,6 +43,7 @@ from server.api import search_vocabulary as search_vocabulary_api  # noqa: F401
 from server.api.error_handlers import exception_handlers
 from server.api.framework import routes
 from server.api.frontend import SinglePageApp
+from server.api.routing import IndexedRouter
 from server.auth import passwords
 from server.config import Settings
 from server.db.engine import create_engine, session_factory
@@ -102,6 +103,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             Middleware(CompressMiddleware, minimum_size=1024),
         ],
     )
+    # The same routes, looked up by their first path segments (server/api/routing.py).
+    app.router = IndexedRouter(app.router.routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.foreground = foreground
     readiness.checks(app)  # parts such as search register theirs: see server/observability/readiness.py
