@@ -127,10 +127,12 @@ async def run(args) -> None:
                     f"over {result['posted']} posts"
                 )
             if "throughput" in args.only:
-                result = await throughput(server.port, ctx, args.seconds, concurrency=32, subscribers=10)
+                result = await throughput(
+                    server.port, ctx, args.seconds, concurrency=32, subscribers=10, pid=server.process.pid
+                )
                 bare, bare_port = await start_bare_post(database_url, ctx["admin"])
                 try:
-                    floor = await throughput(bare_port, ctx, args.seconds, concurrency=32, subscribers=0)
+                    floor = await throughput(bare_port, ctx, args.seconds, concurrency=32, subscribers=0, pid=bare.pid)
                 finally:
                     bare.terminate()
                 print(
@@ -138,15 +140,18 @@ async def run(args) -> None:
                 )
                 print(
                     f"  accepted {result['accepted_per_s']:.0f} posts/s (errors {result['errors']}); POST p50 "
-                    f"{ms(result['p50'])} p99 {ms(result['p99'])} (goal 1000/s, p99 < 50 ms)"
+                    f"{ms(result['p50'])} p99 {ms(result['p99'])} (goal 1000/s, p99 < 50 ms); server CPU "
+                    f"{result['cpu_ms']:.2f} ms per post"
                 )
                 print(
                     f"  bare post endpoint (Starlette + asyncpg, one INSERT and NOTIFY): {floor['accepted_per_s']:.0f}"
-                    f" posts/s (errors {floor['errors']}); POST p50 {ms(floor['p50'])} p99 {ms(floor['p99'])}"
+                    f" posts/s (errors {floor['errors']}); POST p50 {ms(floor['p50'])} p99 {ms(floor['p99'])}; "
+                    f"CPU {floor['cpu_ms']:.2f} ms per post"
                 )
                 print(
                     f"  ratio: {floor['accepted_per_s'] / result['accepted_per_s']:.1f}x fewer posts/s than the bare"
-                    f" endpoint, p99 {result['p99'] / floor['p99']:.1f}x (goal: within 2x)"
+                    f" endpoint, p99 {result['p99'] / floor['p99']:.1f}x, CPU per post "
+                    f"{result['cpu_ms'] / floor['cpu_ms']:.1f}x (goal: within 2x)"
                 )
                 print(
                     f"  delivered {result['delivered']}/{result['expected']} events ({result['delivered_per_s']:.0f}/s)"

@@ -326,9 +326,18 @@ async def storm(server: Server, ctx: dict, clients: int, rate: float) -> dict:
     return {"clients": clients, "caught_up": caught_up, "posted": posted, "missed": missed, "duplicates": duplicates}
 
 
-async def throughput(port: int, ctx: dict, seconds: float, concurrency: int, subscribers: int) -> dict:
-    """Posts accepted per second with `concurrency` posters in one space; with subscribers > 0, their
-    deliveries are counted too (the bare post endpoint has none)."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (the server's mail worker), user and system."""
+    import psutil
+
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+async def throughput(port: int, ctx: dict, seconds: float, concurrency: int, subscribers: int, pid: int) -> dict:
+    """Posts accepted per second with `concurrency` posters in one space, and the server's CPU time per
+    post (`pid`'s, steadier than rates on a shared machine); with subscribers > 0, their deliveries are
+    counted too (the bare post endpoint has none)."""
     loop = asyncio.get_running_loop()
     delivered = 0
 
@@ -362,7 +371,7 @@ async def throughput(port: int, ctx: dict, seconds: float, concurrency: int, sub
                 errors += 1
             i += 1
 
-    started = loop.time()
+    started, cpu = loop.time(), cpu_seconds(pid)
     await asyncio.gather(*(worker(n) for n in range(concurrency)))
     elapsed = loop.time() - started
     expected = len(latencies) * subscribers
@@ -370,10 +379,12 @@ async def throughput(port: int, ctx: dict, seconds: float, concurrency: int, sub
     while delivered < expected and loop.time() < deadline:
         await asyncio.sleep(0.1)
     delivered_at = loop.time() - started
+    cpu = cpu_seconds(pid) - cpu  # with the deliveries that followed the last post
     for ws in sockets:
         ws.abort()
     return {
         "accepted_per_s": len(latencies) / elapsed,
+        "cpu_ms": 1000 * cpu / max(1, len(latencies)),
         "errors": errors,
         "p50": pct(latencies, 50),
         "p99": pct(latencies, 99),
