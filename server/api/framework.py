@@ -107,6 +107,8 @@ class Endpoint:
     form_rate: str | None = None
     # Counted after the handler, unless it set ctx.replayed: an idempotent retry is free.
     replayable: bool = False
+    # The JSON body may be left out (empty): the handler then gets ctx.body None.
+    body_optional: bool = False
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -129,6 +131,7 @@ def endpoint(
     rate: str | None = None,
     form_rate: str | None = None,
     replayable: bool = False,
+    body_optional: bool = False,
 ):
     for name in (rate, form_rate):
         if name is not None and name not in ratelimit.LIMITS:
@@ -155,6 +158,7 @@ def endpoint(
                 rate=rate,
                 form_rate=form_rate,
                 replayable=replayable,
+                body_optional=body_optional,
             )
         )
         return handler
@@ -202,8 +206,10 @@ def _no_nul(parsed: BaseModel) -> BaseModel:
     return parsed
 
 
-def parse_body(model: type[BaseModel], raw: bytes) -> BaseModel:
+def parse_body(model: type[BaseModel], raw: bytes, optional: bool = False) -> BaseModel | None:
     if not raw.strip():
+        if optional:
+            return None
         raise BadRequest("The request body is empty; send a JSON object.", code="empty_body")
     try:
         return _no_nul(model.model_validate_json(raw))
@@ -277,7 +283,7 @@ def _make_route(ep: Endpoint) -> Route:
                     fields={k: problem("unknown_parameter") for k in request.query_params.keys()},
                 )
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
-                ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes))
+                ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes), ep.body_optional)
             result = await _handle(ctx, ep, request.path_params)
             await db.commit()
         if isinstance(result, Response):
@@ -319,7 +325,9 @@ def check_request_origin_and_type(ep: Endpoint, request: Request, caller: Caller
     """A cross-site form can send only text/plain, form or multipart bodies, and with no preflight:
     JSON routes refuse other types (415). Requests that can start a session (sign-in, accepting an
     invitation) have no CSRF token yet, so they must come from our own origin (no login CSRF)."""
-    if ep.body is not None and not (ep.form is not None and is_multipart(request)) and not _is_json(request):
+    sent = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    typed = _is_json(request) or (ep.body_optional and not sent)  # an optional body left out needs no type
+    if ep.body is not None and not (ep.form is not None and is_multipart(request)) and not typed:
         raise UnsupportedMediaType("Send the body as application/json.")
     if ep.method in UNSAFE and ep.auth != "user" and caller.via != "bearer" and _from_elsewhere(request, settings):
         raise Forbidden("This request comes from another site.", code="cross_site")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from server import extract, filetypes, storage
 from server.api import paging, uploads
 from server.api import schemas as s
-from server.api.blobs import blob_response
+from server.api.blobs import content_disposition, document_response  # noqa: F401  (conversations use the first)
 from server.api.framework import Context, _fields, changes, endpoint
 from server.errors import Invalid, NotFound, problem
 from server.services import library
@@ -171,11 +170,6 @@ async def resource_versions(ctx: Context, resource_id: int):
     return {"items": await library.versions(ctx.db, ctx.user, resource_id)}
 
 
-def content_disposition(name: str) -> str:
-    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @endpoint(
     "GET",
     "/api/resources/{resource_id:int}/download",
@@ -189,11 +183,8 @@ async def download(ctx: Context, resource_id: int):
     if not store.exists(resource.file_key):
         log.error("file of resource %s is missing from storage (%s)", resource.id, resource.file_key)
         raise NotFound("The file is missing from storage.", code="file_missing")
-    media_type = resource.content_type
-    if media_type in (filetypes.TEXT, filetypes.CSV):
-        media_type += "; charset=utf-8"
-    disposition = {"Content-Disposition": content_disposition(resource.file_name)}
-    return blob_response(store, resource.file_key, media_type, "private, max-age=0, must-revalidate", **disposition)
+    private = "private, max-age=0, must-revalidate"
+    return document_response(store, resource.file_key, resource.file_name, resource.content_type, private)
 
 
 @endpoint(

@@ -106,7 +106,7 @@ def _operation(ep: Endpoint, components: dict) -> dict:
     }
     if ep.body is not None:
         op["requestBody"] = {
-            "required": True,
+            "required": not ep.body_optional,
             "content": {"application/json": {"schema": _schema(ep.body, components, request=True)}},
         }
     if ep.form is not None:

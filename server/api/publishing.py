@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
+from server.api import practice_links  # noqa: F401  (registers a practice's attachment and translation routes)
 from server.api import schemas as s
 from server.api.framework import Context, endpoint
 from server.errors import NotFound
@@ -17,6 +20,22 @@ class PublicationOut(s.Answer):
     url: str | None = Field(description="The public page, absolute; it answers 410 Gone once unpublished")
     published_at: str | None = None
     unpublished_at: str | None = None
+    attachment_ids: list[int] | None = Field(
+        None, description="Practice records: the attached documents the public may download (while published)"
+    )
+
+
+class PublishPractice(s.Strict):
+    """Optional: leave the body out to publish the practice with all its current attachments."""
+
+    attachment_ids: Annotated[
+        list[s.Id],
+        Field(
+            max_length=200,
+            description="The attached documents to publish with the practice, each one of its current "
+            "attachments; [] for none. Publishing again while published changes only this choice.",
+        ),
+    ]
 
 
 class NameConsent(s.Strict):
@@ -57,7 +76,8 @@ def _routes(kind: str) -> None:
 
     async def publish(ctx: Context, **ids: int):
         _enabled(ctx)
-        return _absolute(ctx, await publishing.publish(ctx.db, ctx.user, kind, ids[param]))
+        chosen = ctx.body.attachment_ids if ctx.body is not None else None
+        return _absolute(ctx, await publishing.publish(ctx.db, ctx.user, kind, ids[param], attachment_ids=chosen))
 
     async def unpublish(ctx: Context, **ids: int):
         _enabled(ctx)
@@ -73,6 +93,8 @@ def _routes(kind: str) -> None:
         summary=f"Publish {what} to the public knowledge base (moderators of its space)",
         errors=(403, 404, 422),
         rate="moderation",
+        body=PublishPractice if kind == "resource" else None,
+        body_optional=True,
         **common,
     )(_named(f"publish_{kind}", publish))
     endpoint(

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import String, any_, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from server.db.models import City, PracticeAdaptation, Publication, Resource, User
+from server.db.models import City, PracticeAdaptation, PracticeAttachment, Publication, Resource, User
 from server.services.publishing import LIVE, page_path
 
 SECTIONS = (
@@ -116,6 +117,44 @@ async def adaptations(db: AsyncSession, resource_id: int, direction: str) -> lis
     mine, theirs = (link.practice_id, link.source_id) if direction == "from" else (link.source_id, link.practice_id)
     query = _items().join(link, theirs == Resource.id).where(mine == resource_id).order_by(Resource.title)
     return [Item(p, r, c) for p, r, c in (await db.execute(query)).all()]
+
+
+async def attachments(db: AsyncSession, item: Item) -> list[Resource]:
+    """The documents published with a live practice: attached when it was last published, still a
+    file of its space, and not hidden. (A deleted document takes its attachment with it.)"""
+    query = (
+        select(Resource)
+        .join(PracticeAttachment, PracticeAttachment.document_id == Resource.id)
+        .where(
+            PracticeAttachment.practice_id == item.resource.id,
+            PracticeAttachment.published.is_(True),
+            Resource.kind == "file",
+            Resource.space_id == item.resource.space_id,
+            Resource.hidden_at.is_(None),
+        )
+        .order_by(Resource.title, Resource.id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def translations(db: AsyncSession, item: Item) -> list[Item]:
+    """The live versions of this practice in other languages and itself (its original and the
+    original's translations), one per language, original first; [] when it has none live."""
+    root = item.resource.translation_of_id or item.resource.id
+    original = aliased(Resource)
+    query = (
+        _items()
+        .where((Resource.id == root) | (Resource.translation_of_id == root), Resource.language.is_not(None))
+        .where(Resource.space_id == select(original.space_id).where(original.id == root).scalar_subquery())
+        .order_by(Resource.translation_of_id.is_not(None), Resource.id)
+    )
+    found: dict[str, Item] = {}
+    for p, r, c in (await db.execute(query)).all():
+        if r.id == item.resource.id or r.language not in found:
+            found[r.language] = Item(p, r, c)  # this page keeps its language if another shares it
+    versions = list(found.values())
+    mine = any(v.resource.id == item.resource.id for v in versions)
+    return versions if len(versions) > 1 and mine else []
 
 
 async def author_line(db: AsyncSession, item: Item) -> str | None:

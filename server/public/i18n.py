@@ -38,6 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "There is no such page.",
         "gone": "This page was withdrawn by its publishers.",
         "too_many": "Too many requests; try again in a minute.",
+        "attachments": "Documents",
+        "also_in": "Also in:",
         "skip": "Skip to content",
         "purpose": "Purpose",
         "context": "Context",
@@ -99,6 +101,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Cette page n’existe pas.",
         "gone": "Cette page a été retirée par ses éditeurs.",
         "too_many": "Trop de requêtes ; réessayez dans une minute.",
+        "attachments": "Documents",
+        "also_in": "Aussi en :",
         "skip": "Aller au contenu",
         "purpose": "Objectif",
         "context": "Contexte",
@@ -160,6 +164,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Esta página no existe.",
         "gone": "Sus editores retiraron esta página.",
         "too_many": "Demasiadas solicitudes; inténtelo de nuevo en un minuto.",
+        "attachments": "Documentos",
+        "also_in": "También en:",
         "skip": "Saltar al contenido",
         "purpose": "Propósito",
         "context": "Contexto",
@@ -195,6 +201,30 @@ TEXTS: dict[str, dict[str, str]] = {
 
 # The controlled themes in the pages' languages, the same words as the browser app's `theme.*`
 # (frontend/i18n); English is server/themes.py itself.
+# A practice's own language, named in itself ("Also in: Français, Español"); other codes show as they are.
+ENDONYMS = {
+    "ar": "العربية",
+    "de": "Deutsch",
+    "el": "Ελληνικά",
+    "en": "English",
+    "es": "Español",
+    "fa": "فارسی",
+    "fr": "Français",
+    "it": "Italiano",
+    "km": "ខ្មែរ",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "pt": "Português",
+    "ro": "Română",
+    "ru": "Русский",
+    "sw": "Kiswahili",
+    "th": "ไทย",
+    "tr": "Türkçe",
+    "uk": "Українська",
+    "vi": "Tiếng Việt",
+    "zh": "中文",
+}
+
 THEME_LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "integration": "Intégration",

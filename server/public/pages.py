@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from server.public import catalogue, curated, curated_pages, i18n
+from server.public import catalogue, curated, curated_pages, files, i18n
 from server.public import search as public_search
 from server.public.catalogue import Item
 from server.public.http import NotHere, Page, Reader
@@ -156,11 +156,20 @@ def _practice_jsonld(item: Item, url: str, byline: str) -> str:
     )
 
 
+def _alternates(r: Reader, versions: list[Item]) -> list[tuple[str, str]]:
+    """`hreflang` links between the published versions of one practice, in their own languages, and
+    x-default (its original if published); none when it has no published translation."""
+    if not versions:
+        return []
+    return [(v.resource.language, r.origin + v.path) for v in versions] + [("x-default", r.origin + versions[0].path)]
+
+
 async def _practice(db: AsyncSession, r: Reader, item: Item) -> Page:
     name = await catalogue.author_line(db, item)
     city_name = item.city.name if item.city else None
     byline = r.t("by", name=name) if name else r.t("official_of", city=city_name) if city_name else r.t("official")
     sections = [(s, _paragraphs(item.section(s))) for s in catalogue.SECTIONS if item.section(s)]
+    versions = await catalogue.translations(db, item)
     html = render(
         r,
         "practice.html",
@@ -172,6 +181,9 @@ async def _practice(db: AsyncSession, r: Reader, item: Item) -> Page:
         licence_url=LICENCES.get(item.licence),
         adapted_from=await catalogue.adaptations(db, item.resource.id, "from"),
         adapted_by=await catalogue.adaptations(db, item.resource.id, "by"),
+        documents=files.listed(item, await catalogue.attachments(db, item)),
+        alternates=_alternates(r, versions),
+        also_in=[(v, i18n.ENDONYMS.get(v.resource.language, v.resource.language)) for v in versions if v.resource.id != item.resource.id],
         jsonld=_practice_jsonld(item, r.origin + item.path, name or city_name or r.t("site")),
     )
     return Page(html, modified=item.modified)

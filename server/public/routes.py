@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from server.public import discovery, pages
+from server.public import discovery, files, pages
 from server.public.http import AddressLimiter, NotHere, Page, answer, prepare, reader
 from server.public.templating import render
 
@@ -23,19 +23,26 @@ def _limiter(request: Request) -> AddressLimiter:
     return state.public_limiter
 
 
+def _refused(request: Request, r) -> Response | None:
+    """The off switch, then the per-address limit: what every public route checks first."""
+    settings = request.app.state.settings
+    if not settings.public_knowledge:
+        return PlainTextResponse("Not Found", 404)
+    allowed, retry = _limiter(request).allow(
+        request.client.host if request.client else "", settings.public_rate_per_minute
+    )
+    if not allowed:
+        page = Page(r.t("too_many"), "text/plain; charset=utf-8", status=429, headers={"Retry-After": str(retry)})
+        return answer(request, prepare(page, r.lang), "app")
+    return None
+
+
 def _wrap(handler, *, localised: bool = True):
     async def run(request: Request) -> Response:
         started = time.perf_counter()
-        settings = request.app.state.settings
-        if not settings.public_knowledge:
-            return PlainTextResponse("Not Found", 404)
         r = reader(request)
-        allowed, retry = _limiter(request).allow(
-            request.client.host if request.client else "", settings.public_rate_per_minute
-        )
-        if not allowed:
-            page = Page(r.t("too_many"), "text/plain; charset=utf-8", status=429, headers={"Retry-After": str(retry)})
-            return answer(request, prepare(page, r.lang), "app")
+        if (refused := _refused(request, r)) is not None:
+            return refused
         cache = getattr(request.app.state, "public_cache", None)
         key = (request.url.path, request.url.query, r.lang)
         prepared = cache.get(key) if cache is not None else None
@@ -56,6 +63,19 @@ def _wrap(handler, *, localised: bool = True):
     return run
 
 
+async def _download(request: Request) -> Response:
+    """A document published with a practice: streamed from storage, never kept in the page cache."""
+    r = reader(request)
+    if (refused := _refused(request, r)) is not None:
+        return refused
+    try:
+        async with request.app.state.sessions() as db:
+            return await files.download(db, request)
+    except NotHere as error:
+        page = Page(render(r, "message.html", request.url.path, message=r.t(error.key)), status=error.status)
+        return answer(request, prepare(page, r.lang), "app")
+
+
 def public_routes() -> list[Route]:
     """Listed before the browser app's catch-all, so that it never answers these paths."""
     table = [
@@ -74,4 +94,6 @@ def public_routes() -> list[Route]:
         ("/sitemap.xml", discovery.sitemap, False),
         ("/robots.txt", discovery.robots, False),
     ]
-    return [Route(path, _wrap(handler, localised=lang), methods=["GET", "HEAD"]) for path, handler, lang in table]
+    routes = [Route(path, _wrap(handler, localised=lang), methods=["GET", "HEAD"]) for path, handler, lang in table]
+    routes.append(Route("/knowledge/{city}/{slug}/files/{document_id:int}", _download, methods=["GET", "HEAD"]))
+    return routes

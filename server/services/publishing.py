@@ -24,6 +24,7 @@ from server.services import audit, changelog
 from server.services.access import space_access
 from server.services.accounts import now
 from server.services.library import resource_access
+from server.services.library.attachments import choose_published, published_ids
 from server.services.messages import thread_access
 from server.services.views import iso
 
@@ -150,16 +151,20 @@ async def _event(db: AsyncSession, kind: type[events.Event], publication: Public
     await changelog.record(db, kind(**data), space_id=target.space_id)
 
 
-def _view(kind: str, target_id: int, publication: Publication | None) -> dict:
+def _view(kind: str, target_id: int, publication: Publication | None, attached: list[int] | None = None) -> dict:
+    """`attachment_ids`: practices only, the documents the public may download (none unless published)."""
+    live = publication is not None and publication.unpublished_at is None
+    shown = {"attachment_ids": attached if live else []} if kind == "resource" else {}
     if publication is None:
-        return {"kind": kind, "id": target_id, "published": False, "url": None}
+        return {"kind": kind, "id": target_id, "published": False, "url": None, **shown}
     return {
         "kind": kind,
         "id": target_id,
-        "published": publication.unpublished_at is None,
+        "published": live,
         "url": page_path(publication),
         "published_at": iso(publication.published_at),
         "unpublished_at": iso(publication.unpublished_at),
+        **shown,
     }
 
 
@@ -171,27 +176,40 @@ async def _current(db: AsyncSession, kind: str, target_id: int) -> Publication |
     )
 
 
-async def publish(db: AsyncSession, actor: User, kind: str, target_id: int) -> dict:
+async def publish(
+    db: AsyncSession, actor: User, kind: str, target_id: int, *, attachment_ids: list[int] | None = None
+) -> dict:
     """Publish a reviewed practice record, a collection or a thread (moderators of its space,
-    admins). Publishing what is already published changes nothing and answers the same."""
+    admins). A practice is published with the attachments `attachment_ids` (each one of its
+    current attachments), or with all its current attachments when None. Publishing what is already
+    published changes nothing but that choice, and answers the same."""
     target = await TARGETS[kind](db, actor, target_id, publishing=True)
     publication = await _current(db, kind, target.id)
-    if publication is not None and publication.unpublished_at is None:
-        return _view(kind, target.id, publication)
+    attached, changed = [], False
+    if kind == "resource":
+        practice = await db.get(Resource, target.id)
+        attached, changed = await choose_published(db, practice, attachment_ids)
+    elif attachment_ids is not None:
+        raise _refuse("not_a_practice", "Only practice records have attachments.", "attachment_ids")
+    if publication is not None and publication.unpublished_at is None and not changed:
+        return _view(kind, target.id, publication, attached)
     if publication is None:
         city_slug, slug = await _address(db, target)
         publication = Publication(target_kind=kind, target_id=target.id, city_slug=city_slug, slug=slug)
         db.add(publication)
-    publication.published_by, publication.published_at, publication.unpublished_at = actor.id, now(), None
+    if publication.unpublished_at is not None or publication.id is None:
+        publication.published_by, publication.published_at, publication.unpublished_at = actor.id, now(), None
     await db.flush()
-    details = {"url": page_path(publication)}
+    details: dict = {"url": page_path(publication)}
     if target.licence is not None:
         details["licence"] = target.licence
+    if kind == "resource":
+        details["attachment_ids"] = attached
     await audit.record(
         db, actor, f"{kind}.published", space_id=target.space_id, target_kind=kind, target_id=target.id, details=details
     )
     await _event(db, events.PublicationPublished, publication, target)
-    return _view(kind, target.id, publication)
+    return _view(kind, target.id, publication, attached)
 
 
 async def unpublish(db: AsyncSession, actor: User, kind: str, target_id: int) -> dict:
@@ -232,7 +250,7 @@ async def status(db: AsyncSession, actor: User, kind: str, target_id: int) -> di
     publication = await db.scalar(
         select(Publication).where(Publication.target_kind == kind, Publication.target_id == target_id)
     )
-    return _view(kind, target_id, publication)
+    return _view(kind, target_id, publication, await published_ids(db, target_id) if kind == "resource" else None)
 
 
 async def set_name_consent(db: AsyncSession, actor: User, consent: bool) -> dict:

@@ -224,10 +224,26 @@ class ResourceOut(Answer):
     practice: PracticeOut | None
 
 
+class AttachmentOut(Answer):
+    id: int = Field(description="The document (a file resource of the same space)")
+    title: str
+    name: str | None
+    size: int | None
+    content_type: str | None
+    published: bool = Field(description="Published with the practice when it was last published")
+
+
+class TranslationRef(ResourceRef):
+    language: str | None
+
+
 class ResourceDetail(ResourceOut):
     adapted_from: list[ResourceRef]
     adapted_by: list[ResourceRef]
     collection_ids: list[int]
+    attachments: list[AttachmentOut] = Field(description="Practice records: the documents attached to it")
+    translation_of: TranslationRef | None = Field(description="Practice records: the original this one translates")
+    translations: list[TranslationRef] = Field(description="Practice records: the translations of this original")
 
 
 class ResourceCreated(ResourceDetail):

@@ -4,7 +4,15 @@ from .auth import ApiToken, LoginAttempt, Session
 from .base import Base
 from .calendar import EVENT_KINDS, REGISTRATION_STATUSES, CalendarEvent, CalendarFeed, Registration
 from .changelog import Event
-from .library import RESOURCE_KINDS, Collection, CollectionItem, PracticeAdaptation, Resource, ResourceVersion
+from .library import (
+    RESOURCE_KINDS,
+    Collection,
+    CollectionItem,
+    PracticeAdaptation,
+    PracticeAttachment,
+    Resource,
+    ResourceVersion,
+)
 from .moderation import FLAG_STATES, AuditEntry, Flag
 from .people import PROFILES, City, User
 from .publishing import Publication
@@ -43,6 +51,7 @@ __all__ += [
     "FLAG_STATES",
     "Flag",
     "PracticeAdaptation",
+    "PracticeAttachment",
     "RESOURCE_KINDS",
     "Resource",
     "ResourceVersion",

@@ -1,5 +1,5 @@
 """The library of a space: resources (files, links, practice records), their versions,
-the adapted-from links between practice records, and collections."""
+the adapted-from links between practice records, their attached documents, and collections."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,6 +62,9 @@ class Resource(Base):
     details: Mapped[dict | None] = mapped_column(JSONB)
     gcm_objectives: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), default=list)
     source_thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    # A practice record written in another language than `translation_of_id`, its original (which is
+    # never itself a translation): one original, translations each in a language of its own.
+    translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id", ondelete="SET NULL"), index=True)
     # Text extracted from an uploaded PDF or Word file, read by the search indexer.
     extracted_text: Mapped[str | None] = mapped_column(Text)
 
@@ -88,6 +92,23 @@ class PracticeAdaptation(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class PracticeAttachment(Base):
+    """A document (a file resource of the same space) attached to a practice record. `published`:
+    chosen when the practice was last published, so shown and served on its public page while it
+    stays published (docs/public.md)."""
+
+    __tablename__ = "practice_attachments"
+    __table_args__ = (CheckConstraint("practice_id <> document_id", name="not_self"),)
+
+    practice_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = created_at_column()
 
 
 class Collection(Base):

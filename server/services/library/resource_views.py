@@ -21,6 +21,7 @@ from server.db.models import (
 )
 from server.errors import NotFound
 from server.services.access import SpaceAccess, readable_spaces_clause, space_access
+from server.services.library.practice_views import attachment_views, translation_views
 from server.services.views import iso, user_brief
 
 COMMON_FIELDS = ("title", "summary", "themes", "language", "city_id")
@@ -177,11 +178,16 @@ async def detail(db: AsyncSession, actor: User, resource: Resource, *, reveal_hi
             .order_by(CollectionItem.collection_id)
         )
     ).all()
+    practice = resource.kind == "practice"
+    original, translations = await translation_views(db, actor, resource) if practice else (None, [])
     return {
         **await full(db, resource, reveal_hidden=reveal_hidden),
         "adapted_from": await _refs(db, actor, resource.id, "from"),
         "adapted_by": await _refs(db, actor, resource.id, "by"),
         "collection_ids": list(collection_ids),
+        "attachments": await attachment_views(db, actor, resource.id) if practice else [],
+        "translation_of": original,
+        "translations": translations,
     }
 
 
