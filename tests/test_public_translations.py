@@ -4,6 +4,7 @@ published versions carry `hreflang` alternates and an "Also in" switch, naming n
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import httpx
 
@@ -11,6 +12,7 @@ from tests.harness import expect
 from tests.library_helpers import practice
 
 CODED = {"Prefer": "errors=coded"}
+SITEMAP, XHTML = "{http://www.sitemaps.org/schemas/sitemap/0.9}", "{http://www.w3.org/1999/xhtml}"
 
 
 async def _record(world, title: str, language: str, client=None, space=None, **changes) -> dict:
@@ -51,6 +53,13 @@ async def test_published_translations_link_one_another_with_hreflang(world, serv
                 "x-default": urls[original["id"]],
             }, record["title"]
             assert "Onthaalbalies" not in html and "onthaalbalies" not in html
+        sitemap = ElementTree.fromstring((await anonymous.get("/sitemap.xml")).content)
+        for entry in sitemap.iter(f"{SITEMAP}url"):
+            links = {x.get("hreflang"): x.get("href") for x in entry.iter(f"{XHTML}link")}
+            if entry.find(f"{SITEMAP}loc").text in urls.values():
+                assert links == {**{"x-default": urls[original["id"]]}, **_alternates(html)}
+            else:
+                assert links == {}
         french_page = (await anonymous.get(urls[french["id"]])).text
         switch = re.search(r'<nav class="public-also-in".*?</nav>', french_page, re.S).group(0)
         assert "Also in:" in switch and ">English</a>" in switch and ">Español</a>" in switch

@@ -15,6 +15,7 @@ from server.themes import THEMES
 
 FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"
+QUOTE = {'"': "&quot;"}
 
 
 def _site(r: Reader) -> str:
@@ -83,10 +84,33 @@ async def feed_language(db: AsyncSession, r: Reader, request: Request) -> Page:
     return _feed(r, items, path=path, title=f"{_site(r)} ({code})", language=code)
 
 
+def _versions(items: list[Item]) -> dict[int, list[Item]]:
+    """The published versions of each practice that has more than one, one per language, original
+    first (as its page's hreflang alternates: catalogue.translations), by resource id."""
+    groups: dict[tuple[int, int], dict[str, Item]] = {}
+    for i in sorted(items, key=lambda i: (i.resource.translation_of_id is not None, i.resource.id)):
+        if i.resource.language:
+            root = (i.resource.translation_of_id or i.resource.id, i.resource.space_id)
+            groups.setdefault(root, {}).setdefault(i.resource.language, i)
+    return {i.resource.id: list(g.values()) for g in groups.values() if len(g) > 1 for i in g.values()}
+
+
+def _alternate_links(r: Reader, versions: list[Item]) -> str:
+    links = [(v.resource.language, r.origin + v.path) for v in versions] + [("x-default", r.origin + versions[0].path)]
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{escape(code, QUOTE)}" href="{escape(href, QUOTE)}"/>'
+        for code, href in links
+    )
+
+
 async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
     items = await catalogue.everything(db)
     themes = await catalogue.theme_counts(db)
     cities = await catalogue.city_counts(db)
+    versions = _versions(items)
+    alternates = {
+        r.origin + i.path: _alternate_links(r, versions[i.resource.id]) for i in items if i.resource.id in versions
+    }
     urls = [(r.origin + "/knowledge", max((i.modified for i in items), default=None))]
     urls += [(r.origin + i.path, i.modified) for i in items]
     urls += [(f"{r.origin}/knowledge/themes/{slug}", None) for slug in THEMES if themes.get(slug)]
@@ -94,10 +118,13 @@ async def sitemap(db: AsyncSession, r: Reader, request: Request) -> Page:
     urls += [(f"{r.origin}/knowledge/languages/{code}", None) for code, _ in await catalogue.language_counts(db)]
     for kind in ("collection", "thread"):
         urls += [(r.origin + shown.path, None) for shown in await curated.latest(db, kind, limit=50_000)]
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     for url, modified in urls:
         lastmod = f"<lastmod>{modified.date().isoformat()}</lastmod>" if modified else ""
-        lines.append(f"<url><loc>{escape(url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{escape(url)}</loc>{lastmod}{alternates.get(url, '')}</url>")
     lines.append("</urlset>")
     return Page("\n".join(lines) + "\n", "application/xml; charset=utf-8")
 

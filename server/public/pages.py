@@ -170,6 +170,7 @@ async def _practice(db: AsyncSession, r: Reader, item: Item) -> Page:
     byline = r.t("by", name=name) if name else r.t("official_of", city=city_name) if city_name else r.t("official")
     sections = [(s, _paragraphs(item.section(s))) for s in catalogue.SECTIONS if item.section(s)]
     versions = await catalogue.translations(db, item)
+    others = [v for v in versions if v.resource.id != item.resource.id]
     html = render(
         r,
         "practice.html",
@@ -183,7 +184,7 @@ async def _practice(db: AsyncSession, r: Reader, item: Item) -> Page:
         adapted_by=await catalogue.adaptations(db, item.resource.id, "by"),
         documents=files.listed(item, await catalogue.attachments(db, item)),
         alternates=_alternates(r, versions),
-        also_in=[(v, i18n.ENDONYMS.get(v.resource.language, v.resource.language)) for v in versions if v.resource.id != item.resource.id],
+        also_in=[(v, i18n.ENDONYMS.get(v.resource.language, v.resource.language)) for v in others],
         jsonld=_practice_jsonld(item, r.origin + item.path, name or city_name or r.t("site")),
     )
     return Page(html, modified=item.modified)
