@@ -127,16 +127,21 @@ class Notifier(BackgroundWorker):
         space = await db.get(Space, posted.space_id)
         if thread is None or space is None:
             return
+        # Each author once: a long thread's rows stay in PostgreSQL instead of crossing to Python per post.
         participants = set(
             (
                 await db.scalars(
-                    select(Message.author_id).where(Message.thread_id == thread.id, Message.deleted_at.is_(None))
+                    select(Message.author_id)
+                    .where(Message.thread_id == thread.id, Message.deleted_at.is_(None))
+                    .distinct()
                 )
             ).all()
         )
         participants.add(thread.author_id)
         mentioned = set(posted.mentions)
         recipients = (participants | mentioned) - {posted.author_id, None}
+        if not recipients:  # a thread of one: nobody to tell
+            return
         author = await db.get(User, posted.author_id) if posted.author_id else None
         # One query each for the recipients, their preferences and their memberships: an event can
         # fan out to a thousand people, and single-row look-ups per person were the notifier's cost.
