@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
@@ -131,15 +131,22 @@ async def start_session(
 LAST_USE_GRANULARITY = timedelta(minutes=5)
 
 
+# The statements on every request's path are built once: building a select of two entities with its
+# options cost more CPU than running it (bench/realtime.py throughput, issue 21).
+_SESSION_OWNER = (
+    select(User, Session.id, Session.last_used_at)
+    .join(Session, Session.user_id == User.id)
+    .where(
+        Session.token_hash == bindparam("token_hash"),
+        Session.expires_at > bindparam("now"),
+        User.deactivated_at.is_(None),
+    )
+    .options(undefer(User.city_requires_totp))  # the city's two-factor rule, in the same query
+)
+
+
 async def user_for_session(db: AsyncSession, token: str) -> User | None:
-    row = (
-        await db.execute(
-            select(User, Session.id, Session.last_used_at)
-            .join(Session, Session.user_id == User.id)
-            .where(Session.token_hash == token_hash(token), Session.expires_at > now(), User.deactivated_at.is_(None))
-            .options(undefer(User.city_requires_totp))  # the city's two-factor rule, in the same query
-        )
-    ).first()
+    row = (await db.execute(_SESSION_OWNER, {"token_hash": token_hash(token), "now": now()})).first()
     if row is None:
         return None
     if row.last_used_at is None or row.last_used_at < now() - LAST_USE_GRANULARITY:
@@ -226,20 +233,21 @@ async def deactivate_user(db: AsyncSession, user: User) -> None:
     await changelog.signal_sign_out(db, user.id, None, "deactivated")
 
 
+_TOKEN_OWNER = (
+    select(User, ApiToken)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.deactivated_at.is_(None),
+    )
+    .options(undefer(User.city_requires_totp))
+)
+
+
 async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, ApiToken] | None:
     """The active owner of a live (unrevoked) token, with the token; expiry is the caller's to tell."""
-    row = (
-        await db.execute(
-            select(User, ApiToken)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(
-                ApiToken.token_hash == token_hash(secret),
-                ApiToken.revoked_at.is_(None),
-                User.deactivated_at.is_(None),
-            )
-            .options(undefer(User.city_requires_totp))
-        )
-    ).first()
+    row = (await db.execute(_TOKEN_OWNER, {"token_hash": token_hash(secret)})).first()
     if row is None:
         return None
     token = row.ApiToken

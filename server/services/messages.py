@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events, markdown
@@ -71,19 +71,22 @@ async def thread_access(
     db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False, missing: str = "No such thread."
 ) -> tuple[Thread, SpaceAccess]:
     """The thread and the actor's standing in its space; NotFound if they may not read it."""
-    # One round trip: the thread, its space and the actor's membership (the rule is access.can_read).
-    query = (
-        select(Thread, Space, Membership)
-        .join(Space, Space.id == Thread.space_id)
-        .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == actor.id))
-        .where(Thread.id == thread_id)
-    )
-    if for_update:
-        query = query.with_for_update(of=Thread, key_share=True)
-    row = (await db.execute(query)).first()
+    query = _THREAD_ACCESS_FOR_UPDATE if for_update else _THREAD_ACCESS
+    row = (await db.execute(query, {"thread_id": thread_id, "actor_id": actor.id})).first()
     if row is None or not can_read(actor, row.Space, row.Membership):
         raise NotFound(missing)
     return row.Thread, SpaceAccess(row.Space, row.Membership, actor)
+
+
+# One round trip: the thread, its space and the actor's membership (the rule is access.can_read).
+# Built once: building it per call cost three times the CPU of running it.
+_THREAD_ACCESS = (
+    select(Thread, Space, Membership)
+    .join(Space, Space.id == Thread.space_id)
+    .outerjoin(Membership, (Membership.space_id == Space.id) & (Membership.user_id == bindparam("actor_id")))
+    .where(Thread.id == bindparam("thread_id"))
+)
+_THREAD_ACCESS_FOR_UPDATE = _THREAD_ACCESS.with_for_update(of=Thread, key_share=True)
 
 
 async def message_access(db: AsyncSession, actor: User, message_id: int) -> tuple[Message, Thread, SpaceAccess]:
