@@ -66,6 +66,8 @@ async def test_a_practice_is_published_with_its_attachments_and_anyone_downloads
         # Unpublishing takes the files off at once, with the page.
         expect(await world.moderator.post(f"/api/resources/{record['id']}/unpublish"), 200)
         assert (await anonymous.get(f"{url}/files/{plan['id']}")).status_code == 410
+        detail = expect(await world.moderator.get(f"/api/resources/{record['id']}"), 200)
+        assert [a["published"] for a in detail["attachments"]] == [False, False]
         # Publishing again with an explicit choice publishes only those.
         chosen = expect(
             await world.moderator.post(

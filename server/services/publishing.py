@@ -24,7 +24,7 @@ from server.services import audit, changelog
 from server.services.access import space_access
 from server.services.accounts import now
 from server.services.library import resource_access
-from server.services.library.attachments import choose_published, published_ids
+from server.services.library.attachments import choose_published, published_ids, unpublish_attachments
 from server.services.messages import thread_access
 from server.services.views import iso
 
@@ -221,6 +221,8 @@ async def unpublish(db: AsyncSession, actor: User, kind: str, target_id: int) ->
     if publication.unpublished_at is not None:
         return _view(kind, target.id, publication)
     publication.unpublished_at = now()
+    if kind == "resource":  # publishing again chooses its documents afresh
+        await unpublish_attachments(db, target.id)
     await db.flush()
     await audit.record(
         db,

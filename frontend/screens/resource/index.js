@@ -9,10 +9,12 @@ import { loadSpace, themeChips } from "../../parts/space.js";
 import { cityName, loadCities, store } from "../../store.js";
 import { clear, describeError, h, toast } from "../../ui.js";
 import { adaptations } from "./adaptations.js";
+import { attachments } from "./attachments.js";
 import { lineage } from "./lineage.js";
 import { collections } from "./collections.js";
 import { manageBar } from "./manage.js";
 import { publishing } from "./publish.js";
+import { translations } from "./translations.js";
 
 const PRACTICE_FIELDS = ["purpose", "context", "process", "partners", "results", "evidence", "transfer_conditions", "lessons_learned", "contact"];
 
@@ -68,6 +70,8 @@ function article(page, feature, parts) {
     practice ? h("dl", { class: "practice" }, PRACTICE_FIELDS.filter((name) => practice[name]).map((name) => [h("dt", {}, t(`practice.${name}`)), h("dd", {}, practice[name])])) : null,
     resource.source_thread_id ? h("p", {}, h("a", { href: `/threads/${resource.source_thread_id}` }, t("practice.from_thread"))) : null,
     resource.kind === "practice" ? parts.adaptations.element : null,
+    resource.kind === "practice" ? parts.attachments.element : null,
+    resource.kind === "practice" ? parts.translations.element : null,
     resource.kind === "practice" ? parts.lineage.element : null,
     parts.collections.element,
     parts.publishing.element,
@@ -95,7 +99,9 @@ export async function show(main, [id]) {
     setTitle(page.resource.title, space.name);
   };
   const parts = { adaptations: adaptations(page), collections: collections(page), publishing: publishing(page), lineage: lineage(page),
+    attachments: attachments(page), translations: translations(page),
     manage: () => manageBar(page, (changed) => { page.resource = { ...page.resource, ...changed }; redraw(); }) };
+  page.onPublished = () => parts.attachments.render();
   redraw();
   // A transfer proposed, moved or completed in this space changes lineages: this record's may be one.
   const stopTransfers = watch(space.id, "transfers", () => { if (page.resource.kind === "practice") parts.lineage.render(); });
@@ -106,6 +112,8 @@ export async function show(main, [id]) {
       feature.render();
       parts.adaptations.render();
       parts.lineage.render();
+      parts.attachments.render();
+      parts.translations.render();
       parts.publishing.render();
       // Not while the person is editing or confirming a deletion here (the live copy of their own
       // edit arrives after it, and would take the open form or confirmation away).

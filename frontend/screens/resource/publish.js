@@ -1,7 +1,17 @@
 // Publishing a reviewed practice record to the public knowledge base (moderators): docs/public.md.
+// The record's attached documents are offered as checkboxes: those ticked are published with it.
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
 import { announce, clear, describeError, h, toast } from "../../ui.js";
+
+/** Ticked: the published ones while published, else every attachment (the server's default). */
+function documentChoice(page, published) {
+  const docs = page.resource.attachments || [];
+  if (!docs.length) return null;
+  return h("fieldset", { class: "publish-documents" }, h("legend", {}, t("publish.documents")),
+    docs.map((doc) => h("label", { class: "check" },
+      h("input", { type: "checkbox", value: String(doc.id), checked: published ? doc.published : true }), " ", doc.title)));
+}
 
 /** `page` is {resource, isModerator}; nothing for others or for what is not a practice record. */
 export function publishing(page) {
@@ -10,7 +20,12 @@ export function publishing(page) {
   let state = null;
   async function act(action) {
     try {
-      state = await api.post(`/api/resources/${page.resource.id}/${action}`);
+      const choice = box.querySelector(".publish-documents");
+      const body = action === "publish" && choice
+        ? { attachment_ids: [...choice.querySelectorAll("input:checked")].map((input) => Number(input.value)) } : undefined;
+      state = await api.post(`/api/resources/${page.resource.id}/${action}`, body);
+      page.resource = await api.get(`/api/resources/${page.resource.id}`);
+      if (page.onPublished) page.onPublished();  // the documents part marks what is now public
       announce(t(state.published ? "publish.done" : "publish.undone"));
       draw();
     } catch (error) { toast(describeError(error), "error"); }
@@ -18,12 +33,15 @@ export function publishing(page) {
   function draw() {
     const reviewed = page.resource.practice && page.resource.practice.review_status === "reviewed";
     const published = Boolean(state && state.published);
+    const choice = reviewed ? documentChoice(page, published) : null;
     box.setAttribute("aria-labelledby", "publish-title");
     clear(box,
       h("h2", { id: "publish-title" }, t("publish.title")),
       published ? h("p", {}, t("publish.is_public"), " ", h("a", { href: state.url }, state.url)) : h("p", { class: "muted small" }, t(reviewed ? "publish.hint" : "publish.needs_review")),
-      h("p", {}, published
-        ? h("button", { type: "button", onclick: () => act("unpublish") }, t("publish.unpublish"))
+      choice,
+      h("p", { class: "row wrap" }, published
+        ? [choice ? h("button", { type: "button", onclick: () => act("publish") }, t("publish.update_documents")) : null,
+          h("button", { type: "button", onclick: () => act("unpublish") }, t("publish.unpublish"))]
         : h("button", { type: "button", class: "primary", disabled: !reviewed, onclick: () => act("publish") }, t("publish.publish"))));
   }
   async function render() {

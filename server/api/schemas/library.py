@@ -230,7 +230,7 @@ class AttachmentOut(Answer):
     name: str | None
     size: int | None
     content_type: str | None
-    published: bool = Field(description="Published with the practice when it was last published")
+    published: bool = Field(description="Chosen when the practice was published; false once it is unpublished")
 
 
 class TranslationRef(ResourceRef):

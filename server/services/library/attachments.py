@@ -115,3 +115,10 @@ async def published_ids(db: AsyncSession, practice_id: int) -> list[int]:
         .order_by(PracticeAttachment.document_id)
     )
     return list(found.all())
+
+
+async def unpublish_attachments(db: AsyncSession, practice_id: int) -> None:
+    table = PracticeAttachment.__table__
+    await db.execute(
+        update(table).where(table.c.practice_id == practice_id, table.c.published.is_(True)).values(published=False)
+    )
