@@ -228,6 +228,7 @@ ERROR_CODES = frozenset(
         "unauthorized",
         "unavailable",
         "unknown_attachment",
+        "invalid_translation",
         "unknown_city",
         "unknown_option",
         "unknown_practice",

@@ -147,8 +147,8 @@ async def test_attaching_is_checked_with_a_code_per_field(world):
     cases = [
         (other_space_doc, "not_in_library", "unknown_attachment"),
         ({"id": 999_999}, "not_in_library", "unknown_attachment"),
-        (link, "not_a_document", "invalid"),
-        (hidden, "hidden", "invalid"),
+        (link, "not_a_document", "unknown_attachment"),
+        (hidden, "hidden", "unknown_attachment"),
     ]
     for document, field_code, code in cases:
         body = await _attach(world.moderator, record, document, 422, headers=CODED)

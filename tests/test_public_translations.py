@@ -91,6 +91,7 @@ async def test_a_translation_link_is_checked_with_a_code_per_field(world):
     async def refused(record, target, field, code, client=None):
         body = await _translate(client or world.moderator, record, target, 422, headers=CODED)
         assert body["error"]["fields"][field]["code"] == code, (record["title"], code)
+        assert body["error"]["code"] == ("not_a_practice" if code == "not_a_practice" else "invalid_translation")
 
     await refused(other_french, original, "language", "language_taken")  # French is taken
     await refused(english, original, "language", "language_taken")  # the original's own language

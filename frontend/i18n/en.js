@@ -1087,6 +1087,7 @@ export default {
   "api.code.unknown_option": "This is not one of the proposed dates.",
   "api.code.poll_closed": "A date was already chosen for this poll.",
   "api.code.unknown_attachment": "Attach entries of this space's library only.",
+  "api.code.invalid_translation": "A practice record translates an original of its own space, in a language that practice has no version in yet.",
   "api.code.event_not_started": "The report can be written once the event has begun.",
   "api.code.no_report": "Write the report first.",
   "api.code.already_drafted": "A practice record was already drafted from this report.",

@@ -1087,6 +1087,7 @@ export default {
   "api.code.unknown_option": "No es una de las fechas propuestas.",
   "api.code.poll_closed": "Ya se eligió una fecha para esta encuesta.",
   "api.code.unknown_attachment": "Adjunte solo elementos de la biblioteca de este espacio.",
+  "api.code.invalid_translation": "Una ficha traduce un original de su propio espacio, en un idioma en el que esa práctica aún no tiene versión.",
   "api.code.event_not_started": "El informe se escribe una vez comenzado el evento.",
   "api.code.no_report": "Escriba primero el informe.",
   "api.code.already_drafted": "Ya se redactó una ficha de práctica a partir de este informe.",

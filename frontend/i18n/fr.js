@@ -1087,6 +1087,7 @@ export default {
   "api.code.unknown_option": "Ce n'est pas l'une des dates proposées.",
   "api.code.poll_closed": "Une date a déjà été choisie pour ce sondage.",
   "api.code.unknown_attachment": "Joignez uniquement des éléments de la bibliothèque de cet espace.",
+  "api.code.invalid_translation": "Une fiche traduit un original de son propre espace, dans une langue où cette pratique n’a pas encore de version.",
   "api.code.event_not_started": "Le compte rendu s'écrit une fois l'événement commencé.",
   "api.code.no_report": "Rédigez d'abord le compte rendu.",
   "api.code.already_drafted": "Une fiche pratique a déjà été rédigée à partir de ce compte rendu.",

@@ -36,9 +36,11 @@ async def _document(db: AsyncSession, practice: Resource, document_id: int) -> R
             ids=str(document_id),
         )
     if document.kind != "file":
-        raise _refuse("document_id", "not_a_document", "Only uploaded documents are attached to a practice.")
+        raise _refuse(
+            "document_id", "not_a_document", "Only uploaded documents are attached to a practice.", "unknown_attachment"
+        )
     if document.hidden_at is not None:
-        raise _refuse("document_id", "hidden", "A moderator hid this document.")
+        raise _refuse("document_id", "hidden", "A moderator hid this document.", "unknown_attachment")
     return document
 
 
@@ -49,7 +51,9 @@ async def set_attachment(db: AsyncSession, actor: User, practice_id: int, docume
     if not can_edit(practice, access):
         raise Forbidden("Only the author or a moderator can edit this resource.", code="not_the_author")
     if practice.kind != "practice":
-        raise _refuse("resource_id", "not_a_practice", "Documents are attached to practice records only.")
+        raise _refuse(
+            "resource_id", "not_a_practice", "Documents are attached to practice records only.", "not_a_practice"
+        )
     table = PracticeAttachment.__table__
     if add:
         await _document(db, practice, document_id)

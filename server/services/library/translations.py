@@ -14,8 +14,8 @@ from server.services import changelog
 from server.services.library.resource_views import can_edit, detail, event_view, resource_access
 
 
-def _refuse(field: str, code: str, message: str, **params) -> Invalid:
-    return Invalid(message, fields={field: problem(code, **params)})
+def _refuse(field: str, code: str, message: str, request_code: str = "invalid_translation", **params) -> Invalid:
+    return Invalid(message, code=request_code, fields={field: problem(code, **params)})
 
 
 async def _original(db: AsyncSession, record: Resource, original_id: int) -> Resource:
@@ -27,7 +27,7 @@ async def _original(db: AsyncSession, record: Resource, original_id: int) -> Res
     if original is None or original.space_id != record.space_id or original.hidden_at is not None:
         raise _refuse("original_id", "not_in_library", "Choose a practice record of this space.", ids=str(original_id))
     if original.kind != "practice":
-        raise _refuse("original_id", "not_a_practice", "Only practice records are translated.")
+        raise _refuse("original_id", "not_a_practice", "Only practice records are translated.", "not_a_practice")
     if original.translation_of_id is not None:
         raise _refuse(
             "original_id", "is_a_translation", "That record is itself a translation: choose its original instead."
@@ -57,7 +57,7 @@ async def set_original(db: AsyncSession, actor: User, resource_id: int, original
     if not can_edit(record, access):
         raise Forbidden("Only the author or a moderator can edit this resource.", code="not_the_author")
     if record.kind != "practice":
-        raise _refuse("resource_id", "not_a_practice", "Only practice records are translated.")
+        raise _refuse("resource_id", "not_a_practice", "Only practice records are translated.", "not_a_practice")
     if original_id is not None:
         original = await _original(db, record, original_id)
         if await db.scalar(select(Resource.id).where(Resource.translation_of_id == record.id).limit(1)):
