@@ -61,6 +61,8 @@ async def test_a_practice_is_published_with_its_attachments_and_anyone_downloads
         assert download.headers["x-content-type-options"] == "nosniff"
         assert "sandbox" in download.headers["content-security-policy"]
         assert "set-cookie" not in download.headers
+        head = await anonymous.head(f"{url}/files/{plan['id']}")
+        assert head.status_code == 200 and head.headers["content-length"] == str(plan["file"]["size"])
         again = await anonymous.get(f"{url}/files/{plan['id']}", headers={"If-None-Match": download.headers["etag"]})
         assert again.status_code == 304
         # Unpublishing takes the files off at once, with the page.
