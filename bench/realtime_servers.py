@@ -32,6 +32,7 @@ class Server:
             "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
             "CITYBRIDGE_ARGON2_TIME_COST": "1",
             "CITYBRIDGE_LOG_LEVEL": "WARNING",
+            "CITYBRIDGE_WORKERS": "1",  # the one core it is pinned to
         }
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(

@@ -63,7 +63,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        engine = create_engine(database_url)
+        engine = create_engine(database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         if settings.public_knowledge:  # the public pages' words, for public search in the engine

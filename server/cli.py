@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import click
 
-from server.config import Settings, load_settings, uvicorn_proxy_options
+from server.config import Settings, load_settings
 from server.db import migrate as migrations
 from server.db.engine import to_asyncpg_url
 
@@ -68,12 +68,19 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Server processes sharing the port (default: CITYBRIDGE_WORKERS; 0 there means one per core).",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Start the database (unless DATABASE_URL is set), migrate, and serve HTTP and websockets."""
+    import os
+
     import uvicorn
 
-    from server.api.limits import MAX_HEAD_BYTES
-    from server.app import create_app
+    from server import serving
     from server.mail import worker
     from server.observability.logging import configure as configure_logging
 
@@ -81,43 +88,30 @@ def serve(host: str, port: int) -> None:
     configure_logging(settings.log_format)
     url = prepared_database(settings, serving=True)
     settings = replace(settings, mail_worker=worker.resolve(settings.mail_worker))
-    app = create_app(settings, url)
+    count = serving.worker_count(settings.workers if workers is None else workers)
     mail_process = worker.Supervisor(url) if not worker.in_app(settings) else None
-    # Websockets: no per-message deflate (it would compress every fanned-out event once per socket and
-    # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        ws="websockets",
-        lifespan="on",
-        timeout_graceful_shutdown=10,
-        # Idle keep-alive connections outlive the client's or proxy's own idle timeout (httpx 5 s, nginx
-        # 60 s), so a client never reuses a connection the server is closing at that moment (a reset).
-        timeout_keep_alive=75,
-        log_config=None,
-        access_log=False,
-        ws_per_message_deflate=False,
-        ws_max_size=2**20,
-        backlog=8192,
-        # Room for a request head past the app's own caps, so that the app refuses it in the error shape.
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
-        **uvicorn_proxy_options(settings),
-    )
-    server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after a graceful shutdown; turn it into a normal exit so
     # atexit handlers run and the embedded PostgreSQL is stopped cleanly.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    click.echo(f"Citybridge is serving on http://{host}:{port}  (data: {settings.data_dir})")
+    processes = f" in {count} worker processes" if count > 1 else ""
+    click.echo(f"Citybridge is serving on http://{host}:{port}{processes}  (data: {settings.data_dir})")
     if mail_process is not None:
         mail_process.start()
     try:
-        server.run()
+        if count == 1:
+            from server.app import create_app
+
+            server = uvicorn.Server(serving.config(create_app(settings, url), host, port, settings))
+            server.run()
+            if not server.started:
+                sys.exit(1)
+        else:
+            # The workers are spawned: they read what the parent resolved from the environment.
+            os.environ.update(serving.worker_environment(settings, url, count))
+            serving.run_workers(serving.config("server.serving:worker_app", host, port, settings, count))
     finally:
         if mail_process is not None:
             mail_process.stop()
-    if not server.started:
-        sys.exit(1)
 
 
 @main.command()

@@ -154,6 +154,23 @@ class Settings:
         "by then is not mailed (a longer mail batching interval of the person applies instead)",
         parse=float,
     )
+    workers: int = setting(
+        "CITYBRIDGE_WORKERS",
+        0,
+        "server processes `citybridge serve` runs on its port (`--workers` overrides it); 0: one per core, at "
+        "most 4. They share the database, the search index and the change log like nodes "
+        "(docs/operations.md#every-core)",
+    )
+    db_pool_size: int = setting(
+        "CITYBRIDGE_DB_POOL_SIZE",
+        10,
+        "PostgreSQL connections each server process keeps open for requests (divided among workers when unset)",
+    )
+    db_max_overflow: int = setting(
+        "CITYBRIDGE_DB_MAX_OVERFLOW",
+        20,
+        "further connections a process may open under load (divided among workers when unset)",
+    )
     mail_worker: str = setting(
         "CITYBRIDGE_MAIL_WORKER",
         "inline",

@@ -248,6 +248,7 @@ class ServerProcess:
             "CITYBRIDGE_ARGON2_TIME_COST": "1",
             **{limit.env: "0" for limit in ratelimit.LIMITS.values()},
             "CITYBRIDGE_MAIL_WORKER": "inline",  # one process per node unless a test asks for the worker
+            "CITYBRIDGE_WORKERS": "1",  # likewise one server process (tests/test_workers.py runs several)
             **self.extra_env,
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)

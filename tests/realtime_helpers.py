@@ -150,7 +150,13 @@ class Node:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(data_dir) / f"node-{self.port}.log"
         command = [str(Path(sys.executable).parent / "citybridge"), "serve", "--port", str(self.port)]
-        environment = {**os.environ, "DATABASE_URL": database_url, "CITYBRIDGE_DATA": str(data_dir), **env}
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CITYBRIDGE_DATA": str(data_dir),
+            "CITYBRIDGE_WORKERS": "1",  # a node is one process, which a test may kill
+            **env,
+        }
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
 

@@ -185,6 +185,14 @@ class TantivyEngine:
         self._pending = False
         self.index.reload()
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the newest commit. In a process that does not write the index (another of
+        `serve --workers` indexes), tantivy would notice a commit only about half a second later;
+        reloading first (some 25 us) keeps "the index holds event N" true for every worker at once."""
+        if self._writer is None:
+            self.index.reload()
+        return self.index.searcher()
+
     def _rollback(self, writer: tantivy.IndexWriter) -> None:
         self._pending = False
         try:
@@ -265,7 +273,7 @@ class TantivyEngine:
         return query, self._top(searcher, query, request), True
 
     def _search(self, request: Request) -> Result:
-        searcher = self.index.searcher()
+        searcher = self._searcher()
         query, found, some_words = self._matching(searcher, request)
         hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
         if not request.facets:
@@ -346,7 +354,7 @@ class TantivyEngine:
         plain = text.analyze(prefix)
         if not plain:
             return []
-        searcher = self.index.searcher()
+        searcher = self._searcher()
         scope = self.queries.query(words, readable, Filters())
         if any(t.typos for t in words.terms) and not searcher.search(scope, 1, count=False).hits:
             typos = self._typo_words(searcher, words, readable)  # as in search: typos only when needed

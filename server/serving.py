@@ -1,0 +1,95 @@
+"""How `citybridge serve` runs the app under uvicorn: in its own process, or as N worker processes
+that share the listening socket (`--workers`, docs/operations.md#every-core).
+
+Workers need nothing of each other: like nodes behind a load balancer, they meet in PostgreSQL
+(sessions, rate limits, the change log and its NOTIFY), and the background readers of the log
+(search indexer, mail notifier) run in one process at a time by advisory lock. The parent process
+starts the embedded database and the mail worker once; each worker builds its app from the
+environment the parent prepared.
+"""
+
+from __future__ import annotations
+
+import os
+
+from server.config import Settings, load_settings, uvicorn_proxy_options
+
+DEFAULT_MAX_WORKERS = 4  # each holds its own connections: PostgreSQL's default max_connections is 100
+
+
+def worker_count(requested: int) -> int:
+    """`requested` if positive; 0 means one per core this process may run on, at most four."""
+    if requested > 0:
+        return requested
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, DEFAULT_MAX_WORKERS))
+
+
+def worker_environment(settings: Settings, database_url: str, workers: int) -> dict[str, str]:
+    """What the spawned workers read instead of resolving it again: the database the parent started,
+    its mail worker mode, and each worker's share of the connection pool unless the operator set it."""
+    env = {"DATABASE_URL": database_url, "CITYBRIDGE_MAIL_WORKER": settings.mail_worker}
+    if "CITYBRIDGE_DB_POOL_SIZE" not in os.environ:
+        env["CITYBRIDGE_DB_POOL_SIZE"] = str(max(2, settings.db_pool_size // workers))
+    if "CITYBRIDGE_DB_MAX_OVERFLOW" not in os.environ:
+        env["CITYBRIDGE_DB_MAX_OVERFLOW"] = str(max(4, settings.db_max_overflow // workers))
+    return env
+
+
+def config(app, host: str, port: int, settings: Settings, workers: int = 1):
+    """uvicorn's configuration for `app` (the app, or with workers > 1 the import string of a factory)."""
+    import uvicorn
+
+    from server.api.limits import MAX_HEAD_BYTES
+
+    # Websockets: no per-message deflate (it would compress every fanned-out event once per socket and
+    # hold zlib state per connection) and frames of at most 1 MiB (the app refuses > 64 KiB with 1009).
+    return uvicorn.Config(
+        app,
+        factory=workers > 1,
+        workers=workers,
+        host=host,
+        port=port,
+        ws="websockets",
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+        # Idle keep-alive connections outlive the client's or proxy's own idle timeout (httpx 5 s, nginx
+        # 60 s), so a client never reuses a connection the server is closing at that moment (a reset).
+        timeout_keep_alive=75,
+        log_config=None,
+        access_log=False,
+        ws_per_message_deflate=False,
+        ws_max_size=2**20,
+        backlog=8192,
+        # Room for a request head past the app's own caps, so that the app refuses it in the error shape.
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        **uvicorn_proxy_options(settings),
+    )
+
+
+def worker_app():
+    """The app of one worker process: the parent put the database URL and the resolved mail worker
+    mode in the environment (DATABASE_URL, CITYBRIDGE_MAIL_WORKER)."""
+    from server.app import create_app
+    from server.cli import _logging
+    from server.observability.logging import configure as configure_logging
+
+    _logging()
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    return create_app(settings, settings.database_url)
+
+
+def run_workers(config) -> None:
+    """Bind the socket here and run the workers on it until SIGINT or SIGTERM (uvicorn's supervisor
+    passes the signal on and waits for each worker's graceful shutdown)."""
+    from uvicorn.supervisors import Multiprocess
+
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()

@@ -1,0 +1,57 @@
+"""`citybridge serve --workers N`: N processes on one port that meet, like nodes, in PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import psutil
+
+from tests.harness import ServerProcess, expect
+from tests.realtime_helpers import Live
+
+
+def _workers(pid: int) -> list[psutil.Process]:
+    return [c for c in psutil.Process(pid).children() if any("spawn_main" in part for part in c.cmdline())]
+
+
+async def test_two_workers_answer_on_one_port_with_live_events_and_search_from_either(world, database_url, tmp_path):
+    node = ServerProcess(database_url, tmp_path, CITYBRIDGE_WORKERS="2").start()
+    workers = _workers(node.process.pid)
+    try:
+        assert len(workers) == 2
+        auth = {"Authorization": world.bearer.http.headers["authorization"]}  # the member of space A
+        space_id = world.space_a["id"]
+        thread = expect(
+            await world.member.post(f"/api/spaces/{space_id}/threads", json={"title": "Across", "body": "start"}), 201
+        )
+        live = await Live.open(node.base_url, headers=auth)
+        await live.subscribe(space_id)
+        posted = []
+        for n in range(12):  # each on a new connection, which either worker may accept
+            async with httpx.AsyncClient(base_url=node.base_url, headers=auth, timeout=30) as fresh:
+                path = f"/api/threads/{thread['id']}/messages"
+                posted.append(expect(await fresh.post(path, json={"body": f"quokka crossing {n}"}), 201)["id"])
+        seen = []
+        while len(seen) < len(posted):
+            frame = await live.until(lambda f: f.get("type") == "event" and f.get("kind") == "message.created")
+            seen.append(frame["data"]["id"])
+        assert seen == posted  # every post reached the socket, in order, whichever worker took it
+
+        # Whichever worker answers, its search sees what the one indexing worker wrote.
+        answers = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while answers < 8:
+            assert loop.time() < deadline, "a worker's search did not see the indexed messages"
+            async with httpx.AsyncClient(base_url=node.base_url, headers=auth, timeout=30) as fresh:
+                found = expect(await fresh.get("/api/search", params={"q": "quokka"}), 200)
+            if any(hit.get("thread_id") == thread["id"] for hit in found["hits"]):
+                answers += 1
+            else:
+                answers = 0  # one that has not caught up yet: start the count again
+                await asyncio.sleep(0.2)
+    finally:
+        node.stop()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive  # SIGTERM to the parent stops its workers too
