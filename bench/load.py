@@ -2,7 +2,8 @@
 holding websockets. Not a test: it prints throughput, errors and latency percentiles per operation.
 
     citybridge create-admin --email admin@bench.test --name Admin --password 'bench password'
-    CITYBRIDGE_RATE_POSTS_PER_MINUTE=0 CITYBRIDGE_RATE_SEARCHES_PER_MINUTE=0 citybridge serve --port 8000 &
+    export $(python -c "from server.services import ratelimit as r; print(*(l.env + '=0' for l in r.LIMITS.values()))")
+    citybridge serve --port 8000 --workers 1 &     # and again with --workers 2 (or more), to compare
     python bench/load.py --base-url http://127.0.0.1:8000 --users 40 --duration 120
 
 It signs in as the admin, creates two cities, a space and a few threads, invites --users members
@@ -75,11 +76,11 @@ async def setup(base_url: str, email: str, password: str, users: int, threads: i
             thread_ids.append(created["thread"]["id"] if "thread" in created else created["id"])
 
         async def member(n: int) -> str:
-            invitation = (
-                await admin.post(
-                    "/api/invitations", json={"email": f"bench-{tag}-{n}@bench.test", "space_id": space["id"]}
-                )
-            ).json()
+            invited = await admin.post(
+                "/api/invitations", json={"email": f"bench-{tag}-{n}@bench.test", "space_id": space["id"]}
+            )
+            assert invited.status_code == 201, invited.text
+            invitation = invited.json()
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
                 accepted = await client.post(
                     f"/api/invitations/{invitation['token']}/accept",
