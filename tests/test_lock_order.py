@@ -53,7 +53,9 @@ async def test_a_locked_space_and_a_concurrent_event_both_commit(db, database_ur
             await locker.commit()
             await asyncio.wait_for(writing, 10)
         async with sessions() as reader:
-            ids = (await reader.scalars(select(Event.data).where(Event.space_id == space["id"]).order_by(Event.id))).all()
+            ids = (
+                await reader.scalars(select(Event.data).where(Event.space_id == space["id"]).order_by(Event.id))
+            ).all()
         assert [data["id"] for data in ids if data.get("thread_id") == 1] == [1, 2]
     finally:
         await engine.dispose()
