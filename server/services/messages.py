@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import ARRAY, BigInteger, Integer, any_, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events, markdown
@@ -99,26 +99,38 @@ async def message_access(db: AsyncSession, actor: User, message_id: int) -> tupl
     return message, thread, access
 
 
-async def reactions_of(db: AsyncSession, message_ids: list[int], table=Reaction) -> dict[int, list[dict]]:
-    """Per message, its reactions `{emoji, count, user_ids}` in the order they were first given;
-    `table` is Reaction or, for direct messages, ConversationReaction (same columns)."""
-    rows = await db.execute(
+def _reactions_statement(table):
+    return (
         select(table.message_id, table.emoji, func.array_agg(table.user_id), func.min(table.created_at))
-        .where(table.message_id.in_(message_ids))
+        .where(table.message_id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
         .group_by(table.message_id, table.emoji)
         .order_by(func.min(table.created_at))
     )
+
+
+# Built once, and the ids bound as one array: an IN list of fifty ids made SQLAlchemy render the
+# statement anew for every page of messages.
+_REACTIONS = {Reaction: _reactions_statement(Reaction)}
+_MENTIONS = select(Mention.message_id, Mention.user_id).where(
+    Mention.message_id == any_(bindparam("ids", type_=ARRAY(BigInteger)))
+)
+
+
+async def reactions_of(db: AsyncSession, message_ids: list[int], table=Reaction) -> dict[int, list[dict]]:
+    """Per message, its reactions `{emoji, count, user_ids}` in the order they were first given;
+    `table` is Reaction or, for direct messages, ConversationReaction (same columns)."""
+    statement = _REACTIONS.get(table)
+    if statement is None:
+        statement = _REACTIONS[table] = _reactions_statement(table)
     result: dict[int, list[dict]] = {}
-    for message_id, emoji, user_ids, _ in rows:
+    for message_id, emoji, user_ids, _ in await db.execute(statement, {"ids": message_ids}):
         result.setdefault(message_id, []).append({"emoji": emoji, "count": len(user_ids), "user_ids": sorted(user_ids)})
     return result
 
 
 async def mentions_of(db: AsyncSession, message_ids: list[int]) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {}
-    for message_id, user_id in await db.execute(
-        select(Mention.message_id, Mention.user_id).where(Mention.message_id.in_(message_ids))
-    ):
+    for message_id, user_id in await db.execute(_MENTIONS, {"ids": message_ids}):
         result.setdefault(message_id, []).append(user_id)
     return result
 
@@ -230,23 +242,32 @@ async def post(
     return data, True
 
 
+def _page(where, order):
+    return (
+        select(Message, User)
+        .outerjoin(User, User.id == Message.author_id)
+        .where(Message.thread_id == bindparam("thread_id"), Message.deleted_at.is_(None), *where)
+        .order_by(order)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+# A thread's page of messages, the first, after an id or before one (paging backwards).
+_PAGES = {
+    "first": _page((), Message.id),
+    "after": _page((Message.id > bindparam("after"),), Message.id),
+    "before": _page((Message.id < bindparam("before"),), Message.id.desc()),
+}
+
+
 async def list_messages(
     db: AsyncSession, actor: User, thread_id: int, *, after: int | None, before: int | None, limit: int
 ) -> tuple[list[dict], Thread]:
     """Messages of a thread in id order; `before` pages backwards from the newest."""
     thread, access = await thread_access(db, actor, thread_id)
-    query = (
-        select(Message, User)
-        .outerjoin(User, User.id == Message.author_id)
-        .where(Message.thread_id == thread_id, Message.deleted_at.is_(None))
-    )
-    if after is not None:
-        query = query.where(Message.id > after).order_by(Message.id)
-    elif before is not None:
-        query = query.where(Message.id < before).order_by(Message.id.desc())
-    else:
-        query = query.order_by(Message.id)
-    rows = (await db.execute(query.limit(limit))).all()
+    way = "after" if after is not None else "before" if before is not None else "first"
+    params = {"thread_id": thread_id, "limit": limit, "after": after, "before": before}
+    rows = (await db.execute(_PAGES[way], {k: v for k, v in params.items() if v is not None})).all()
     if before is not None:
         rows.reverse()
     ids = [m.id for m, _ in rows]
