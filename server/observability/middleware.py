@@ -3,6 +3,7 @@ metrics and a structured access log line."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -57,7 +58,12 @@ def route_label(scope: Scope) -> str:
         return "unmatched"
     if isinstance(route, Mount):
         return "static"
-    return re.sub(r"{(\w+):\w+}", r"{\1}", getattr(route, "path", "unmatched"))
+    return _template(getattr(route, "path", "unmatched"))
+
+
+@functools.lru_cache(maxsize=1024)  # one entry per route: the labels are few by design
+def _template(path: str) -> str:
+    return re.sub(r"{(\w+):\w+}", r"{\1}", path)
 
 
 def _error_body(status: int, code: str, message: str) -> tuple[bytes, int]:

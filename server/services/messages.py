@@ -163,8 +163,14 @@ SELECT id, created_at FROM m
 """
 
 
+_BY_CLIENT_ID = select(Message).where(
+    Message.author_id == bindparam("author_id"), Message.client_id == bindparam("client_id")
+)
+
+
 async def _existing(db: AsyncSession, author_id: int, client_id: str) -> Message | None:
-    return await db.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
+    """The author's message of this client_id (every browser post carries one: built once)."""
+    return await db.scalar(_BY_CLIENT_ID, {"author_id": author_id, "client_id": client_id})
 
 
 async def post(
