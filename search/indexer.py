@@ -156,6 +156,7 @@ class Indexer(BackgroundWorker):
         batch: int = 1000,
         poll_seconds: float = 1.0,
         standby_seconds: float = 5.0,
+        pace_seconds: float = 0.25,
         copies: Copies | None = None,
     ) -> None:
         self.engine = engine
@@ -164,6 +165,11 @@ class Indexer(BackgroundWorker):
         self.batch = batch
         self.poll_seconds = poll_seconds
         self.standby_seconds = standby_seconds
+        # Rounds start at most this often: under a stream of posts, one commit (segment files, fsync,
+        # reload, later merges) per quarter second instead of one per event, which cost a third of the
+        # server's CPU per post (bench/realtime.py throughput). After a quiet spell, the first event is
+        # indexed at once.
+        self.pace_seconds = pace_seconds
         self.name = index_name(engine)
         super().__init__()
         self.read_upto = 0
@@ -194,7 +200,13 @@ class Indexer(BackgroundWorker):
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
             self.read_upto, self.gaps = 0, {}
             failures = 0
+            loop = asyncio.get_running_loop()
+            last_round = -self.pace_seconds
             while True:
+                wait = last_round + self.pace_seconds - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                last_round = loop.time()
                 try:
                     busy = await self.step(conn)
                     failures = 0
