@@ -31,7 +31,7 @@ class Server:
             "CITYBRIDGE_RATE_POSTS_PER_MINUTE": "0",
             "CITYBRIDGE_ARGON2_MEMORY_KIB": "1024",
             "CITYBRIDGE_ARGON2_TIME_COST": "1",
-            "CITYBRIDGE_LOG_LEVEL": "WARNING",
+            # The access log stays on (a JSON line per request), as in production.
             "CITYBRIDGE_WORKERS": "1",  # the one core it is pinned to
         }
         self.log = open(self.log_path, "w")
