@@ -37,6 +37,9 @@ async def browser():
     playwright_api = pytest.importorskip("playwright.async_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    # An expectation waits up to 15 s, not Playwright's 5: under CI's load (two cores, a browser sweep
+    # beside) a save's round trip once took longer than 5 s. A wrong page still fails, only later.
+    playwright_api.expect.set_options(timeout=15_000)
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
