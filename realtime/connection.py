@@ -124,8 +124,8 @@ class Connection:
         transport = direct.transport
         if transport.get_write_buffer_size() > DIRECT_HIGH_WATER or transport.is_closing():
             return False
-        # uvicorn's `websockets` protocol is the legacy websockets protocol (it has .state);
-        # `websockets-sansio` keeps the state in its Sans-I/O connection.
+        # uvicorn's `websockets-sansio` protocol (what `citybridge serve` runs) keeps the state in
+        # its Sans-I/O connection; its legacy `websockets` protocol has it as .state.
         state = direct.state if hasattr(direct, "state") else direct.conn.state
         if state is not OPEN:
             return False

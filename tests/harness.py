@@ -77,7 +77,7 @@ class ServerThread:
             self.app,
             host="127.0.0.1",
             port=self.port,
-            ws="websockets",
+            ws="websockets-sansio",
             lifespan="on",
             log_level="warning",
             timeout_graceful_shutdown=5,
