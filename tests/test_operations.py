@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
+import io
 import json
 import logging
 import os
@@ -17,9 +19,10 @@ import asyncpg
 import httpx
 
 from server.observability import readiness
-from server.observability.logging import JsonFormatter, request_id
+from server.observability.logging import JsonFormatter, configure, request_id
 from tests.harness import ServerThread, asyncpg_dsn, expect
 from tests.library_helpers import practice
+from tests.realtime_helpers import Live
 
 
 def _thread_id(created: dict) -> int:
@@ -120,6 +123,38 @@ def test_logs_are_json_lines_with_the_request_id():
     entry = json.loads(line)
     assert entry["message"] == "GET /healthz 200" and entry["request_id"] == "req-123"
     assert entry["level"] == "info" and entry["route"] == "/healthz" and entry["status"] == 200
+
+
+async def test_a_websocket_is_one_log_line_when_it_ends(world, server, monkeypatch):
+    """Not uvicorn's "[accepted]" line and the websockets library's "connection open" as well."""
+    root, error_log = logging.getLogger(), logging.getLogger("uvicorn.error")
+    websockets_log = logging.getLogger("websockets")
+    saved = (list(root.handlers), root.level, list(error_log.filters), websockets_log.level, error_log.level)
+    stream, rid = io.StringIO(), f"ws-log-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(sys, "stderr", stream)
+    configure("json")
+    error_log.setLevel(logging.INFO)  # the tests' server runs uvicorn at "warning"
+    try:
+        live = await Live.open(server.base_url, world.member, headers={"X-Request-ID": rid})
+        await live.send({"type": "subscribe", "space_id": world.space_a["id"]})
+        await live.next()
+        await live.ws.close()
+        for _ in range(100):
+            if rid in stream.getvalue():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        error_log.filters[:] = saved[2]
+        websockets_log.setLevel(saved[3])
+        error_log.setLevel(saved[4])
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    closed = [entry for entry in lines if entry.get("request_id") == rid]
+    assert len(closed) == 1 and closed[0]["message"] == "WS /ws closed" and closed[0]["logger"] == "citybridge.http"
+    assert closed[0]["client"] == "127.0.0.1" and closed[0]["duration_ms"] > 0
+    chatter = [e["message"] for e in lines if "WebSocket" in e["message"] or e["message"].startswith("connection ")]
+    assert chatter == []
 
 
 def _cli(*args: str, database_url: str, data_dir, cwd=None) -> subprocess.CompletedProcess:

@@ -85,9 +85,21 @@ class ObservabilityMiddleware:
         if scope["type"] != "http":
             if scope["type"] == "websocket":
                 token = request_id.set(self._incoming_id(scope))
+                started_at = time.perf_counter()
                 try:
                     await self.app(scope, receive, send)
                 finally:
+                    # One line per socket, when it ends (the libraries' own per-socket lines are off:
+                    # observability/logging.py).
+                    log.info(
+                        "WS %s closed",
+                        scope.get("path"),
+                        extra={
+                            "path": scope.get("path"),
+                            "duration_ms": round((time.perf_counter() - started_at) * 1000, 1),
+                            "client": (scope.get("client") or ("", 0))[0],
+                        },
+                    )
                     request_id.reset(token)
                 return
             await self.app(scope, receive, send)
