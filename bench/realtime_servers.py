@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.realtime_clients import SERVER_CPU, RawHTTP, pin
@@ -70,6 +71,31 @@ class Server:
             if "max event-loop lag" in line
         ]
         return lags[-1] if lags else "n/a (no report yet)"
+
+    def loop_lag(self, since: float, until: float) -> str:
+        """The server's event-loop lag between two wall-clock times, merged from its loop monitor's
+        reports of each second (realtime/upkeep.py): p99, max and the longest gc pause."""
+        from realtime.upkeep import LAG_BUCKETS_MS
+
+        counts, worst, pause = [0] * (len(LAG_BUCKETS_MS) + 1), 0.0, 0.0
+        for line in self.log_path.read_text().splitlines():
+            if '"lag_histogram"' not in line:
+                continue
+            entry = json.loads(line)
+            at = datetime.strptime(entry["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+            if since < at <= until + 1:  # a report covers the second before it
+                counts = [a + b for a, b in zip(counts, entry["lag_histogram"], strict=True)]
+                worst, pause = max(worst, entry["lag_max_ms"]), max(pause, entry["gc_pause_max_ms"])
+        total = sum(counts)
+        if not total:
+            return "n/a (no report)"
+        seen, p99 = 0, None
+        for bound, count in zip((*LAG_BUCKETS_MS, None), counts, strict=True):
+            seen += count
+            if seen >= 0.99 * total:
+                p99 = f"<= {bound} ms" if bound is not None else f"> {LAG_BUCKETS_MS[-1]} ms"
+                break
+        return f"p99 {p99}, max {worst:.1f} ms, longest gc pause {pause:.1f} ms"
 
     def stop(self) -> None:
         self.process.terminate()

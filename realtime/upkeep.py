@@ -4,6 +4,7 @@ the change log, keeping garbage collections short, and, on demand, measuring eve
 from __future__ import annotations
 
 import asyncio
+import bisect
 import gc
 import logging
 import random
@@ -59,33 +60,52 @@ async def gc_loop(hub: Hub) -> None:
         gc.freeze()
 
 
+# Upper bounds (ms) of the lag histogram each report carries; a last bucket counts the rest.
+LAG_BUCKETS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+
 async def monitor_loop(hub: Hub) -> None:
-    """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked
-    (the report names the longest garbage-collector pause too, a usual suspect)."""
+    """With CITYBRIDGE_LOOP_MONITOR=1: how late a 5 ms timer fires is how long the loop was blocked.
+    Every second it logs that second's lags: their maximum, a histogram (LAG_BUCKETS_MS) from which
+    a benchmark merges any span's percentiles, the longest garbage-collector pause (a usual suspect)
+    and the worst lag since the start."""
     started: list[float] = []
+    pause = [0.0]  # the longest gc pause in the current second
 
     def timing(phase: str, info: dict) -> None:
         if phase == "start":
             started[:] = [time.perf_counter()]
         elif started:
-            hub.max_gc_pause = max(hub.max_gc_pause, time.perf_counter() - started[0])
+            pause[0] = max(pause[0], time.perf_counter() - started[0])
 
     hub.max_gc_pause = 0.0
     gc.callbacks.append(timing)
+    counts = [0] * (len(LAG_BUCKETS_MS) + 1)
+    worst = 0.0
     last_report = time.monotonic()
     try:
         while True:
             before = time.monotonic()
             await asyncio.sleep(0.005)
-            lag = time.monotonic() - before - 0.005
-            hub.max_loop_lag = max(hub.max_loop_lag, lag)
-            if time.monotonic() - last_report > 10:
-                last_report = time.monotonic()
+            now = time.monotonic()
+            lag = now - before - 0.005
+            worst = max(worst, lag)
+            counts[bisect.bisect_left(LAG_BUCKETS_MS, lag * 1000)] += 1
+            if now - last_report >= 1:
+                last_report = now
+                hub.max_loop_lag = max(hub.max_loop_lag, worst)
+                hub.max_gc_pause = max(hub.max_gc_pause, pause[0])
                 log.info(
                     "realtime: sockets=%d max event-loop lag %.1f ms (longest gc pause %.1f ms)",
                     len(hub.conns),
                     hub.max_loop_lag * 1000,
                     hub.max_gc_pause * 1000,
+                    extra={
+                        "lag_max_ms": round(worst * 1000, 1),
+                        "lag_histogram": counts,
+                        "gc_pause_max_ms": round(pause[0] * 1000, 1),
+                    },
                 )
+                counts, worst, pause[0] = [0] * (len(LAG_BUCKETS_MS) + 1), 0.0, 0.0
     finally:
         gc.callbacks.remove(timing)
