@@ -10,11 +10,28 @@ environment the parent prepared.
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from server.config import Settings, load_settings, uvicorn_proxy_options
 
 DEFAULT_MAX_WORKERS = 4  # each holds its own connections: PostgreSQL's default max_connections is 100
+
+# Connections taken from the kernel's accept queue per turn of the event loop (admission pacing).
+ACCEPT_BATCH = 64
+
+
+class PacedEventLoop(asyncio.SelectorEventLoop):
+    """asyncio's event loop, except that a listening socket's turn accepts at most ACCEPT_BATCH
+    connections. asyncio accepts up to the listen backlog (8192 here, for reconnect storms) in one
+    turn, and each accepted connection's transport, protocol and handshake then run in the next turn
+    before anything else: thousands of clients arriving at once blocked everyone for seconds. The
+    rest wait in the kernel's queue, which stays 8192 deep."""
+
+    def _accept_connection(self, protocol_factory, sock, sslcontext=None, server=None, backlog=100, *args, **kw):
+        return super()._accept_connection(
+            protocol_factory, sock, sslcontext, server, min(backlog, ACCEPT_BATCH), *args, **kw
+        )
 
 
 def worker_count(requested: int) -> int:
@@ -58,6 +75,7 @@ def config(app, host: str, port: int, settings: Settings, workers: int = 1):
         host=host,
         port=port,
         ws="websockets-sansio",
+        loop="server.serving:PacedEventLoop",
         lifespan="on",
         timeout_graceful_shutdown=10,
         # Idle keep-alive connections outlive the client's or proxy's own idle timeout (httpx 5 s, nginx

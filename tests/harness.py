@@ -78,6 +78,7 @@ class ServerThread:
             host="127.0.0.1",
             port=self.port,
             ws="websockets-sansio",
+            loop="server.serving:PacedEventLoop",
             lifespan="on",
             log_level="warning",
             timeout_graceful_shutdown=5,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import httpx
 import psutil
 
+from server.serving import ACCEPT_BATCH, PacedEventLoop
 from tests.harness import ServerProcess, expect
 from tests.realtime_helpers import Live
 
@@ -55,3 +57,32 @@ async def test_two_workers_answer_on_one_port_with_live_events_and_search_from_e
         node.stop()
     _, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive  # SIGTERM to the parent stops its workers too
+
+
+def test_a_turn_of_the_event_loop_accepts_at_most_a_batch_of_connections():
+    """Admission pacing: asyncio alone takes the whole backlog in one turn (all 200 here)."""
+    loop = PacedEventLoop()
+    made: list[int] = []
+
+    async def main() -> list[int]:
+        server = await loop.create_server(lambda: made.append(1) or asyncio.Protocol(), "127.0.0.1", 0, backlog=1024)
+        port = server.sockets[0].getsockname()[1]
+        # Connected by the kernel while the loop is busy here: all 200 wait in the accept queue.
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
+        per_turn = []
+        for _ in range(50):
+            before = len(made)
+            await asyncio.sleep(0)
+            per_turn.append(len(made) - before)
+            if len(made) == 200:
+                break
+        for client in clients:
+            client.close()
+        server.close()
+        return per_turn
+
+    try:
+        per_turn = loop.run_until_complete(main())
+    finally:
+        loop.close()
+    assert sum(per_turn) == 200 and max(per_turn) == ACCEPT_BATCH < 200
