@@ -163,13 +163,15 @@ class Settings:
     )
     db_pool_size: int = setting(
         "CITYBRIDGE_DB_POOL_SIZE",
-        10,
-        "PostgreSQL connections each server process keeps open for requests (divided among workers when unset)",
+        30,
+        "PostgreSQL connections a server process may hold for requests, opened as needed and kept open "
+        "(divided among workers when unset)",
     )
     db_max_overflow: int = setting(
         "CITYBRIDGE_DB_MAX_OVERFLOW",
-        20,
-        "further connections a process may open under load (divided among workers when unset)",
+        0,
+        "further connections a process may open under load and closes after each use (divided among "
+        "workers when unset)",
     )
     mail_worker: str = setting(
         "CITYBRIDGE_MAIL_WORKER",

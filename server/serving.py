@@ -52,7 +52,7 @@ def worker_environment(settings: Settings, database_url: str, workers: int) -> d
     if "CITYBRIDGE_DB_POOL_SIZE" not in os.environ:
         env["CITYBRIDGE_DB_POOL_SIZE"] = str(max(2, settings.db_pool_size // workers))
     if "CITYBRIDGE_DB_MAX_OVERFLOW" not in os.environ:
-        env["CITYBRIDGE_DB_MAX_OVERFLOW"] = str(max(4, settings.db_max_overflow // workers))
+        env["CITYBRIDGE_DB_MAX_OVERFLOW"] = str(settings.db_max_overflow // workers)
     return env
 
 
