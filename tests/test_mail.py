@@ -146,6 +146,23 @@ async def test_replies_and_mentions_are_mailed_with_one_click_unsubscribe(world,
     assert len(sink.to("mod@antwerpen.test", "replied")) == 1
 
 
+async def test_everyone_who_posted_in_a_thread_hears_of_a_reply_but_not_of_their_own(world, sink):
+    thread = await _thread(world.moderator, world.space_a["id"], "Language cafés", "Who hosts them?")
+    first = {"body": "Our libraries do.", "client_id": "participants-1"}
+    expect(await world.member.post(f"/api/threads/{thread['id']}/messages", json=first), 201)
+    await sink.wait_for("mod@antwerpen.test", about="Language cafés")
+    # Two replies at once (the notifier reads them in one batch): the earlier poster and the
+    # thread's author hear of the admin's; the admin, who is neither, hears of the moderator's.
+    expect(await world.admin.post(f"/api/threads/{thread['id']}/messages", json={"body": "So do we."}), 201)
+    expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json={"body": "Thanks!"}), 201)
+    await sink.wait_for("member@danang.test", count=2, about="Language cafés")
+    await sink.wait_for("admin@citybridge.test", about="Language cafés")
+    await sink.wait_for("mod@antwerpen.test", count=2, about="Language cafés")
+    await asyncio.sleep(1)
+    assert len(sink.to("admin@citybridge.test", "Language cafés")) == 1  # not of their own post
+    assert len(sink.to("mod@antwerpen.test", "Language cafés")) == 2  # the member's and the admin's
+
+
 async def test_preferences_are_validated(world):
     bad = await world.member.patch("/api/me/notifications", json={"digest": "hourly"})
     assert "digest" in expect(bad, 422)["error"]["fields"]

@@ -31,6 +31,22 @@ NAME = "notifier"
 EVENTS_CHANNEL = "citybridge_events"
 
 
+# The posted messages still shown, with their thread's author and its posters (each once per thread).
+_AUDIENCES = """
+WITH shown AS (
+    SELECT id, thread_id FROM messages
+    WHERE id = ANY($1::bigint[]) AND hidden_at IS NULL AND deleted_at IS NULL
+), posters AS (
+    SELECT t.thread_id,
+           ARRAY(SELECT DISTINCT m.author_id FROM messages m
+                 WHERE m.thread_id = t.thread_id AND m.deleted_at IS NULL AND m.author_id IS NOT NULL) AS participants
+    FROM (SELECT DISTINCT thread_id FROM shown) AS t
+)
+SELECT shown.id, threads.author_id AS thread_author, posters.participants
+FROM shown JOIN threads ON threads.id = shown.thread_id JOIN posters ON posters.thread_id = shown.thread_id
+"""
+
+
 class Notifier(BackgroundWorker):
     task_name = "mail-notifier"
 
@@ -99,15 +115,16 @@ class Notifier(BackgroundWorker):
         )
         full = len(rows) == self.batch
         upto = rows[-1]["id"] if full else high
+        read = [events_in.read(row["kind"], row["data"]) for row in rows]
+        audiences = await self.audiences(conn, [p for p in read if isinstance(p, events_in.Posted)])
         async with self.sessions() as db:
-            for row in rows:
-                posted = events_in.read(row["kind"], row["data"])
+            for posted in read:
                 if isinstance(posted, events_in.Direct):
                     await self.foreground.quiet()
                     await direct.notify(db, self.settings, posted)
-                elif posted is not None:
+                elif posted is not None and audiences.get(posted.message_id):
                     await self.foreground.quiet()  # the post that caused it is answered first
-                    await self.posted(db, posted)
+                    await self.posted(db, posted, audiences[posted.message_id])
             moved = await db.execute(
                 update(MailNotifierState)
                 .where(MailNotifierState.name == NAME, MailNotifierState.position == position)
@@ -119,7 +136,26 @@ class Notifier(BackgroundWorker):
             await db.commit()
         return full
 
-    async def posted(self, db, posted: events_in.Posted) -> None:
+    @staticmethod
+    async def audiences(conn: asyncpg.Connection, posts: list[events_in.Posted]) -> dict[int, set[int]]:
+        """Per posted message still shown, who may hear of it: the thread's author, everyone who posted
+        in it and the people mentioned, less its author. One query for a whole batch (most posts have
+        nobody to tell: a thread of one), each author once per thread: a long thread's rows stay in
+        PostgreSQL."""
+        if not posts:
+            return {}
+        rows = await conn.fetch(_AUDIENCES, [p.message_id for p in posts])
+        found = {row["id"]: {row["thread_author"], *row["participants"]} for row in rows}
+        audiences = {}
+        for posted in posts:
+            if posted.message_id in found:
+                audiences[posted.message_id] = (found[posted.message_id] | set(posted.mentions)) - {
+                    posted.author_id,
+                    None,
+                }
+        return audiences
+
+    async def posted(self, db, posted: events_in.Posted, recipients: set[int]) -> None:
         message = await db.get(Message, posted.message_id)
         if message is None or message.hidden_at is not None or message.deleted_at is not None:
             return
@@ -127,21 +163,7 @@ class Notifier(BackgroundWorker):
         space = await db.get(Space, posted.space_id)
         if thread is None or space is None:
             return
-        # Each author once: a long thread's rows stay in PostgreSQL instead of crossing to Python per post.
-        participants = set(
-            (
-                await db.scalars(
-                    select(Message.author_id)
-                    .where(Message.thread_id == thread.id, Message.deleted_at.is_(None))
-                    .distinct()
-                )
-            ).all()
-        )
-        participants.add(thread.author_id)
         mentioned = set(posted.mentions)
-        recipients = (participants | mentioned) - {posted.author_id, None}
-        if not recipients:  # a thread of one: nobody to tell
-            return
         author = await db.get(User, posted.author_id) if posted.author_id else None
         # One query each for the recipients, their preferences and their memberships: an event can
         # fan out to a thousand people, and single-row look-ups per person were the notifier's cost.
