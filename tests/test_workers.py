@@ -8,7 +8,7 @@ import socket
 import httpx
 import psutil
 
-from server.serving import ACCEPT_BATCH, PacedEventLoop
+from server.serving import ACCEPT_BATCH, EVENTS_PER_TURN, PacedEventLoop
 from tests.harness import ServerProcess, expect
 from tests.realtime_helpers import Live
 
@@ -86,3 +86,37 @@ def test_a_turn_of_the_event_loop_accepts_at_most_a_batch_of_connections():
     finally:
         loop.close()
     assert sum(per_turn) == 200 and max(per_turn) == ACCEPT_BATCH < 200
+
+
+def test_a_turn_of_the_event_loop_handles_at_most_a_batch_of_ready_sockets_and_starves_none():
+    """The others stay ready and are handled in the next turns, those left waiting first; asyncio
+    alone takes all 600 in one turn."""
+    loop = PacedEventLoop()
+    pairs = [socket.socketpair() for _ in range(600)]
+    turns: list[set[int]] = []
+
+    def readable(sock: socket.socket) -> None:  # reads nothing: the socket stays ready
+        turns[-1].add(sock.fileno())
+
+    async def main() -> None:
+        for ours, _ in pairs:
+            ours.setblocking(False)
+            loop.add_reader(ours, readable, ours)
+        for _, theirs in pairs:
+            theirs.send(b"x")
+        for _ in range(6):
+            turns.append(set())
+            await asyncio.sleep(0)
+        for ours, _ in pairs:
+            loop.remove_reader(ours)
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+        for a, b in pairs:
+            a.close()
+            b.close()
+    busy = [t for t in turns if t]
+    assert max(len(t) for t in busy) == EVENTS_PER_TURN < 600
+    assert len(set().union(*busy[:3])) == 600  # every socket within ceil(600 / 256) turns
