@@ -122,6 +122,9 @@ async def run(args) -> None:
             after = os.getloadavg()
         finally:
             server.stop()
+            from server.db import embedded
+
+            embedded.stop(data_dir)  # or its PostgreSQL outlives the run
     print(f"{args.rounds} rounds, headless Chromium on CPU {CLIENT_CPU}, server on the other")
     print(f"load average before {before[0]:.2f} {before[1]:.2f}, after {after[0]:.2f} {after[1]:.2f}")
     floor = {kind: statistics.median(v["ms"] for v in found[f"bare page (floor), {kind}"]) for kind in ("cold", "warm")}
