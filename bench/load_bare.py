@@ -12,8 +12,9 @@ joined with its live owner, as server/services/accounts.py does):
                                     recently active, with their author and the author of their newest shown
                                     message (services/threads.list_threads)
 - GET  /api/threads/{id}/messages   the thread, its space and the membership, a page of messages with their
-                                    authors (newest `limit`, oldest first), then their reactions and their
-                                    mentions, each by one array of ids (services/messages.list_messages)
+                                    authors (oldest first after `after`), then their reactions and their
+                                    mentions, each by one array of ids (bench/bare_reads.py, shared with
+                                    bench/routes_bare.py, whose answers bench/routes.py checks equal)
 - POST /api/threads/{id}/messages   the thread, space and membership (FOR KEY SHARE), then in one transaction
                                     the INSERT of the message with the UPDATE of the thread's activity time,
                                     and the INSERT of its `message.created` event under the space's advisory
@@ -27,23 +28,19 @@ joined with its live owner, as server/services/accounts.py does):
                                     every search reads every message of the space. So run it against a
                                     scratch database only, as bench/load.py does.
 - GET  /api/me                      the token's owner, from the authenticating query alone.
-- /ws                               a trivial websocket: bearer token checked at the handshake,
-                                    {"type":"subscribe","space_id":n} frames honoured without an access check;
-                                    one LISTEN connection on citybridge_events, each notified event read once
-                                    (SELECT by id) and sent as {"type":"event",...} to that space's sockets.
+- /ws                               a trivial websocket fan-out (bench/bare_socket.py).
 
-Responses are shaped like Citybridge's, not identical. No access log, no metrics, no rate limits.
+Responses are shaped like Citybridge's; only the reads of bench/bare_reads.py are identical. No access log,
+no metrics, no rate limits.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import hashlib
 import html
 import json
 import sys
-from collections import defaultdict
+from pathlib import Path
 
 import asyncpg
 import uvicorn
@@ -51,26 +48,19 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
 
-NOTIFY_CHANNEL = "citybridge_events"  # server/services/changelog.py
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import bare_socket  # noqa: E402  (ROOT on the path first)
+from bench.bare_reads import THREAD_ACCESS, brief, iso, message_page, own_view, owner, standing  # noqa: E402
+
 SPACE_LOCK = 1
 
-OWNER = """
-SELECT u.id, u.name, u.handle, u.city_id, u.email, u.position, u.languages, u.locale, u.is_admin, u.created_at
-FROM api_tokens t JOIN users u ON u.id = t.user_id
-WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.deactivated_at IS NULL
-"""
 SPACE_ACCESS = """
 SELECT s.visibility, m.state, m.role FROM spaces s
 LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $2
 WHERE s.id = $1
-"""
-THREAD_ACCESS = """
-SELECT t.id, t.space_id, t.title, t.locked, s.visibility, m.state, m.role FROM threads t
-JOIN spaces s ON s.id = t.space_id
-LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $2
-WHERE t.id = $1
 """
 THREAD_ACCESS_FOR_UPDATE = THREAD_ACCESS + " FOR KEY SHARE OF t"
 THREADS = """
@@ -88,18 +78,6 @@ WHERE t.space_id = $1
 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
 LIMIT $2
 """
-PAGE = """
-SELECT m.id, m.thread_id, m.space_id, m.client_id, m.body, m.html, m.created_at, m.edited_at, m.hidden_at,
-       m.hidden_reason, m.author_id, u.name, u.handle, u.city_id
-FROM messages m LEFT JOIN users u ON u.id = m.author_id
-WHERE m.thread_id = $1 AND m.deleted_at IS NULL AND m.id < $2
-ORDER BY m.id DESC LIMIT $3
-"""
-REACTIONS = """
-SELECT message_id, emoji, array_agg(user_id) AS user_ids, min(created_at) FROM reactions
-WHERE message_id = ANY($1::bigint[]) GROUP BY message_id, emoji ORDER BY min(created_at)
-"""
-MENTIONS = "SELECT message_id, user_id FROM mentions WHERE message_id = ANY($1::bigint[])"
 INSERT = """
 WITH m AS (
     INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
@@ -133,50 +111,23 @@ WHERE m.space_id IN (
   AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $1)
 ORDER BY m.id DESC LIMIT 20
 """
-EVENT = "SELECT id, space_id, kind, data::text AS data FROM events WHERE id = $1"
 
 pool: asyncpg.Pool
-listener: asyncpg.Connection | None = None
-audiences: dict[int, set[WebSocket]] = defaultdict(set)
-
-
-def iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def brief(user_id, name, handle, city_id) -> dict | None:
-    return None if user_id is None else {"id": user_id, "name": name, "handle": handle, "city_id": city_id}
-
-
-def may_read(is_admin: bool, visibility: str, state: str | None) -> bool:
-    """server/services/access.can_read."""
-    if is_admin:
-        return True
-    if state == "suspended":
-        return False
-    return visibility == "network" or state == "active"
 
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"message": message}}, status)
 
 
-async def caller(request: Request, db) -> asyncpg.Record | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return await db.fetchrow(OWNER, hashlib.sha256(token.encode()).hexdigest())
-
-
 async def list_threads(request: Request) -> Response:
     space_id = request.path_params["space_id"]
     limit = min(100, int(request.query_params.get("limit", 20)))
     async with pool.acquire() as db:
-        user = await caller(request, db)
+        user = await owner(db, request)
         if user is None:
             return error(401, "Not signed in.")
-        access = await db.fetchrow(SPACE_ACCESS, space_id, user["id"])
-        if access is None or not may_read(user["is_admin"], access["visibility"], access["state"]):
+        access = await standing(db, SPACE_ACCESS, space_id, user)
+        if access is None:
             return error(404, "No such space.")
         rows = await db.fetch(THREADS, space_id, limit)
     items = [
@@ -200,47 +151,16 @@ async def list_threads(request: Request) -> Response:
 async def read_messages(request: Request) -> Response:
     thread_id = request.path_params["thread_id"]
     limit = min(100, int(request.query_params.get("limit", 50)))
+    after = int(request.query_params.get("after", 0))
     async with pool.acquire() as db:
-        user = await caller(request, db)
+        user = await owner(db, request)
         if user is None:
             return error(401, "Not signed in.")
-        access = await db.fetchrow(THREAD_ACCESS, thread_id, user["id"])
-        if access is None or not may_read(user["is_admin"], access["visibility"], access["state"]):
+        access = await standing(db, THREAD_ACCESS, thread_id, user)
+        if access is None:
             return error(404, "No such thread.")
-        rows = list(reversed(await db.fetch(PAGE, thread_id, 2**63 - 1, limit)))
-        ids = [r["id"] for r in rows]
-        reactions: dict[int, list] = {}
-        for r in await db.fetch(REACTIONS, ids):
-            reactions.setdefault(r["message_id"], []).append(
-                {"emoji": r["emoji"], "count": len(r["user_ids"]), "user_ids": sorted(r["user_ids"])}
-            )
-        mentions: dict[int, list] = {}
-        for r in await db.fetch(MENTIONS, ids):
-            mentions.setdefault(r["message_id"], []).append(r["user_id"])
-    moderator = user["is_admin"] or access["role"] == "moderator"
-    items = []
-    for r in rows:
-        hidden = r["hidden_at"] is not None
-        blank = hidden and not (moderator or r["author_id"] == user["id"])
-        items.append(
-            {
-                "id": r["id"],
-                "thread_id": r["thread_id"],
-                "space_id": r["space_id"],
-                "author": brief(r["author_id"], r["name"], r["handle"], r["city_id"]),
-                "client_id": r["client_id"],
-                "body": "" if blank else r["body"],
-                "html": "" if blank else r["html"],
-                "created_at": iso(r["created_at"]),
-                "edited_at": iso(r["edited_at"]),
-                "hidden": hidden,
-                "hidden_reason": r["hidden_reason"] if hidden and not blank else None,
-                "reactions": reactions.get(r["id"], []),
-                "mentions": sorted(mentions.get(r["id"], [])),
-                "reply_to": None,
-            }
-        )
-    return JSONResponse({"items": items, "next_cursor": None, "prev_cursor": None})
+        page = await message_page(db, user, access, thread_id, after, limit)
+    return JSONResponse(page)
 
 
 async def post_message(request: Request) -> Response:
@@ -253,12 +173,12 @@ async def post_message(request: Request) -> Response:
     except (ValueError, KeyError, TypeError):
         return error(422, "Give the message's body.")
     async with pool.acquire() as db:
-        user = await caller(request, db)
+        user = await owner(db, request)
         if user is None:
             return error(401, "Not signed in.")
         async with db.transaction():
-            access = await db.fetchrow(THREAD_ACCESS_FOR_UPDATE, thread_id, user["id"])
-            if access is None or not may_read(user["is_admin"], access["visibility"], access["state"]):
+            access = await standing(db, THREAD_ACCESS_FOR_UPDATE, thread_id, user)
+            if access is None:
                 return error(404, "No such thread.")
             if not user["is_admin"] and access["state"] != "active":
                 return error(403, "Only members post here.")
@@ -282,14 +202,14 @@ async def post_message(request: Request) -> Response:
                 "mentions": [],
                 "reply_to": None,
             }
-            await db.fetchrow(RECORD, space_id, json.dumps(data), SPACE_LOCK, NOTIFY_CHANNEL)
+            await db.fetchrow(RECORD, space_id, json.dumps(data), SPACE_LOCK, bare_socket.NOTIFY_CHANNEL)
     return JSONResponse(data, 201)
 
 
 async def search(request: Request) -> Response:
     q = request.query_params.get("q", "")[:500]
     async with pool.acquire() as db:
-        user = await caller(request, db)
+        user = await owner(db, request)
         if user is None:
             return error(401, "Not signed in.")
         rows = await db.fetch(SEARCH, q, user["id"], user["is_admin"])
@@ -309,78 +229,25 @@ async def search(request: Request) -> Response:
 
 async def me(request: Request) -> Response:
     async with pool.acquire() as db:
-        user = await caller(request, db)
+        user = await owner(db, request)
     if user is None:
         return error(401, "Not signed in.")
-    return JSONResponse(
-        {
-            **brief(user["id"], user["name"], user["handle"], user["city_id"]),
-            "email": user["email"],
-            "position": user["position"],
-            "languages": list(user["languages"] or []),
-            "locale": user["locale"],
-            "is_admin": user["is_admin"],
-            "created_at": iso(user["created_at"]),
-            "csrf_token": None,
-        }
-    )
+    return JSONResponse(own_view(user))
 
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def socket(websocket: WebSocket) -> None:
-    async with pool.acquire() as db:
-        user = await caller(websocket, db)
-    if user is None:
-        await websocket.close(4401)
-        return
-    await websocket.accept()
-    joined: set[int] = set()
-    try:
-        while True:
-            frame = json.loads(await websocket.receive_text())
-            if frame.get("type") == "subscribe" and isinstance(frame.get("space_id"), int):
-                audiences[frame["space_id"]].add(websocket)
-                joined.add(frame["space_id"])
-                await websocket.send_text(json.dumps({"type": "subscribed", "space_id": frame["space_id"]}))
-    except (WebSocketDisconnect, ValueError):
-        pass
-    finally:
-        for space_id in joined:
-            audiences[space_id].discard(websocket)
-
-
-async def deliver(event_id: int) -> None:
-    row = await pool.fetchrow(EVENT, event_id)
-    if row is None or row["space_id"] is None:
-        return
-    text = '{"type":"event","id":%d,"space_id":%d,"kind":%s,"data":%s}' % (
-        row["id"],
-        row["space_id"],
-        json.dumps(row["kind"]),
-        row["data"],
-    )
-    for websocket in list(audiences.get(row["space_id"], ())):
-        with contextlib.suppress(Exception):  # a socket closing meanwhile
-            await websocket.send_text(text)
-
-
-def notified(connection, pid, channel, payload) -> None:
-    asyncio.get_running_loop().create_task(deliver(json.loads(payload)["id"]))
-
-
 @contextlib.asynccontextmanager
 async def lifespan(app):
-    global pool, listener
+    global pool
     pool = await asyncpg.create_pool(DSN, min_size=10, max_size=10)
     await pool.execute(
         "CREATE INDEX IF NOT EXISTS bare_messages_fts ON messages USING gin (to_tsvector('simple', body)) "
         "WITH (fastupdate = off)"
     )
-    listener = await asyncpg.connect(DSN)
-    await listener.add_listener(NOTIFY_CHANNEL, notified)
+    listener = await bare_socket.listen(DSN, pool)
     yield
     await listener.close()
     await pool.close()
@@ -394,7 +261,7 @@ app = Starlette(
         Route("/api/threads/{thread_id:int}/messages", post_message, methods=["POST"]),
         Route("/api/search", search),
         Route("/api/me", me),
-        WebSocketRoute("/ws", socket),
+        WebSocketRoute("/ws", bare_socket.socket),
     ],
     lifespan=lifespan,
 )
@@ -406,7 +273,7 @@ if __name__ == "__main__":
         app,
         host="127.0.0.1",
         port=port,
-        ws="websockets",
+        ws="websockets-sansio",
         lifespan="on",
         timeout_graceful_shutdown=10,
         timeout_keep_alive=75,
