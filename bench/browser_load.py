@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, RawHTTP, pin  # noqa: E402  (ROOT first)
-from bench.realtime_servers import Server, seed  # noqa: E402
+from bench.realtime_servers import Server, scratch_database, seed, stop_scratch_database  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 EMAIL, PASSWORD = "reader@bench.test", "bench reader password"
@@ -110,10 +110,8 @@ async def measure(base: str, world: dict, rounds: int) -> dict[str, list[dict]]:
 async def run(args) -> None:
     pin(CLIENT_CPU)
     with tempfile.TemporaryDirectory(prefix="citybridge-bench-") as tmp:
-        from tests.harness import start_database
-
         data_dir = Path(tmp)
-        database_url = await asyncio.to_thread(start_database, data_dir)
+        database_url = await scratch_database(data_dir)
         server = await Server(database_url, data_dir, "bench-secret-" + "x" * 40).ready()
         try:
             world = await seed_reader(database_url, server.port)
@@ -122,9 +120,7 @@ async def run(args) -> None:
             after = os.getloadavg()
         finally:
             server.stop()
-            from server.db import embedded
-
-            embedded.stop(data_dir)  # or its PostgreSQL outlives the run
+            stop_scratch_database(data_dir)
     print(f"{args.rounds} rounds, headless Chromium on CPU {CLIENT_CPU}, server on the other")
     print(f"load average before {before[0]:.2f} {before[1]:.2f}, after {after[0]:.2f} {after[1]:.2f}")
     floor = {kind: statistics.median(v["ms"] for v in found[f"bare page (floor), {kind}"]) for kind in ("cold", "warm")}

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, RawHTTP, pct, pin  # noqa: E402  (ROOT first)
-from bench.realtime_servers import Server, seed  # noqa: E402
+from bench.realtime_servers import Server, scratch_database, seed, stop_scratch_database  # noqa: E402
 
 BASELINE = (
     """
@@ -129,15 +129,7 @@ async def run(args) -> None:
     os.environ["CITYBRIDGE_PUBLIC_RATE_PER_MINUTE"] = "0"
     with tempfile.TemporaryDirectory(prefix="citybridge-bench-") as tmp:
         data_dir = Path(tmp)
-        database_url = os.environ.get("DATABASE_URL")
-        if database_url:
-            from server.db.engine import to_asyncpg_url
-
-            database_url = to_asyncpg_url(database_url)
-        else:
-            from tests.harness import start_database
-
-            database_url = await asyncio.to_thread(start_database, data_dir)
+        database_url = await scratch_database(data_dir)
         server = await Server(database_url, data_dir, "bench-secret-" + "x" * 40).ready()
         try:
             path = await publish(database_url, server.port)
@@ -154,6 +146,7 @@ async def run(args) -> None:
             after = os.getloadavg()
         finally:
             server.stop()
+            stop_scratch_database(data_dir)
     print(
         f"{args.readers} concurrent anonymous readers; {args.requests} requests cached and baseline, "
         f"{args.uncached_requests} uncached; page of {len(body)} bytes"

@@ -26,7 +26,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, ms, pin  # noqa: E402  (ROOT on the path first)
 from bench.realtime_scenarios import connections, conversations, fanout, storm, throughput  # noqa: E402
-from bench.realtime_servers import Server, seed, seed_conversations, start_bare_post, start_baseline  # noqa: E402
+from bench.realtime_servers import (  # noqa: E402
+    Server,
+    scratch_database,
+    seed,
+    seed_conversations,
+    start_bare_post,
+    start_baseline,
+    stop_scratch_database,
+)
 
 # --- main ---------------------------------------------------------------------------------------
 
@@ -46,15 +54,7 @@ async def run(args) -> None:
     scale = args.scale
     with tempfile.TemporaryDirectory(prefix="citybridge-bench-") as tmp:
         data_dir = Path(tmp)
-        database_url = os.environ.get("DATABASE_URL")
-        if database_url:
-            from server.db.engine import to_asyncpg_url
-
-            database_url = to_asyncpg_url(database_url)
-        else:
-            from tests.harness import start_database
-
-            database_url = await asyncio.to_thread(start_database, data_dir)
+        database_url = await scratch_database(data_dir)
         secret = "bench-secret-" + "x" * 40
         server = await Server(database_url, data_dir, secret).ready()
         print(
@@ -181,12 +181,7 @@ async def run(args) -> None:
             await asyncio.sleep(1.5)  # let the loop monitor write its last report
             print(f"(final loop-lag report: {server.max_loop_lag()}); load average after {os.getloadavg()[0]:.2f}")
             server.stop()
-            if not os.environ.get("DATABASE_URL"):
-                from server.db import embedded
-
-                stop = getattr(embedded, "stop", None)
-                if stop:
-                    stop(data_dir)
+            stop_scratch_database(data_dir)
 
 
 def main() -> None:

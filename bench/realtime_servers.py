@@ -17,6 +17,27 @@ from bench.realtime_clients import SERVER_CPU, RawHTTP, pin
 # --- servers ------------------------------------------------------------------------------------
 
 
+async def scratch_database(data_dir: Path) -> str:
+    """The database a benchmark runs on: DATABASE_URL if set (its data is left behind), else a fresh
+    embedded PostgreSQL in data_dir, which stop_scratch_database stops."""
+    from server.db.engine import to_asyncpg_url
+
+    if os.environ.get("DATABASE_URL"):
+        return to_asyncpg_url(os.environ["DATABASE_URL"])
+    from tests.harness import start_database
+
+    return await asyncio.to_thread(start_database, data_dir)
+
+
+def stop_scratch_database(data_dir: Path) -> None:
+    """Stop the embedded PostgreSQL of scratch_database, or it outlives the run (nothing to do when
+    DATABASE_URL was set)."""
+    if not os.environ.get("DATABASE_URL"):
+        from server.db import embedded
+
+        embedded.stop(data_dir)
+
+
 class Server:
     def __init__(self, database_url: str, data_dir: Path, secret: str) -> None:
         from tests.harness import free_port

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.realtime_clients import CLIENT_CPU, SERVER_CPU, RawHTTP, ms, pin  # noqa: E402  (ROOT on the path first)
 from bench.realtime_scenarios import cpu_seconds  # noqa: E402
-from bench.realtime_servers import Server, seed  # noqa: E402
+from bench.realtime_servers import Server, scratch_database, seed, stop_scratch_database  # noqa: E402
 
 MESSAGES, PAGE = 60, 50  # the thread's messages, and the page read
 GOALS = {"messages": 2.0, "me": 2.0, "healthz": 1.5}
@@ -261,13 +261,7 @@ async def run(args) -> None:
         data_dir = Path(tmp)
         script = data_dir / "summary.lua"
         script.write_text(WRK_SCRIPT)
-        database_url = os.environ.get("DATABASE_URL")
-        if database_url:
-            database_url = to_asyncpg_url(database_url)
-        else:
-            from tests.harness import start_database
-
-            database_url = await asyncio.to_thread(start_database, data_dir)
+        database_url = await scratch_database(data_dir)
         secret = "bench-secret-" + "x" * 40
         server = await Server(database_url, data_dir, secret).ready()
         bare = stats = None
@@ -356,12 +350,7 @@ async def run(args) -> None:
                 bare.wait(30)
             server.stop()
             print(f"load average after {load()}")
-            if not os.environ.get("DATABASE_URL"):
-                from server.db import embedded
-
-                stop = getattr(embedded, "stop", None)
-                if stop:
-                    stop(data_dir)
+            stop_scratch_database(data_dir)
 
 
 def main() -> None:
