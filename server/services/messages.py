@@ -10,7 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events, markdown
 from server.config import Settings
 from server.db import driver
-from server.db.models import Membership, Mention, Message, MessageEdit, Reaction, Space, Thread, User
+from server.db.models import (
+    ConversationReaction,
+    Membership,
+    Mention,
+    Message,
+    MessageEdit,
+    Reaction,
+    Space,
+    Thread,
+    User,
+)
 from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, flags, quotes
 from server.services.access import SpaceAccess, can_read
@@ -110,7 +120,7 @@ def _reactions_statement(table):
 
 # Built once, and the ids bound as one array: an IN list of fifty ids made SQLAlchemy render the
 # statement anew for every page of messages.
-_REACTIONS = {Reaction: _reactions_statement(Reaction)}
+_REACTIONS = {table: _reactions_statement(table) for table in (Reaction, ConversationReaction)}
 _MENTIONS = select(Mention.message_id, Mention.user_id).where(
     Mention.message_id == any_(bindparam("ids", type_=ARRAY(BigInteger)))
 )
@@ -119,11 +129,8 @@ _MENTIONS = select(Mention.message_id, Mention.user_id).where(
 async def reactions_of(db: AsyncSession, message_ids: list[int], table=Reaction) -> dict[int, list[dict]]:
     """Per message, its reactions `{emoji, count, user_ids}` in the order they were first given;
     `table` is Reaction or, for direct messages, ConversationReaction (same columns)."""
-    statement = _REACTIONS.get(table)
-    if statement is None:
-        statement = _REACTIONS[table] = _reactions_statement(table)
     result: dict[int, list[dict]] = {}
-    for message_id, emoji, user_ids, _ in await db.execute(statement, {"ids": message_ids}):
+    for message_id, emoji, user_ids, _ in await db.execute(_REACTIONS[table], {"ids": message_ids}):
         result.setdefault(message_id, []).append({"emoji": emoji, "count": len(user_ids), "user_ids": sorted(user_ids)})
     return result
 
