@@ -204,8 +204,12 @@ export function emptyState(title, text, action) {
   return h("div", { class: "empty" }, h("p", { class: "empty-title" }, title), text ? h("p", {}, text) : null, action || null);
 }
 
+// In a list, the spinner is a list item holding the status: an <li role="status"> is no list item,
+// and a list may only hold list items (axe-core's "list" rule, while a list is still loading).
 export function spinner(tag = "div") {
-  return h(tag, { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
+  const status = h(tag === "li" ? "div" : tag, { class: "loading", role: "status" },
+    h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
+  return tag === "li" ? h("li", {}, status) : status;
 }
 
 export function link(href, ...children) {

@@ -89,6 +89,26 @@ async def test_space_threads_members_and_a_new_thread(world, sessions):
     await s.screenshot("05-members")
 
 
+async def test_a_list_still_loading_is_a_list_of_list_items(world, sessions):
+    """While a space's threads load, the list holds a list item with the status inside it: an
+    <li role="status"> failed axe-core whenever a check met a slow answer."""
+    s = await sessions("member@danang.test")
+    held = []
+
+    async def hold(route):
+        held.append(route)
+
+    await s.page.route("**/api/spaces/*/threads*", hold)
+    await s.goto(f"/spaces/{world.space_a['id']}")
+    spinner = s.page.locator("ul.threads > li [role=status]")
+    await expect(spinner).to_contain_text("Loading")
+    await assert_accessible(s.page, "space while its threads load")
+    for route in held:
+        await route.continue_()
+    await expect(spinner).to_have_count(0)
+    await s.page.unroute("**/api/spaces/*/threads*")
+
+
 async def test_admin_registers_a_city_pairs_it_and_invites_a_moderator(world, sessions):
     s = await sessions("admin@citybridge.test")
     await s.goto("/admin")
