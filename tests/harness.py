@@ -19,6 +19,7 @@ from server.app import create_app
 from server.config import load_settings, uvicorn_proxy_options
 from server.db import embedded, migrate
 from server.services import ratelimit
+from server.serving import BoundedHttpToolsProtocol
 
 
 def free_port() -> int:
@@ -77,6 +78,7 @@ class ServerThread:
             self.app,
             host="127.0.0.1",
             port=self.port,
+            http=BoundedHttpToolsProtocol,
             ws="websockets-sansio",
             loop="server.serving:PacedEventLoop",
             lifespan="on",

@@ -14,8 +14,8 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
+from server.api.responses import JsonResponse
 from server.errors import ApiError, Invalid, NotFound, Unavailable
 from server.observability import metrics
 
@@ -33,20 +33,20 @@ def wants_codes(request: Request) -> bool:
     return any(part.strip().lower() == CODED_PREFERENCE for part in preferences.split(","))
 
 
-def error_response(error: ApiError, request: Request | None = None) -> JSONResponse:
+def error_response(error: ApiError, request: Request | None = None) -> JsonResponse:
     coded = request is not None and wants_codes(request)
     headers = {**error.headers, **({"Preference-Applied": CODED_PREFERENCE} if coded else {})}
-    return JSONResponse(error.body(coded), status_code=error.status, headers=headers)
+    return JsonResponse(error.body(coded), status_code=error.status, headers=headers)
 
 
-async def api_error(request: Request, error: ApiError) -> JSONResponse:
+async def api_error(request: Request, error: ApiError) -> JsonResponse:
     return error_response(error, request)
 
 
-async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+async def http_error(request: Request, error: HTTPException) -> JsonResponse:
     code = HTTP_CODES.get(error.status_code, "error")
     message = {404: "No such route.", 405: "This route does not take that method."}.get(error.status_code, error.detail)
-    return JSONResponse(
+    return JsonResponse(
         {"error": {"code": code, "message": message, "fields": {}}},
         status_code=error.status_code,
         headers=getattr(error, "headers", None),
@@ -121,7 +121,7 @@ def _is_storage_failure(error: Exception) -> bool:
     )
 
 
-async def unexpected(request: Request, error: Exception) -> JSONResponse:
+async def unexpected(request: Request, error: Exception) -> JsonResponse:
     if _is_storage_failure(error):
         log.error("file storage failed: %s", error)
         full = error.errno in STORAGE_FULL
@@ -149,7 +149,7 @@ async def unexpected(request: Request, error: Exception) -> JSONResponse:
             Unavailable("The database is unavailable; try again shortly.", headers={"Retry-After": "2"}), request
         )
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse(
+    return JsonResponse(
         {"error": {"code": "internal", "message": "Something went wrong on our side.", "fields": {}}}, status_code=500
     )
 

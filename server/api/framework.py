@@ -19,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Match, Route
 from typing_extensions import TypeVar
 
 from server.api import limits, validation
 from server.api.auth import Caller, authenticate_request, check_totp_policy
+from server.api.responses import JsonResponse
 from server.config import Settings
 from server.db.models import User
 from server.errors import (
@@ -291,7 +292,7 @@ def _make_route(ep: Endpoint) -> Route:
         if result is None and ctx.status == 204:
             response: Response = Response(status_code=204, headers=ctx.headers)
         else:
-            response = JSONResponse(result, status_code=ctx.status, headers=ctx.headers)
+            response = JsonResponse(result, status_code=ctx.status, headers=ctx.headers)
         for cookie in ctx.cookies:
             response.set_cookie(**cookie)
         return response

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from starlette.background import BackgroundTask
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import FileResponse
 
 from server import storage
 from server.api.auth import SESSION_COOKIE
 from server.api.framework import Context, endpoint
+from server.api.responses import JsonResponse
 from server.api.schemas import identity as si
 from server.services import data_export, erasure
 
@@ -37,7 +38,7 @@ async def start_export(ctx: Context):
         if new
         else None
     )
-    return JSONResponse(answer, status_code=202, headers={"Location": answer["url"]}, background=task)
+    return JsonResponse(answer, status_code=202, headers={"Location": answer["url"]}, background=task)
 
 
 @endpoint(

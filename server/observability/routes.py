@@ -10,16 +10,17 @@ import hmac
 import ipaddress
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from server.api.responses import JsonResponse
 from server.observability.metrics import exposition
 
 FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
-def _refusal(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(
+def _refusal(status: int, code: str, message: str, headers: dict | None = None) -> JsonResponse:
+    return JsonResponse(
         {"error": {"code": code, "message": message, "fields": {}}}, status_code=status, headers=headers
     )
 
