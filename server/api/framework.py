@@ -267,7 +267,10 @@ def _make_route(ep: Endpoint) -> Route:
     async def run(request: Request) -> Response:
         limits.check_request(request)
         settings = request.app.state.settings
-        async with request.app.state.sessions() as db:
+        # The session takes a connection at its first statement; a request that runs none (no
+        # credential to look up, nothing read) neither commits nor closes one.
+        db = request.app.state.sessions()
+        try:
             caller = await authenticate_request(request, db, settings)
             if ep.auth == "user" and caller.user is None:
                 raise Unauthorized("Sign in first.", code="not_signed_in")
@@ -278,7 +281,7 @@ def _make_route(ep: Endpoint) -> Route:
             ctx = Context(request=request, db=db, caller=caller, status=ep.status)
             if ep.query is not None:
                 ctx.query = parse_query(ep.query, request)
-            elif request.query_params:
+            elif request.scope["query_string"] and request.query_params:
                 raise Invalid(
                     "This route takes no query parameters.",
                     fields={k: problem("unknown_parameter") for k in request.query_params.keys()},
@@ -286,7 +289,11 @@ def _make_route(ep: Endpoint) -> Route:
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes), ep.body_optional)
             result = await _handle(ctx, ep, request.path_params)
-            await db.commit()
+            if db.in_transaction() or db.new or db.dirty or db.deleted:  # (added but never flushed)
+                await db.commit()
+        finally:
+            if db.in_transaction():  # failed or cancelled: roll back, and the connection goes back
+                await db.close()
         if isinstance(result, Response):
             return result
         if result is None and ctx.status == 204:

@@ -13,6 +13,8 @@ Each node exposes its own numbers; Prometheus scrapes every node and sums.
 
 from __future__ import annotations
 
+import functools
+
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -28,6 +30,21 @@ HTTP_LATENCY = Histogram(
     ["method", "route"],
     buckets=LATENCY_BUCKETS,
 )
+
+
+@functools.lru_cache(maxsize=4096)  # the label sets are few by design (route templates)
+def _request_series(method: str, route: str, status: int):
+    return HTTP_REQUESTS.labels(method, route, str(status)), HTTP_LATENCY.labels(method, route)
+
+
+def count_request(method: str, route: str, status: int, seconds: float) -> None:
+    """One answered request: counted by route template and status, timed by route template. The
+    series are looked up once per label set (labels() takes a lock and builds a key every time)."""
+    requests, latency = _request_series(method, route, status)
+    requests.inc()
+    latency.observe(seconds)
+
+
 HTTP_IN_FLIGHT = Gauge("citybridge_http_requests_in_flight", "HTTP requests being answered now.")
 OPEN_WEBSOCKETS = Gauge("citybridge_websockets_open", "Websocket connections open on this node.")
 EVENTS_FANNED_OUT = Counter(

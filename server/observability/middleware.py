@@ -6,11 +6,10 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import re
 import time
-import uuid
 
-from starlette.datastructures import MutableHeaders
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,6 +79,7 @@ class ObservabilityMiddleware:
         self.headers = dict(SECURITY_HEADERS)
         if https:
             self.headers["strict-transport-security"] = HSTS
+        self.raw_headers = [(name.encode(), value.encode()) for name, value in self.headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,16 +115,7 @@ class ObservabilityMiddleware:
             if message["type"] == "http.response.start":
                 state["started"] = True
                 state["status"] = message["status"]
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    if name not in headers:
-                        headers[name] = value
-                # A route's own policy (e.g. a sandboxed download) still may not be framed.
-                if "frame-ancestors" not in headers["content-security-policy"]:
-                    headers["content-security-policy"] += "; frame-ancestors 'none'"
-                if is_api and "cache-control" not in headers:
-                    headers["cache-control"] = "no-store"
-                headers[REQUEST_ID_HEADER] = rid
+                message["headers"] = self._with_headers(message.get("headers", ()), is_api, rid)
             await send(message)
 
         received = 0
@@ -161,8 +152,7 @@ class ObservabilityMiddleware:
             self.foreground.active -= 1
             elapsed = time.perf_counter() - started_at
             method, route, status = scope.get("method", ""), route_label(scope), state["status"]
-            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            metrics.HTTP_LATENCY.labels(method, route).observe(elapsed)
+            metrics.count_request(method, route, status, elapsed)
             log.info(
                 "%s %s %s",
                 method,
@@ -179,6 +169,22 @@ class ObservabilityMiddleware:
             )
             request_id.reset(token)
 
+    def _with_headers(self, sent, is_api: bool, rid: str) -> list[tuple[bytes, bytes]]:
+        """The response's headers with ours added: the security headers it did not set itself, a
+        framing ban in its own policy, no-store on the API unless it chose, and the request id.
+        On the raw list (ASGI names are lower case): MutableHeaders scans it once per header."""
+        raw = [(name, value) for name, value in sent if name != b"x-request-id"]
+        names = {name for name, _ in raw}
+        raw.extend(header for header in self.raw_headers if header[0] not in names)
+        for i, (name, value) in enumerate(raw):
+            # A route's own policy (e.g. a sandboxed download) still may not be framed.
+            if name == b"content-security-policy" and b"frame-ancestors" not in value:
+                raw[i] = (name, value + b"; frame-ancestors 'none'")
+        if is_api and b"cache-control" not in names:
+            raw.append((b"cache-control", b"no-store"))
+        raw.append((b"x-request-id", rid.encode("latin-1")))
+        return raw
+
     @staticmethod
     def _incoming_id(scope: Scope) -> str:
         for name, value in scope.get("headers", ()):
@@ -187,7 +193,7 @@ class ObservabilityMiddleware:
                 if _GOOD_REQUEST_ID.match(candidate):
                     return candidate
                 break
-        return uuid.uuid4().hex
+        return os.urandom(16).hex()  # 32 hex digits, as uuid4().hex gave, without building a UUID
 
     @staticmethod
     def _content_length(scope: Scope) -> int | None:
