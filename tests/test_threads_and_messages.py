@@ -286,3 +286,47 @@ async def test_my_mentions_list_only_what_i_may_still_read(world):
     ]
     assert expect(await world.member.get("/api/mentions"), 200)["items"] == []
     expect(await world.anonymous.get("/api/mentions"), 401)
+
+
+async def test_a_page_of_messages_shows_each_as_the_message_itself_does(world):
+    """The page is one statement of its own (services/messages.py): each item must equal the view the
+    message's own routes give (an unchanged edit answers it), reactions, mentions, quotes and hidden
+    text included, for the author, another member and a moderator."""
+    thread = await start_thread(world.member, world.space_a["id"], body="We opened a **welcome desk**.")
+    path = f"/api/threads/{thread['id']}/messages"
+    first = thread["first_message"]
+    moderator = world.moderator.user
+    reply = expect(
+        await world.moderator.post(
+            path, json={"body": f"Thanks @{world.member.user['handle']}!", "reply_to": first["id"]}
+        ),
+        201,
+    )
+    third = expect(await world.member.post(path, json={"body": f"@{moderator['handle']} see above"}), 201)
+    hidden = expect(await world.member.post(path, json={"body": "my phone number is ..."}), 201)
+    for emoji in ("%F0%9F%91%8D", "%E2%9D%A4%EF%B8%8F"):  # 👍 then ❤️
+        for client in (world.moderator, world.member):
+            expect(await client.put(f"/api/messages/{first['id']}/reactions/{emoji}"), 200)
+    expect(await world.moderator.put(f"/api/messages/{third['id']}/reactions/%F0%9F%91%8D"), 200)
+    expect(await world.moderator.post(f"/api/messages/{hidden['id']}/hide", json={"reason": "private"}), 200)
+
+    authors = {first["id"]: world.member, reply["id"]: world.moderator, third["id"]: world.member}
+    own = {}
+    for message in (first, reply, third):
+        own[message["id"]] = expect(
+            await authors[message["id"]].patch(f"/api/messages/{message['id']}", json={"body": message["body"]}), 200
+        )
+    listed = {m["id"]: m for m in expect(await world.member.get(path), 200)["items"]}
+    assert list(listed) == [first["id"], reply["id"], third["id"], hidden["id"]]
+    for message_id, view in own.items():
+        assert listed[message_id] == view
+    assert [r["emoji"] for r in listed[first["id"]]["reactions"]] == ["👍", "❤️"]
+    assert listed[first["id"]]["reactions"][0]["count"] == 2 and listed[third["id"]]["mentions"] == [moderator["id"]]
+    assert listed[reply["id"]]["reply_to"]["id"] == first["id"]
+    # The hidden message: its author still sees its text; an admin sees it with the reason.
+    assert listed[hidden["id"]]["body"] == "my phone number is ..." and listed[hidden["id"]]["hidden"] is True
+    others = {m["id"]: m for m in expect(await world.admin.get(path), 200)["items"]}
+    assert others[hidden["id"]]["hidden_reason"] == "private"
+    # Paging backwards gives the same items.
+    newest = expect(await world.member.get(path, params={"direction": "backward", "limit": 2}), 200)["items"]
+    assert newest == [listed[third["id"]], listed[hidden["id"]]]

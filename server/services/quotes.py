@@ -40,11 +40,15 @@ async def check_reply_to(db: AsyncSession, thread_id: int, reply_to: int) -> Non
 
 async def quotes_of(db: AsyncSession, messages: list[Message]) -> dict[int, dict]:
     """message id -> the quote it carries, for those of `messages` that reply to another."""
-    wanted = {m.reply_to_id for m in messages if m.reply_to_id is not None}
-    if not wanted:
+    return await quotes_for(db, {m.id: m.reply_to_id for m in messages if m.reply_to_id is not None})
+
+
+async def quotes_for(db: AsyncSession, replies: dict[int, int]) -> dict[int, dict]:
+    """message id -> its quote, for replies given as {message id: id of the message it quotes}."""
+    if not replies:
         return {}
     rows = await db.execute(
-        select(Message, User).outerjoin(User, User.id == Message.author_id).where(Message.id.in_(wanted))
+        select(Message, User).outerjoin(User, User.id == Message.author_id).where(Message.id.in_(set(replies.values())))
     )
     quoted = {m.id: quote_view(m, u) for m, u in rows}
-    return {m.id: quoted.get(m.reply_to_id, unavailable(m.reply_to_id)) for m in messages if m.reply_to_id}
+    return {message_id: quoted.get(to, unavailable(to)) for message_id, to in replies.items()}

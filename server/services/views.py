@@ -90,20 +90,43 @@ def message_view(
     reply_to: dict | None = None,
 ) -> dict:
     """reveal_hidden=False blanks a hidden message's content for readers who are not moderators."""
-    hidden = message.hidden_at is not None
+    return _message(message.__getattribute__, user_brief(author), reactions, mentions, reveal_hidden, reply_to)
+
+
+def message_view_of_row(
+    row, reactions: list[dict] | None, mentions: list[int] | None, *, reveal_hidden: bool, reply_to: dict | None
+) -> dict:
+    """message_view of a database row that has the message's columns by name and its author's as
+    author_name, author_handle and author_city_id (services/messages.py's page of a thread)."""
+    author_id = row["author_id"]
+    author = (
+        None
+        if author_id is None
+        else {
+            "id": author_id,
+            "name": row["author_name"],
+            "handle": row["author_handle"],
+            "city_id": row["author_city_id"],
+        }
+    )
+    return _message(row.__getitem__, author, reactions, mentions, reveal_hidden, reply_to)
+
+
+def _message(field, author, reactions, mentions, reveal_hidden: bool, reply_to) -> dict:
+    hidden = field("hidden_at") is not None
     blank = hidden and not reveal_hidden
     return {
-        "id": message.id,
-        "thread_id": message.thread_id,
-        "space_id": message.space_id,
-        "author": user_brief(author),
-        "client_id": message.client_id,
-        "body": "" if blank else message.body,
-        "html": "" if blank else message.html,
-        "created_at": iso(message.created_at),
-        "edited_at": iso(message.edited_at),
+        "id": field("id"),
+        "thread_id": field("thread_id"),
+        "space_id": field("space_id"),
+        "author": author,
+        "client_id": field("client_id"),
+        "body": "" if blank else field("body"),
+        "html": "" if blank else field("html"),
+        "created_at": iso(field("created_at")),
+        "edited_at": iso(field("edited_at")),
         "hidden": hidden,
-        "hidden_reason": message.hidden_reason if hidden and reveal_hidden else None,
+        "hidden_reason": field("hidden_reason") if hidden and reveal_hidden else None,
         "reactions": reactions or [],
         "mentions": mentions or [],
         "reply_to": reply_to,  # the quote (services/quotes.py), or None
