@@ -25,23 +25,19 @@ from typing_extensions import TypeVar
 
 from server.api import limits, validation
 from server.api.auth import Caller, authenticate_request, check_totp_policy
+from server.api.cross_site import UNSAFE, check_request_origin_and_type, is_multipart
 from server.api.responses import JsonResponse
 from server.config import Settings
 from server.db.models import User
 from server.errors import (
     BadRequest,
-    Forbidden,
     Invalid,
     PayloadTooLarge,
     Problem,
     Unauthorized,
-    UnsupportedMediaType,
     problem,
 )
 from server.services import ratelimit
-
-UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
 
 # Any by default: a handler that has not yet named its models stays unchecked rather than wrong.
 BodyT = TypeVar("BodyT", default=Any)
@@ -224,10 +220,6 @@ def parse_body(model: type[BaseModel], raw: bytes, optional: bool = False) -> Ba
         ) from None
 
 
-def is_multipart(request: Request) -> bool:
-    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
-
-
 def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
     params = request.query_params
     # One pass over the pairs: getlist() per key would be quadratic in the number of parameters.
@@ -306,39 +298,6 @@ def _make_route(ep: Endpoint) -> Route:
 
     run.__name__ = ep.handler.__name__
     return Route(ep.path, run, methods=[ep.method], name=f"{ep.method} {ep.path}")
-
-
-# --- cross-site requests ---------------------------------------------------------
-
-
-def _is_json(request: Request) -> bool:
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type == "application/json"
-
-
-def _from_elsewhere(request: Request, settings) -> bool:
-    """A browser says where a request comes from (Sec-Fetch-Site, Origin); a request that says
-    nothing (a script, curl) is not a browser's cross-site request."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("origin")
-    if origin is None:
-        return False
-    ours = {settings.public_origin, f"http://{request.headers.get('host')}", f"https://{request.headers.get('host')}"}
-    return origin not in ours
-
-
-def check_request_origin_and_type(ep: Endpoint, request: Request, caller: Caller, settings) -> None:
-    """A cross-site form can send only text/plain, form or multipart bodies, and with no preflight:
-    JSON routes refuse other types (415). Requests that can start a session (sign-in, accepting an
-    invitation) have no CSRF token yet, so they must come from our own origin (no login CSRF)."""
-    sent = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
-    typed = _is_json(request) or (ep.body_optional and not sent)  # an optional body left out needs no type
-    if ep.body is not None and not (ep.form is not None and is_multipart(request)) and not typed:
-        raise UnsupportedMediaType("Send the body as application/json.")
-    if ep.method in UNSAFE and ep.auth != "user" and caller.via != "bearer" and _from_elsewhere(request, settings):
-        raise Forbidden("This request comes from another site.", code="cross_site")
 
 
 # --- the route table -----------------------------------------------------------

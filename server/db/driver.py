@@ -23,3 +23,12 @@ async def connection(db: AsyncSession) -> asyncpg.Connection:
     if not raw.is_in_transaction():  # SQLAlchemy begins lazily, on its first statement
         await conn.execute(_BEGIN)
     return raw
+
+
+async def connection_as_is(db: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection without beginning a transaction: a statement sent before the
+    session's first ORM statement commits by itself. For a request's first look-up (who is calling),
+    so that a request which reads nothing else costs one round trip instead of BEGIN, it and COMMIT:
+    the transaction begins at the session's first statement, and a commit with none is no round trip."""
+    conn = await db.connection()
+    return (await conn.get_raw_connection()).driver_connection

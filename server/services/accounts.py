@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import make_transient_to_detached
 
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
+from server.db import driver
 from server.db.models import ApiToken, Session, User
 from server.errors import Conflict, Invalid, problem
 from server.services import changelog
@@ -131,27 +132,54 @@ async def start_session(
 LAST_USE_GRANULARITY = timedelta(minutes=5)
 
 
-# The statements on every request's path are built once: building a select of two entities with its
-# options cost more CPU than running it (bench/realtime.py throughput, issue 21).
-_SESSION_OWNER = (
-    select(User, Session.id, Session.last_used_at)
-    .join(Session, Session.user_id == User.id)
-    .where(
-        Session.token_hash == bindparam("token_hash"),
-        Session.expires_at > bindparam("now"),
-        User.deactivated_at.is_(None),
-    )
-    .options(undefer(User.city_requires_totp))  # the city's two-factor rule, in the same query
-)
+# Who is calling, on every request's path: one statement each for a session cookie and an API token,
+# sent straight to asyncpg before the request's transaction begins (driver.connection_as_is), and the
+# user built from its row. The ORM's execution and instance loading were most of GET /api/me's CPU
+# (py-spy under bench/routes.py). The user's columns by attribute, and the city's two-factor rule
+# (User.city_requires_totp, which only this look-up loads).
+_USER_COLUMNS = [
+    (attr.key, attr.columns[0].name)
+    for attr in User.__mapper__.column_attrs
+    if getattr(attr.columns[0], "table", None) is User.__table__
+]
+_OWNER = ", ".join(f'u."{name}"' for _, name in _USER_COLUMNS) + ", c.require_totp"
+_SESSION_OWNER = f"""
+SELECT {_OWNER}, s.id, s.last_used_at
+FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN cities c ON c.id = u.city_id
+WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL
+"""
+_TOKEN_OWNER = f"""
+SELECT {_OWNER}, t.id, t.last_used_at, t.expires_at, t.scopes
+FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN cities c ON c.id = u.city_id
+WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
+"""
+_USED_SESSION = "UPDATE sessions SET last_used_at = $2 WHERE id = $1"
+_USED_TOKEN = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
+_REST = len(_USER_COLUMNS) + 1  # where the session's or token's own columns start
+
+
+def _attached(db: AsyncSession, row) -> User:
+    """The row's user, in the session as if the session had loaded it (no statement): the request's
+    handlers change and flush it like any loaded object."""
+    user = User(**{key: row[i] for i, (key, _) in enumerate(_USER_COLUMNS)}, city_requires_totp=row[_REST - 1])
+    make_transient_to_detached(user)
+    db.add(user)
+    return user
+
+
+async def _mark_used(connection, statement: str, row_id: int, last_used_at: datetime | None) -> None:
+    """Shown in Settings ("last used"); written at most every few minutes."""
+    if last_used_at is None or last_used_at < now() - LAST_USE_GRANULARITY:
+        await connection.execute(statement, row_id, now())
 
 
 async def user_for_session(db: AsyncSession, token: str) -> User | None:
-    row = (await db.execute(_SESSION_OWNER, {"token_hash": token_hash(token), "now": now()})).first()
+    connection = await driver.connection_as_is(db)
+    row = await connection.fetchrow(_SESSION_OWNER, token_hash(token), now())
     if row is None:
         return None
-    if row.last_used_at is None or row.last_used_at < now() - LAST_USE_GRANULARITY:
-        await db.execute(update(Session).where(Session.id == row.id).values(last_used_at=now()))
-    return row.User
+    await _mark_used(connection, _USED_SESSION, row[_REST], row[_REST + 1])
+    return _attached(db, row)
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
@@ -233,28 +261,20 @@ async def deactivate_user(db: AsyncSession, user: User) -> None:
     await changelog.signal_sign_out(db, user.id, None, "deactivated")
 
 
-_TOKEN_OWNER = (
-    select(User, ApiToken)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(
-        ApiToken.token_hash == bindparam("token_hash"),
-        ApiToken.revoked_at.is_(None),
-        User.deactivated_at.is_(None),
-    )
-    .options(undefer(User.city_requires_totp))
-)
+class TokenUse(NamedTuple):
+    expires_at: datetime
+    scopes: list[str]
 
 
-async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, ApiToken] | None:
-    """The active owner of a live (unrevoked) token, with the token; expiry is the caller's to tell."""
-    row = (await db.execute(_TOKEN_OWNER, {"token_hash": token_hash(secret)})).first()
+async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, TokenUse] | None:
+    """The active owner of a live (unrevoked) token, with the token's expiry and scopes; expiry is the
+    caller's to tell."""
+    connection = await driver.connection_as_is(db)
+    row = await connection.fetchrow(_TOKEN_OWNER, token_hash(secret))
     if row is None:
         return None
-    token = row.ApiToken
-    # Shown in Settings ("last used"); written at most every few minutes, like a session's.
-    if token.last_used_at is None or token.last_used_at < now() - LAST_USE_GRANULARITY:
-        await db.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now()))
-    return row.User, token
+    await _mark_used(connection, _USED_TOKEN, row[_REST], row[_REST + 1])
+    return _attached(db, row), TokenUse(row[_REST + 2], list(row[_REST + 3]))
 
 
 async def update_profile(db: AsyncSession, user: User, changes: dict) -> User:
