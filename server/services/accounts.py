@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
 
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
@@ -160,11 +161,19 @@ _REST = len(_USER_COLUMNS) + 1  # where the session's or token's own columns sta
 
 def _attached(db: AsyncSession, row) -> User:
     """The row's user, in the session as if the session had loaded it (no statement): the request's
-    handlers change and flush it like any loaded object."""
-    user = User(**{key: row[i] for i, (key, _) in enumerate(_USER_COLUMNS)}, city_requires_totp=row[_REST - 1])
+    handlers change and flush it like any loaded object. Its values go into its dict as the ORM's
+    loader puts them (loaded, with no history), which costs a third of the constructor's way."""
+    user = _NEW_USER()
+    values = instance_dict(user)
+    for i, (key, _) in enumerate(_USER_COLUMNS):
+        values[key] = row[i]
+    values["city_requires_totp"] = row[_REST - 1]
     make_transient_to_detached(user)
     db.add(user)
     return user
+
+
+_NEW_USER = User.__mapper__.class_manager.new_instance  # an instance with its ORM state, no __init__
 
 
 async def _mark_used(connection, statement: str, row_id: int, last_used_at: datetime | None) -> None:
