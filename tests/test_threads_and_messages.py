@@ -247,6 +247,23 @@ async def test_thread_list_names_the_last_replier_but_not_of_a_hidden_message(wo
     expect(await world.moderator.post(f"/api/messages/{answer['id']}/hide", json={"reason": "spam"}), 200)
     listed = expect(await world.member.get(path), 200)["items"][0]
     assert listed["last_replier"]["id"] == world.member.user["id"]
+    # Each listed thread is the thread as its own route shows it, and its last replier in full.
+    pinned = await start_thread(world.moderator, space, title="Read first", themes=["housing"])
+    expect(await world.moderator.patch(f"/api/threads/{pinned['id']}", json={"pinned": True, "locked": True}), 200)
+    items = expect(await world.member.get(path), 200)["items"]
+    assert [t["id"] for t in items[:2]] == [pinned["id"], thread["id"]]
+    for item in items[:2]:
+        shown = expect(await world.member.get(f"/api/threads/{item['id']}"), 200)
+        assert {k: v for k, v in item.items() if k != "last_replier"} == shown
+    assert (
+        items[0]["last_replier"]
+        == items[0]["author"]
+        == {k: world.moderator.user[k] for k in ("id", "name", "handle", "city_id")}
+    )
+    # The next page starts after the last thread of this one.
+    first = expect(await world.member.get(path, params={"limit": 1}), 200)
+    after = expect(await world.member.get(path, params={"limit": 1, "cursor": first["next_cursor"]}), 200)
+    assert [t["id"] for t in first["items"] + after["items"]] == [pinned["id"], thread["id"]]
 
 
 async def test_my_mentions_list_only_what_i_may_still_read(world):

@@ -67,16 +67,39 @@ def member_view(membership: Membership, user: User) -> dict:
 
 
 def thread_view(thread: Thread, author: User | None) -> dict:
+    return _thread(thread.__getattribute__, user_brief(author))
+
+
+def thread_view_of_row(row) -> dict:
+    """thread_view of a database row with the thread's columns by name and its author's as
+    author_name, author_handle and author_city_id (services/threads.py's list)."""
+    return _thread(row.__getitem__, brief_of_row(row, "author_id", "author_"))
+
+
+def brief_of_row(row, id_column: str, prefix: str) -> dict | None:
+    """user_brief of a user's columns in a row: the id in `id_column`, the others named prefix + column."""
+    user_id = row[id_column]
+    if user_id is None:
+        return None
     return {
-        "id": thread.id,
-        "space_id": thread.space_id,
-        "title": thread.title,
-        "themes": list(thread.themes or []),
-        "author": user_brief(author),
-        "pinned": thread.pinned,
-        "locked": thread.locked,
-        "created_at": iso(thread.created_at),
-        "last_activity_at": iso(thread.last_activity_at),
+        "id": user_id,
+        "name": row[prefix + "name"],
+        "handle": row[prefix + "handle"],
+        "city_id": row[prefix + "city_id"],
+    }
+
+
+def _thread(field, author: dict | None) -> dict:
+    return {
+        "id": field("id"),
+        "space_id": field("space_id"),
+        "title": field("title"),
+        "themes": list(field("themes") or []),
+        "author": author,
+        "pinned": field("pinned"),
+        "locked": field("locked"),
+        "created_at": iso(field("created_at")),
+        "last_activity_at": iso(field("last_activity_at")),
     }
 
 
@@ -98,18 +121,9 @@ def message_view_of_row(
 ) -> dict:
     """message_view of a database row that has the message's columns by name and its author's as
     author_name, author_handle and author_city_id (services/messages.py's page of a thread)."""
-    author_id = row["author_id"]
-    author = (
-        None
-        if author_id is None
-        else {
-            "id": author_id,
-            "name": row["author_name"],
-            "handle": row["author_handle"],
-            "city_id": row["author_city_id"],
-        }
+    return _message(
+        row.__getitem__, brief_of_row(row, "author_id", "author_"), reactions, mentions, reveal_hidden, reply_to
     )
-    return _message(row.__getitem__, author, reactions, mentions, reveal_hidden, reply_to)
 
 
 def _message(field, author, reactions, mentions, reveal_hidden: bool, reply_to) -> dict:
