@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.models import Membership, Space, User
@@ -84,20 +84,26 @@ def readable_spaces_clause(user: User) -> ColumnElement[bool]:
     """A SQL condition on Space that holds for exactly the spaces the user may read."""
     if user.is_admin:
         return true()
-    active = select(Membership.space_id).where(Membership.user_id == user.id, Membership.state == "active")
-    suspended = select(Membership.space_id).where(Membership.user_id == user.id, Membership.state == "suspended")
-    return (
-        or_(
-            Space.id.in_(active),
-            (Space.visibility == "network") & Space.id.not_in(suspended),
-        )
-        if user.id is not None
-        else false()
-    )
+    return _readable_by(user.id) if user.id is not None else false()
+
+
+def _readable_by(user_id) -> ColumnElement[bool]:
+    active = select(Membership.space_id).where(Membership.user_id == user_id, Membership.state == "active")
+    suspended = select(Membership.space_id).where(Membership.user_id == user_id, Membership.state == "suspended")
+    return or_(Space.id.in_(active), (Space.visibility == "network") & Space.id.not_in(suspended))
+
+
+# Built once (search asks on every query): building the select per call cost two thirds of running it.
+_READABLE_IDS = select(Space.id).where(_readable_by(bindparam("user_id")))
+_ALL_IDS = select(Space.id)
 
 
 async def readable_space_ids(db: AsyncSession, user: User) -> list[int]:
-    return list((await db.scalars(select(Space.id).where(readable_spaces_clause(user)))).all())
+    if user.is_admin:
+        return list((await db.scalars(_ALL_IDS)).all())
+    if user.id is None:
+        return []
+    return list((await db.scalars(_READABLE_IDS, {"user_id": user.id})).all())
 
 
 # can_read for many (user, space) pairs in one round trip, as raw SQL for asyncpg: realtime checks a
