@@ -17,11 +17,15 @@ _BEGIN = text("SELECT 1")
 
 async def connection(db: AsyncSession) -> asyncpg.Connection:
     """The session's asyncpg connection, inside the session's transaction."""
-    await db.flush()  # pending ORM rows first: raw statements see them and their foreign keys hold
-    conn = await db.connection()
-    raw = (await conn.get_raw_connection()).driver_connection
+    return await db.run_sync(_in_transaction)  # one switch into SQLAlchemy's greenlet, not four
+
+
+def _in_transaction(session) -> asyncpg.Connection:
+    session.flush()  # pending ORM rows first: raw statements see them and their foreign keys hold
+    conn = session.connection()
+    raw = conn.connection.driver_connection
     if not raw.is_in_transaction():  # SQLAlchemy begins lazily, on its first statement
-        await conn.execute(_BEGIN)
+        conn.execute(_BEGIN)
     return raw
 
 
