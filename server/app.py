@@ -46,7 +46,7 @@ from server.api.frontend import SinglePageApp
 from server.api.routing import IndexedRouter
 from server.auth import passwords
 from server.config import Settings
-from server.db.engine import create_engine, session_factory
+from server.db.engine import create_engine, read_session_factory, session_factory
 from server.mail import service as mail_service
 from server.observability import readiness
 from server.observability.foreground import Foreground
@@ -66,6 +66,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         engine = create_engine(database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        # GET routes that count no rate limit read only: each statement on its own, no BEGIN or COMMIT
+        # (server/api/framework.py).
+        app.state.read_sessions = read_session_factory(engine)
         if settings.public_knowledge:  # the public pages' words, for public search in the engine
             app.state.search_copies = PublicCopies(app.state.sessions)
         try:

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select, text
 
+from server.db import driver
+from server.db.engine import create_engine, read_session_factory, session_factory
+from server.db.models import User
 from server.services import accounts
 from tests.conftest import PASSWORD
 from tests.harness import expect
@@ -99,3 +103,23 @@ async def test_cross_site_sign_in_is_refused(http, server, user):
     expect(await http.post("/api/session", json=SIGN_IN, headers={"Origin": server.base_url}), 200)
     expect(await http.post("/api/session", json=SIGN_IN, headers={"Sec-Fetch-Site": "same-origin"}), 200)
     expect(await http.post("/api/session", json=SIGN_IN), 200)
+
+
+async def test_a_read_runs_without_a_transaction_and_may_not_write(database_url, user):
+    """GET routes without a rate limit read through sessions of single statements (no BEGIN or COMMIT
+    round trips); a write through one is refused, since nothing would undo it if the request failed."""
+    engine = create_engine(database_url, pool_size=2)
+    try:
+        async with read_session_factory(engine)() as db:
+            assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Ada Admin"
+            raw = await driver.connection(db)
+            assert not raw.is_in_transaction()  # nothing was begun, and driver.connection begins nothing
+            with pytest.raises(RuntimeError, match="read-only request tried to write"):
+                await db.execute(text("UPDATE users SET name = 'x' WHERE email = :email"), {"email": SIGN_IN["email"]})
+            with pytest.raises(RuntimeError, match="read-only request tried to write"):
+                await db.execute(text("WITH u AS (DELETE FROM sessions RETURNING 1) SELECT count(*) FROM u"))
+        async with session_factory(engine)() as db:  # the pool's connections are transactional again
+            assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Ada Admin"
+            assert (await driver.connection(db)).is_in_transaction()
+    finally:
+        await engine.dispose()

@@ -163,6 +163,7 @@ def _feed_url(ctx: Context, secret: str) -> dict:
     summary="The secret address of my personal calendar feed",
     tag="events",
     response=c.CalendarFeedOut,
+    writes=True,  # the feed is made on first ask
 )
 async def my_calendar(ctx: Context):
     return _feed_url(ctx, await calendar_feeds.feed_secret(ctx.db, ctx.user, ctx.settings.secret_key))
@@ -201,6 +202,7 @@ async def calendar_feed(ctx: Context, secret: str):
     tag="events",
     response=c.CalendarFeedOut,
     errors=(404,),
+    writes=True,  # the personal feed is made on first ask
 )
 async def space_calendar(ctx: Context, space_id: int):
     path = await calendar_feeds.space_feed_path(ctx.db, ctx.user, space_id, ctx.settings.secret_key)

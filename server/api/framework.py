@@ -107,6 +107,15 @@ class Endpoint:
     # The JSON body may be left out (empty): the handler then gets ctx.body None.
     body_optional: bool = False
 
+    # A GET that writes (a row made on first use): it runs in a transaction like any write.
+    writes: bool = False
+
+    @property
+    def reads_only(self) -> bool:
+        """A GET that counts no rate limit and declares no write: its session refuses to write
+        (server/db/engine.py read_session_factory)."""
+        return self.method == "GET" and self.rate is None and not self.writes
+
 
 ENDPOINTS: list[Endpoint] = []
 
@@ -129,6 +138,7 @@ def endpoint(
     form_rate: str | None = None,
     replayable: bool = False,
     body_optional: bool = False,
+    writes: bool = False,
 ):
     for name in (rate, form_rate):
         if name is not None and name not in ratelimit.LIMITS:
@@ -156,6 +166,7 @@ def endpoint(
                 form_rate=form_rate,
                 replayable=replayable,
                 body_optional=body_optional,
+                writes=writes,
             )
         )
         return handler
@@ -260,8 +271,12 @@ def _make_route(ep: Endpoint) -> Route:
         limits.check_request(request)
         settings = request.app.state.settings
         # The session takes a connection at its first statement; a request that runs none (no
-        # credential to look up, nothing read) neither commits nor closes one.
-        db = request.app.state.sessions()
+        # credential to look up, nothing read) neither commits nor closes one. A read (GET, no rate
+        # limit to count) runs each statement on its own: under READ COMMITTED each statement of a
+        # transaction sees its own snapshot anyway, so BEGIN and COMMIT were two round trips that
+        # changed nothing.
+        state = request.app.state
+        db = state.read_sessions() if ep.reads_only else state.sessions()
         try:
             caller = await authenticate_request(request, db, settings)
             if ep.auth == "user" and caller.user is None:

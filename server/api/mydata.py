@@ -64,6 +64,7 @@ def _remove(path) -> None:
     tag="account",
     response=None,
     errors=(404, 409),
+    writes=True,  # the single-use link is spent, under the export's row lock
 )
 async def download_export(ctx: Context, export_id: int):
     path = await data_export.claim_download(ctx.db, ctx.user, export_id, ctx.settings.data_dir)

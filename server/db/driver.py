@@ -16,7 +16,8 @@ _BEGIN = text("SELECT 1")
 
 
 async def connection(db: AsyncSession) -> asyncpg.Connection:
-    """The session's asyncpg connection, inside the session's transaction."""
+    """The session's asyncpg connection, inside the session's transaction (if it has one: see
+    server/api/framework.py on reads)."""
     return await db.run_sync(_in_transaction)  # one switch into SQLAlchemy's greenlet, not four
 
 
@@ -24,7 +25,9 @@ def _in_transaction(session) -> asyncpg.Connection:
     session.flush()  # pending ORM rows first: raw statements see them and their foreign keys hold
     conn = session.connection()
     raw = conn.connection.driver_connection
-    if not raw.is_in_transaction():  # SQLAlchemy begins lazily, on its first statement
+    # SQLAlchemy begins lazily, on its first statement; a session of reads (server/api/framework.py)
+    # has no transaction to begin.
+    if not raw.is_in_transaction() and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         conn.execute(_BEGIN)
     return raw
 

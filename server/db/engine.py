@@ -1,9 +1,14 @@
-"""The async engine and session factory."""
+"""The async engine and its session factories: one for work in a transaction, one for reads."""
 
 from __future__ import annotations
 
+import re
+
 import orjson
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+READS = "AUTOCOMMIT"  # the isolation level of a session of reads: no BEGIN, no COMMIT
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
@@ -26,3 +31,23 @@ def to_asyncpg_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose statements each run on their own (no BEGIN, no COMMIT), for requests that only
+    read. A statement that writes through one is refused (RuntimeError): its write would not be
+    undone with the rest of a failed request, so a route that writes must not be declared a read."""
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes_in_reads)
+    return session_factory(engine.execution_options(isolation_level=READS))
+
+
+def _refuse_writes_in_reads(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if conn.get_execution_options().get("isolation_level") != READS:
+        return
+    head = statement.lstrip()[:6].upper()
+    if head in ("SELECT", "SHOW") or (head.startswith("WITH") and not _WRITES.search(statement)):
+        return
+    raise RuntimeError(f"a read-only request tried to write: {statement[:120]}")
+
+
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
