@@ -128,8 +128,10 @@ async def test_wrong_passwords_cost_the_same_for_active_deactivated_and_unknown_
         node.stop()
     # The fastest answer of each kind is its own cost; a loaded machine (CI runs tests side by side)
     # only ever adds to it, so the minimums compare the work and not the neighbours. A path that
-    # skipped the hash would answer in a few milliseconds against Argon2's hundred or more.
+    # skipped the hash would answer in a few milliseconds against Argon2's hundred or more, so a
+    # third of the active account's fastest catches it tenfold; half did not leave room for the
+    # load (a CI run: deactivated 133 ms against active 268 ms, both plainly hashing).
     fastest = {kind: min(values) for kind, values in timings.items()}
-    assert fastest["deactivated"] > 0.5 * fastest["active"], timings
-    assert fastest["unknown"] > 0.5 * fastest["active"], timings
+    assert fastest["deactivated"] > fastest["active"] / 3, timings
+    assert fastest["unknown"] > fastest["active"] / 3, timings
     assert fastest["active"] > 0.5 * max(fastest["deactivated"], fastest["unknown"]), timings
