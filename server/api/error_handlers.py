@@ -62,6 +62,7 @@ DATABASE_DOWN = (
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # a raw statement on a connection a failure cut off mid-operation
     asyncpg.exceptions.TooManyConnectionsError,
 )
 
