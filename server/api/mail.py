@@ -87,4 +87,4 @@ async def unsubscribe(ctx: Context, token: str):
 )
 async def mail_status(ctx: Context):
     sender = getattr(ctx.request.app.state, "mail_sender", None)
-    return await status.for_admin(ctx.db, ctx.user, ctx.settings, sender.last_error if sender else None)
+    return await status.for_admin(ctx.db, ctx.user, ctx.settings, lambda: sender.last_error if sender else None)

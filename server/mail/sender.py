@@ -173,12 +173,13 @@ class Sender(BackgroundWorker):
             metrics.RELAY_ERRORS.inc()
             await self._reschedule(row, str(error))
             raise
-        await self._finish(row, "sent", None)
-        metrics.SENT.inc()
         # The relay took a mail: whatever error an earlier round (or another lane) met is over. Cleared
         # here too, not only after a round whose every lane succeeded: a round that sends the last mails
         # while a lane started before the relay came back fails would leave the error shown for good.
+        # Cleared before the row is marked sent, so no one sees an empty backlog beside an old error.
         self.last_error = None
+        await self._finish(row, "sent", None)
+        metrics.SENT.inc()
 
     async def _finish(self, row: MailOutbox, state: str, error: str | None) -> None:
         # One statement on a plain connection: at the relay's pace this runs for every mail, and a

@@ -7,6 +7,7 @@ admin forwarding them by hand would hold the key to that account."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -40,7 +41,9 @@ def _brief(row: MailOutbox) -> dict:
     }
 
 
-async def for_admin(db, user: User, settings, node_error: str | None) -> dict:
+async def for_admin(db, user: User, settings, node_error: Callable[[], str | None]) -> dict:
+    """`node_error` is asked after the counts: a backlog read as empty never sits beside an error the
+    sender cleared while the counts were being read."""
     require_admin(user)
     state = await outbox.stats(db)
     rows = await db.scalars(
@@ -51,7 +54,7 @@ async def for_admin(db, user: User, settings, node_error: str | None) -> dict:
     )
     listed = [_brief(row) for row in rows]
     # This node's sender may not be the one leading: the newest error written to a row is shared.
-    last_error = node_error or await db.scalar(
+    last_error = node_error() or await db.scalar(
         select(MailOutbox.last_error)
         .where(MailOutbox.state.in_(("queued", "failed")), MailOutbox.last_error.is_not(None))
         .order_by(MailOutbox.id.desc())
