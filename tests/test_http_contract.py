@@ -4,9 +4,13 @@ a sign-in (or an invitation's acceptance) from another site is refused (no login
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from server.db import driver
 from server.db.engine import create_engine, read_session_factory, session_factory
@@ -121,5 +125,35 @@ async def test_a_read_runs_without_a_transaction_and_may_not_write(database_url,
         async with session_factory(engine)() as db:  # the pool's connections are transactional again
             assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Ada Admin"
             assert (await driver.connection(db)).is_in_transaction()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_raw_statement_cut_off_mid_flight_does_not_hand_its_connection_to_the_next_request(database_url):
+    """A request cancelled (the client went away) while a raw asyncpg statement runs leaves that
+    connection mid-operation; the framework discards it rather than pooling it, so the next request on
+    the pool gets a working connection, not asyncpg's "another operation is in progress"."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with session_factory(engine)() as db:
+            raw = await driver.connection_as_is(db)
+            statement = asyncio.ensure_future(raw.fetchval("SELECT pg_sleep(2)"))
+            await asyncio.sleep(0.2)
+            statement.cancel()
+            with pytest.raises(asyncio.CancelledError) as cut_off:
+                await statement
+            await driver.discard_if_cut_off(db, cut_off.value)
+        assert raw.is_closed()
+        async with session_factory(engine)() as db:  # the pool's one connection is a new one, and works
+            fresh = await driver.connection_as_is(db)
+            assert fresh is not raw and await fresh.fetchval("SELECT 41 + 1") == 42
+        async with session_factory(engine)() as db:  # as does a driver error that SQLAlchemy wrapped
+            kept = await driver.connection(db)
+            wrapped = DBAPIError("SELECT 2", None, asyncpg.exceptions.InternalClientError("cannot switch to state 12"))
+            await driver.discard_if_cut_off(db, wrapped)
+        assert kept.is_closed()
+        async with session_factory(engine)() as db:  # errors a client causes keep the connection
+            await driver.discard_if_cut_off(db, ValueError("a bad request"))
+            assert await (await driver.connection(db)).fetchval("SELECT 1") == 1
     finally:
         await engine.dispose()

@@ -28,6 +28,7 @@ from server.api.auth import Caller, authenticate_request, check_totp_policy
 from server.api.cross_site import UNSAFE, check_request_origin_and_type, is_multipart
 from server.api.responses import JsonResponse
 from server.config import Settings
+from server.db import driver
 from server.db.models import User
 from server.errors import (
     BadRequest,
@@ -298,6 +299,9 @@ def _make_route(ep: Endpoint) -> Route:
             result = await _handle(ctx, ep, request.path_params)
             if db.in_transaction() or db.new or db.dirty or db.deleted:  # (added but never flushed)
                 await db.commit()
+        except BaseException as error:
+            await driver.discard_if_cut_off(db, error)
+            raise
         finally:
             if db.in_transaction():  # failed or cancelled: roll back, and the connection goes back
                 await db.close()

@@ -8,6 +8,8 @@ asyncpg's own (server/api/error_handlers.py answers them as it answers SQLAlchem
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,3 +44,35 @@ async def connection_as_is(db: AsyncSession) -> asyncpg.Connection:
 
 def _driver_connection(session) -> asyncpg.Connection:
     return session.connection().connection.driver_connection
+
+
+# What a statement may have been cut off by, leaving its connection mid-operation: a cancelled request
+# (the client went away, a timeout), a server that went away. SQLAlchemy invalidates a connection it
+# saw fail under its own statements, not one whose raw statement failed (or was cancelled) here, and
+# not one that failed with asyncpg's InternalClientError when its server process was terminated
+# mid-transaction (sqlalchemy/sqlalchemy#13241): put back in the pool, its next user meets "cannot
+# switch to state 12; another operation (2) is in progress".
+_CUT_OFF = (
+    asyncio.CancelledError,
+    TimeoutError,
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+    asyncpg.PostgresConnectionError,
+)
+
+
+async def discard_if_cut_off(db: AsyncSession, error: BaseException) -> None:
+    """Close the session's connection for good, not back into the pool, after an error that may have
+    left it mid-operation."""
+    if db.in_transaction() and any(isinstance(cause, _CUT_OFF) for cause in _chain(error)):
+        await db.invalidate()
+
+
+def _chain(error: BaseException):
+    """The error and what it wraps (SQLAlchemy's DBAPIError wraps the driver's)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
