@@ -213,3 +213,31 @@ def test_generated_markdown_never_carries_script(body):
 @given(st.text(max_size=300))
 def test_any_text_renders_safely(body):
     assert_safe(body)
+
+
+# Prose-like text: letters of several scripts, digits, spaces of several kinds and the punctuation
+# that starts a block or an inline rule somewhere, so both sides of the prose shortcut are drawn.
+prose_like = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("aZéßçØ漢สو \u00a0\u2028\t\n.,;:!?'\"()-+#=/%$€0123456789*_`[]<>&@~|\\"),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=60,
+)
+
+
+def parsed_in_full(body: str) -> str:
+    return markdown.render(markdown.Parsed(markdown._md.parse(body, {}), set()), {})
+
+
+@settings(max_examples=EXAMPLES * 3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(prose_like, st.from_regex(r"[a-zé][a-zé 0-9.,!?'\"():#+=*_`~&<>@\[\]\\|-]{0,30}", fullmatch=True)))
+def test_prose_skips_the_parser_and_renders_as_the_parser_would(body):
+    assert markdown.render(markdown.parse(body), {}) == parsed_in_full(body)
+
+
+def test_the_prose_shortcut_is_taken_for_plain_sentences_only():
+    for body in ("Hello world", 'We said "welcome" (twice)!', "ça va — très bien, merci", "สวัสดีครับ"):
+        assert markdown.parse(body).tokens is None, body
+    for body in ("1. first", "- item", "# title", "say *this*", "mail @ada", "a & b", "x  \ny", "code `x`", " lead"):
+        assert markdown.parse(body).tokens is not None, body
