@@ -180,7 +180,7 @@ async def test_kill_9_loses_no_acknowledged_post(fresh):
         await asyncio.sleep(0.3)  # the clients see refused connections
         stop.set()
         await asyncio.gather(*workers)
-        assert not ledger.unexpected, (ledger.unexpected[:3], server_errors(server))
+        assert not ledger.unexpected, "\n".join([*ledger.unexpected[:3], *server_errors(server)])
 
         server = ServerProcess(url, data_dir).start()
         for poster in posters:
@@ -241,7 +241,7 @@ async def test_postgres_restart_under_load(fresh, cluster):
         await ledger.wait_for_acks(acked_while_down + 20)  # the server reconnected by itself
         stop.set()
         await asyncio.gather(*workers)
-        assert not ledger.unexpected, (ledger.unexpected[:3], server_errors(server))
+        assert not ledger.unexpected, "\n".join([*ledger.unexpected[:3], *server_errors(server)])
         async with httpx.AsyncClient(base_url=server.base_url) as probe:
             # Every part reconnects on its own; the search indexer may take a few seconds more.
             async with asyncio.timeout(20):

@@ -81,7 +81,9 @@ async def test_search_outage_loses_nothing_and_readyz_reports_it(cluster, tmp_pa
         await ledger.wait_for_acks(len(ledger.acked) + 20)
         stop.set()
         await asyncio.gather(*workers)
-        assert not ledger.unexpected and not ledger.unanswered, (ledger.unexpected[:3], server_errors(server))
+        assert not ledger.unexpected and not ledger.unanswered, "\n".join(
+            [*ledger.unexpected[:3], *sorted(ledger.unanswered)[:3], *server_errors(server)]
+        )
         await assert_durable(url, ledger.acked)
 
         await indexed(url, 40)

@@ -125,6 +125,14 @@ async def test_a_read_runs_without_a_transaction_and_may_not_write(database_url,
         async with session_factory(engine)() as db:  # the pool's connections are transactional again
             assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Ada Admin"
             assert (await driver.connection(db)).is_in_transaction()
+        async with session_factory(engine)() as db:  # a raw statement first: its transaction is the session's
+            raw = await driver.connection(db)
+            await raw.execute("UPDATE users SET name = 'Temporary' WHERE email = $1", SIGN_IN["email"])
+            assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Temporary"
+            await db.rollback()
+            assert not raw.is_in_transaction()
+        async with session_factory(engine)() as db:
+            assert (await db.scalar(select(User.name).where(User.email == SIGN_IN["email"]))) == "Ada Admin"
     finally:
         await engine.dispose()
 
@@ -154,6 +162,9 @@ async def test_a_raw_statement_cut_off_mid_flight_does_not_hand_its_connection_t
         assert kept.is_closed()
         async with session_factory(engine)() as db:  # errors a client causes keep the connection
             await driver.discard_if_cut_off(db, ValueError("a bad request"))
+            with pytest.raises(asyncpg.exceptions.DataError) as beyond_range:  # refused before it is sent
+                await (await driver.connection(db)).fetchval("SELECT $1::integer", 2**40)
+            await driver.discard_if_cut_off(db, beyond_range.value)
             assert await (await driver.connection(db)).fetchval("SELECT 1") == 1
     finally:
         await engine.dispose()

@@ -11,6 +11,7 @@ import errno
 import logging
 
 import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -67,8 +68,10 @@ DATABASE_DOWN = (
 )
 
 
-# What PostgreSQL answers through SQLAlchemy, and to the statements sent straight to asyncpg.
-DATABASE_ERRORS = (DBAPIError, asyncpg.PostgresError)
+# What PostgreSQL answers through SQLAlchemy, to the statements sent straight to asyncpg, and through
+# SQLAlchemy's asyncpg adapter unwrapped (server/db/driver.py begins a transaction through it): each
+# is classified by the driver error it carries.
+DATABASE_ERRORS = (DBAPIError, asyncpg.PostgresError, AsyncAdapt_asyncpg_dbapi.Error)
 
 
 # Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections.

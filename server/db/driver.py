@@ -9,12 +9,15 @@ asyncpg's own (server/api/error_handlers.py answers them as it answers SQLAlchem
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.util import await_only
 
 _BEGIN = text("SELECT 1")
+log = logging.getLogger("citybridge")
 
 
 async def connection(db: AsyncSession) -> asyncpg.Connection:
@@ -30,7 +33,13 @@ def _in_transaction(session) -> asyncpg.Connection:
     # SQLAlchemy begins lazily, on its first statement; a session of reads (server/api/framework.py)
     # has no transaction to begin.
     if not raw.is_in_transaction() and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-        conn.execute(_BEGIN)
+        adapter = conn.connection.dbapi_connection
+        if getattr(adapter, "_transaction", False) is None and hasattr(adapter, "_start_transaction"):
+            # The dialect's own BEGIN, as its first statement would send it: one round trip, where a
+            # statement to make it begin (below, for a dialect without it) costs two.
+            await_only(adapter._start_transaction())
+        else:
+            conn.execute(_BEGIN)
     return raw
 
 
@@ -65,8 +74,17 @@ _CUT_OFF = (
 async def discard_if_cut_off(db: AsyncSession, error: BaseException) -> None:
     """Close the session's connection for good, not back into the pool, after an error that may have
     left it mid-operation."""
-    if db.in_transaction() and any(isinstance(cause, _CUT_OFF) for cause in _chain(error)):
-        await db.invalidate()
+    if db.in_transaction() and any(_cut_off(cause) for cause in _chain(error)):
+        try:
+            await db.invalidate()
+        except Exception:  # a connection already gone may fail to close: the request's own error is the answer
+            log.debug("discarding a cut-off connection failed", exc_info=True)
+
+
+def _cut_off(error: BaseException) -> bool:
+    # asyncpg's client-side errors for an argument it cannot encode are InterfaceErrors and
+    # ValueErrors: refused before anything was sent.
+    return isinstance(error, _CUT_OFF) and not isinstance(error, ValueError)
 
 
 def _chain(error: BaseException):

@@ -9,12 +9,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_dict
 
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
-from server.db import driver
+from server.db import driver, loaded
 from server.db.models import ApiToken, Session, User
 from server.errors import Conflict, Invalid, problem
 from server.services import changelog
@@ -138,12 +136,8 @@ LAST_USE_GRANULARITY = timedelta(minutes=5)
 # user built from its row. The ORM's execution and instance loading were most of GET /api/me's CPU
 # (py-spy under bench/routes.py). The user's columns by attribute, and the city's two-factor rule
 # (User.city_requires_totp, which only this look-up loads).
-_USER_COLUMNS = [
-    (attr.key, attr.columns[0].name)
-    for attr in User.__mapper__.column_attrs
-    if getattr(attr.columns[0], "table", None) is User.__table__
-]
-_OWNER = ", ".join(f'u."{name}"' for _, name in _USER_COLUMNS) + ", c.require_totp"
+_USER = loaded.Shape(User, "u")
+_OWNER = _USER.select + ", c.require_totp"
 _SESSION_OWNER = f"""
 SELECT {_OWNER}, s.id, s.last_used_at
 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN cities c ON c.id = u.city_id
@@ -156,24 +150,13 @@ WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
 """
 _USED_SESSION = "UPDATE sessions SET last_used_at = $2 WHERE id = $1"
 _USED_TOKEN = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
-_REST = len(_USER_COLUMNS) + 1  # where the session's or token's own columns start
+_REST = _USER.width + 1  # where the session's or token's own columns start
 
 
 def _attached(db: AsyncSession, row) -> User:
-    """The row's user, in the session as if the session had loaded it (no statement): the request's
-    handlers change and flush it like any loaded object. Its values go into its dict as the ORM's
-    loader puts them (loaded, with no history), which costs a third of the constructor's way."""
-    user = _NEW_USER()
-    values = instance_dict(user)
-    for i, (key, _) in enumerate(_USER_COLUMNS):
-        values[key] = row[i]
-    values["city_requires_totp"] = row[_REST - 1]
-    make_transient_to_detached(user)
-    db.add(user)
-    return user
-
-
-_NEW_USER = User.__mapper__.class_manager.new_instance  # an instance with its ORM state, no __init__
+    """The row's user, in the session as if the session had loaded it (no statement), with its city's
+    two-factor rule."""
+    return _USER.attach(db, row, city_requires_totp=row[_REST - 1])
 
 
 async def _mark_used(connection, statement: str, row_id: int, last_used_at: datetime | None) -> None:
