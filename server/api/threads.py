@@ -6,6 +6,7 @@ from server.api import paging
 from server.api import schemas as s
 from server.api.framework import Context, changes, endpoint
 from server.services import messages, threads
+from server.services.thread_access import post_access
 
 
 @endpoint(
@@ -94,7 +95,7 @@ async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
     replayable=True,
 )
 async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
-    thread, access = await messages.thread_access(ctx.db, ctx.user, thread_id, for_update=True)
+    thread, access, retried = await post_access(ctx.db, ctx.user, thread_id, ctx.body.client_id)
     message, created = await messages.post(
         ctx.db,
         ctx.user,
@@ -104,6 +105,7 @@ async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
         ctx.body.client_id,
         max_chars=ctx.settings.message_max_chars,
         reply_to=ctx.body.reply_to,
+        retried=retried,
     )
     ctx.replayed = not created  # a replay of an acknowledged post is not new work
     ctx.status = 201 if created else 200

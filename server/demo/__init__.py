@@ -20,6 +20,7 @@ from server.demo.library import load_library
 from server.demo.timeline import Timeline
 from server.demo.transfers import load_transfers
 from server.services import accounts, cities, messages, spaces, threads
+from server.services.thread_access import thread_access
 
 _MENTION = re.compile(r"@\{(\w+)\}")
 
@@ -117,7 +118,7 @@ async def _load_threads(
         )
         posted = [(started["first_message"]["id"], first_reactions)]
         for n, (author, text, *reactions) in enumerate(replies, 1):
-            thread, access = await messages.thread_access(db, people[author], started["id"])
+            thread, access = await thread_access(db, people[author], started["id"])
             message, _ = await messages.post(db, people[author], thread, access, body(text), f"demo:{t['key']}:{n}")
             posted.append((message["id"], reactions))
         for message_id, reactions in posted:

@@ -21,6 +21,7 @@ from server.db.models import User
 from server.errors import ApiError, NotFound, TooManyRequests
 from server.mail.outbox import mail_domain
 from server.services import messages, ratelimit
+from server.services.thread_access import thread_access
 
 PREFIX = "reply+"
 _PARSER = EmailReplyParser(languages=["en", "fr", "es", "de"])
@@ -119,7 +120,7 @@ async def post(db, settings, found: Target, mail: EmailMessage, mail_from: str) 
         raise Refused(550, "The reply must come from the address the notification was sent to")
     text = reply_text(mail)
     try:
-        thread, access = await messages.thread_access(db, user, found.thread_id, for_update=True)
+        thread, access = await thread_access(db, user, found.thread_id, for_update=True)
         view, created = await messages.post(
             db, user, thread, access, text, client_id(mail), max_chars=settings.message_max_chars
         )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server import events, markdown
 from server.config import Settings
-from server.db import driver, loaded
+from server.db import driver
 from server.db.models import (
     ConversationReaction,
     Membership,
@@ -23,8 +23,9 @@ from server.db.models import (
 )
 from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, flags, quotes
-from server.services.access import SpaceAccess, can_read
+from server.services.access import SpaceAccess
 from server.services.accounts import now
+from server.services.thread_access import thread_access
 from server.services.views import message_view, message_view_of_row
 
 # The operator's setting (CITYBRIDGE_MESSAGE_MAX_CHARS) comes in from the route; other callers
@@ -75,35 +76,6 @@ async def _render(db: AsyncSession, space: Space, body: str) -> tuple[str, list[
             query = query.where(User.id.not_in(shut_out) | User.is_admin)
         mentions = dict((await db.execute(query)).all())
     return markdown.render(parsed, mentions), sorted(set(mentions.values()))
-
-
-async def thread_access(
-    db: AsyncSession, actor: User, thread_id: int, *, for_update: bool = False, missing: str = "No such thread."
-) -> tuple[Thread, SpaceAccess]:
-    """The thread and the actor's standing in its space; NotFound if they may not read it."""
-    query = _THREAD_ACCESS_FOR_UPDATE if for_update else _THREAD_ACCESS
-    row = await (await driver.connection(db)).fetchrow(query, thread_id, actor.id)
-    if row is None:
-        raise NotFound(missing)
-    thread = _THREAD.attach(db, row)
-    space = _SPACE.attach(db, row, _THREAD.width)
-    membership = _MEMBERSHIP.attach(db, row, _THREAD.width + _SPACE.width)
-    if not can_read(actor, space, membership):
-        raise NotFound(missing)
-    return thread, SpaceAccess(space, membership, actor)
-
-
-# One round trip, straight to asyncpg (server/db/driver.py): the thread, its space and the actor's
-# membership (the rule is access.can_read), made into the session's objects as the ORM loads them
-# (server/db/loaded.py). Through the ORM this look-up was a fifth of a post's CPU.
-_THREAD, _SPACE, _MEMBERSHIP = loaded.Shape(Thread, "t"), loaded.Shape(Space, "s"), loaded.Shape(Membership, "m")
-_THREAD_ACCESS = f"""
-SELECT {_THREAD.select}, {_SPACE.select}, {_MEMBERSHIP.select}
-FROM threads t JOIN spaces s ON s.id = t.space_id
-LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $2
-WHERE t.id = $1
-"""
-_THREAD_ACCESS_FOR_UPDATE = _THREAD_ACCESS + "FOR KEY SHARE OF t"
 
 
 async def message_access(db: AsyncSession, actor: User, message_id: int) -> tuple[Message, Thread, SpaceAccess]:
@@ -197,12 +169,14 @@ async def post(
     *,
     max_chars: int = MAX_CHARS,
     reply_to: int | None = None,
+    retried: bool | None = None,
 ) -> tuple[dict, bool]:
     """Add a message to a thread, quoting `reply_to` (a shown message of the thread) if given.
     Returns (message, created); a retry with the same client_id returns the first message with
-    created=False."""
+    created=False. `retried`: whether the client_id was used before, when the caller knows
+    (post_access); None asks."""
     check_body(body, max_chars)
-    if client_id is not None:
+    if client_id is not None and retried is not False:
         existing = await _existing(db, actor.id, client_id)
         if existing is not None:
             if existing.thread_id != thread.id:

@@ -25,7 +25,7 @@ from server.services.access import space_access
 from server.services.accounts import now
 from server.services.library import resource_access
 from server.services.library.attachments import choose_published, published_ids, unpublish_attachments
-from server.services.messages import thread_access
+from server.services.thread_access import thread_access
 from server.services.views import iso
 
 PUBLIC_ROOT = "/knowledge"

@@ -12,7 +12,7 @@ from server.errors import Invalid, problem
 from server.markdown import plain_text
 from server.services import changelog
 from server.services.access import readable_spaces_clause, space_access
-from server.services.messages import thread_access
+from server.services.thread_access import thread_access
 from server.services.views import iso, user_brief
 
 EXCERPT_CHARS = 200

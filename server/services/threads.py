@@ -12,6 +12,7 @@ from server.db.models import Thread, User
 from server.errors import Forbidden
 from server.services import audit, changelog, messages
 from server.services.access import space_access
+from server.services.thread_access import thread_access
 from server.services.views import brief_of_row, thread_view, thread_view_of_row
 
 
@@ -73,14 +74,14 @@ async def list_threads(db: AsyncSession, actor: User, space_id: int, *, after: t
 
 
 async def get(db: AsyncSession, actor: User, thread_id: int) -> dict:
-    thread, _ = await messages.thread_access(db, actor, thread_id)
+    thread, _ = await thread_access(db, actor, thread_id)
     author = await db.get(User, thread.author_id) if thread.author_id else None
     return thread_view(thread, author)
 
 
 async def update(db: AsyncSession, actor: User, thread_id: int, changes: dict) -> dict:
     """The author or a moderator renames and re-themes; only moderators pin and lock."""
-    thread, access = await messages.thread_access(db, actor, thread_id, for_update=True)
+    thread, access = await thread_access(db, actor, thread_id, for_update=True)
     if "pinned" in changes or "locked" in changes:
         access.require_moderator()
     if ("title" in changes or "themes" in changes) and not (

@@ -14,9 +14,10 @@ from server.db.models import (
     User,
 )
 from server.errors import Forbidden, Invalid, problem
-from server.services import changelog, messages
+from server.services import changelog
 from server.services.library.resource_views import REQUIRED_PRACTICE, can_edit, detail, event_view, resource_access
 from server.services.library.resources import create, readable_practice
+from server.services.thread_access import thread_access
 
 
 async def set_adaptation(db: AsyncSession, actor: User, practice_id: int, source_id: int, *, add: bool) -> dict:
@@ -55,7 +56,7 @@ async def set_adaptation(db: AsyncSession, actor: User, practice_id: int, source
 async def practice_draft(db: AsyncSession, actor: User, thread_id: int) -> dict:
     """A practice record pre-filled from a thread: its title, first message, themes, and the
     actor's city and language. `missing` names the required fields still empty."""
-    thread, access = await messages.thread_access(db, actor, thread_id)
+    thread, access = await thread_access(db, actor, thread_id)
     first = await db.scalar(
         select(Message)
         .where(Message.thread_id == thread.id, Message.deleted_at.is_(None), Message.hidden_at.is_(None))
@@ -79,7 +80,7 @@ async def practice_draft(db: AsyncSession, actor: User, thread_id: int) -> dict:
 async def practice_from_thread(db: AsyncSession, actor: User, thread_id: int, overrides: dict) -> dict:
     """Create a practice record from a thread's draft completed by `overrides`, linked to the thread."""
     draft = await practice_draft(db, actor, thread_id)
-    thread, _ = await messages.thread_access(db, actor, thread_id)
+    thread, _ = await thread_access(db, actor, thread_id)
     draft.pop("missing")
     fields = {**draft, **{k: v for k, v in overrides.items() if v is not None}, "kind": "practice"}
     missing = {k: problem("required") for k in REQUIRED_PRACTICE if not fields.get(k)}

@@ -17,7 +17,7 @@ from server.db.models import (
     User,
 )
 from server.errors import Forbidden, Invalid, NotFound, problem
-from server.services import audit, changelog, flags, messages
+from server.services import audit, changelog, flags
 from server.services.access import SpaceAccess, space_access
 from server.services.accounts import now
 from server.services.library.resource_views import (
@@ -30,6 +30,7 @@ from server.services.library.resource_views import (
     event_view,
     resource_access,
 )
+from server.services.thread_access import thread_access
 
 # --- checks -----------------------------------------------------------------
 
@@ -105,7 +106,7 @@ async def create(db: AsyncSession, actor: User, space_id: int, fields: dict) -> 
         resource.gcm_objectives = sorted(set(fields.get("gcm_objectives") or []))
         if fields.get("source_thread_id") is not None:
             try:
-                thread, _ = await messages.thread_access(db, actor, fields["source_thread_id"])
+                thread, _ = await thread_access(db, actor, fields["source_thread_id"])
             except NotFound:
                 thread = None
             if thread is None or thread.space_id != space_id:
