@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench import bare_socket  # noqa: E402  (ROOT on the path first)
 from bench.bare_reads import THREAD_ACCESS, brief, iso, message_page, own_view, owner, standing  # noqa: E402
 
-SPACE_LOCK = 1
+SPACE_GATE = 11  # changelog._GATE_CLASS['space']
 
 SPACE_ACCESS = """
 SELECT s.visibility, m.state, m.role FROM spaces s
@@ -89,17 +89,13 @@ WITH m AS (
 )
 SELECT id, created_at FROM m
 """
+# What changelog.record sends: the insert with a provisional id under the stream's gate (shared); the
+# deferred trigger of migration 0032 numbers it and NOTIFYs at commit, as for Citybridge.
 RECORD = """
-WITH e AS (
-    INSERT INTO events (space_id, user_id, conversation_id, kind, data)
-    SELECT $1::integer, NULL, NULL, 'message.created', $2::jsonb
-    FROM (SELECT pg_advisory_xact_lock($3::integer, $1::integer)) AS held
-    RETURNING id, created_at
-)
-SELECT id, created_at,
-       pg_notify($4::text, json_build_object('id', id, 'space_id', $1::integer, 'user_id', NULL,
-                                             'conversation_id', NULL)::text)
-FROM e
+INSERT INTO events (space_id, user_id, conversation_id, kind, data)
+SELECT $1::integer, NULL, NULL, 'message.created', $2::jsonb
+FROM (SELECT pg_advisory_xact_lock_shared($3::integer, $1::integer)) AS gate
+RETURNING id
 """
 SEARCH = """
 SELECT m.id, m.thread_id, m.space_id, left(m.body, 200) AS snippet, m.created_at FROM messages m
@@ -202,7 +198,7 @@ async def post_message(request: Request) -> Response:
                 "mentions": [],
                 "reply_to": None,
             }
-            await db.fetchrow(RECORD, space_id, json.dumps(data), SPACE_LOCK, bare_socket.NOTIFY_CHANNEL)
+            await db.fetchrow(RECORD, space_id, json.dumps(data), SPACE_GATE)
     return JSONResponse(data, 201)
 
 

@@ -147,7 +147,9 @@ async def test_drafts_stay_with_the_city_until_shared_then_partners_review(world
         answer = expect(await world.other.post(review_url, json=comments), 201)
     assert reviewed.kinds() == ["assessment.reviewed"]
     assert [(r["reviewer_city"]["id"], r["comments"]) for r in answer["reviews"]] == [(toronto, comments["comments"])]
-    audited = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "city.assessment"))).all()
+    audited = (
+        await db.scalars(select(AuditEntry).where(AuditEntry.action == "city.assessment").order_by(AuditEntry.id))
+    ).all()
     assert [e.details["shared"] for e in audited] == [False, True]
 
     # Withdrawn again, it is a draft: the partners lose it and hear so.

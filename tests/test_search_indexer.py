@@ -19,8 +19,11 @@ async def _post(conn, thread: dict, body: str) -> int:
         body,
         f"<p>{body}</p>",
     )
+    # The id drawn at insert, not at commit as changelog.record's are (migration 0032): events of
+    # different streams still commit out of id order, and this is the simplest way to make one.
     await conn.execute(
-        "INSERT INTO events (space_id, kind, data) VALUES ($1, 'message.created', $2::jsonb)",
+        "INSERT INTO events (id, space_id, kind, data) "
+        "VALUES (nextval('events_id_seq'), $1, 'message.created', $2::jsonb)",
         thread["space_id"],
         f'{{"id": {message_id}}}',
     )

@@ -38,12 +38,10 @@ class Timeline:
 
     @classmethod
     async def begin(cls, db: AsyncSession) -> Timeline:
+        """Within the load's transaction; its events have provisional ids (changelog.record), negative
+        and falling in the order they were written: the mark is the last one rewritten."""
         now = await db.scalar(select(func.now()))
-        return cls(db, now, await cls._last_event(db))
-
-    @staticmethod
-    async def _last_event(db: AsyncSession) -> int:
-        return await db.scalar(select(func.coalesce(func.max(Event.id), 0)))
+        return cls(db, now, 0)
 
     def thread_times(self, index: int, count: int, key: str, messages: int) -> list[datetime]:
         """A thread's message times: threads start spread over the span, replies hours to a day
@@ -88,7 +86,8 @@ class Timeline:
         """Replace the load's timestamp in the events recorded since the last call: a message's or
         the thread's own `created_at` by its time; any other (last activity, reaction, mention
         notification) by the time of the last message before it, or else `otherwise`."""
-        events = (await self.db.scalars(select(Event).where(Event.id > self.mark).order_by(Event.id))).all()
+        written = select(Event).where(Event.id < self.mark).order_by(Event.id.desc())  # in the order written
+        events = (await self.db.scalars(written)).all()
         current = None
         for event in events:
             data, current = self._exact(event.data, exact, current)

@@ -13,22 +13,27 @@ from server.db import driver
 
 NOTIFY_CHANNEL = "citybridge_events"
 SIGNALS_CHANNEL = "citybridge_signals"  # realtime's ephemeral signals (realtime/bus.py)
-_SPACE_LOCK, _USER_LOCK, _CONVERSATION_LOCK = 1, 2, 3
 
-# One round trip: the advisory lock is taken in the row source, so the id (the column default,
-# evaluated when the row is inserted) is drawn while the lock is held; the NOTIFY rides along.
-_RECORD = """
-WITH e AS (
-    INSERT INTO events (space_id, user_id, conversation_id, kind, data)
-    SELECT $1::integer, $2::integer, $3::integer, $4::varchar, $5::jsonb
-    FROM (SELECT pg_advisory_xact_lock($6::integer, $7::integer)) AS held
-    RETURNING id, created_at
-)
-SELECT id, created_at,
-       pg_notify($8::text, json_build_object('id', id, 'space_id', $1::integer, 'user_id', $2::integer,
-                                             'conversation_id', $3::integer)::text)
-FROM e
+# One round trip, with a provisional (negative) id. The event takes its stream's turn when the
+# transaction commits (migration 0032's deferred trigger events_take_turn): under the stream's
+# transaction-scoped advisory lock (classes 1 space, 2 user, 3 conversation) it gets its id from
+# events_id_seq and NOTIFYs `citybridge_events`. That lock is held only while the commit finishes,
+# not from the insert through the rest of the request and the COMMIT's round trip (issue 21).
+#
+# Redaction needs one more lock, the stream's gate (classes 11, 12, 13), taken here in the row source
+# and held to the end of the transaction: shared by every event, exclusive by a kind that redacts.
+# So a redacting event waits until every event already written in its stream has committed, and
+# its rewrite (_redact) sees them all; an event written after it waits until it has committed.
+_ORDER_CLASS = {"space": 1, "user": 2, "conversation": 3}
+_GATE_CLASS = {stream: 10 + order for stream, order in _ORDER_CLASS.items()}
+_RECORD_SQL = """
+INSERT INTO events (space_id, user_id, conversation_id, kind, data)
+SELECT $1::integer, $2::integer, $3::integer, $4::varchar, $5::jsonb
+FROM (SELECT {gate}($6::integer, $7::integer)) AS gate
+RETURNING id
 """
+_RECORD = _RECORD_SQL.format(gate="pg_advisory_xact_lock_shared")
+_RECORD_REDACTING = _RECORD_SQL.format(gate="pg_advisory_xact_lock")
 
 
 # The earlier events of a space (or of a conversation) that show something of one item: those whose
@@ -36,7 +41,7 @@ FROM e
 # is its id). Which kinds and fields: server/events/.
 _CARRIERS_SQL = """
 SELECT id, kind, data FROM events
-WHERE {stream} = :stream_id AND id < :before AND kind = ANY(CAST(:kinds AS text[]))
+WHERE {stream} = :stream_id AND id <> :this AND kind = ANY(CAST(:kinds AS text[]))
   AND (data -> 'id' = CAST(:item AS jsonb)
        OR EXISTS (SELECT 1 FROM unnest(CAST(:lists AS text[])) AS f WHERE data -> f @> CAST(:item AS jsonb))
        OR EXISTS (SELECT 1 FROM unnest(CAST(:quotes AS text[])) AS q WHERE data -> q -> 'id' = CAST(:item AS jsonb)))
@@ -52,16 +57,16 @@ async def record(
     space_id: int | None = None,
     user_id: int | None = None,
     conversation_id: int | None = None,
-) -> int:
+) -> None:
     """Append one event for a space (or, with user_id only, for one user; with conversation_id only,
     for one direct conversation).
 
-    The transaction-scoped advisory lock makes events of one space (or one user)
-    commit in id order, so a reader that has seen id N of a space never later
-    finds a smaller id appear there: resuming "after N" loses nothing. The
-    NOTIFY on `citybridge_events` is delivered only if the transaction commits.
-    A kind that redacts (server/events.py) rewrites the earlier events of its item here, in the
-    same transaction: the log never serves what the API no longer shows. Returns the event's id.
+    The event gets its id when the transaction commits, under its stream's advisory lock (see
+    _RECORD), so events of one space (one user, one conversation) commit in id order: a reader
+    that has seen id N of a space never later finds a smaller id appear there, and resuming
+    "after N" loses nothing. The NOTIFY on `citybridge_events` is sent only if the transaction
+    commits. A kind that redacts (server/events.py) rewrites the earlier events of its item here,
+    in the same transaction: the log never serves what the API no longer shows.
     """
     kind = event.KIND
     if events.KINDS.get(kind) is not type(event):
@@ -75,19 +80,16 @@ async def record(
     if wrong:
         raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
     data = event.data()
-    if conversation_id is not None:
-        lock_class, lock_key = _CONVERSATION_LOCK, conversation_id
-    else:
-        lock_class, lock_key = (_SPACE_LOCK, space_id) if space_id is not None else (_USER_LOCK, user_id)
     # Straight to asyncpg: this statement is on every write's path (server/db/driver.py).
     raw = await driver.connection(db)
-    row = await raw.fetchrow(
-        _RECORD, space_id, user_id, conversation_id, kind, _json(data), lock_class, lock_key, NOTIFY_CHANNEL
+    key = {"space": space_id, "user": user_id, "conversation": conversation_id}[event.STREAM]
+    statement = _RECORD if event.REDACTS is None else _RECORD_REDACTING
+    provisional = await raw.fetchval(
+        statement, space_id, user_id, conversation_id, kind, _json(data), _GATE_CLASS[event.STREAM], key
     )
     if event.REDACTS is not None:
         stream = ("conversation_id", conversation_id) if conversation_id is not None else ("space_id", space_id)
-        await _redact(db, stream, event.REDACTS, data["id"], row["id"])
-    return row["id"]
+        await _redact(db, stream, event.REDACTS, data["id"], provisional)
 
 
 def _json(data: dict) -> str:
@@ -96,10 +98,10 @@ def _json(data: dict) -> str:
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-async def _redact(db: AsyncSession, stream: tuple[str, int], item: str, item_id: int, before: int) -> None:
+async def _redact(db: AsyncSession, stream: tuple[str, int], item: str, item_id: int, this: int) -> None:
     lists = sorted({c.LISTS[1] for c in events.KINDS.values() if c.LISTS is not None and c.LISTS[0] == item})
     quoting = sorted({c.QUOTES[1] for c in events.KINDS.values() if c.QUOTES is not None and c.QUOTES[0] == item})
-    params = {"stream_id": stream[1], "before": before, "kinds": events.carriers(item), "item": str(item_id)}
+    params = {"stream_id": stream[1], "this": this, "kinds": events.carriers(item), "item": str(item_id)}
     for row in await db.execute(_CARRIERS[stream[0]], {**params, "lists": lists, "quotes": quoting}):
         data = json.loads(row.data) if isinstance(row.data, str) else row.data
         redacted = events.redaction_of(row.kind, data, item, item_id)

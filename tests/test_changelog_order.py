@@ -1,0 +1,79 @@
+"""The change log's order against the real PostgreSQL (migration 0032, server/services/changelog.py).
+
+An event takes its id, and its stream's turn, when its transaction commits: a writer never waits for
+another writer's request to finish, and one space's events still commit in id order. A redacting
+event waits for the events already written in its stream, so its rewrite reaches all of them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from server import events
+from server.db.engine import create_engine, session_factory
+from server.db.models import Event, User
+from server.services import changelog, messages
+from server.services.thread_access import thread_access
+from tests.harness import expect
+
+
+def reaction(n: int) -> events.ReactionAdded:
+    return events.ReactionAdded(message_id=n, thread_id=1, user_id=1, emoji="👍")
+
+
+async def space_log(sessions, space_id: int) -> list[tuple[int, dict]]:
+    async with sessions() as db:
+        rows = await db.execute(select(Event.id, Event.data).where(Event.space_id == space_id).order_by(Event.id))
+        return [(row.id, row.data) for row in rows]
+
+
+async def test_a_writer_waits_for_no_one_until_commit_and_ids_follow_commit_order(world, database_url):
+    space = world.space_a["id"]
+    engine = create_engine(database_url, pool_size=3)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as slow, sessions() as quick:
+            await changelog.record(slow, reaction(1), space_id=space)  # written first, committed last
+            await asyncio.wait_for(changelog.record(quick, reaction(2), space_id=space), 5)
+            await asyncio.wait_for(quick.commit(), 5)  # the slow one's open transaction holds nothing up
+            await slow.commit()
+        log = [(event_id, data.get("message_id")) for event_id, data in await space_log(sessions, space)]
+        assert [n for _, n in log if n in (1, 2)] == [2, 1]  # id order is commit order
+        assert all(event_id > 0 for event_id, _ in log)  # no provisional id is ever seen
+    finally:
+        await engine.dispose()
+
+
+async def test_a_redacting_event_waits_for_the_events_written_before_it_and_rewrites_them(world, database_url):
+    """A reply quoting message X is written (not yet committed) when X is deleted: the deletion's
+    rewrite must reach the reply's event, or the log would keep serving X's text."""
+    thread = expect(
+        await world.member.post(
+            f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Order", "body": "the secret plan"}
+        ),
+        201,
+    )
+    quoted = thread["first_message"]["id"]
+    engine = create_engine(database_url, pool_size=3)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as replier, sessions() as deleter:
+            author = await replier.get(User, world.moderator.user["id"])
+            found, access = await thread_access(replier, author, thread["id"], for_update=True)
+            reply, _ = await messages.post(replier, author, found, access, "Agreed", None, reply_to=quoted)
+            assert reply["reply_to"]["excerpt"] == "the secret plan"
+
+            owner = await deleter.get(User, world.member.user["id"])
+            deleting = asyncio.create_task(messages.delete(deleter, owner, quoted))
+            await asyncio.sleep(0.5)
+            assert not deleting.done()  # waiting for the reply's transaction, which wrote first
+            await replier.commit()
+            await asyncio.wait_for(deleting, 5)
+            await deleter.commit()
+        log = dict(await space_log(sessions, world.space_a["id"]))
+        (reply_event,) = [data for data in log.values() if data.get("id") == reply["id"]]
+        assert reply_event["reply_to"] == {"id": quoted, "available": False, "author": None, "excerpt": ""}
+        assert "the secret plan" not in str(log)
+    finally:
+        await engine.dispose()
