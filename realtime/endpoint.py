@@ -63,6 +63,18 @@ def _direct(receive: Receive):
     return None
 
 
+def _forget_the_handshake(scope: Scope, direct) -> None:
+    """Let go of what only the handshake needed, for the socket's lifetime (a node holds some
+    15,000 idle ones): the request's headers in the scope, and uvicorn's parsed handshake request
+    and response. The socket's access log line (server/observability/middleware.py) reads only the
+    path and the client."""
+    scope["headers"] = ()
+    if direct is not None:
+        for name in ("request", "response"):
+            if getattr(direct, name, None) is not None:
+                setattr(direct, name, None)
+
+
 def _notifications_since(scope: Scope) -> int | None:
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("notifications_since")
     if not values:
@@ -94,8 +106,10 @@ class RealtimeEndpoint:
         except ValueError as failure:
             await send({"type": "websocket.close", "code": protocol.POLICY, "reason": str(failure)})
             return
-        conn = hub.connect(send, user, since, _direct(receive))
+        direct = _direct(receive)
+        conn = hub.connect(send, user, since, direct)
         hub.check_kicked(conn, kicks_seen)  # signed out while we were looking the credential up
+        _forget_the_handshake(scope, direct)
         OPEN_WEBSOCKETS.inc()
         try:
             while True:

@@ -81,3 +81,23 @@ async def test_unauthenticated_and_cross_origin_sockets_are_refused(server, worl
 async def test_plain_http_get_on_ws_is_not_a_websocket(server, world):
     response = await world.member.get("/ws")
     assert response.status_code in (400, 403, 404, 426)
+
+
+async def test_an_open_socket_keeps_nothing_of_its_handshake_and_still_works(server, world):
+    """Some 15,000 idle sockets a node: each lets go of its handshake's headers, parsed request and
+    response once it is authenticated (realtime/endpoint.py), and is served as before."""
+    live = await Live.open(server.base_url, world.member)
+    try:
+        await live.of_type("subscribed", notifications=True)
+        (conn,) = [c for c in server.app.state.realtime.conns if c.user_id == world.member.user["id"]]
+        assert conn.direct is not None  # uvicorn's protocol, written to directly
+        assert conn.direct.request is None and conn.direct.response is None
+        assert conn.direct.scope["headers"] == ()
+        await live.send({"type": "ping"})
+        await live.of_type("pong")
+        await live.subscribe(world.space_a["id"])
+        await thread(world.moderator, world.space_a["id"], "After the handshake")
+        created = await live.until(lambda f: f.get("kind") == "thread.created")
+        assert created["data"]["title"] == "After the handshake"
+    finally:
+        await live.close()
