@@ -53,9 +53,13 @@ async def gc_loop(hub: Hub) -> None:
     last_full = time.monotonic()
     # CPython's own full collections are left to this loop: between freezes one walked every object
     # a burst of connections had made that second (150-360 ms with 10,000-15,000 sockets
-    # connecting). Young collections go on as before; the threshold comes back when the hub stops.
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, 1_000_000)
+    # connecting). Young collections go on as before; the threshold comes back when the last hub of
+    # the process stops (tests run several at once, stopping in any order).
+    if not _GC_LOOPS:
+        _GC_LOOPS.append(gc.get_threshold())
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, 1_000_000)
+    _GC_LOOPS.append(None)
     try:
         while True:
             await asyncio.sleep(settings.gc_freeze_interval)
@@ -67,7 +71,13 @@ async def gc_loop(hub: Hub) -> None:
                 gc.collect(1)  # the young generations: cheap, and their garbage is not frozen
             gc.freeze()
     finally:
-        gc.set_threshold(young, middle, old)
+        _GC_LOOPS.pop()
+        if len(_GC_LOOPS) == 1:
+            gc.set_threshold(*_GC_LOOPS.pop())
+
+
+# The process's own threshold while any hub's gc_loop runs, then one entry per running loop.
+_GC_LOOPS: list[tuple[int, int, int] | None] = []
 
 
 # Upper bounds (ms) of the lag histogram each report carries; a last bucket counts the rest.
