@@ -10,9 +10,12 @@ export function publishControl(kind, id, { hintKey, label } = {}) {
   const box = h("div", { class: "publish-control stack" });
   const plural = kind === "thread" ? "threads" : "collections";
   let state = null;
+  let turn = 0;  // only the newest action or render draws (screens/resource/publish.js says why)
   async function act(action) {
+    turn += 1;
     try {
       state = await api.post(`/api/${plural}/${id}/${action}`);
+      turn += 1;
       announce(t(state.published ? "publish.done" : "publish.undone"));
       draw();
     } catch (error) { toast(describeError(error), "error"); }
@@ -28,7 +31,11 @@ export function publishControl(kind, id, { hintKey, label } = {}) {
       h("p", { class: "muted small" }, hintKey ? t(hintKey) : "", " ", t("publish.licence_note"), " ", t("publish.audited")));
   }
   async function render() {
-    try { state = await api.get(`/api/${plural}/${id}/publication`); } catch { state = null; }
+    const mine = ++turn;
+    let fresh = null;
+    try { fresh = await api.get(`/api/${plural}/${id}/publication`); } catch { fresh = null; }
+    if (mine !== turn) return;
+    state = fresh;
     draw();
   }
   render();

@@ -18,7 +18,12 @@ export function publishing(page) {
   // Named by its heading only once drawn: an empty section may not point at a missing title (axe).
   const box = h("section", { class: "publish" });
   let state = null;
+  // A live event redraws the box from a fresh GET; an answer to a GET sent before a publish or
+  // unpublish of this page must not overwrite what that action answered (the button would flip
+  // back). Each action and each render takes a number; only the newest one draws.
+  let turn = 0;
   async function act(action) {
+    turn += 1;
     try {
       const choice = box.querySelector(".publish-documents");
       const body = action === "publish" && choice
@@ -26,6 +31,7 @@ export function publishing(page) {
       state = await api.post(`/api/resources/${page.resource.id}/${action}`, body);
       page.resource = await api.get(`/api/resources/${page.resource.id}`);
       if (page.onPublished) page.onPublished();  // the documents part marks what is now public
+      turn += 1;  // renders begun meanwhile may have read the state from before this action
       announce(t(state.published ? "publish.done" : "publish.undone"));
       draw();
     } catch (error) { toast(describeError(error), "error"); }
@@ -46,7 +52,11 @@ export function publishing(page) {
   }
   async function render() {
     if (!page.isModerator || page.resource.kind !== "practice") { box.removeAttribute("aria-labelledby"); clear(box); return; }
-    try { state = await api.get(`/api/resources/${page.resource.id}/publication`); } catch { state = null; }
+    const mine = ++turn;
+    let fresh = null;
+    try { fresh = await api.get(`/api/resources/${page.resource.id}/publication`); } catch { fresh = null; }
+    if (mine !== turn) return;  // an action (or a newer render) answered since
+    state = fresh;
     draw();
   }
   render();
