@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bench.bare_reads import owner
 
-NOTIFY_CHANNEL = "citybridge_events"  # server/services/changelog.py
+NOTIFY_CHANNEL = "citybridge_events"  # realtime/bus.py EVENTS_CHANNEL
 EVENT = "SELECT id, space_id, kind, data::text AS data FROM events WHERE id = $1"
 
 audiences: dict[int, set[WebSocket]] = defaultdict(set)

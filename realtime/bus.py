@@ -10,7 +10,7 @@ import asyncpg
 
 log = logging.getLogger("citybridge.realtime")
 
-EVENTS_CHANNEL = "citybridge_events"  # sent by server.services.changelog on commit
+EVENTS_CHANNEL = "citybridge_events"  # sent at commit by migration 0032's trigger (server/services/changelog.py)
 SIGNALS_CHANNEL = "citybridge_signals"  # typing and presence: never written to the log
 LISTENER_NAME = "citybridge-realtime-listener"
 

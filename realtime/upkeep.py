@@ -51,16 +51,7 @@ async def gc_loop(hub: Hub) -> None:
     the hub stops)."""
     settings = hub.settings
     last_full = time.monotonic()
-    # CPython's own full collections are left to this loop: between freezes one walked every object
-    # a burst of connections had made that second (150-360 ms with 10,000-15,000 sockets
-    # connecting). Young collections go on as before; the threshold comes back when the last hub of
-    # the process stops (tests run several at once, stopping in any order).
-    if not _GC_LOOPS:
-        _GC_LOOPS.append(gc.get_threshold())
-        young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, 1_000_000)
-    _GC_LOOPS.append(None)
-    try:
+    with _FULL_COLLECTIONS_OFF:
         while True:
             await asyncio.sleep(settings.gc_freeze_interval)
             if time.monotonic() - last_full >= settings.gc_full_interval:
@@ -70,14 +61,31 @@ async def gc_loop(hub: Hub) -> None:
             else:
                 gc.collect(1)  # the young generations: cheap, and their garbage is not frozen
             gc.freeze()
-    finally:
-        _GC_LOOPS.pop()
-        if len(_GC_LOOPS) == 1:
-            gc.set_threshold(*_GC_LOOPS.pop())
 
 
-# The process's own threshold while any hub's gc_loop runs, then one entry per running loop.
-_GC_LOOPS: list[tuple[int, int, int] | None] = []
+class _FullCollectionsOff:
+    """CPython's own full collections, left to gc_loop while any hub of the process runs one:
+    between freezes one walked every object a burst of connections had made that second (150-360 ms
+    with 10,000-15,000 sockets connecting). Young collections go on as before. The threshold comes
+    back when the last loop ends (tests run several hubs in one process, stopping in any order)."""
+
+    def __init__(self) -> None:
+        self.loops = 0
+        self.saved = gc.get_threshold()
+
+    def __enter__(self) -> None:
+        if self.loops == 0:
+            self.saved = gc.get_threshold()
+            gc.set_threshold(self.saved[0], self.saved[1], 1_000_000)
+        self.loops += 1
+
+    def __exit__(self, *_exc) -> None:
+        self.loops -= 1
+        if self.loops == 0:
+            gc.set_threshold(*self.saved)
+
+
+_FULL_COLLECTIONS_OFF = _FullCollectionsOff()
 
 
 # Upper bounds (ms) of the lag histogram each report carries; a last bucket counts the rest.

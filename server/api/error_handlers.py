@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from server.api.responses import JsonResponse
+from server.db.driver import causes
 from server.errors import ApiError, Invalid, NotFound, Unavailable
 from server.observability import metrics
 
@@ -82,17 +83,8 @@ DOWN_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 UNSTORABLE_TEXT_SQLSTATES = ("22021", "22P05")
 
 
-def _causes(error: BaseException):
-    if isinstance(error, asyncpg.PostgresError):  # raised by a statement sent straight to asyncpg (server/db/driver.py)
-        yield error
-    seen, current = 0, getattr(error, "orig", None) or error.__cause__
-    while current is not None and seen < 5:
-        yield current
-        current, seen = current.__cause__ or current.__context__, seen + 1
-
-
 def _sqlstates(error: BaseException):
-    return [str(getattr(cause, "sqlstate", "") or "") for cause in _causes(error)]
+    return [str(getattr(cause, "sqlstate", "") or "") for cause in causes(error)]
 
 
 def _is_connection_failure(error: Exception) -> bool:
@@ -104,7 +96,7 @@ def _is_connection_failure(error: Exception) -> bool:
     # in a plain DBAPIError; the driver's exception is further down the chain.
     return any(
         isinstance(cause, DATABASE_DOWN) or str(getattr(cause, "sqlstate", "") or "").startswith(DOWN_SQLSTATES)
-        for cause in _causes(error)
+        for cause in causes(error)
     )
 
 
@@ -142,7 +134,7 @@ async def unexpected(request: Request, error: Exception) -> JsonResponse:
     if isinstance(error, DATABASE_ERRORS) and any(state in UNSTORABLE_TEXT_SQLSTATES for state in _sqlstates(error)):
         return error_response(Invalid("Text may not contain NUL characters.", code="invalid_text"), request)
     if isinstance(error, DATABASE_ERRORS) and (
-        "22003" in _sqlstates(error) or any(isinstance(c, OverflowError) for c in _causes(error))
+        "22003" in _sqlstates(error) or any(isinstance(c, OverflowError) for c in causes(error))
     ):
         # An id beyond the column's range (e.g. /api/cities/9999999999) names nothing that exists.
         return error_response(NotFound("No such item."), request)

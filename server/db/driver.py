@@ -74,21 +74,16 @@ _CUT_OFF = (
 async def discard_if_cut_off(db: AsyncSession, error: BaseException) -> None:
     """Close the session's connection for good, not back into the pool, after an error that may have
     left it mid-operation."""
-    if db.in_transaction() and any(_cut_off(cause) for cause in _chain(error)):
+    if db.in_transaction() and any(isinstance(cause, _CUT_OFF) for cause in causes(error)):
         try:
             await db.invalidate()
         except Exception:  # a connection already gone may fail to close: the request's own error is the answer
             log.debug("discarding a cut-off connection failed", exc_info=True)
 
 
-def _cut_off(error: BaseException) -> bool:
-    # asyncpg's client-side errors for an argument it cannot encode are InterfaceErrors and
-    # ValueErrors: refused before anything was sent.
-    return isinstance(error, _CUT_OFF) and not isinstance(error, ValueError)
-
-
-def _chain(error: BaseException):
-    """The error and what it wraps (SQLAlchemy's DBAPIError wraps the driver's)."""
+def causes(error: BaseException):
+    """The error and what it wraps, outermost first: SQLAlchemy's DBAPIError wraps the driver's
+    (`orig`), and a raised error carries what it was raised from or during."""
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))

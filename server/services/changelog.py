@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server import events
 from server.db import driver
 
-NOTIFY_CHANNEL = "citybridge_events"
 SIGNALS_CHANNEL = "citybridge_signals"  # realtime's ephemeral signals (realtime/bus.py)
 
 # One round trip, with a provisional (negative) id. The event takes its stream's turn when the

@@ -33,19 +33,17 @@ def _access_of(db: AsyncSession, actor: User, row, missing: str) -> tuple[Thread
 
 
 _THREAD, _SPACE, _MEMBERSHIP = loaded.Shape(Thread, "t"), loaded.Shape(Space, "s"), loaded.Shape(Membership, "m")
-_THREAD_ACCESS = f"""
-SELECT {_THREAD.select}, {_SPACE.select}, {_MEMBERSHIP.select}
+_STATEMENT = f"""
+SELECT {_THREAD.select}, {_SPACE.select}, {_MEMBERSHIP.select}{{also}}
 FROM threads t JOIN spaces s ON s.id = t.space_id
 LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $2
 WHERE t.id = $1
-"""
-_THREAD_ACCESS_FOR_UPDATE = _THREAD_ACCESS + "FOR KEY SHARE OF t"
+{{lock}}"""
+_THREAD_ACCESS = _STATEMENT.format(also="", lock="")
+_THREAD_ACCESS_FOR_UPDATE = _STATEMENT.format(also="", lock="FOR KEY SHARE OF t")
 # For a post: and whether the author already used its client_id (a retry), in the same round trip.
-_POST_ACCESS = (
-    _THREAD_ACCESS.replace(
-        "\nFROM", ", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL\nFROM", 1
-    )
-    + "FOR KEY SHARE OF t"
+_POST_ACCESS = _STATEMENT.format(
+    also=", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL", lock="FOR KEY SHARE OF t"
 )
 
 
