@@ -138,9 +138,10 @@ async def test_a_read_runs_without_a_transaction_and_may_not_write(database_url,
 
 
 async def test_a_raw_statement_cut_off_mid_flight_does_not_hand_its_connection_to_the_next_request(database_url):
-    """A request cancelled (the client went away) while a raw asyncpg statement runs leaves that
-    connection mid-operation; the framework discards it rather than pooling it, so the next request on
-    the pool gets a working connection, not asyncpg's "another operation is in progress"."""
+    """A connection a request may have left mid-operation (its raw statement cancelled, or its server
+    process gone: sqlalchemy/sqlalchemy#13241's "another operation is in progress") is discarded,
+    not pooled, and the next request on the pool gets a new connection that works. Errors a client
+    causes keep the connection."""
     engine = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
         async with session_factory(engine)() as db:
