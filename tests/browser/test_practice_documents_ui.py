@@ -40,7 +40,7 @@ async def test_a_moderator_attaches_translates_and_publishes_a_practice(world, a
     await part.get_by_label("Original practice record").select_option(str(record["id"]))
     await part.get_by_role("button", name="Mark as a translation").click()
     await part.get_by_text("A translation of").wait_for()
-    await mod.page.locator("section.publish").get_by_role("button", name="Publish").click()
+    await mod.page.locator("section.publish").get_by_role("button", name="Publish", exact=True).click()
     await mod.page.locator("section.publish").get_by_role("button", name="Unpublish").wait_for()
 
     await mod.goto(f"/resources/{record['id']}")
@@ -48,7 +48,7 @@ async def test_a_moderator_attaches_translates_and_publishes_a_practice(world, a
     await publish.get_by_label("Floor plan").wait_for()
     assert await publish.get_by_label("Floor plan").is_checked()
     await assert_accessible(mod.page, "practice with documents, translation and publish box")
-    await publish.get_by_role("button", name="Publish").click()
+    await publish.get_by_role("button", name="Publish", exact=True).click()
     link = publish.locator("a[href*='/knowledge/']")
     await link.wait_for()
     url = await link.get_attribute("href")

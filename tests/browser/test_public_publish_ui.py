@@ -36,7 +36,7 @@ async def test_a_moderator_publishes_a_thread_and_a_collection_that_anyone_can_r
     box = mod.page.locator(".publish-thread")
     await box.get_by_text("CC BY 4.0").wait_for()
     await box.get_by_text("audit log").wait_for()
-    await box.get_by_role("button", name="Publish").click()
+    await box.get_by_role("button", name="Publish", exact=True).click()
     link = box.locator("a.public-url")
     await link.wait_for()
     thread_url = await link.get_attribute("href")
@@ -69,7 +69,7 @@ async def test_a_moderator_publishes_a_thread_and_a_collection_that_anyone_can_r
     await mod.goto(f"/threads/{thread['id']}")
     await mod.page.get_by_text("Publish this thread").click()
     await mod.page.locator(".publish-thread").get_by_role("button", name="Unpublish").click()
-    await mod.page.locator(".publish-thread").get_by_role("button", name="Publish").wait_for()
+    await mod.page.locator(".publish-thread").get_by_role("button", name="Publish", exact=True).wait_for()
     gone = await browser.new_context()
     try:
         assert (await (await gone.new_page()).goto(thread_url)).status == 410
