@@ -277,45 +277,44 @@ class TantivyEngine:
         query, found, some_words = self._matching(searcher, request)
         hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
         if not request.facets:
-            total = found.count if found.count is not None else len(hits)
-            return Result(hits, total, {}, some_words=some_words)
+            return Result(hits, found.count, {}, some_words=some_words)
         if not hits and request.offset == 0:  # nothing matched: no facet pass needed
             return Result([], 0, {name: {} for name in request.facets})
-        if request.offset == 0 and len(hits) < request.limit:  # every match is on this page
+        # The top hits' pass counted the matches. Up to EXACT_COUNT of them, one exact facet pass;
+        # beyond, the facets of one sample slice, scaled up and flagged (the total with them, so the
+        # two agree). Each pass evaluates the whole query again (a concept's thirty labels, the
+        # readable spaces), so the number of passes is most of a search's time.
+        if found.count <= EXACT_COUNT:
             return Result(hits, *self._facets(searcher, query, request.facets), some_words=some_words)
-        # Count a sample slice first: when it shows more than EXACT_COUNT matches, the scaled-up
-        # sample is the answer (flagged), else the exact count is cheap.
         # A term query, not a term set: a set would build a bitset of the slice on every query.
         slice_ = tantivy.Query.term_query(self.schema, "sample", 0)
         sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, slice_)])
         total, facets = self._facets(searcher, sampled, request.facets)
-        if total * SAMPLE_SLICES > EXACT_COUNT:
-            return Result(
-                hits,
-                rounded_estimate(total * SAMPLE_SLICES),
-                {
-                    name: {value: max(1, rounded_estimate(count * SAMPLE_SLICES)) for value, count in counts.items()}
-                    for name, counts in facets.items()
-                },
-                total_is_estimate=True,
-                some_words=some_words,
-            )
-        return Result(hits, *self._facets(searcher, query, request.facets), some_words=some_words)
+        return Result(
+            hits,
+            rounded_estimate(total * SAMPLE_SLICES),
+            {
+                name: {value: max(1, rounded_estimate(count * SAMPLE_SLICES)) for value, count in counts.items()}
+                for name, counts in facets.items()
+            },
+            total_is_estimate=True,
+            some_words=some_words,
+        )
 
     @staticmethod
     def _top(searcher, query: tantivy.Query, request: Request):
-        # With facets the total comes from the facet pass, so the top hits need no count.
-        count = not request.facets
+        # Counting in the same pass costs little (the readable spaces' filter already keeps tantivy
+        # from skipping blocks) and tells _search which facet pass to make.
         if request.sort == "date":
             return searcher.search(
                 query,
                 request.limit,
-                count=count,
+                count=True,
                 offset=request.offset,
                 order_by_field="sort_key",
                 order=tantivy.Order.Desc,
             )
-        return searcher.search(query, request.limit, count=count, offset=request.offset)
+        return searcher.search(query, request.limit, count=True, offset=request.offset)
 
     def _facets(self, searcher, query: tantivy.Query, names: tuple[str, ...]) -> tuple[int, dict]:
         """The total and the facet counts of `query` in one pass over its documents: a terms
