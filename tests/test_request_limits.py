@@ -9,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.requests import Request
 
 from server.api import framework, limits, uploads
 from server.api import schemas as s
-from server.errors import ApiError
+from server.errors import ApiError, TooManyRequests
 from server.services import ratelimit
 from tests.harness import ServerProcess, ServerThread, expect
 
@@ -190,3 +191,27 @@ def test_rate_limits_are_documented_and_read_from_the_environment():
     overridden = ratelimit.from_env({"CITYBRIDGE_RATE_EDITS_PER_MINUTE": "7", "CITYBRIDGE_RATE_FLAGS_PER_MINUTE": "0"})
     assert overridden["edit"] == 7 and overridden["flag"] == 0
     assert overridden["post"] == ratelimit.LIMITS["post"].per_minute
+
+
+async def test_a_count_is_one_statement_that_refuses_past_the_limit_and_may_skip_the_wal_flush(db, monkeypatch):
+    """ratelimit.hit counts in the session's transaction; durable=False (a search's count) turns off the
+    commit's wait for the WAL flush in the same statement; the occasional sweep forgets old windows."""
+    from sqlalchemy import text
+
+    await ratelimit.hit(db, 7, "search", 2, durable=False)
+    assert (await db.execute(text("SHOW synchronous_commit"))).scalar() == "off"
+    await ratelimit.hit(db, 7, "search", 2, durable=False)
+    with pytest.raises(TooManyRequests) as refused:  # the third in a window of two
+        await ratelimit.hit(db, 7, "search", 2, durable=False)
+    assert 1 <= int(refused.value.headers["Retry-After"]) <= ratelimit.WINDOW_SECONDS
+    await db.rollback()
+
+    await ratelimit.hit(db, 7, "post", 2)  # durable: the commit waits as usual
+    assert (await db.execute(text("SHOW synchronous_commit"))).scalar() == "on"
+    old = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('old:1', now() - interval '1 hour', 3)"
+    await db.execute(text(old))
+    monkeypatch.setattr(ratelimit.random, "random", lambda: 0.0)  # this time, sweep
+    await ratelimit.hit(db, 7, "post", 2)
+    await db.commit()
+    buckets = dict((await db.execute(text("SELECT bucket, hits FROM rate_limits"))).all())
+    assert buckets == {"post:7": 2}
