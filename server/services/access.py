@@ -12,8 +12,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.db import driver
 from server.db.models import Membership, Space, User
 from server.errors import Forbidden, NotFound
 
@@ -93,17 +95,21 @@ def _readable_by(user_id) -> ColumnElement[bool]:
     return or_(Space.id.in_(active), (Space.visibility == "network") & Space.id.not_in(suspended))
 
 
-# Built once (search asks on every query): building the select per call cost two thirds of running it.
-_READABLE_IDS = select(Space.id).where(_readable_by(bindparam("user_id")))
-_ALL_IDS = select(Space.id)
+# Built once and compiled once (search asks on every query): building the select per call cost two
+# thirds of running it, and SQLAlchemy's execution path as much again; the rule stays _readable_by's.
+_READABLE_IDS = select(Space.id).where(_readable_by(bindparam("user_id"))).compile(dialect=asyncpg_dialect())
+_READABLE_IDS_VALUES = _READABLE_IDS.params  # the rule's constants ('active', 'network', ...), by name
 
 
 async def readable_space_ids(db: AsyncSession, user: User) -> list[int]:
-    if user.is_admin:
-        return list((await db.scalars(_ALL_IDS)).all())
-    if user.id is None:
+    """The ids of the spaces the user may read (for admins, every space's)."""
+    if user.id is None and not user.is_admin:
         return []
-    return list((await db.scalars(_READABLE_IDS, {"user_id": user.id})).all())
+    connection = await driver.connection(db)
+    if user.is_admin:
+        return [row[0] for row in await connection.fetch("SELECT id FROM spaces")]
+    arguments = [user.id if name == "user_id" else _READABLE_IDS_VALUES[name] for name in _READABLE_IDS.positiontup]
+    return [row[0] for row in await connection.fetch(_READABLE_IDS.string, *arguments)]
 
 
 # can_read for many (user, space) pairs in one round trip, as raw SQL for asyncpg: realtime checks a
