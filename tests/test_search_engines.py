@@ -424,6 +424,46 @@ async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_pa
         await engine.close()
 
 
+async def test_tantivy_judges_a_word_as_typed_among_the_readable_documents_only(tmp_path, monkeypatch):
+    """A word that only unreadable documents hold is read with typos; one that a readable document holds
+    is not. The engine reads that from the readers of the word's matches, and past READERS_SEEN distinct
+    readers, none of them readable, from the filtered query: both ways give the same answers."""
+    from search.engines import tantivy as module
+
+    engine = module.TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
+    await engine.open()
+    try:
+        await engine.upsert(
+            [doc(f"message:{i}", "integraton as misspelt here", space=1) for i in range(1, 4)]
+            + [doc(f"message:{i}", "integraton as misspelt there", space=i) for i in range(4, 8)]
+            + [doc("message:9", "integration of newcomers", space=9)]
+        )
+        for seen in (module.READERS_SEEN, 1):
+            monkeypatch.setattr(module, "READERS_SEEN", seen)
+            # No readable document has both words as typed. Only other spaces hold "integraton": it is
+            # read with typos, and message 9 has both words.
+            for readable in ([9], [9, 42]):
+                found = await find(engine, "integraton newcomers", readable)
+                assert [h.document["key"] for h in found.hits] == ["message:9"], (seen, readable)
+                assert not found.some_words
+            # A readable document holds it as typed: no typos, and the documents with some of the words.
+            found = await find(engine, "integraton newcomers", [9, 5])
+            assert {h.document["key"] for h in found.hits} == {"message:5", "message:9"}, seen
+            assert found.some_words
+    finally:
+        await engine.close()
+
+    # The rule for one reader is readers()'s: a platform admin's ALL_SHARED reads every space, everyone
+    # and every city, never the public copies nor another's conversations.
+    from search.engine import ALL_SHARED, EVERYONE, PUBLIC, participant
+    from search.engines.tantivy_query import QueryBuilder
+
+    admin = [ALL_SHARED, participant(1)]
+    assert all(QueryBuilder.reads(admin, r) for r in (5, EVERYONE, -3, participant(1)))
+    assert not any(QueryBuilder.reads(admin, r) for r in (PUBLIC, participant(2)))
+    assert QueryBuilder.reads([3, EVERYONE], 3) and not QueryBuilder.reads([3, EVERYONE], 4)
+
+
 async def test_some_words_when_no_document_has_them_all(engine):
     await engine.upsert(
         [

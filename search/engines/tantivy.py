@@ -42,6 +42,8 @@ from search.text import ParsedQuery
 # from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
 # flagged as estimates: counting 100,000 matches of a stop word costs as much as ranking them.
 EXACT_COUNT = 10_000
+# The distinct readers of a word's matches that _found reads from its aggregation.
+READERS_SEEN = 256
 
 
 Occur = tantivy.Occur
@@ -218,17 +220,30 @@ class TantivyEngine:
         """The words (of `only`, when given) to read with typos: those long enough that match nothing, as
         typed, by stem or as a prefix, among the readable documents (not the whole index: what other
         spaces contain must not change an answer)."""
-        scope = self.queries.readers(readable) if readable is not None else None
         missing = set()
         for i, term in enumerate(parsed.terms):
             if not term.typos or (only is not None and i not in only):
                 continue
-            query = self.queries.word(term)
-            if scope is not None:
-                query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, scope)])
-            if not searcher.search(query, 1, count=False).hits:
+            if not self._found(searcher, self.queries.word(term), readable):
                 missing.add(i)
         return frozenset(missing)
+
+    def _found(self, searcher, query: tantivy.Query, readable: list[int] | None) -> bool:
+        """Whether a readable document matches `query`. Its matches' readers come from one aggregation
+        over the query alone: the readable documents' bitset, which the filtered query builds first, cost
+        more than the whole check (at 1M documents, 0.1-0.8 ms per word against 0.7-2.1). When the
+        matches have more distinct readers than READERS_SEEN (the participants of many conversations)
+        and none of those seen is readable, the filtered query decides."""
+        if readable is None:
+            return bool(searcher.search(query, 1, count=False).hits)
+        spec = {"r": {"terms": {"field": "readers", "size": READERS_SEEN, "segment_size": FACET_KEYS}}}
+        seen = searcher.aggregate(query, spec)["r"]
+        if any(self.queries.reads(readable, int(bucket["key"])) for bucket in seen["buckets"]):
+            return True
+        if not seen.get("sum_other_doc_count"):
+            return False
+        scoped = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self.queries.readers(readable))])
+        return bool(searcher.search(scoped, 1, count=False).hits)
 
     async def search(self, request: Request) -> Result:
         if request.readable is not None and not request.readable:

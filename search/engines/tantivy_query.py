@@ -133,6 +133,14 @@ class QueryBuilder:
         rest = [r for r in readable if r != ALL_SHARED]
         return Q.boolean_query([(Occur.Should, q) for q in [shared, *([self.terms("readers", rest)] if rest else [])]])
 
+    @staticmethod
+    def reads(readable: list[int], reader: int) -> bool:
+        """Whether readers(readable) matches a document that `reader` reads: the same rule, for one value."""
+        if reader in readable and reader != ALL_SHARED:
+            return True
+        low, high = SHARED_RANGE
+        return ALL_SHARED in readable and low <= reader <= high
+
     def filters(self, readable: list[int] | None, filters: Filters) -> list[tantivy.Query]:
         must = []
         if readable is not None:
