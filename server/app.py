@@ -66,8 +66,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         engine = create_engine(database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
-        # GET routes that count no rate limit read only: each statement on its own, no BEGIN or COMMIT
-        # (server/api/framework.py).
+        # GET routes read only (their rate-limit count commits by itself): each statement on its own,
+        # no BEGIN or COMMIT (server/api/framework.py).
         app.state.read_sessions = read_session_factory(engine)
         if settings.public_knowledge:  # the public pages' words, for public search in the engine
             app.state.search_copies = PublicCopies(app.state.sessions)

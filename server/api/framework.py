@@ -113,9 +113,9 @@ class Endpoint:
 
     @property
     def reads_only(self) -> bool:
-        """A GET that counts no rate limit and declares no write: its session refuses to write
-        (server/db/engine.py read_session_factory)."""
-        return self.method == "GET" and self.rate is None and not self.writes
+        """A GET that declares no write: its session refuses to write (server/db/engine.py
+        read_session_factory). A GET's rate-limit count is one raw statement that commits by itself."""
+        return self.method == "GET" and not self.writes
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -246,9 +246,9 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
 
 
 async def _count(ctx: Context, ep: Endpoint) -> None:
-    """Count the request against the endpoint's rate limit, in its transaction.
-
-    A request that writes nothing else (a GET) commits without waiting for the WAL flush."""
+    """Count the request against the endpoint's rate limit, in its transaction; a refusal rolls back
+    nothing else, since nothing else ran. A GET has no transaction (it only reads): its count commits
+    by itself, without waiting for the WAL flush, and stands even if the request then fails."""
     name = ep.form_rate if ep.form_rate is not None and is_multipart(ctx.request) else ep.rate
     if name is not None and ctx.caller.user is not None:
         per_minute = ctx.settings.rate_limits.get(name, ratelimit.LIMITS[name].per_minute)
@@ -272,8 +272,8 @@ def _make_route(ep: Endpoint) -> Route:
         limits.check_request(request)
         settings = request.app.state.settings
         # The session takes a connection at its first statement; a request that runs none (no
-        # credential to look up, nothing read) neither commits nor closes one. A read (GET, no rate
-        # limit to count) runs each statement on its own: under READ COMMITTED each statement of a
+        # credential to look up, nothing read) neither commits nor closes one. A read (a GET that
+        # declares no write) runs each statement on its own: under READ COMMITTED each statement of a
         # transaction sees its own snapshot anyway, so BEGIN and COMMIT were two round trips that
         # changed nothing.
         state = request.app.state
