@@ -30,6 +30,9 @@ class Highlighter:
         self.words += [Term(w, fold(w)) for p in parsed.phrases for w in p.words if not is_unbroken(w[:1])]
         self.words += [Term(w, fold(w)) for w in also if not is_unbroken(w[:1])]
         self.exact = {t.folded for t in self.words}
+        # The engines read with typos only the query's own words: never a quoted phrase's, never a
+        # label the vocabulary adds. Marking those within a typo would mark what did not match.
+        self.typo_words = [t for t in parsed.terms if not t.is_phrase and t.typos]
         self.runs = [t.text for t in parsed.terms if t.is_phrase]
         self.runs += ["".join(p.words) for p in parsed.phrases if all(is_unbroken(w) for w in p.words)]
         self.prefixes = [t.folded for t in self.words if t.prefix and len(t.folded) >= 2]
@@ -69,7 +72,7 @@ class Highlighter:
         # Typos are tried only for query words the text does not contain as typed: the engines
         # read a word with typos only when it is not found as it is.
         heads = {fold(text[a:b])[:4] for a, b in found}
-        typos = tuple((t.folded, t.typos) for t in self.words if t.typos and t.folded[:4] not in heads)
+        typos = tuple((t.folded, t.typos) for t in self.typo_words if t.folded[:4] not in heads)
         if typos:
             judged = self._typo_seen.setdefault(typos, {})
             already = set(found)
