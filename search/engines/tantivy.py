@@ -40,7 +40,8 @@ from search.text import ParsedQuery
 
 # Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
 # from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
-# flagged as estimates: counting 100,000 matches of a stop word costs as much as ranking them.
+# flagged as estimates: aggregating the facets of 100,000 matches of a stop word costs as much as
+# ranking them.
 EXACT_COUNT = 10_000
 # The distinct readers of a word's matches that _found reads from its aggregation.
 READERS_SEEN = 256
