@@ -150,8 +150,8 @@ class Result:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]]
-    # True when `total` and the facet counts were estimated from a sample of the (readable) matches,
-    # as engines do for very common words; the hits are exact either way.
+    # True when `total` and the facet counts are approximate, as engines make them for very common
+    # words: rounded past an exact limit (tantivy) or estimated (Meilisearch); the hits are exact.
     total_is_estimate: bool = False
     # True when no readable document has every word of the query and the hits hold some of them.
     some_words: bool = False

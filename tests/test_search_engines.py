@@ -391,8 +391,8 @@ async def test_typos_hold_on_later_pages_and_in_suggestions(engine):
 
 
 async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_path, monkeypatch):
-    """Past EXACT_COUNT readable matches the total and facets come from a sample slice, scaled and flagged;
-    the hits stay exact, other spaces never count, and at or below the limit everything is exact."""
+    """Past EXACT_COUNT readable matches the total and facets are rounded and flagged; the hits stay exact,
+    other spaces never count, and at or below the limit everything is exact."""
     from search.engines import tantivy as module
 
     engine = module.TantivyEngine(tmp_path / "search", heap_bytes=15_000_000)
@@ -412,9 +412,10 @@ async def test_tantivy_estimates_totals_and_facets_beyond_the_exact_limit(tmp_pa
         monkeypatch.setattr(module, "EXACT_COUNT", 1000)
         estimated = await find(engine, "common", [1, 2], limit=5)
         assert estimated.total_is_estimate
-        assert 2400 <= estimated.total <= 4000 and str(estimated.total).endswith("00")
-        assert set(estimated.facets["space_id"]) == {"1", "2"}  # space 3 is not readable: never counted
-        assert 1800 <= estimated.facets["lang"]["en"] <= 3000
+        # Counted in full and rounded to two significant digits (3,200 and its parts already are).
+        assert estimated.total == 3200
+        assert estimated.facets["space_id"] == {"1": 1600, "2": 1600}  # space 3 is not readable: never counted
+        assert estimated.facets["lang"] == {"en": 2400, "fr": 800}
         assert [h.document["key"] for h in estimated.hits] == [h.document["key"] for h in exact.hits]
         # A match set within the limit stays exact; so does a later page, which needs no facets.
         assert not (await find(engine, "common", [3], limit=5)).total_is_estimate
@@ -541,3 +542,12 @@ async def test_transfer_facets_filter_and_count_within_readable_spaces(engine):
     assert hit["transfers"] == ["adapted", "source"] and hit["transfer_states"] == ["proposed"]
     untouched = next(h.document for h in (await find(engine, "welcome", [1])).hits if h.document["id"] == 3)
     assert untouched["transfers"] == [] and untouched["transfer_states"] == []
+
+
+def test_counts_past_the_exact_limit_are_rounded_to_two_significant_digits():
+    from search.engines.tantivy_facets import rounded
+
+    assert rounded(64_165, {"lang": {"en": 40_321, "vi": 3, "fr": 149}}) == (
+        64_000,
+        {"lang": {"en": 40_000, "vi": 3, "fr": 150}},
+    )

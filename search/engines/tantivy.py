@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import Future
 from pathlib import Path
 
 import tantivy
@@ -25,23 +26,19 @@ from search.engine import (
     Request,
     Result,
 )
+from search.engines import tantivy_facets
 from search.engines.tantivy_query import QueryBuilder
 from search.engines.tantivy_schema import (
-    FACET_FIELDS,
     FACET_KEYS,
-    SAMPLE_SLICES,
     TEXT_FIELDS,
-    rounded_estimate,
     schema,
     stored_fields,
     to_tantivy,
 )
 from search.text import ParsedQuery
 
-# Totals and facet counts are exact up to EXACT_COUNT readable matches. Beyond, they are estimated
-# from the documents of one sample slice in SAMPLE_SLICES (a stable hash of the key), scaled up and
-# flagged as estimates: aggregating the facets of 100,000 matches of a stop word costs as much as
-# ranking them.
+# Totals and facet counts are exact up to EXACT_COUNT readable matches; beyond, they are rounded to
+# two significant digits and flagged (total_is_estimate), as "about 64,000".
 EXACT_COUNT = 10_000
 # The distinct readers of a word's matches that _found reads from its aggregation.
 READERS_SEEN = 256
@@ -254,10 +251,10 @@ class TantivyEngine:
         except ValueError:  # a query tantivy refuses matches nothing, rather than failing the request
             return Result([], 0, {name: {} for name in request.facets})
 
-    def _matching(self, searcher, request: Request) -> tuple[tantivy.Query, object, bool]:
-        """The query that answers `request`, its page of top hits, and whether it holds only some of the
-        words: every word as typed; when nothing matches, the missing words read with typos; when still
-        nothing, the documents with some of the words."""
+    def _matching(self, searcher, request: Request) -> tuple[tantivy.Query, object, Future | None, bool]:
+        """The query that answers `request`, its page of top hits, its facet counts (under way: _ranked),
+        and whether it holds only some of the words: every word as typed; when nothing matches, the
+        missing words read with typos; when still nothing, the documents with some of the words."""
         parsed = request.query
 
         def answered(query, found) -> bool:  # a later page may be empty while the query matches
@@ -269,96 +266,60 @@ class TantivyEngine:
         expanded = {i for e in self.vocabulary.expand(parsed.terms) for i in range(e.start, e.end)}
         typos = self._typo_words(searcher, parsed, request.readable, expanded) if expanded else frozenset()
         query = self.queries.query(parsed, request.readable, request.filters, typos)
-        found = self._top(searcher, query, request)
+        found, facets = self._ranked(searcher, query, request)
         if answered(query, found):
-            return query, found, False
+            return query, found, facets, False
         # Nothing matched as typed. Only then can a word be missing from the readable documents,
         # so only then are words checked one by one and the missing ones read with typos: the
         # common case is a single pass, and the answer is the same as checking every word first.
         typos = self._typo_words(searcher, parsed, request.readable) if any(t.typos for t in parsed.terms) else None
         if typos:
             query = self.queries.query(parsed, request.readable, request.filters, typos)
-            found = self._top(searcher, query, request)
+            found, facets = self._ranked(searcher, query, request)
             if answered(query, found):
-                return query, found, False
+                return query, found, facets, False
         if len(parsed.terms) + len(parsed.phrases) < 2:
-            return query, found, False
+            return query, found, facets, False
         # No readable document has every word: rank those with some of them, as a person would drop
         # a word and search again, and say so (an engine that answers nothing is a dead end).
         query = self.queries.some_words(parsed, request.readable, request.filters, typos or frozenset())
-        return query, self._top(searcher, query, request), True
+        return query, *self._ranked(searcher, query, request), True
+
+    def _ranked(self, searcher, query: tantivy.Query, request: Request) -> tuple[object, Future | None]:
+        """The page of top hits of `query` and, when the request asks for facets, its facet pass,
+        started first on another thread (tantivy_facets.py) so that the two overlap. When the hits show
+        the query is not the answer (nothing matched), the facets are left unread."""
+        facets = tantivy_facets.submit(searcher, query, request.facets) if request.facets else None
+        return self._top(searcher, query, request), facets
 
     def _search(self, request: Request) -> Result:
         searcher = self._searcher()
-        query, found, some_words = self._matching(searcher, request)
+        query, found, facets, some_words = self._matching(searcher, request)
         hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
-        if not request.facets:
+        if facets is None:
             return Result(hits, found.count, {}, some_words=some_words)
-        if not hits and request.offset == 0:  # nothing matched: no facet pass needed
+        if not hits and request.offset == 0:  # nothing matched: the facet pass is not waited for
             return Result([], 0, {name: {} for name in request.facets})
-        # The top hits' pass counted the matches. Up to EXACT_COUNT of them, one exact facet pass;
-        # beyond, the facets of one sample slice, scaled up and flagged (the total with them, so the
-        # two agree). Each pass evaluates the whole query again (a concept's thirty labels, the
-        # readable spaces), so the number of passes is most of a search's time.
-        if found.count <= EXACT_COUNT:
-            return Result(hits, *self._facets(searcher, query, request.facets), some_words=some_words)
-        # A term query, not a term set: a set would build a bitset of the slice on every query.
-        slice_ = tantivy.Query.term_query(self.schema, "sample", 0)
-        sampled = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, slice_)])
-        total, facets = self._facets(searcher, sampled, request.facets)
-        return Result(
-            hits,
-            rounded_estimate(total * SAMPLE_SLICES),
-            {
-                name: {value: max(1, rounded_estimate(count * SAMPLE_SLICES)) for value, count in counts.items()}
-                for name, counts in facets.items()
-            },
-            total_is_estimate=True,
-            some_words=some_words,
-        )
+        total, counts = facets.result()
+        # Past EXACT_COUNT matches the figures are rounded and flagged: the screen says "about".
+        if total <= EXACT_COUNT:
+            return Result(hits, total, counts, some_words=some_words)
+        return Result(hits, *tantivy_facets.rounded(total, counts), total_is_estimate=True, some_words=some_words)
 
     @staticmethod
     def _top(searcher, query: tantivy.Query, request: Request):
-        # Counting in the same pass costs little (the readable spaces' filter already keeps tantivy
-        # from skipping blocks) and tells _search which facet pass to make.
+        # With facets the total comes from the facet pass, so the top hits need no count.
+        count = not request.facets
         if request.sort == "date":
             return searcher.search(
                 query,
                 request.limit,
-                count=True,
+                count=count,
                 offset=request.offset,
                 order_by_field="sort_key",
                 order=tantivy.Order.Desc,
             )
-        return searcher.search(query, request.limit, count=True, offset=request.offset)
-
-    def _facets(self, searcher, query: tantivy.Query, names: tuple[str, ...]) -> tuple[int, dict]:
-        """The total and the facet counts of `query` in one pass over its documents: a terms
-        aggregation on `facet_key`, which holds every facet value of a document, split here. When the
-        distinct keys outnumber the buckets asked for, one terms aggregation per facet instead."""
-        aggregated = searcher.aggregate(
-            query, {"keys": {"terms": {"field": "facet_key", "size": FACET_KEYS, "segment_size": FACET_KEYS}}}
-        )["keys"]
-        facets: dict[str, dict[str, int]] = {name: {} for name in names}
-        if aggregated.get("sum_other_doc_count", 0):
-            spec = {name: {"terms": {"field": name, "size": 10_000}} for name in names}
-            spec["total"] = {"value_count": {"field": "id"}}
-            exact = searcher.aggregate(query, spec)
-            for name in names:
-                facets[name] = {str(b["key"]): b["doc_count"] for b in exact[name]["buckets"]}
-            return int(exact["total"]["value"]), facets
-        total = 0
-        for bucket in aggregated["buckets"]:
-            count = bucket["doc_count"]
-            total += count
-            for name, values in zip(FACET_FIELDS, bucket["key"].split("\x1f"), strict=False):
-                if name in facets and values:
-                    into = facets[name]
-                    for value in values.split("\x1e"):
-                        into[value] = into.get(value, 0) + count
-        return total, {
-            name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in facets.items()
-        }
+        return searcher.search(query, request.limit, count=count, offset=request.offset)
 
     async def suggest(self, words: ParsedQuery, prefix: str, readable: list[int] | None, limit: int) -> list[str]:
         if readable is not None and not readable:

@@ -1,5 +1,5 @@
 """How a search document becomes a tantivy document and back: the schema, the packed sort and
-facet keys, and the sample slices that estimated counts come from (docs/search.md)."""
+facet keys, and each document's sample slice (docs/search.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import tantivy
 from search import text
 from search.engine import KINDS, PUBLIC_KINDS, Document
 
+# Each document's `sample`, a stable hash of its key: counts past the exact limit were once estimated
+# from one slice. Nothing reads it since the facet pass runs beside the top hits (tantivy_facets.py);
+# it goes with the next change of the schema, which reindexes anyway.
 SAMPLE_SLICES = 16
 
 INT_FIELDS = ("id", "space_id", "author_id", "thread_id", "date")
@@ -138,7 +141,7 @@ def sample_slice(key: str) -> int:
 
 
 def rounded_estimate(n: int) -> int:
-    """An estimate rounded to two significant digits, so it does not pretend to be exact."""
+    """A count rounded to two significant digits, so it does not pretend to be exact."""
     if n < 100:
         return n
     scale = 10 ** (len(str(n)) - 2)
