@@ -18,7 +18,11 @@ PEOPLE, PLACES = 200, 50
 
 @pytest.fixture(scope="module")
 def nodes(database_url, data_dir, server):
-    started = [Node(database_url, data_dir) for _ in range(2)]
+    # 200 requests at once fill a node's pool: at the default 30 each, the two nodes, the session's
+    # server (whose pool keeps what earlier tests opened), the realtime pools and the background
+    # connections can pass PostgreSQL's 100, and a request that cannot connect is answered 503.
+    # 15 each keeps the database within it, as docs/operations.md sizes workers.
+    started = [Node(database_url, data_dir, CITYBRIDGE_DB_POOL_SIZE="15") for _ in range(2)]
     try:
         for node in started:
             node.wait_ready()
