@@ -63,7 +63,10 @@ async function reportForm(event, report, onSaved) {
 
 /** The report section; load() again when the event or its report changes. */
 export function reportBox(event) {
-  const element = h("section", { class: "card stack event-report", "aria-labelledby": "report-title" });
+  // The heading that names the section is there from the start (and when loading fails): axe and
+  // screen readers may read the section before its report has arrived.
+  const heading = () => h("h2", { id: "report-title" }, t("report.title"));
+  const element = h("section", { class: "card stack event-report", "aria-labelledby": "report-title" }, heading());
   let editing = false;
   // The drafted record's link takes the focus, again after the live re-render of the page
   // (which detaches the section and leaves the focus on the body).
@@ -72,7 +75,7 @@ export function reportBox(event) {
     if (editing && element.querySelector("form")) return; // a live change must not wipe what is being typed
     let report;
     try { report = await api.get(`/api/events/${event.id}/report`); } catch (error) {
-      clear(element, h("p", { class: "notice" }, describeError(error)));
+      clear(element, heading(), h("p", { class: "notice" }, describeError(error)));
       return;
     }
     const text = (label, value) => (value ? h("div", {}, h("h3", {}, label), h("p", { class: "report-text" }, value)) : null);
@@ -81,7 +84,7 @@ export function reportBox(event) {
       await load();
       element.querySelector("textarea").focus();
     } }, report.exists ? t("report.edit") : t("report.write")) : null;
-    clear(element, h("div", { class: "row between wrap" }, h("h2", { id: "report-title" }, t("report.title")), edit),
+    clear(element, h("div", { class: "row between wrap" }, heading(), edit),
       editing ? await reportForm(event, report, async () => { editing = false; await load(); })
         : report.exists ? [text(t("report.seen"), report.seen), text(t("report.adapt"), report.adapt), attachments(report)]
           : h("p", { class: "muted small" }, t("report.none")),
