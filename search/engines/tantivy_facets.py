@@ -64,5 +64,5 @@ def counts(searcher, query: tantivy.Query, names: tuple[str, ...]) -> tuple[int,
                 for value in values.split("\x1e"):
                     into[value] = into.get(value, 0) + count
     return total, {
-        name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in facets.items()
+        name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for name, values in facets.items()
     }
