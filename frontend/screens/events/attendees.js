@@ -5,11 +5,14 @@ import { t } from "../../i18n.js";
 import { avatar, clear, describeError, h } from "../../ui.js";
 
 export function attendeeList(event) {
-  const box = h("section", { class: "attendees", "aria-labelledby": "attendees-title" });
+  // The heading that names the section is there from the start, as in report.js: the section may be
+  // read before its list has arrived.
+  const heading = () => h("h2", { id: "attendees-title", class: "section-title" }, t("events.attendees"));
+  const box = h("section", { class: "attendees", "aria-labelledby": "attendees-title" }, heading());
   async function load() {
     let listing;
     try { listing = await api.get(`/api/events/${event.id}/registrations`); } catch (error) {
-      clear(box, h("p", { class: "notice" }, describeError(error)));
+      clear(box, heading(), h("p", { class: "notice" }, describeError(error)));
       return;
     }
     const row = (item) => h("li", { class: "member", dataset: { status: item.status } }, avatar(item.user),
@@ -19,7 +22,7 @@ export function attendeeList(event) {
         ? t("events.waiting_position", { position: item.position }) : t(`events.status.${item.status}`)));
     clear(box,
       h("div", { class: "row between wrap" },
-        h("h2", { id: "attendees-title", class: "section-title" }, t("events.attendees")),
+        heading(),
         h("a", { href: `/api/events/${event.id}/registrations?format=csv`, download: `event-${event.id}-registrations.csv` }, t("events.csv"))),
       listing.items.length ? h("ul", { class: "members" }, listing.items.map(row)) : h("p", { class: "muted small" }, t("events.no_attendees")));
   }

@@ -5,11 +5,13 @@ import { t } from "../../i18n.js";
 import { avatar, clear, describeError, h } from "../../ui.js";
 
 export function delegationList(event) {
-  const box = h("section", { class: "delegations", "aria-labelledby": "delegations-title" });
+  // The heading is there from the start, as in report.js: the section may be read before its list.
+  const heading = () => h("h2", { id: "delegations-title", class: "section-title" }, t("events.delegations"));
+  const box = h("section", { class: "delegations", "aria-labelledby": "delegations-title" }, heading());
   async function load() {
     let listing;
     try { listing = await api.get(`/api/events/${event.id}/delegations`); } catch (error) {
-      clear(box, h("p", { class: "notice" }, describeError(error)));
+      clear(box, heading(), h("p", { class: "notice" }, describeError(error)));
       return;
     }
     const person = (member, lead) => h("li", { class: "member" }, avatar(member.user),
@@ -21,7 +23,7 @@ export function delegationList(event) {
         " ", h("span", { class: "muted small" }, t("events.delegation_size", { count: delegation.members.length }))),
       h("ul", { class: "members" }, delegation.members.map((member) => person(member, delegation.lead))));
     clear(box,
-      h("h2", { id: "delegations-title", class: "section-title" }, t("events.delegations")),
+      heading(),
       listing.items.length ? h("ul", { class: "plain-list delegation-list" }, listing.items.map(group))
         : h("p", { class: "muted small" }, t("events.delegations_none")));
   }
