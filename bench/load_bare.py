@@ -16,9 +16,9 @@ joined with its live owner, as server/services/accounts.py does):
                                     mentions, each by one array of ids (bench/bare_reads.py, shared with
                                     bench/routes_bare.py, whose answers bench/routes.py checks equal)
 - POST /api/threads/{id}/messages   the thread, space and membership (FOR KEY SHARE), then in one transaction
-                                    the INSERT of the message with the UPDATE of the thread's activity time,
-                                    and the INSERT of its `message.created` event under the space's advisory
-                                    lock with its pg_notify (the statements of services/messages.py and
+                                    the INSERT of the message (its thread's activity time is set at commit,
+                                    migration 0033) and the INSERT of its `message.created` event under the
+                                    space's advisory lock with its pg_notify (the statements of services/messages.py and
                                     services/changelog.py). The html is the escaped body in a paragraph: a
                                     stand-in for the markdown rendering, and no @mentions are resolved.
 - GET  /api/search?q=               a STAND-IN for the tantivy index Citybridge searches: PostgreSQL full-text
@@ -78,16 +78,12 @@ WHERE t.space_id = $1
 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
 LIMIT $2
 """
+# As Citybridge's: the thread's last activity is set at commit by migration 0033's trigger.
 INSERT = """
-WITH m AS (
-    INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
-    VALUES ($1, $2, $3, $4, $5, $6, NULL)
-    ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
-    RETURNING id, created_at
-), t AS (
-    UPDATE threads SET last_activity_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM m)
-)
-SELECT id, created_at FROM m
+INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
+VALUES ($1, $2, $3, $4, $5, $6, NULL)
+ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
+RETURNING id, created_at
 """
 # What changelog.record sends: the insert with a provisional id under the stream's gate (shared); the
 # deferred trigger of migration 0032 numbers it and NOTIFYs at commit, as for Citybridge.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from server import events
 from server.db.engine import create_engine, session_factory
@@ -75,5 +75,62 @@ async def test_a_redacting_event_waits_for_the_events_written_before_it_and_rewr
         (reply_event,) = [data for data in log.values() if data.get("id") == reply["id"]]
         assert reply_event["reply_to"] == {"id": quoted, "available": False, "author": None, "excerpt": ""}
         assert "the secret plan" not in str(log)
+    finally:
+        await engine.dispose()
+
+
+async def test_posts_to_one_thread_wait_for_no_one_and_the_thread_moves_to_the_last_at_commit(world, database_url):
+    """Migration 0033: a post no longer holds its thread's row until it commits, so a second post to
+    the same thread (or an edit of the thread) goes through while the first is still open; the
+    thread's last activity is the newest committed message's, and never moves back."""
+    thread = expect(
+        await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Busy", "body": "one"}),
+        201,
+    )
+    engine = create_engine(database_url, pool_size=4)
+    sessions = session_factory(engine)
+
+    async def activity() -> tuple:
+        async with sessions() as db:
+            row = await db.execute(
+                text(
+                    "SELECT last_activity_at, (SELECT max(created_at) FROM messages WHERE thread_id = :t) "
+                    "FROM threads WHERE id = :t"
+                ),
+                {"t": thread["id"]},
+            )
+            return tuple(row.one())
+
+    try:
+        async with sessions() as slow, sessions() as quick, sessions() as editor:
+            author = await slow.get(User, world.member.user["id"])
+            found, access = await thread_access(slow, author, thread["id"], for_update=True)
+            await messages.post(slow, author, found, access, "written first, committed last", None)
+
+            other = await quick.get(User, world.member.user["id"])
+            found, access = await thread_access(quick, other, thread["id"], for_update=True)
+            await quick.execute(text("SET LOCAL lock_timeout = '2s'"))
+            await asyncio.wait_for(messages.post(quick, other, found, access, "written second", None), 5)
+            await asyncio.wait_for(quick.commit(), 5)
+            await editor.execute(text("SET LOCAL lock_timeout = '2s'"))
+            await editor.execute(text("UPDATE threads SET title = 'Busy, renamed' WHERE id = :t"), {"t": thread["id"]})
+            await editor.commit()
+
+            last, newest = await activity()
+            assert last == newest  # the quick post's time: the slow one has not committed
+            await slow.commit()
+        last, newest = await activity()
+        assert last == newest  # both committed: the newest message's time (the slow one started first)
+
+        async with sessions() as db:  # a message dated back does not move the thread back
+            await db.execute(
+                text(
+                    "INSERT INTO messages (thread_id, space_id, author_id, body, html, created_at) "
+                    "VALUES (:t, :s, :a, 'old', '<p>old</p>', now() - interval '3 days')"
+                ),
+                {"t": thread["id"], "s": world.space_a["id"], "a": world.member.user["id"]},
+            )
+            await db.commit()
+        assert (await activity())[0] == last
     finally:
         await engine.dispose()

@@ -136,16 +136,14 @@ async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool =
 # The message and its thread's activity time in one statement (the UPDATE runs only when the INSERT
 # did), sent straight to asyncpg (server/db/driver.py): the ORM's unit of work and SQLAlchemy's
 # execution path cost more than the statement on the post route.
+# The thread's last activity moves to the message's time when the transaction commits (migration
+# 0033's deferred trigger): a lock on the thread's row held from here to the commit made one thread's
+# posts queue behind each other (issue 21).
 _INSERT = """
-WITH m AS (
-    INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
-    RETURNING id, created_at
-), t AS (
-    UPDATE threads SET last_activity_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM m)
-)
-SELECT id, created_at FROM m
+INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
+RETURNING id, created_at
 """
 
 
