@@ -55,7 +55,9 @@ async def test_city_editors_edit_their_own_city_with_history_audit_and_events(wo
     other_city = expect(await world.moderator.patch(f"/api/cities/{da_nang}/profile", json={"year": 2024}), 403)
     assert other_city["error"]["code"] == "not_a_city_editor"
     assert expect(await world.member.get(f"/api/cities/{da_nang}/profile"), 200)["year"] is None
-    audited = (await db.scalars(select(AuditEntry).where(AuditEntry.target_kind == "city"))).all()
+    audited = (
+        await db.scalars(select(AuditEntry).where(AuditEntry.target_kind == "city").order_by(AuditEntry.id))
+    ).all()
     assert [e.action for e in audited] == ["city.editor.grant", "city.profile", "city.profile"]
     assert audited[2].details == {"year": 2024, "changed": ["population", "year"]}
 

@@ -45,7 +45,9 @@ async def test_admins_add_a_concept_and_the_next_search_uses_it(world, database_
     expect(await world.admin.put(URL, json={"source": more, "version": 1}), 200)
     assert housing["first_message"]["id"] in ids(await search(world.member, database_url, q="plinthor"))
 
-    entries = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "search.vocabulary"))).all()
+    entries = (
+        await db.scalars(select(AuditEntry).where(AuditEntry.action == "search.vocabulary").order_by(AuditEntry.id))
+    ).all()
     assert [e.details for e in entries] == [{"concepts": 1, "labels": 3}, {"concepts": 2, "labels": 4}]
 
 
