@@ -3,9 +3,11 @@ which indexes on one node at a time."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
+from search import vocabulary as vocabularies
 from search.engine import EngineUnavailable, create_engine
 from search.indexer import Indexer
 
@@ -15,6 +17,9 @@ log = logging.getLogger("citybridge.search")
 @contextlib.asynccontextmanager
 async def running(app, database_url: str):
     settings = app.state.settings
+    # Reading the vocabulary (parsing, and each label's stems) takes some 100 ms of Python: in a
+    # thread, not on the event loop the other parts have started on. create_engine finds it cached.
+    await asyncio.to_thread(vocabularies.default, settings.search_vocabulary)
     engine = create_engine(settings)
     try:
         await engine.open()
