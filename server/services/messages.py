@@ -133,12 +133,10 @@ async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool =
     )
 
 
-# The message and its thread's activity time in one statement (the UPDATE runs only when the INSERT
-# did), sent straight to asyncpg (server/db/driver.py): the ORM's unit of work and SQLAlchemy's
-# execution path cost more than the statement on the post route.
-# The thread's last activity moves to the message's time when the transaction commits (migration
-# 0033's deferred trigger): a lock on the thread's row held from here to the commit made one thread's
-# posts queue behind each other (issue 21).
+# The message, sent straight to asyncpg (server/db/driver.py): the ORM's unit of work and SQLAlchemy's
+# execution path cost more than the statement on the post route. Its thread's last activity moves to
+# the message's time when the transaction commits (migration 0033's deferred trigger): updated here,
+# the thread's row stayed locked until the commit, and one thread's posts queued behind each other.
 _INSERT = """
 INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
