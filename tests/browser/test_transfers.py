@@ -20,6 +20,18 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 LIVE = 15_000
 
 
+async def open_form(scope, summary: str):
+    """Open one of the screen's forms by its summary line, and wait until the app has focused the
+    form's first field (frontend/screens/transfers/common.js does so on `toggle`, an event that fires
+    after the click). Text filled into another field before that can land in the first one: the
+    CI of 08fce4e sent a measure with an empty value after filling "120", and showed the form open
+    and empty ("This value is of the wrong kind")."""
+    details = scope.locator("details", has_text=summary)
+    await details.locator("summary").click()
+    await expect(details.locator(":focus")).to_have_count(1)
+    return details
+
+
 async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browsers(world, sessions, api):
     space = world.space_a["id"]
     antwerp = world.cities[0]["id"]
@@ -68,7 +80,7 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await expect(mentor_plan).to_contain_text("no single desk yet", timeout=LIVE)
 
     await expect(plan.locator(".milestone").first.locator(".badge.milestone-done")).to_have_count(1)
-    await plan.get_by_text("Add a milestone").click()
+    await open_form(plan, "Add a milestone")
     adding = plan.locator(".milestone-form")
     await adding.get_by_role("button", name="Add the milestone").click()  # no title, no date
     await expect(adding.locator('[data-field="due_on"] .field-error')).not_to_be_empty()
@@ -83,7 +95,7 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await expect(mentor_plan.locator(".milestone", has_text="A first ward desk opens")).to_contain_text(
         "Overdue", timeout=LIVE
     )
-    await late.get_by_text("Change date, owner or evidence").click()
+    await open_form(late, "Change date, owner or evidence")
     await late.get_by_label("Due on").fill("2029-03-01")
     await late.get_by_label("Owner").select_option(label="Nguyen Member")
     await late.get_by_label("Add an evidence link").fill("https://danang.example/ward-desk")
@@ -93,7 +105,7 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await expect(late.get_by_role("link", name="danang.example")).to_be_visible()
 
     # A result indicator and a first measure.
-    await plan.get_by_text("Add an indicator").click()
+    await open_form(plan, "Add an indicator")
     new_indicator = plan.locator(".indicator-form")
     await new_indicator.get_by_label("Indicator", exact=True).fill("Newcomers registered at a ward desk")
     await new_indicator.get_by_label("Unit").fill("people")
@@ -101,13 +113,13 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await new_indicator.get_by_label("Target").fill("500")
     await new_indicator.get_by_role("button", name="Add the indicator").click()
     indicator = plan.locator(".indicator", has_text="Newcomers registered")
-    await indicator.get_by_text("New measure").click()
+    await open_form(indicator, "New measure")
     await indicator.get_by_label("Value (people)").fill("120")
     await indicator.get_by_role("button", name="Record").click()
     await expect(indicator.locator("table.measures")).to_contain_text("120")
     await expect(mentor_plan.locator(".indicator")).to_contain_text("120", timeout=LIVE)
 
-    await plan.get_by_text("Log an adaptation or a comment").click()
+    await open_form(plan, "Log an adaptation or a comment")
     log = plan.locator(".log-form")
     await log.get_by_label("What in the source practice").select_option("process")
     await log.get_by_label("What changed").fill("One desk per ward instead of one in the town hall.")
@@ -116,7 +128,7 @@ async def test_a_transfer_from_proposal_to_the_adapted_record_live_in_two_browse
     await expect(mentor_plan.locator(".adaptation-log")).to_contain_text("One desk per ward", timeout=LIVE)
 
     # The mentor city comments (it may only comment); Da Nang sees it.
-    await mentor_plan.get_by_text("Log an adaptation or a comment").click()
+    await open_form(mentor_plan, "Log an adaptation or a comment")
     mentor_log = mentor_plan.locator(".log-form")
     await mentor_log.get_by_label("Entry").select_option("comment")
     await mentor_log.get_by_label("Notes").fill("Antwerp's desk staff can visit in March.")
@@ -159,7 +171,7 @@ async def test_the_transfer_screens_fit_a_phone(world, sessions, api):
     await expect(phone.page.get_by_role("heading", name="Plan of Da Nang")).to_be_visible()
     await assert_fits(phone.page, 390)
     await assert_accessible(phone.page, "transfer screen on a phone")
-    await phone.page.get_by_text("Add a milestone").click()
+    await open_form(phone.page, "Add a milestone")
     await assert_fits(phone.page, 390)
     await phone.screenshot("transfer-390")
     await phone.goto(f"/spaces/{space}/transfers")
@@ -181,7 +193,7 @@ async def test_a_move_overtaken_by_another_shows_its_error_and_keeps_what_is_typ
     await wait_live(page)
 
     # A bad date is refused beside its field.
-    await page.get_by_text("Change the dates").click()
+    await open_form(page, "Change the dates")
     dates = page.locator(".dates-form")
     await dates.get_by_label("Ends on").fill("2020-01-01")
     await dates.get_by_role("button", name="Save the dates").click()
@@ -193,7 +205,7 @@ async def test_a_move_overtaken_by_another_shows_its_error_and_keeps_what_is_typ
     # Someone stops the transfer while the mentor is writing: the screen keeps the text, says that it
     # changed, and the stale move answers with its error.
     plan = page.locator("#plan-" + str(world.cities[1]["id"]))
-    await plan.get_by_text("Log an adaptation or a comment").click()
+    await open_form(plan, "Log an adaptation or a comment")
     await plan.get_by_label("Entry").select_option("comment")
     await plan.get_by_label("Notes").fill("Half a thought")
     mod.call("PATCH", f"/api/transfers/{transfer['id']}", json={"state": "stopped"})
