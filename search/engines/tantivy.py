@@ -251,9 +251,9 @@ class TantivyEngine:
         except ValueError:  # a query tantivy refuses matches nothing, rather than failing the request
             return Result([], 0, {name: {} for name in request.facets})
 
-    def _matching(self, searcher, request: Request) -> tuple[tantivy.Query, object, Future | None, bool]:
-        """The query that answers `request`, its page of top hits, its facet counts (under way: _ranked),
-        and whether it holds only some of the words: every word as typed; when nothing matches, the
+    def _matching(self, searcher, request: Request) -> tuple[object, Future | None, bool]:
+        """The page of top hits that answers `request`, its facet counts (under way: _ranked), and
+        whether it holds only some of the words: every word as typed; when nothing matches, the
         missing words read with typos; when still nothing, the documents with some of the words."""
         parsed = request.query
 
@@ -268,7 +268,7 @@ class TantivyEngine:
         query = self.queries.query(parsed, request.readable, request.filters, typos)
         found, facets = self._ranked(searcher, query, request)
         if answered(query, found):
-            return query, found, facets, False
+            return found, facets, False
         # Nothing matched as typed. Only then can a word be missing from the readable documents,
         # so only then are words checked one by one and the missing ones read with typos: the
         # common case is a single pass, and the answer is the same as checking every word first.
@@ -277,13 +277,13 @@ class TantivyEngine:
             query = self.queries.query(parsed, request.readable, request.filters, typos)
             found, facets = self._ranked(searcher, query, request)
             if answered(query, found):
-                return query, found, facets, False
+                return found, facets, False
         if len(parsed.terms) + len(parsed.phrases) < 2:
-            return query, found, facets, False
+            return found, facets, False
         # No readable document has every word: rank those with some of them, as a person would drop
         # a word and search again, and say so (an engine that answers nothing is a dead end).
         query = self.queries.some_words(parsed, request.readable, request.filters, typos or frozenset())
-        return query, *self._ranked(searcher, query, request), True
+        return *self._ranked(searcher, query, request), True
 
     def _ranked(self, searcher, query: tantivy.Query, request: Request) -> tuple[object, Future | None]:
         """The page of top hits of `query` and, when the request asks for facets, its facet pass,
@@ -294,7 +294,7 @@ class TantivyEngine:
 
     def _search(self, request: Request) -> Result:
         searcher = self._searcher()
-        query, found, facets, some_words = self._matching(searcher, request)
+        found, facets, some_words = self._matching(searcher, request)
         hits = [Hit(stored_fields(searcher.doc(address)), float(score)) for score, address in found.hits]
         if facets is None:
             return Result(hits, found.count, {}, some_words=some_words)
