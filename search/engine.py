@@ -202,11 +202,13 @@ class EngineUnavailable(Exception):
     """The engine cannot be reached or refused the work; the indexer retries."""
 
 
-def create_engine(settings) -> Engine:
-    """Meilisearch when MEILISEARCH_URL is set, else the embedded engine in the data directory."""
-    from search.vocabulary import default
+def create_engine(settings, vocabulary=None) -> Engine:
+    """Meilisearch when MEILISEARCH_URL is set, else the embedded engine in the data directory; with
+    `vocabulary`, or the shipped one and the operator's file (search.vocabulary.default)."""
+    if vocabulary is None:
+        from search.vocabulary import default
 
-    vocabulary = default(settings.search_vocabulary)
+        vocabulary = default(settings.search_vocabulary)
     if settings.meilisearch_url:
         from search.engines.meilisearch import MeilisearchEngine
 

@@ -18,9 +18,9 @@ log = logging.getLogger("citybridge.search")
 async def running(app, database_url: str):
     settings = app.state.settings
     # Reading the vocabulary (parsing, and each label's stems) takes some 100 ms of Python: in a
-    # thread, not on the event loop the other parts have started on. create_engine finds it cached.
-    await asyncio.to_thread(vocabularies.default, settings.search_vocabulary)
-    engine = create_engine(settings)
+    # thread, not on the event loop the other parts have started on.
+    vocabulary = await asyncio.to_thread(vocabularies.default, settings.search_vocabulary)
+    engine = create_engine(settings, vocabulary)
     try:
         await engine.open()
     except EngineUnavailable as error:
