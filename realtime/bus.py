@@ -16,7 +16,7 @@ LISTENER_NAME = "citybridge-realtime-listener"
 
 
 class Listener:
-    """Calls on_payload(channel, payload) for every notification, and on_connect()
+    """Calls on_payload(channel, payload) for every notification on its channels, and on_connect()
     after each (re)connection, so the hub can catch up on what it missed from the table."""
 
     def __init__(
@@ -25,8 +25,12 @@ class Listener:
         on_payload: Callable[[str, str], None],
         on_connect: Callable[[], None],
         health_interval: float = 10.0,
+        channels: tuple[str, ...] = (EVENTS_CHANNEL, SIGNALS_CHANNEL),
+        name: str = LISTENER_NAME,
     ) -> None:
         self.dsn = dsn
+        self.channels = channels
+        self.name = name  # its application_name in pg_stat_activity
         self.on_payload = on_payload
         self.on_connect = on_connect
         self.health_interval = health_interval
@@ -38,10 +42,10 @@ class Listener:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(self.dsn, timeout=10, server_settings={"application_name": LISTENER_NAME})
+                conn = await asyncpg.connect(self.dsn, timeout=10, server_settings={"application_name": self.name})
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
-                for channel in (EVENTS_CHANNEL, SIGNALS_CHANNEL):
+                for channel in self.channels:
                     await conn.add_listener(channel, self._callback)
                 self.connections += 1
                 backoff = 0.1

@@ -44,7 +44,7 @@ from server.api.error_handlers import exception_handlers
 from server.api.framework import routes
 from server.api.frontend import SinglePageApp
 from server.api.routing import IndexedRouter
-from server.auth import passwords
+from server.auth import credential_cache, passwords
 from server.config import Settings
 from server.db.engine import create_engine, read_session_factory, session_factory
 from server.mail import service as mail_service
@@ -78,6 +78,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
                 search_vocabulary.watching(app),
                 mail_service.running(app, database_url),
                 public_cache.running(app, database_url),
+                credential_cache.running(app, database_url),
             ):
                 yield
         finally:

@@ -283,6 +283,13 @@ class Settings:
         2000,
         "rendered public pages kept in each node's memory, dropped on every change-log event; 0 turns it off",
     )
+    credential_cache_seconds: float = setting(
+        "CITYBRIDGE_CREDENTIAL_CACHE_SECONDS",
+        60.0,
+        "how long each node keeps a session or API token it looked up; a change to the credential, its "
+        "user or their city's two-factor rule drops it at once on every node (docs/operations.md); 0 turns it off",
+        parse=float,
+    )
     log_format: str = setting(
         "CITYBRIDGE_LOG_FORMAT", "json", "`json` (one line per request, with its request id) or `text`", parse=str
     )

@@ -32,12 +32,13 @@ class Caller:
 
 
 async def authenticate_request(conn: HTTPConnection, db: AsyncSession, settings) -> Caller:
+    cache = getattr(conn.app.state, "credentials", None)  # server/auth/credential_cache.py
     header = conn.headers.get("authorization")
     if header is not None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise Unauthorized("Use 'Authorization: Bearer <token>'.", code="bad_token")
-        found = await accounts.api_token_owner(db, secret.strip())
+        found = await accounts.api_token_owner(db, secret.strip(), cache)
         if found is None:
             raise Unauthorized("This API token is not valid.", code="bad_token")
         user, token = found
@@ -48,7 +49,7 @@ async def authenticate_request(conn: HTTPConnection, db: AsyncSession, settings)
         return caller
     token = conn.cookies.get(SESSION_COOKIE)
     if token:
-        user = await accounts.user_for_session(db, token)
+        user = await accounts.user_for_session(db, token, cache)
         if user is not None:
             return Caller(user, "cookie", token)
     return Caller(None, None)

@@ -65,6 +65,11 @@ RATE_LIMITED = Counter(
     "Requests refused with 429, by action.",
     ["action"],
 )
+CREDENTIAL_LOOKUPS = Counter(
+    "citybridge_credential_lookups_total",
+    "Sessions and API tokens looked up, by whether this node's cache held them (hit) or not (miss).",
+    ["result"],
+)
 DATABASE_UNAVAILABLE = Counter(
     "citybridge_database_unavailable_total",
     "Requests answered 503 because the database could not be reached.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.auth.credential_cache import CredentialCache
 from server.auth.passwords import check_strength, hash_password
 from server.auth.tokens import new_token, token_hash
 from server.db import driver, loaded
@@ -135,13 +137,14 @@ LAST_USE_GRANULARITY = timedelta(minutes=5)
 # sent straight to asyncpg before the request's transaction begins (driver.connection_as_is), and the
 # user built from its row. The ORM's execution and instance loading were most of GET /api/me's CPU
 # (py-spy under bench/routes.py). The user's columns by attribute, and the city's two-factor rule
-# (User.city_requires_totp, which only this look-up loads).
+# (User.city_requires_totp, which only this look-up loads). A node keeps the rows it read for a while
+# (server/auth/credential_cache.py): a session's expiry is therefore checked on every use.
 _USER = loaded.Shape(User, "u")
 _OWNER = _USER.select + ", c.require_totp"
 _SESSION_OWNER = f"""
-SELECT {_OWNER}, s.id, s.last_used_at
+SELECT {_OWNER}, s.id, s.last_used_at, s.expires_at
 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN cities c ON c.id = u.city_id
-WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL
+WHERE s.token_hash = $1 AND s.expires_at > now() AND u.deactivated_at IS NULL
 """
 _TOKEN_OWNER = f"""
 SELECT {_OWNER}, t.id, t.last_used_at, t.expires_at, t.scopes
@@ -150,28 +153,47 @@ WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
 """
 _USED_SESSION = "UPDATE sessions SET last_used_at = $2 WHERE id = $1"
 _USED_TOKEN = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
-_REST = _USER.width + 1  # where the session's or token's own columns start
+_REST = _USER.width + 1  # where the session's or token's own columns start: id, last use, expiry
+_USER_ID = _USER.columns.index(("id", "id"))
 
 
-def _attached(db: AsyncSession, row) -> User:
-    """The row's user, in the session as if the session had loaded it (no statement), with its city's
-    two-factor rule."""
-    return _USER.attach(db, row, city_requires_totp=row[_REST - 1])
-
-
-async def _mark_used(connection, statement: str, row_id: int, last_used_at: datetime | None) -> None:
-    """Shown in Settings ("last used"); written at most every few minutes."""
+async def _owner(db: AsyncSession, cache: CredentialCache | None, kind: str, statement: str, token: str):
+    """The credential's row (user, then its own columns), from the node's cache or from PostgreSQL; a
+    session's only while it has not expired. Its last use is written at most every few minutes."""
+    key = (kind, token_hash(token))
+    entry = cache.get(key) if cache is not None else None
+    if entry is None:
+        generation = cache.generation if cache is not None else 0
+        connection = await driver.connection_as_is(db)
+        found = await connection.fetchrow(statement, key[1])
+        if found is None:
+            return None
+        row, last_used_at = tuple(found), found[_REST + 1]
+    else:
+        row, last_used_at = entry.row, entry.last_used_at
+    if kind == "cookie" and row[_REST + 2] <= now():
+        return None  # an API token's expiry is the caller's to tell (401 token_expired)
     if last_used_at is None or last_used_at < now() - LAST_USE_GRANULARITY:
-        await connection.execute(statement, row_id, now())
+        connection = await driver.connection_as_is(db)
+        last_used_at = now()
+        await connection.execute(_USED_TOKEN if kind == "bearer" else _USED_SESSION, row[_REST], last_used_at)
+        if entry is not None:
+            entry.last_used_at = last_used_at
+    if entry is None and cache is not None:
+        cache.put(key, generation, row, row[_USER_ID], last_used_at)
+    return row
 
 
-async def user_for_session(db: AsyncSession, token: str) -> User | None:
-    connection = await driver.connection_as_is(db)
-    row = await connection.fetchrow(_SESSION_OWNER, token_hash(token), now())
-    if row is None:
-        return None
-    await _mark_used(connection, _USED_SESSION, row[_REST], row[_REST + 1])
-    return _attached(db, row)
+def _attached(db: AsyncSession, row: tuple) -> User:
+    """The row's user, in the session as if the session had loaded it (no statement), with its city's
+    two-factor rule. A cached row is shared by requests: the user gets its own lists and dicts."""
+    values = tuple(copy.deepcopy(v) if isinstance(v, (list, dict)) else v for v in row[: _REST - 1])
+    return _USER.attach(db, values, city_requires_totp=row[_REST - 1])
+
+
+async def user_for_session(db: AsyncSession, token: str, cache: CredentialCache | None = None) -> User | None:
+    row = await _owner(db, cache, "cookie", _SESSION_OWNER, token)
+    return None if row is None else _attached(db, row)
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
@@ -258,14 +280,14 @@ class TokenUse(NamedTuple):
     scopes: list[str]
 
 
-async def api_token_owner(db: AsyncSession, secret: str) -> tuple[User, TokenUse] | None:
+async def api_token_owner(
+    db: AsyncSession, secret: str, cache: CredentialCache | None = None
+) -> tuple[User, TokenUse] | None:
     """The active owner of a live (unrevoked) token, with the token's expiry and scopes; expiry is the
     caller's to tell."""
-    connection = await driver.connection_as_is(db)
-    row = await connection.fetchrow(_TOKEN_OWNER, token_hash(secret))
+    row = await _owner(db, cache, "bearer", _TOKEN_OWNER, secret)
     if row is None:
         return None
-    await _mark_used(connection, _USED_TOKEN, row[_REST], row[_REST + 1])
     return _attached(db, row), TokenUse(row[_REST + 2], list(row[_REST + 3]))
 
 
