@@ -95,17 +95,18 @@ async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
     replayable=True,
 )
 async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
-    thread, access, retried = await post_access(ctx.db, ctx.user, thread_id, ctx.body.client_id)
+    found = await post_access(ctx.db, ctx.user, thread_id, ctx.body.client_id)
     message, created = await messages.post(
         ctx.db,
         ctx.user,
-        thread,
-        access,
+        found.thread,
+        found.access,
         ctx.body.body,
         ctx.body.client_id,
         max_chars=ctx.settings.message_max_chars,
         reply_to=ctx.body.reply_to,
-        retried=retried,
+        retried=found.retried,
+        slot=messages.Slot(*found.slot),
     )
     ctx.replayed = not created  # a replay of an acknowledged post is not new work
     ctx.status = 201 if created else 200

@@ -25,14 +25,25 @@ SIGNALS_CHANNEL = "citybridge_signals"  # realtime's ephemeral signals (realtime
 # its rewrite (_redact) sees them all; an event written after it waits until it has committed.
 _ORDER_CLASS = {"space": 1, "user": 2, "conversation": 3}
 _GATE_CLASS = {stream: 10 + order for stream, order in _ORDER_CLASS.items()}
-_RECORD_SQL = """
+
+
+def _record_sql(gate: str, along: str = "", offset: int = 0) -> str:
+    """The event's INSERT; with `along` (an INSERT that returns the row's `id`), behind it in one
+    statement, its parameters first: the event is written only if `along` wrote its row, and the
+    gate is taken after that row, as when the two were statements of their own."""
+    p = [f"${offset + n}" for n in range(1, 8)]
+    lock = f"SELECT {gate}({p[5]}::integer, {p[6]}::integer)"
+    source = f"item CROSS JOIN LATERAL ({lock} WHERE item.id IS NOT NULL)" if along else f"({lock})"
+    return f"""{f"WITH item AS ({along})" if along else ""}
 INSERT INTO events (space_id, user_id, conversation_id, kind, data)
-SELECT $1::integer, $2::integer, $3::integer, $4::varchar, $5::jsonb
-FROM (SELECT {gate}($6::integer, $7::integer)) AS gate
-RETURNING id
-"""
-_RECORD = _RECORD_SQL.format(gate="pg_advisory_xact_lock_shared")
-_RECORD_REDACTING = _RECORD_SQL.format(gate="pg_advisory_xact_lock")
+SELECT {p[0]}::integer, {p[1]}::integer, {p[2]}::integer, {p[3]}::varchar, {p[4]}::jsonb
+FROM {source} AS gate
+RETURNING id"""
+
+
+_RECORD = _record_sql("pg_advisory_xact_lock_shared")
+_RECORD_REDACTING = _record_sql("pg_advisory_xact_lock")
+_ALONG: dict[tuple[str, int], str] = {}
 
 
 # The earlier events of a space (or of a conversation) that show something of one item: those whose
@@ -67,6 +78,27 @@ async def record(
     commits. A kind that redacts (server/events.py) rewrites the earlier events of its item here,
     in the same transaction: the log never serves what the API no longer shows.
     """
+    provisional = await _insert(db, event, space_id, user_id, conversation_id)
+    if event.REDACTS is not None:
+        stream = ("conversation_id", conversation_id) if conversation_id is not None else ("space_id", space_id)
+        await _redact(db, stream, event.REDACTS, event.data()["id"], provisional)
+
+
+async def record_along(
+    db: AsyncSession, event: events.Event, along: str, args: list, *, space_id: int | None = None
+) -> bool:
+    """Write a row with `along` (an INSERT that returns a row when it writes one, its parameters
+    `args`) and the event that tells of it, in one statement and one round trip (a message's post:
+    issue 21). False, and no event, when `along` wrote nothing (ON CONFLICT DO NOTHING). Only for a
+    space's events that redact nothing."""
+    if event.REDACTS is not None or event.STREAM != "space":
+        raise ValueError(f"{event.KIND}: only a space's non-redacting events are recorded along a row")
+    return await _insert(db, event, space_id, None, None, along, args) is not None
+
+
+async def _insert(
+    db, event, space_id, user_id, conversation_id, along: str = "", args: list | tuple = ()
+) -> int | None:
     kind = event.KIND
     if events.KINDS.get(kind) is not type(event):
         raise ValueError(f"undeclared event kind {kind!r}: declare it in server/events.py")
@@ -78,17 +110,18 @@ async def record(
         )
     if wrong:
         raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
-    data = event.data()
     # Straight to asyncpg: this statement is on every write's path (server/db/driver.py).
     raw = await driver.connection(db)
     key = {"space": space_id, "user": user_id, "conversation": conversation_id}[event.STREAM]
-    statement = _RECORD if event.REDACTS is None else _RECORD_REDACTING
-    provisional = await raw.fetchval(
-        statement, space_id, user_id, conversation_id, kind, _json(data), _GATE_CLASS[event.STREAM], key
+    if along:
+        statement = _ALONG.get((along, len(args)))
+        if statement is None:
+            statement = _ALONG[(along, len(args))] = _record_sql("pg_advisory_xact_lock_shared", along, len(args))
+    else:
+        statement = _RECORD if event.REDACTS is None else _RECORD_REDACTING
+    return await raw.fetchval(
+        statement, *args, space_id, user_id, conversation_id, kind, _json(event.data()), _GATE_CLASS[event.STREAM], key
     )
-    if event.REDACTS is not None:
-        stream = ("conversation_id", conversation_id) if conversation_id is not None else ("space_id", space_id)
-        await _redact(db, stream, event.REDACTS, data["id"], provisional)
 
 
 def _json(data: dict) -> str:

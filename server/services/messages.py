@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,12 +139,23 @@ async def full_view(db: AsyncSession, message: Message, *, reveal_hidden: bool =
 # execution path cost more than the statement on the post route. Its thread's last activity moves to
 # the message's time when the transaction commits (migration 0033's deferred trigger): updated here,
 # the thread's row stayed locked until the commit, and one thread's posts queued behind each other.
+# The message's row with the id and time drawn for it (Slot), written with its event in one statement
+# (changelog.record_along); nothing when the author's client_id is taken.
 _INSERT = """
-INSERT INTO messages (thread_id, space_id, author_id, client_id, body, html, reply_to_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO messages (id, created_at, thread_id, space_id, author_id, client_id, body, html, reply_to_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
-RETURNING id, created_at
+RETURNING id
 """
+_SLOT = "SELECT nextval('messages_id_seq'), now()"
+
+
+class Slot(NamedTuple):
+    """A new message's id and time, drawn before its row is written so that its event can be written
+    in the same statement: the time is the transaction's now(), the row's default."""
+
+    id: int
+    created_at: datetime
 
 
 _BY_CLIENT_ID = select(Message).where(
@@ -166,11 +179,13 @@ async def post(
     max_chars: int = MAX_CHARS,
     reply_to: int | None = None,
     retried: bool | None = None,
+    slot: Slot | None = None,
 ) -> tuple[dict, bool]:
     """Add a message to a thread, quoting `reply_to` (a shown message of the thread) if given.
     Returns (message, created); a retry with the same client_id returns the first message with
     created=False. `retried`: whether the client_id was used before, when the caller knows
-    (post_access); None asks."""
+    (post_access); None asks. `slot`: the message's id and time if the caller drew them (post_access);
+    None draws them."""
     check_body(body, max_chars)
     if client_id is not None and retried is not False:
         existing = await _existing(db, actor.id, client_id)
@@ -197,10 +212,17 @@ async def post(
         "html": html,
         "reply_to_id": reply_to,
     }
-    # One round trip, no savepoint: a concurrent retry with the same client_id makes the insert a
-    # no-op (and the thread keeps its activity time) instead of an error.
-    row = await (await driver.connection(db)).fetchrow(_INSERT, *values.values())
-    if row is None:
+    if slot is None:
+        slot = Slot(*await (await driver.connection(db)).fetchrow(_SLOT))
+    message = Message(id=slot.id, created_at=slot.created_at, **values)
+    data = message_view(message, actor, [], mentioned, reply_to=(await quotes.quotes_of(db, [message])).get(message.id))
+    # One round trip for the row and its event, no savepoint: a concurrent retry with the same
+    # client_id makes the insert a no-op (no event, and the thread keeps its activity time) instead
+    # of an error.
+    written = await changelog.record_along(
+        db, events.MessageCreated(**data), _INSERT, [*slot, *values.values()], space_id=thread.space_id
+    )
+    if not written:
         existing = await _existing(db, actor.id, client_id)
         if existing is None or existing.thread_id != thread.id:
             raise Conflict(
@@ -209,13 +231,8 @@ async def post(
                 fields={"client_id": problem("already_used")},
             )
         return await full_view(db, existing), False
-    # A detached picture of the row: the statement returned the server defaults (id, created_at).
-    message = Message(id=row["id"], created_at=row["created_at"], **values)
     if mentioned:
         await db.execute(insert(Mention), [{"message_id": message.id, "user_id": uid} for uid in mentioned])
-    # The INSERT returned the server defaults (id, created_at); the other columns are as sent.
-    data = message_view(message, actor, [], mentioned, reply_to=(await quotes.quotes_of(db, [message])).get(message.id))
-    await changelog.record(db, events.MessageCreated(**data), space_id=thread.space_id)
     for user_id in mentioned:
         if user_id != actor.id:
             await changelog.record(

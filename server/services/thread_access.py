@@ -5,6 +5,9 @@ them (server/db/loaded.py). Through the ORM this look-up was a fifth of a post's
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db import driver, loaded
@@ -41,17 +44,26 @@ WHERE t.id = $1
 {{lock}}"""
 _THREAD_ACCESS = _STATEMENT.format(also="", lock="")
 _THREAD_ACCESS_FOR_UPDATE = _STATEMENT.format(also="", lock="FOR KEY SHARE OF t")
-# For a post: and whether the author already used its client_id (a retry), in the same round trip.
+# For a post: and whether the author already used its client_id (a retry), and the new message's id
+# and time (messages.Slot), in the same round trip.
 _POST_ACCESS = _STATEMENT.format(
-    also=", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL", lock="FOR KEY SHARE OF t"
+    also=", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL, "
+    "nextval('messages_id_seq'), now()",
+    lock="FOR KEY SHARE OF t",
 )
 
 
-async def post_access(
-    db: AsyncSession, actor: User, thread_id: int, client_id: str | None
-) -> tuple[Thread, SpaceAccess, bool]:
-    """thread_access for posting (the thread locked against deletion until commit), and whether the
-    actor's `client_id` was used before: `post(..., retried=...)` then skips asking."""
+class PostAccess(NamedTuple):
+    thread: Thread
+    access: SpaceAccess
+    retried: bool  # the actor's client_id was used before
+    slot: tuple[int, datetime]  # the new message's id and time (messages.Slot)
+
+
+async def post_access(db: AsyncSession, actor: User, thread_id: int, client_id: str | None) -> PostAccess:
+    """thread_access for posting (the thread locked against deletion until commit), whether the
+    actor's `client_id` was used before (`post(..., retried=...)` then skips asking), and the new
+    message's id and time (`post(..., slot=...)` then skips drawing them)."""
     row = await (await driver.connection(db)).fetchrow(_POST_ACCESS, thread_id, actor.id, client_id)
     thread, access = _access_of(db, actor, row, "No such thread.")
-    return thread, access, row[-1]
+    return PostAccess(thread, access, row[-3], (row[-2], row[-1]))
