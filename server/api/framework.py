@@ -29,6 +29,7 @@ from server.api.cross_site import UNSAFE, check_request_origin_and_type, is_mult
 from server.api.responses import JsonResponse
 from server.config import Settings
 from server.db import driver
+from server.db.engine import has_work
 from server.db.models import User
 from server.errors import (
     BadRequest,
@@ -297,13 +298,13 @@ def _make_route(ep: Endpoint) -> Route:
             if ep.body is not None and not (ep.form is not None and is_multipart(request)):
                 ctx.body = parse_body(ep.body, await _read_body(request, settings.request_max_bytes), ep.body_optional)
             result = await _handle(ctx, ep, request.path_params)
-            if db.in_transaction() or db.new or db.dirty or db.deleted:  # (added but never flushed)
+            if has_work(db):  # (also rows added but never flushed)
                 await db.commit()
         except BaseException as error:
             await driver.discard_if_cut_off(db, error)
             raise
         finally:
-            if db.in_transaction():  # failed or cancelled: roll back, and the connection goes back
+            if db.in_transaction() and has_work(db):  # failed or cancelled: roll back, and the connection goes back
                 await db.close()
         if isinstance(result, Response):
             return result
