@@ -40,6 +40,8 @@ def has_work(db: AsyncSession) -> bool:
     neither commit nor close: each costs switches into SQLAlchemy's greenlet, a tenth of such a
     request's CPU. Objects attached with no statement (server/db/loaded.py) begin the session's
     transaction, but not a connection's."""
+    if not db.in_transaction():  # nothing attached, nothing read: the check below builds three sets
+        return False
     return db.info.get(_CONNECTED, False) or bool(db.new or db.dirty or db.deleted)
 
 
