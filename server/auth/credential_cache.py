@@ -84,7 +84,7 @@ class CredentialCache:
         if not self.usable or generation != self.generation:
             return
         if key not in self.entries and len(self.entries) >= self.size:
-            self._drop(next(iter(self.entries)))  # the oldest
+            self._drop(next(iter(self.entries), None))  # the oldest
         self.entries[key] = Entry(tuple(row), user_id, time.monotonic() + self.seconds, last_used_at)
         self.by_user.setdefault(user_id, set()).add(key)
 
@@ -99,7 +99,11 @@ class CredentialCache:
         self.by_user.clear()
 
     def _drop(self, key: Hashable) -> None:
-        entry = self.entries.pop(key)
+        # Tolerates a key gone meanwhile: a commit in another thread (tests run servers in threads)
+        # may have emptied the cache (_committed below).
+        entry = self.entries.pop(key, None)
+        if entry is None:
+            return
         keys = self.by_user.get(entry.user_id)
         if keys is not None:
             keys.discard(key)
