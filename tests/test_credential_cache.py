@@ -10,8 +10,10 @@ import time
 
 import asyncpg
 import pytest
+from sqlalchemy import text, update
 
 from server.auth.credential_cache import LISTENER_NAME, CredentialCache
+from server.db.models import ApiToken, City, User
 from tests.harness import asyncpg_dsn, expect
 
 
@@ -148,3 +150,50 @@ def test_a_look_up_that_read_before_a_change_is_not_kept():
     cache.connected.clear()  # the listener is down: nothing is served
     cache.put(("bearer", "h"), cache.generation, (1,), 7, None)
     assert cache.get(("bearer", "h")) is None
+
+
+def _holding_one() -> CredentialCache:
+    cache = CredentialCache(60, size=2)
+    cache.connected = asyncio.Event()
+    cache.connected.set()
+    cache.put(("bearer", "kept"), cache.generation, (1,), 1, None)
+    return cache
+
+
+async def test_this_process_forgets_at_the_commit_of_a_change_before_any_notification(world, db):
+    """The writer's own node forgets when the change commits, before it answers: no wait for the
+    notification. Writes that change no credential keep what it holds."""
+    cache = _holding_one()
+    member = world.member.user["id"]
+    await db.execute(text("SELECT 1 FROM users WHERE id = :id"), {"id": member})
+    await db.execute(text("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('t:1', now(), 1)"))
+    await db.commit()
+    assert cache.get(("bearer", "kept")) is not None  # a read and an unrelated write
+    user = await db.get(User, member)
+    user.position = "Desk lead"
+    await db.flush()
+    assert cache.get(("bearer", "kept")) is not None  # not before the commit
+    await db.rollback()
+    assert cache.get(("bearer", "kept")) is not None  # nor when it rolls back
+    for change in (
+        update(ApiToken).where(ApiToken.user_id == member).values(scopes=["read"]),
+        text("DELETE FROM sessions WHERE user_id = :id").bindparams(id=member),
+        update(City).where(City.id == world.cities[0]["id"]).values(require_totp=True),
+    ):
+        cache = _holding_one()
+        await db.execute(change)
+        await db.commit()
+        assert cache.get(("bearer", "kept")) is None, change
+    cache = _holding_one()
+    user = await db.get(User, member)
+    user.position = "Desk lead"
+    await db.commit()
+    assert cache.get(("bearer", "kept")) is None
+
+
+def test_the_cache_holds_at_most_its_size_and_lets_the_oldest_go():
+    cache = _holding_one()
+    cache.put(("cookie", "second"), cache.generation, (2,), 2, None)
+    cache.put(("cookie", "third"), cache.generation, (3,), 2, None)
+    assert cache.get(("bearer", "kept")) is None and len(cache.entries) == 2
+    assert cache.by_user == {2: {("cookie", "second"), ("cookie", "third")}}
