@@ -12,10 +12,12 @@ changes:
 - in this process, at the commit of an ORM session that changed one of those tables, before the
   writer's answer leaves: signing out and then knocking on the same node never meets the old session.
 
-While the node's LISTEN connection is down nothing is served from the cache, and it starts empty after
-every (re)connection. What is left is the instant between a commit and its notification's arrival on
-another node (well under a millisecond on one machine): a request there may still be let in, as that
-node's websockets are still open in that instant (realtime's sign-out signal travels the same way).
+While the node's LISTEN connection is down nothing is served from the cache, and it starts empty
+after every (re)connection; a connection that died without a word is found out by the listener's
+health check within about 15 seconds (realtime/bus.py), which bounds how long it can miss a change.
+What is left is the instant between a commit and its notification's arrival on another node (well
+under a millisecond on one machine): a request there may still be let in, as that node's websockets
+are still open in that instant (realtime's sign-out signal travels the same way).
 """
 
 from __future__ import annotations
