@@ -62,6 +62,10 @@ class Context(Generic[BodyT, QueryT]):
     # A handler sets this when the request repeated work already done (an idempotent retry):
     # a `replayable` endpoint's rate limit does not count it.
     replayed: bool = False
+    # A `replayable` endpoint's handler may count the request itself (count_now), before it writes,
+    # once it knows the request is no retry: its writes may then commit on their own (messages.post).
+    counted: bool = False
+    endpoint: Endpoint | None = None
 
     @property
     def user(self) -> User:
@@ -78,6 +82,12 @@ class Context(Generic[BodyT, QueryT]):
     @property
     def settings(self) -> Settings:
         return self.request.app.state.settings
+
+    async def count_now(self) -> None:
+        """Count the request against its endpoint's rate limit now, committed at once (429 if over),
+        instead of after the handler; call it before writing anything."""
+        await _count(self, self.endpoint, alone=True)
+        self.counted = True
 
 
 Handler = Callable[..., Awaitable[Any]]
@@ -246,14 +256,14 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
         raise Invalid("Some query parameters are not valid.", fields=_fields(error)) from None
 
 
-async def _count(ctx: Context, ep: Endpoint) -> None:
+async def _count(ctx: Context, ep: Endpoint, *, alone: bool = False) -> None:
     """Count the request against the endpoint's rate limit, in its transaction; a refusal rolls back
     nothing else, since nothing else ran. A GET has no transaction (it only reads): its count commits
     by itself, without waiting for the WAL flush, and stands even if the request then fails."""
     name = ep.form_rate if ep.form_rate is not None and is_multipart(ctx.request) else ep.rate
     if name is not None and ctx.caller.user is not None:
         per_minute = ctx.settings.rate_limits.get(name, ratelimit.LIMITS[name].per_minute)
-        await ratelimit.hit(ctx.db, ctx.caller.user.id, name, per_minute, durable=ep.method != "GET")
+        await ratelimit.hit(ctx.db, ctx.caller.user.id, name, per_minute, durable=ep.method != "GET", alone=alone)
 
 
 async def _handle(ctx: Context, ep: Endpoint, path_params: dict) -> Any:
@@ -263,7 +273,7 @@ async def _handle(ctx: Context, ep: Endpoint, path_params: dict) -> Any:
     if not ep.replayable:
         await _count(ctx, ep)
     result = await ep.handler(ctx, **path_params)
-    if ep.replayable and not ctx.replayed:
+    if ep.replayable and not ctx.replayed and not ctx.counted:
         await _count(ctx, ep)
     return result
 
@@ -287,7 +297,7 @@ def _make_route(ep: Endpoint) -> Route:
                 caller.check_csrf(request, settings)
             check_request_origin_and_type(ep, request, caller, settings)
             check_totp_policy(caller, settings, ep.path)
-            ctx = Context(request=request, db=db, caller=caller, status=ep.status)
+            ctx = Context(request=request, db=db, caller=caller, status=ep.status, endpoint=ep)
             if ep.query is not None:
                 ctx.query = parse_query(ep.query, request)
             elif request.scope["query_string"] and request.query_params:

@@ -96,6 +96,8 @@ async def list_messages(ctx: Context[None, s.MessagePage], thread_id: int):
 )
 async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
     found = await post_access(ctx.db, ctx.user, thread_id, ctx.body.client_id)
+    if not found.retried:  # counted before the message is written: it may commit on its own
+        await ctx.count_now()
     message, created = await messages.post(
         ctx.db,
         ctx.user,

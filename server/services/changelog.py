@@ -85,20 +85,29 @@ async def record(
 
 
 async def record_along(
-    db: AsyncSession, event: events.Event, along: str, args: list, *, space_id: int | None = None
+    db: AsyncSession, event: events.Event, along: str, args: list, *, space_id: int | None = None, alone: bool = False
 ) -> bool:
     """Write a row with `along` (an INSERT that returns a row when it writes one, its parameters
     `args`) and the event that tells of it, in one statement and one round trip (a message's post:
     issue 21). False, and no event, when `along` wrote nothing (ON CONFLICT DO NOTHING). Only for a
-    space's events that redact nothing."""
+    space's events that redact nothing. `alone`: outside the session's transaction if it has not
+    begun one, the statement being its own (row, event and the event's turn at its commit)."""
     if event.REDACTS is not None or event.STREAM != "space":
         raise ValueError(f"{event.KIND}: only a space's non-redacting events are recorded along a row")
-    return await _insert(db, event, space_id, None, None, along, args) is not None
+    return await _insert(db, event, space_id, None, None, along, args, alone) is not None
 
 
 async def _insert(
-    db, event, space_id, user_id, conversation_id, along: str = "", args: list | tuple = ()
+    db: AsyncSession,
+    event: events.Event,
+    space_id: int | None,
+    user_id: int | None,
+    conversation_id: int | None,
+    along: str = "",
+    args: list | tuple = (),
+    alone: bool = False,
 ) -> int | None:
+    """The event's row with its provisional id (after `along`'s row, if given); `alone`: record_along."""
     kind = event.KIND
     if events.KINDS.get(kind) is not type(event):
         raise ValueError(f"undeclared event kind {kind!r}: declare it in server/events.py")
@@ -111,7 +120,7 @@ async def _insert(
     if wrong:
         raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
     # Straight to asyncpg: this statement is on every write's path (server/db/driver.py).
-    raw = await driver.connection(db)
+    raw = await (driver.connection_as_is(db) if alone else driver.connection(db))
     key = {"space": space_id, "user": user_id, "conversation": conversation_id}[event.STREAM]
     if along:
         statement = _ALONG.get((along, len(args)))

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import NamedTuple
 
+import asyncpg
 from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -218,10 +219,20 @@ async def post(
     data = message_view(message, actor, [], mentioned, reply_to=(await quotes.quotes_of(db, [message])).get(message.id))
     # One round trip for the row and its event, no savepoint: a concurrent retry with the same
     # client_id makes the insert a no-op (no event, and the thread keeps its activity time) instead
-    # of an error.
-    written = await changelog.record_along(
-        db, events.MessageCreated(**data), _INSERT, [*slot, *values.values()], space_id=thread.space_id
-    )
+    # of an error. Without mentions, and unless the session began a transaction for earlier work
+    # (a quoted message's check), the statement is its own transaction: no BEGIN, no COMMIT. The
+    # mentions' rows and notifications must commit with the message: then all of it in one.
+    try:
+        written = await changelog.record_along(
+            db,
+            events.MessageCreated(**data),
+            _INSERT,
+            [*slot, *values.values()],
+            space_id=thread.space_id,
+            alone=not mentioned,
+        )
+    except asyncpg.ForeignKeyViolationError:
+        raise NotFound("No such thread.") from None  # deleted since post_access read it
     if not written:
         existing = await _existing(db, actor.id, client_id)
         if existing is None or existing.thread_id != thread.id:

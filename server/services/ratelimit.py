@@ -93,7 +93,9 @@ _FORGET_OLD = """
 """
 
 
-async def hit(db: AsyncSession, user_id: int, name: str, per_minute: int, *, durable: bool = True) -> None:
+async def hit(
+    db: AsyncSession, user_id: int, name: str, per_minute: int, *, durable: bool = True, alone: bool = False
+) -> None:
     """Count one `name` action by the user; raise TooManyRequests past `per_minute` (0 or less: no limit).
 
     `durable=False` is for requests that write nothing but this count (a search): their commit need
@@ -104,7 +106,9 @@ async def hit(db: AsyncSession, user_id: int, name: str, per_minute: int, *, dur
     in the same statement."""
     if per_minute <= 0:
         return
-    connection = await driver.connection(db)
+    # `alone`: counted on its own, committed at once, even in a session that writes (nothing written
+    # before it): a request that counts before it writes (framework.Context.count_now).
+    connection = await (driver.connection_as_is(db) if alone else driver.connection(db))
     row = await connection.fetchrow(_COUNT if durable else _COUNT_NO_FSYNC, f"{name}:{user_id}", WINDOW_SECONDS)
     if random.random() < 0.01:
         await connection.execute(_FORGET_OLD, WINDOW_SECONDS * 2)

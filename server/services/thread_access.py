@@ -45,11 +45,11 @@ WHERE t.id = $1
 _THREAD_ACCESS = _STATEMENT.format(also="", lock="")
 _THREAD_ACCESS_FOR_UPDATE = _STATEMENT.format(also="", lock="FOR KEY SHARE OF t")
 # For a post: and whether the author already used its client_id (a retry), and the new message's id
-# and time (messages.Slot), in the same round trip.
+# and time (messages.Slot), in the same round trip. No lock: it runs on its own (post_access).
 _POST_ACCESS = _STATEMENT.format(
     also=", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL, "
     "nextval('messages_id_seq'), now()",
-    lock="FOR KEY SHARE OF t",
+    lock="",
 )
 
 
@@ -61,9 +61,11 @@ class PostAccess(NamedTuple):
 
 
 async def post_access(db: AsyncSession, actor: User, thread_id: int, client_id: str | None) -> PostAccess:
-    """thread_access for posting (the thread locked against deletion until commit), whether the
-    actor's `client_id` was used before (`post(..., retried=...)` then skips asking), and the new
-    message's id and time (`post(..., slot=...)` then skips drawing them)."""
-    row = await (await driver.connection(db)).fetchrow(_POST_ACCESS, thread_id, actor.id, client_id)
+    """thread_access for posting, whether the actor's `client_id` was used before (`post(...,
+    retried=...)` then skips asking), and the new message's id and time (`post(..., slot=...)` then
+    skips drawing them). One statement on its own, before any transaction: a post without mentions
+    is then one more statement, its own transaction (messages.post). A thread deleted in between
+    fails the message's foreign key, answered as a thread that does not exist."""
+    row = await (await driver.connection_as_is(db)).fetchrow(_POST_ACCESS, thread_id, actor.id, client_id)
     thread, access = _access_of(db, actor, row, "No such thread.")
     return PostAccess(thread, access, row[-3], (row[-2], row[-1]))
