@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select, text
 
 from server import events
 from server.db.engine import create_engine, session_factory
 from server.db.models import Event, User
+from server.errors import NotFound
 from server.services import changelog, messages
-from server.services.thread_access import thread_access
+from server.services.thread_access import post_access, thread_access
 from tests.harness import expect
 
 
@@ -132,5 +134,34 @@ async def test_posts_to_one_thread_wait_for_no_one_and_the_thread_moves_to_the_l
             )
             await db.commit()
         assert (await activity())[0] == last
+    finally:
+        await engine.dispose()
+
+
+async def test_a_post_whose_thread_went_after_its_access_check_is_refused_as_not_found(world, database_url):
+    """A post's access check and its message are statements of their own (no transaction holds the
+    thread between them): a thread deleted in between fails the message's foreign key, which is
+    answered as a thread that does not exist, with nothing written."""
+    thread = expect(
+        await world.member.post(f"/api/spaces/{world.space_a['id']}/threads", json={"title": "Gone", "body": "soon"}),
+        201,
+    )
+    engine = create_engine(database_url, pool_size=3)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as db:
+            author = await db.get(User, world.member.user["id"])
+            found = await post_access(db, author, thread["id"], None)
+            async with sessions() as other:
+                await other.execute(text("DELETE FROM threads WHERE id = :id"), {"id": thread["id"]})
+                await other.commit()
+            with pytest.raises(NotFound):
+                await messages.post(
+                    db, author, found.thread, found.access, "too late", None, slot=messages.Slot(*found.slot)
+                )
+        async with sessions() as db:
+            kept = await db.scalar(text("SELECT count(*) FROM messages WHERE body = 'too late'"))
+            told = await db.scalar(text("SELECT count(*) FROM events WHERE data ->> 'body' = 'too late'"))
+            assert (kept, told) == (0, 0)
     finally:
         await engine.dispose()
