@@ -120,6 +120,9 @@ async def _insert(
     if wrong:
         raise ValueError(f"{kind} belongs to a {event.STREAM}'s stream")
     # Straight to asyncpg: this statement is on every write's path (server/db/driver.py).
+    # Alone only with nothing pending: connection_as_is does not flush the session's ORM rows first,
+    # and a row written before them could not refer to them.
+    alone = alone and not (db.new or db.dirty or db.deleted)
     raw = await (driver.connection_as_is(db) if alone else driver.connection(db))
     key = {"space": space_id, "user": user_id, "conversation": conversation_id}[event.STREAM]
     if along:
