@@ -287,7 +287,7 @@ class Settings:
         "CITYBRIDGE_CREDENTIAL_CACHE_SECONDS",
         60.0,
         "how long each node keeps a session or API token it looked up; a change to the credential, its "
-        "user or their city's two-factor rule drops it at once on every node (docs/operations.md); 0 turns it off",
+        "user or their city's two-factor rule drops it at once on every node (docs/security.md); 0 turns it off",
         parse=float,
     )
     log_format: str = setting(

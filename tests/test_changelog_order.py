@@ -156,9 +156,7 @@ async def test_a_post_whose_thread_went_after_its_access_check_is_refused_as_not
                 await other.execute(text("DELETE FROM threads WHERE id = :id"), {"id": thread["id"]})
                 await other.commit()
             with pytest.raises(NotFound):
-                await messages.post(
-                    db, author, found.thread, found.access, "too late", None, slot=messages.Slot(*found.slot)
-                )
+                await messages.post(db, author, found.thread, found.access, "too late", None, slot=found.slot)
         async with sessions() as db:
             kept = await db.scalar(text("SELECT count(*) FROM messages WHERE body = 'too late'"))
             told = await db.scalar(text("SELECT count(*) FROM events WHERE data ->> 'body' = 'too late'"))

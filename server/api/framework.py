@@ -259,7 +259,8 @@ def parse_query(model: type[BaseModel], request: Request) -> BaseModel:
 async def _count(ctx: Context, ep: Endpoint, *, alone: bool = False) -> None:
     """Count the request against the endpoint's rate limit, in its transaction; a refusal rolls back
     nothing else, since nothing else ran. A GET has no transaction (it only reads): its count commits
-    by itself, without waiting for the WAL flush, and stands even if the request then fails."""
+    by itself, without waiting for the WAL flush, and stands even if the request then fails. `alone`
+    (Context.count_now): committed by itself too, before the handler writes."""
     name = ep.form_rate if ep.form_rate is not None and is_multipart(ctx.request) else ep.rate
     if name is not None and ctx.caller.user is not None:
         per_minute = ctx.settings.rate_limits.get(name, ratelimit.LIMITS[name].per_minute)
@@ -314,7 +315,7 @@ def _make_route(ep: Endpoint) -> Route:
             await driver.discard_if_cut_off(db, error)
             raise
         finally:
-            if db.in_transaction() and has_work(db):  # failed or cancelled: roll back, and the connection goes back
+            if has_work(db):  # failed or cancelled: roll back, and the connection goes back
                 await db.close()
         if isinstance(result, Response):
             return result

@@ -108,7 +108,7 @@ async def post_message(ctx: Context[s.MessageCreate], thread_id: int):
         max_chars=ctx.settings.message_max_chars,
         reply_to=ctx.body.reply_to,
         retried=found.retried,
-        slot=messages.Slot(*found.slot),
+        slot=found.slot,
     )
     ctx.replayed = not created  # a replay of an acknowledged post is not new work
     ctx.status = 201 if created else 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import orjson
@@ -27,6 +28,7 @@ _ORDER_CLASS = {"space": 1, "user": 2, "conversation": 3}
 _GATE_CLASS = {stream: 10 + order for stream, order in _ORDER_CLASS.items()}
 
 
+@functools.cache  # one text per kind of gate and `along` statement: asyncpg prepares each once
 def _record_sql(gate: str, along: str = "", offset: int = 0) -> str:
     """The event's INSERT; with `along` (an INSERT that returns the row's `id`), behind it in one
     statement, its parameters first: the event is written only if `along` wrote its row, and the
@@ -39,11 +41,6 @@ INSERT INTO events (space_id, user_id, conversation_id, kind, data)
 SELECT {p[0]}::integer, {p[1]}::integer, {p[2]}::integer, {p[3]}::varchar, {p[4]}::jsonb
 FROM {source} AS gate
 RETURNING id"""
-
-
-_RECORD = _record_sql("pg_advisory_xact_lock_shared")
-_RECORD_REDACTING = _record_sql("pg_advisory_xact_lock")
-_ALONG: dict[tuple[str, int], str] = {}
 
 
 # The earlier events of a space (or of a conversation) that show something of one item: those whose
@@ -72,7 +69,7 @@ async def record(
     for one direct conversation).
 
     The event gets its id when the transaction commits, under its stream's advisory lock (see
-    _RECORD), so events of one space (one user, one conversation) commit in id order: a reader
+    _record_sql), so events of one space (one user, one conversation) commit in id order: a reader
     that has seen id N of a space never later finds a smaller id appear there, and resuming
     "after N" loses nothing. The NOTIFY on `citybridge_events` is sent only if the transaction
     commits. A kind that redacts (server/events.py) rewrites the earlier events of its item here,
@@ -125,12 +122,8 @@ async def _insert(
     alone = alone and not (db.new or db.dirty or db.deleted)
     raw = await (driver.connection_as_is(db) if alone else driver.connection(db))
     key = {"space": space_id, "user": user_id, "conversation": conversation_id}[event.STREAM]
-    if along:
-        statement = _ALONG.get((along, len(args)))
-        if statement is None:
-            statement = _ALONG[(along, len(args))] = _record_sql("pg_advisory_xact_lock_shared", along, len(args))
-    else:
-        statement = _RECORD if event.REDACTS is None else _RECORD_REDACTING
+    gate = "pg_advisory_xact_lock_shared" if event.REDACTS is None else "pg_advisory_xact_lock"
+    statement = _record_sql(gate, along, len(args))
     return await raw.fetchval(
         statement, *args, space_id, user_id, conversation_id, kind, _json(event.data()), _GATE_CLASS[event.STREAM], key
     )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
-from typing import NamedTuple
 
 import asyncpg
 from sqlalchemy import ARRAY, BigInteger, any_, bindparam, func, insert, select
@@ -28,7 +26,7 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound, problem
 from server.services import audit, changelog, flags, quotes
 from server.services.access import SpaceAccess
 from server.services.accounts import now
-from server.services.thread_access import thread_access
+from server.services.thread_access import Slot, thread_access
 from server.services.views import message_view, message_view_of_row
 
 # The operator's setting (CITYBRIDGE_MESSAGE_MAX_CHARS) comes in from the route; other callers
@@ -149,14 +147,6 @@ ON CONFLICT ON CONSTRAINT author_client_id DO NOTHING
 RETURNING id
 """
 _SLOT = "SELECT nextval('messages_id_seq'), now()"
-
-
-class Slot(NamedTuple):
-    """A new message's id and time, drawn before its row is written so that its event can be written
-    in the same statement: the time is the transaction's now(), the row's default."""
-
-    id: int
-    created_at: datetime
 
 
 _BY_CLIENT_ID = select(Message).where(

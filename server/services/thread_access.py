@@ -45,7 +45,7 @@ WHERE t.id = $1
 _THREAD_ACCESS = _STATEMENT.format(also="", lock="")
 _THREAD_ACCESS_FOR_UPDATE = _STATEMENT.format(also="", lock="FOR KEY SHARE OF t")
 # For a post: and whether the author already used its client_id (a retry), and the new message's id
-# and time (messages.Slot), in the same round trip. No lock: it runs on its own (post_access).
+# and time (Slot), in the same round trip. No lock: it runs on its own (post_access).
 _POST_ACCESS = _STATEMENT.format(
     also=", (SELECT 1 FROM messages WHERE author_id = $2 AND client_id = $3) IS NOT NULL, "
     "nextval('messages_id_seq'), now()",
@@ -53,11 +53,20 @@ _POST_ACCESS = _STATEMENT.format(
 )
 
 
+class Slot(NamedTuple):
+    """A new message's id and time, drawn before its row is written so that its event can be written
+    in the same statement (messages.post): the time is the drawing transaction's now(), the row's
+    default."""
+
+    id: int
+    created_at: datetime
+
+
 class PostAccess(NamedTuple):
     thread: Thread
     access: SpaceAccess
     retried: bool  # the actor's client_id was used before
-    slot: tuple[int, datetime]  # the new message's id and time (messages.Slot)
+    slot: Slot  # the new message's id and time
 
 
 async def post_access(db: AsyncSession, actor: User, thread_id: int, client_id: str | None) -> PostAccess:
@@ -68,4 +77,4 @@ async def post_access(db: AsyncSession, actor: User, thread_id: int, client_id: 
     fails the message's foreign key, answered as a thread that does not exist."""
     row = await (await driver.connection_as_is(db)).fetchrow(_POST_ACCESS, thread_id, actor.id, client_id)
     thread, access = _access_of(db, actor, row, "No such thread.")
-    return PostAccess(thread, access, row[-3], (row[-2], row[-1]))
+    return PostAccess(thread, access, row[-3], Slot(row[-2], row[-1]))
