@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -68,6 +69,16 @@ class Listener:
                     conn.terminate()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
+
+    @contextlib.asynccontextmanager
+    async def running(self):
+        """run() in a task for the duration of the block, cancelled at its end."""
+        task = asyncio.create_task(self.run(), name=self.name)
+        try:
+            yield self
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     def _callback(self, _conn, _pid, channel: str, payload: str) -> None:
         try:

@@ -33,11 +33,10 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.elements import TextClause
 
 from realtime.bus import Listener
+from server.db import commit_watch
 from server.db.models import ApiToken, City, Session, User
 from server.observability.metrics import CREDENTIAL_LOOKUPS
 
@@ -102,7 +101,7 @@ class CredentialCache:
 
     def _drop(self, key: Hashable) -> None:
         # Tolerates a key gone meanwhile: a commit in another thread (tests run servers in threads)
-        # may have emptied the cache (_committed below).
+        # may have emptied the cache (_forget_everyone below).
         entry = self.entries.pop(key, None)
         if entry is None:
             return
@@ -137,17 +136,12 @@ async def running(app, database_url: str):
         name=LISTENER_NAME,
     )
     cache.connected = listener.connected
-    task = asyncio.create_task(listener.run(), name="credential-cache")
-    try:
+    async with listener.running():
         yield cache
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 # --- this process's own changes, forgotten at their commit ----------------------------------------
 
-_CHANGED = "credentials_changed"
 _MODELS = (User, Session, ApiToken, City)
 _TABLES = frozenset(model.__tablename__ for model in _MODELS)
 _TEXT_WRITE = re.compile(
@@ -155,32 +149,21 @@ _TEXT_WRITE = re.compile(
 )
 
 
-@event.listens_for(OrmSession, "after_flush")
-def _flushed(session: OrmSession, _context) -> None:
-    # In after_flush the session's lists still show what the flush wrote.
-    if any(isinstance(instance, _MODELS) for instance in chain(session.dirty, session.deleted)):
-        session.info[_CHANGED] = True
+def _flushed(session) -> bool:
+    return any(isinstance(instance, _MODELS) for instance in chain(session.dirty, session.deleted))
 
 
-@event.listens_for(OrmSession, "do_orm_execute")
-def _executed(state) -> None:
-    if state.is_select:
-        return
+def _executed(state) -> bool:
     statement = state.statement
     table = getattr(statement, "table", None)  # update(), delete(), insert()
-    if getattr(table, "name", None) in _TABLES or (
-        isinstance(statement, TextClause) and _TEXT_WRITE.search(statement.text)
-    ):
-        state.session.info[_CHANGED] = True
+    return getattr(table, "name", None) in _TABLES or (
+        isinstance(statement, TextClause) and bool(_TEXT_WRITE.search(statement.text))
+    )
 
 
-@event.listens_for(OrmSession, "after_commit")
-def _committed(session: OrmSession) -> None:
-    if session.info.pop(_CHANGED, False):
-        for cache in list(_CACHES):
-            cache.clear()
+def _forget_everyone() -> None:
+    for cache in list(_CACHES):
+        cache.clear()
 
 
-@event.listens_for(OrmSession, "after_rollback")
-def _rolled_back(session: OrmSession) -> None:
-    session.info.pop(_CHANGED, None)
+commit_watch.watch("credentials_changed", flushed=_flushed, executed=_executed, committed=_forget_everyone)

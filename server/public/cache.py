@@ -15,14 +15,11 @@ import contextlib
 import weakref
 from collections.abc import Hashable
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from realtime.bus import EVENTS_CHANNEL, Listener
+from server.db import commit_watch
 from server.public.http import Prepared
 
 _CACHES: weakref.WeakSet[PageCache] = weakref.WeakSet()
-_WROTE = "public_cache_wrote"
 
 
 class PageCache:
@@ -79,32 +76,16 @@ async def running(app, database_url: str):
     dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     listener = Listener(dsn, lambda channel, payload: _on_payload(cache, channel, payload), lambda: _on_connect(cache))
     cache.connected = listener.connected
-    task = asyncio.create_task(listener.run(), name="public-page-cache")
-    try:
+    async with listener.running():
         yield cache
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context) -> None:
-    session.info[_WROTE] = True
+def _empty_every_cache() -> None:
+    for cache in list(_CACHES):
+        cache.clear()
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state) -> None:
-    if not state.is_select:
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
-    if session.info.pop(_WROTE, False):
-        for cache in list(_CACHES):
-            cache.clear()
-
-
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_WROTE, None)
+# Any write at all: which rows a page shows is not tracked.
+commit_watch.watch(
+    "public_cache_wrote", flushed=lambda _session: True, executed=lambda _state: True, committed=_empty_every_cache
+)
