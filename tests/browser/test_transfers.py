@@ -23,12 +23,13 @@ LIVE = 15_000
 async def open_form(scope, summary: str):
     """Open one of the screen's forms by its summary line, and wait until the app has focused the
     form's first field (frontend/screens/transfers/common.js does so on `toggle`, an event that fires
-    after the click). Text filled into another field before that can land in the first one: the
-    CI of 08fce4e sent a measure with an empty value after filling "120", and showed the form open
-    and empty ("This value is of the wrong kind")."""
+    after the click). Text filled into another field before that could land in the first one: the
+    CIs of 08fce4e and ec7fd1f sent a measure with an empty value after filling "120", and showed
+    the form open and empty ("This value is of the wrong kind"). The summary itself takes the focus
+    on the click, so the wait is for a field of the form."""
     details = scope.locator("details", has_text=summary)
     await details.locator("summary").click()
-    await expect(details.locator(":focus")).to_have_count(1)
+    await expect(details.locator("form :focus")).to_have_count(1)
     return details
 
 

@@ -7,6 +7,8 @@ export function disclosure(label, form, { className = "", open = false } = {}) {
   const details = h("details", { class: `disclosure ${className}`.trim(), open }, h("summary", {}, label), form);
   details.addEventListener("toggle", () => {
     if (!details.open) return;
+    // The event comes after the click: a field chosen meanwhile keeps the focus (and what is typed).
+    if (form.contains(document.activeElement)) return;
     const first = form.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
   });
