@@ -91,6 +91,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._count(len(name) + len(value) + 4)
         super().on_header(name, value)
 
+    def on_headers_complete(self) -> None:
+        previous = self.cycle
+        super().on_headers_complete()
+        if self.cycle is not previous:  # a new request (not a websocket upgrade): its writes corked
+            self.cycle.transport = HeadWithBody(self.transport, self.loop)
+
     def handle_websocket_upgrade(self) -> None:
         """Hand the connection to the websocket protocol, then let go of the parser: it holds this
         protocol's callbacks, a cycle that only a full garbage collection frees, and the loop's
@@ -98,6 +104,49 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         open socket (bench/realtime.py --only connections: 26.3-26.7 KiB a socket against h11's 24.7)."""
         super().handle_websocket_upgrade()
         self.parser = None
+
+
+class HeadWithBody:
+    """The connection's transport as one response sees it: the response head (status line and
+    headers, written at `http.response.start`) waits for the first body write and goes out with it,
+    one `send` instead of two; an answer whose body does not follow in the same turn of the loop (a
+    HEAD, a stream) gets its head at the end of that turn. After the first body write every write
+    goes straight through, so the transport's flow control sees them as before.
+
+    uvicorn writes the two separately: for `GET /healthz` the second `send` was 7% of the server's
+    CPU (py-spy under bench/routes.py), and the client got two segments for one small answer."""
+
+    __slots__ = ("transport", "loop", "head")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self.loop = loop
+        self.head: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if self.head is None:
+            if self.loop is not None:  # the first write: the head
+                self.head = data
+                self.loop.call_soon(self.flush)
+                self.loop = None
+                return
+            self.transport.write(data)
+            return
+        head, self.head = self.head, None
+        self.transport.write(head + data)
+
+    def flush(self) -> None:
+        if self.head is not None:
+            head, self.head = self.head, None
+            if not self.transport.is_closing():
+                self.transport.write(head)
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
 
 
 def worker_count(requested: int) -> int:
