@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import selectors
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -29,32 +30,42 @@ EVENTS_PER_TURN = 256
 class PacedEventLoop(asyncio.SelectorEventLoop):
     """asyncio's event loop, paced for crowds (admission pacing, issue 21). asyncio handles every
     ready socket in one turn, before any timer or anything the turn made ready: when 10,000 clients
-    drop or come back at once, that turn is thousands of callbacks long. Here a turn handles at most
-    EVENTS_PER_TURN ready sockets (the rest are still ready, so the next select reports them again),
-    and a listening socket's turn accepts at most ACCEPT_BATCH connections instead of up to the
-    listen backlog (8192 here), whose transports and handshakes all ran in the next turn. The rest
-    wait in the kernel's accept queue, which stays 8192 deep."""
+    drop or come back at once, that turn is thousands of callbacks long. Here a turn takes at most
+    EVENTS_PER_TURN ready sockets from the kernel (epoll's `maxevents`: the kernel hands the others
+    out in later turns, in turn), and a listening socket's turn accepts at most ACCEPT_BATCH
+    connections instead of up to the listen backlog (8192 here), whose transports and handshakes
+    all ran in the next turn. The rest wait in the kernel's accept queue, which stays 8192 deep.
 
-    _next = 0  # where in the ready list the next crowded turn starts
+    Asking epoll for fewer events matters as much as handling fewer: Python's selector asks for as
+    many as there are sockets and builds a tuple for each ready one. In a reconnect storm some 8,000
+    sockets stayed ready for seconds, and every turn spent 20-25 ms listing them before handling
+    256 (bench/realtime.py --only storm, the loop's turns timed)."""
 
-    def _process_events(self, event_list):
-        count = len(event_list)
-        if count <= EVENTS_PER_TURN:
-            super()._process_events(event_list)
-            return
-        # Round robin over the ready list (the kernel gives it in a stable order), so a crowd of
-        # sockets that stay ready starves nobody.
-        start = self._next % count
-        batch = event_list[start : start + EVENTS_PER_TURN]
-        if len(batch) < EVENTS_PER_TURN:
-            batch += event_list[: EVENTS_PER_TURN - len(batch)]
-        self._next = start + EVENTS_PER_TURN
-        super()._process_events(batch)
+    def __init__(self, selector=None) -> None:
+        if selector is None and hasattr(selectors, "EpollSelector"):
+            selector = selectors.EpollSelector()
+            selector._selector = _FewerEvents(selector._selector)  # the epoll object it polls
+        super().__init__(selector)
 
     def _accept_connection(self, protocol_factory, sock, sslcontext=None, server=None, backlog=100, *args, **kw):
         return super()._accept_connection(
             protocol_factory, sock, sslcontext, server, min(backlog, ACCEPT_BATCH), *args, **kw
         )
+
+
+class _FewerEvents:
+    """An epoll object whose `poll` returns at most EVENTS_PER_TURN events (see PacedEventLoop)."""
+
+    __slots__ = ("epoll",)
+
+    def __init__(self, epoll) -> None:
+        self.epoll = epoll
+
+    def poll(self, timeout=-1, maxevents=-1):
+        return self.epoll.poll(timeout, EVENTS_PER_TURN if maxevents <= 0 else min(maxevents, EVENTS_PER_TURN))
+
+    def __getattr__(self, name):  # register, modify, unregister, fileno, close, closed
+        return getattr(self.epoll, name)
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
