@@ -58,12 +58,12 @@ class Bare(Citybridge):
     """bench/load_bare.py on SERVER_CPU, the same database."""
 
     def __init__(self, database_url: str, data_dir: Path) -> None:
-        from server.db.engine import to_asyncpg_url
+        from server.db.engine import asyncpg_dsn, to_asyncpg_url
         from tests.harness import free_port
 
         self.port = free_port()
         self.log_path = data_dir / f"bare-{self.port}.log"
-        dsn = to_asyncpg_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
+        dsn = asyncpg_dsn(to_asyncpg_url(database_url))
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "load_bare.py"), dsn, str(self.port)],

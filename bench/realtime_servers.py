@@ -197,11 +197,11 @@ uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", ws="none", ba
 
 async def start_bare_post(database_url: str, token: str) -> tuple[subprocess.Popen, int]:
     """The bare post endpoint, once it answers."""
-    from server.db.engine import to_asyncpg_url
+    from server.db.engine import asyncpg_dsn, to_asyncpg_url
     from tests.harness import free_port
 
     port = free_port()
-    dsn = to_asyncpg_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
+    dsn = asyncpg_dsn(to_asyncpg_url(database_url))
     process = subprocess.Popen([sys.executable, "-c", BARE_POST, dsn, str(port), token])
     deadline = time.monotonic() + 30
     while True:

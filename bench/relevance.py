@@ -201,7 +201,8 @@ async def measure(judged: dict, postgres: bool = True) -> dict:
             out[name] = {**score(judged, answers), "seconds": time.perf_counter() - started, "answers": answers}
         if postgres:
             from server.db import embedded
-            from tests.harness import asyncpg_dsn, start_database
+            from server.db.engine import asyncpg_dsn
+            from tests.harness import start_database
 
             started = time.perf_counter()
             url = await asyncio.to_thread(start_database, root / "pg")

@@ -116,11 +116,11 @@ async def seed_thread(port: int, ctx: dict) -> dict:
 
 async def start_bare(database_url: str) -> tuple[subprocess.Popen, int]:
     """bench/routes_bare.py on the server's CPU, once it answers."""
-    from server.db.engine import to_asyncpg_url
+    from server.db.engine import asyncpg_dsn, to_asyncpg_url
     from tests.harness import free_port
 
     port = free_port()
-    dsn = to_asyncpg_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
+    dsn = asyncpg_dsn(to_asyncpg_url(database_url))
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "routes_bare.py"), dsn, str(port)], preexec_fn=lambda: pin(SERVER_CPU)
     )
@@ -252,7 +252,7 @@ async def run(args) -> None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     import asyncpg
 
-    from server.db.engine import to_asyncpg_url
+    from server.db.engine import asyncpg_dsn, to_asyncpg_url
     from server.services.ratelimit import LIMITS
 
     for limit in LIMITS.values():  # Server passes its environment on: every per-user limit off
@@ -274,9 +274,7 @@ async def run(args) -> None:
             ctx = await seed(database_url, server.port)
             seeded = await seed_thread(server.port, ctx)
             bare, bare_port = await start_bare(database_url)
-            stats = await asyncpg.connect(
-                to_asyncpg_url(database_url).replace("postgresql+asyncpg://", "postgresql://")
-            )
+            stats = await asyncpg.connect(asyncpg_dsn(to_asyncpg_url(database_url)))
             paths = {
                 "healthz": "/healthz",
                 "me": "/api/me",

@@ -35,7 +35,8 @@ from search import text
 from search import vocabulary as vocabularies
 from search.engine import Request
 from search.engines.tantivy import TantivyEngine
-from search.indexer import Indexer, asyncpg_dsn, index_name
+from search.indexer import Indexer, index_name
+from server.db.engine import asyncpg_dsn
 
 LANGS = {"en": 0.40, "fr": 0.18, "es": 0.17, "nl": 0.10, "de": 0.10, "vi": 0.05}
 PG_CONFIG = {"en": "english", "fr": "french", "es": "spanish", "nl": "dutch", "de": "german", "vi": "simple"}

@@ -18,10 +18,9 @@ async def running(app, database_url: str):
     """Run this node's hub for the app's lifetime (call inside the app's lifespan)."""
     from realtime.config import load_realtime_settings
     from realtime.hub import Hub
+    from server.db.engine import asyncpg_dsn
 
-    hub = Hub(
-        database_url.replace("postgresql+asyncpg://", "postgresql://", 1), app.state.sessions, load_realtime_settings()
-    )
+    hub = Hub(asyncpg_dsn(database_url), app.state.sessions, load_realtime_settings())
     await hub.start()
     app.state.realtime = hub
     try:

@@ -27,6 +27,7 @@ import asyncpg
 from search.documents import Loader, Targets
 from search.engine import Document, Engine, EngineUnavailable
 from server.background import BackgroundWorker
+from server.db.engine import asyncpg_dsn
 
 try:  # the app's metrics; the indexer also runs without the server package (citybridge reindex, bench)
     from server.observability.metrics import INDEXER_LAG
@@ -37,10 +38,6 @@ log = logging.getLogger("citybridge.search")
 
 NOTIFY_CHANNEL = "citybridge_events"
 _LOCK_CLASS = 3  # changelog.py uses 1 (spaces) and 2 (users)
-
-
-def asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def index_name(engine: Engine) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import asyncpg
 
 from search.engine import create_engine
-from search.indexer import Copies, asyncpg_dsn, index_name, lock_key, rebuild
+from search.indexer import Copies, index_name, lock_key, rebuild
+from server.db.engine import asyncpg_dsn
 
 
 async def reindex(

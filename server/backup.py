@@ -28,16 +28,14 @@ from typing import IO
 import asyncpg
 from tqdm import tqdm
 
+from server.db.engine import asyncpg_dsn
+
 FORMAT = 1
 SKIPPED_FILE_DIRS = {"tmp"}  # uploads still being received
 
 
 class BackupError(Exception):
     pass
-
-
-def libpq_url(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def pg_tool(name: str) -> str:
@@ -64,7 +62,7 @@ def _bar(enabled: bool, **kwargs) -> tqdm:
 
 
 async def _database_facts(url: str) -> dict:
-    conn = await asyncpg.connect(libpq_url(url))
+    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         tables = await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         revision = (
@@ -149,7 +147,7 @@ def backup(url: str, files_dir: Path, output: Path, *, progress: bool = True) ->
                     "--no-privileges",
                     "--verbose",
                     f"--file={dump}",
-                    libpq_url(url),
+                    asyncpg_dsn(url),
                 ],
                 bar,
                 counts=("dumping contents of table",),
@@ -295,7 +293,7 @@ def _restore_database(url: str, dump: Path, progress: bool, force: bool) -> None
                 "--set=ON_ERROR_STOP=1",
                 "--single-transaction",
                 "--file=-",
-                libpq_url(url),
+                asyncpg_dsn(url),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,

@@ -9,7 +9,7 @@ import json
 import asyncpg
 
 from server import events
-from tests.harness import asyncpg_dsn
+from server.db.engine import asyncpg_dsn
 
 _ROWS = "SELECT id, space_id, user_id, kind, data::text AS data FROM events WHERE id > $1 ORDER BY id"
 

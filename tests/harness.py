@@ -18,6 +18,7 @@ import uvicorn
 from server.app import create_app
 from server.config import load_settings, uvicorn_proxy_options
 from server.db import embedded, migrate
+from server.db.engine import asyncpg_dsn
 from server.services import ratelimit
 from server.serving import BoundedHttpToolsProtocol
 
@@ -32,10 +33,6 @@ def start_database(data_dir: Path) -> str:
     url = embedded.start(data_dir)
     migrate.upgrade(url)
     return url
-
-
-def asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
 async def truncate_all(url: str) -> None:

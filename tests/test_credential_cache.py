@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import text, update
 
 from server.auth.credential_cache import LISTENER_NAME, CredentialCache
+from server.db.engine import asyncpg_dsn
 from server.db.models import ApiToken, City, User
-from tests.harness import asyncpg_dsn, expect
+from tests.harness import expect
 
 
 async def _lookups(client, result: str) -> float:

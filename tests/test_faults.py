@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from server.auth import passwords
-from server.db.engine import session_factory
+from server.db.engine import asyncpg_dsn, session_factory
 from server.services import accounts
 from tests.events_helpers import appended
-from tests.harness import PrivateCluster, ServerProcess, asyncpg_dsn, expect
+from tests.harness import PrivateCluster, ServerProcess, expect
 
 PASSWORD = "correct horse battery"
 POSTERS = 4

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from search.engine import SCHEMA_VERSION
-from tests.harness import PrivateCluster, ServerProcess, asyncpg_dsn, expect
+from server.db.engine import asyncpg_dsn
+from tests.harness import PrivateCluster, ServerProcess, expect
 from tests.test_faults import Ledger, assert_durable, seed, server_errors
 from tests.test_search_api import indexed
 

@@ -18,9 +18,10 @@ from dataclasses import replace
 import asyncpg
 import httpx
 
+from server.db.engine import asyncpg_dsn
 from server.observability import readiness
 from server.observability.logging import JsonFormatter, configure, request_id
-from tests.harness import ServerThread, asyncpg_dsn, expect
+from tests.harness import ServerThread, expect
 from tests.library_helpers import practice
 from tests.realtime_helpers import Live
 

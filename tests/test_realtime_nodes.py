@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from realtime.bus import LISTENER_NAME
-from tests.harness import asyncpg_dsn
+from server.db.engine import asyncpg_dsn
 from tests.realtime_helpers import WAIT, Live, Node, post, thread, ws_url
 
 

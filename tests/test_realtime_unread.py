@@ -7,7 +7,8 @@ from datetime import timedelta
 import asyncpg
 
 from realtime.retention import prune
-from tests.harness import asyncpg_dsn, expect
+from server.db.engine import asyncpg_dsn
+from tests.harness import expect
 from tests.realtime_helpers import Live, post, thread
 
 

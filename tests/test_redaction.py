@@ -9,8 +9,9 @@ import json
 
 import asyncpg
 
+from server.db.engine import asyncpg_dsn
 from tests.events_helpers import appended
-from tests.harness import asyncpg_dsn, expect
+from tests.harness import expect
 from tests.realtime_helpers import Live, post, thread
 
 

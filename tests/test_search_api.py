@@ -8,8 +8,9 @@ import time
 import asyncpg
 import pytest
 
+from server.db.engine import asyncpg_dsn
 from server.db.models import User
-from tests.harness import asyncpg_dsn, expect
+from tests.harness import expect
 
 
 async def indexed(database_url: str, timeout: float = 60) -> None:

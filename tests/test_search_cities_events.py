@@ -12,7 +12,8 @@ from search.engine import EVERYONE, Request
 from search.engines.tantivy import TantivyEngine
 from search.reindex import reindex
 from search.text import parse
-from tests.harness import asyncpg_dsn, expect
+from server.db.engine import asyncpg_dsn
+from tests.harness import expect
 from tests.test_search_api import indexed, search
 
 NEXT_YEAR = datetime.now().year + 1

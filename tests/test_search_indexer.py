@@ -8,7 +8,7 @@ from search import text
 from search.engine import Request
 from search.engines.tantivy import TantivyEngine
 from search.indexer import Indexer
-from tests.harness import asyncpg_dsn
+from server.db.engine import asyncpg_dsn
 
 
 async def _post(conn, thread: dict, body: str) -> int:

@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from realtime.bus import Listener
 from server.db import commit_watch
+from server.db.engine import asyncpg_dsn
 from server.db.models import ApiToken, City, Session, User
 from server.observability.metrics import CREDENTIAL_LOOKUPS
 
@@ -127,7 +128,7 @@ async def running(app, database_url: str):
     if cache.seconds <= 0:
         yield cache
         return
-    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    dsn = asyncpg_dsn(database_url)
     listener = Listener(
         dsn,
         lambda channel, payload: _on_payload(cache, channel, payload),

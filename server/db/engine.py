@@ -53,6 +53,12 @@ def to_asyncpg_url(url: str) -> str:
     raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")
 
 
+def asyncpg_dsn(url: str) -> str:
+    """The database as asyncpg's own `connect` and pools take it (postgresql://): the LISTEN
+    connections, the change-log readers, backups."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
 def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions whose statements each run on their own (no BEGIN, no COMMIT), for requests that only
     read. A statement that writes through one is refused (RuntimeError): its write would not be

@@ -19,9 +19,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from server.background import BackgroundWorker
+from server.db.engine import asyncpg_dsn
 from server.db.models import MailDigestState, Membership, Message, NotificationSettings, Resource, Space, Thread, User
 from server.mail import compose, outbox
-from server.mail.sender import asyncpg_dsn, lock_key
+from server.mail.sender import lock_key
 from server.mail.strings import locale_of
 from server.mail.templates import Rendered, render
 from server.observability.foreground import Foreground

@@ -19,10 +19,11 @@ from sqlalchemy import select, update
 
 from search.indexer import settled_high_water
 from server.background import BackgroundWorker
+from server.db.engine import asyncpg_dsn
 from server.db.models import MailNotifierState, Message, Space, Thread, User
 from server.mail import batches, compose, direct, events_in, outbox, preferences
 from server.mail.permissions import readers
-from server.mail.sender import asyncpg_dsn, lock_key
+from server.mail.sender import lock_key
 from server.observability.foreground import Foreground
 
 log = logging.getLogger("citybridge.mail")

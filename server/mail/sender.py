@@ -24,6 +24,7 @@ import asyncpg
 from sqlalchemy import select, update
 
 from server.background import BackgroundWorker
+from server.db.engine import asyncpg_dsn
 from server.db.models import MailOutbox
 from server.mail import metrics, outbox
 from server.mail.permissions import why_not
@@ -45,10 +46,6 @@ sent_at = CASE WHEN $2::varchar = 'sent' THEN now() END WHERE id = $1"""
 
 def lock_key(name: str) -> tuple[int, int]:
     return _LOCK_CLASS, int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
-
-
-def asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 class Sender(BackgroundWorker):

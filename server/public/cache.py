@@ -17,6 +17,7 @@ from collections.abc import Hashable
 
 from realtime.bus import EVENTS_CHANNEL, Listener
 from server.db import commit_watch
+from server.db.engine import asyncpg_dsn
 from server.public.http import Prepared
 
 _CACHES: weakref.WeakSet[PageCache] = weakref.WeakSet()
@@ -73,7 +74,7 @@ async def running(app, database_url: str):
     if cache.size <= 0 or not app.state.settings.public_knowledge:
         yield cache
         return
-    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    dsn = asyncpg_dsn(database_url)
     listener = Listener(dsn, lambda channel, payload: _on_payload(cache, channel, payload), lambda: _on_connect(cache))
     cache.connected = listener.connected
     async with listener.running():
