@@ -175,6 +175,9 @@ async def test_a_thread_is_one_card_per_page_with_its_further_matches_under_it(w
         reply = {"body": f"Tenancy question {n}"}
         expect(await world.moderator.post(f"/api/threads/{thread['id']}/messages", json=reply), 201)
     other = await post_thread(world.member, world.space_a["id"], "Another", "A tenancy checklist")
+    # A thread of a space the member does not read, matching better: no card, no message under one.
+    hidden = await post_thread(world.other, world.space_b["id"], "Tenancy tenancy", "Tenancy tenancy secrets")
+    expect(await world.other.post(f"/api/threads/{hidden['id']}/messages", json={"body": "Tenancy again"}), 201)
     flat = await search(world.member, database_url, q="tenancy")
     assert len(flat["hits"]) == 7 and all(h["more"] == [] for h in flat["hits"])  # ungrouped unless asked
     found = await search(world.member, q="tenancy", group="thread")
@@ -187,6 +190,9 @@ async def test_a_thread_is_one_card_per_page_with_its_further_matches_under_it(w
     assert len(under) == 5 and all(m["thread_id"] == thread["id"] for m in under)
     assert all("<mark>tenancy</mark>" in (m["snippet"] or m["title"]).lower() or m["kind"] == "thread" for m in under)
     assert len(found["hits"]) == 2 and [h["more"] for h in found["hits"] if h["thread_id"] == other["id"]] == [[]]
+    assert "secrets" not in str(found) and found["facets"]["space"] == {str(world.space_a["id"]): 7}
+    mine = await search(world.other, q="tenancy", group="thread")
+    assert [h["thread_id"] for h in mine["hits"]] == [hidden["id"]] and len(mine["hits"][0]["more"]) == 2
 
 
 async def test_filters_sort_paging_and_suggest(world, database_url):
