@@ -121,30 +121,31 @@ class HeadWithBody:
     """The connection's transport as one response sees it: the response head (status line and
     headers, written at `http.response.start`) waits for the first body write and goes out with it,
     one `send` instead of two; an answer whose body does not follow in the same turn of the loop (a
-    HEAD, a stream) gets its head at the end of that turn. After the first body write every write
-    goes straight through, so the transport's flow control sees them as before.
+    HEAD, a stream, a `100 Continue` before the body is read) gets its head at the end of that turn.
+    After the first body write every write goes straight through, so the transport's flow control
+    sees them as before.
 
-    uvicorn writes the two separately: for `GET /healthz` the second `send` was 7% of the server's
-    CPU (py-spy under bench/routes.py), and the client got two segments for one small answer."""
+    uvicorn writes the two separately, and the client got two segments for one small answer; joined,
+    `GET /healthz` took 97.2 µs of server CPU instead of 104.0 (interleaved runs under wrk)."""
 
-    __slots__ = ("transport", "loop", "head")
+    __slots__ = ("transport", "loop", "head", "started")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self.transport = transport
         self.loop = loop
-        self.head: bytes | None = None
+        self.head: bytes | None = None  # written, not yet sent
+        self.started = False  # the head was written
 
     def write(self, data: bytes) -> None:
-        if self.head is None:
-            if self.loop is not None:  # the first write: the head
-                self.head = data
-                self.loop.call_soon(self.flush)
-                self.loop = None
-                return
+        if self.head is not None:  # the first write after the head: both in one send
+            head, self.head = self.head, None
+            self.transport.write(head + data)
+        elif self.started:
             self.transport.write(data)
-            return
-        head, self.head = self.head, None
-        self.transport.write(head + data)
+        else:  # the head: held until the next write or the end of this turn
+            self.started = True
+            self.head = data
+            self.loop.call_soon(self.flush)
 
     def flush(self) -> None:
         if self.head is not None:
